@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# XTCP top-level Makefile.
+#
+#   make                  build xtcp.ko for the running kernel if its headers
+#                         are installed, else the newest supported Debian
+#                         kernel; also builds the user-space tools
+#   make KVER=<release>   build build/<release>/xtcp.ko (KVER=6.1 / 6.12 pick
+#                         the newest installed release of that series)
+#   make modules-all      xtcp.ko for every supported kernel (6.12 and 6.1)
+#   make tools            build/tools/xtcpcat
+#   make check            checkpatch --strict, sparse (C=2) + W=1 on both kernels
+#   make unit             user-space unit tests (kmod/test)
+#   make selftests        build the kselftest programs (selftests/)
+#   make demo             set up, build, run scripts/demo-vm.sh in a VM
+#   make test             set up, build, run every test (scripts/test)
+#   make clean            remove build products (keeps build/linux-source)
+#
+# The kernel build runs out of tree in build/<release>/ (see scripts/buildtree)
+# so objects for different kernels never mix and the sources stay clean.
+
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BUILD := $(ROOT)/build
+CHECKPATCH := $(BUILD)/linux-source/scripts/checkpatch.pl
+
+# Resolved lazily: scripts/setup may install the kernels first.
+resolve_kver = $(shell $(ROOT)/scripts/kver $(KVER))
+
+.PHONY: all module modules-all tools check checkpatch sparse unit selftests \
+	demo test clean distclean setup
+
+all: module tools
+
+module:
+	@rel=$$($(ROOT)/scripts/kver $(KVER)) || exit 1; \
+	$(ROOT)/scripts/buildtree $(BUILD)/$$rel && \
+	echo "  MODULE  build/$$rel/xtcp.ko" && \
+	$(MAKE) -C /lib/modules/$$rel/build M=$(BUILD)/$$rel modules && \
+	test -f $(BUILD)/$$rel/xtcp.ko
+
+modules-all:
+	@rels=$$($(ROOT)/scripts/kver --supported) || exit 1; \
+	for rel in $$rels; do \
+		$(MAKE) -f $(ROOT)/Makefile module KVER=$$rel || exit 1; \
+	done
+
+tools:
+	$(MAKE) -C $(ROOT)/tools
+
+# checkpatch + sparse/W=1 on both kernels; any warning or error fails.
+check: checkpatch sparse
+
+checkpatch:
+	@test -f $(CHECKPATCH) || $(ROOT)/scripts/setup
+	@echo "  CHECKPATCH --strict kmod/*.[ch] uapi/linux/*.h"
+	@cd $(ROOT) && perl $(CHECKPATCH) --strict --no-tree --show-types -q \
+		-f kmod/*.[ch] uapi/linux/*.h > $(BUILD)/checkpatch.log 2>&1; \
+	rc=$$?; cat $(BUILD)/checkpatch.log; \
+	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK):' $(BUILD)/checkpatch.log; then \
+		echo "checkpatch: FAILED"; exit 1; fi; echo "checkpatch: clean"
+
+sparse:
+	@rels=$$($(ROOT)/scripts/kver --supported) || exit 1; fail=0; \
+	for rel in $$rels; do \
+		dir=$(BUILD)/check/$$rel; log=$$dir.log; \
+		$(ROOT)/scripts/buildtree $$dir || exit 1; \
+		echo "  SPARSE  C=2 W=1 on $$rel (log: build/check/$$rel.log)"; \
+		$(MAKE) -C /lib/modules/$$rel/build M=$$dir C=2 W=1 modules \
+			> $$log 2>&1; rc=$$?; \
+		if [ $$rc -ne 0 ] || grep -qE 'warning:|error:' $$log; then \
+			if grep -qE 'warning:|error:' $$log; then \
+				grep -E 'warning:|error:' $$log | sed "s|$$dir/||"; \
+			else tail -n 30 $$log; fi; \
+			echo "sparse/W=1 on $$rel: FAILED (make rc=$$rc)"; fail=1; \
+		else echo "sparse/W=1 on $$rel: clean"; fi; \
+	done; exit $$fail
+
+unit:
+	@if [ -f $(ROOT)/kmod/test/Makefile ]; then \
+		$(MAKE) -C $(ROOT)/kmod/test run; \
+	else echo "unit: kmod/test/Makefile not present, no unit tests"; fi
+
+selftests:
+	@if [ -f $(ROOT)/selftests/Makefile ]; then \
+		$(MAKE) -C $(ROOT)/selftests; \
+	else echo "selftests: selftests/Makefile not present"; fi
+
+setup:
+	$(ROOT)/scripts/setup
+
+demo:
+	$(ROOT)/scripts/setup
+	$(MAKE) -f $(ROOT)/Makefile module tools KVER=$$($(ROOT)/scripts/kver --newest)
+	cd $(ROOT) && scripts/vm --no-build -- scripts/demo-vm.sh
+
+test:
+	$(ROOT)/scripts/test
+
+clean:
+	rm -rf $(BUILD)/tools $(BUILD)/check $(BUILD)/vm $(BUILD)/checkpatch.log
+	@for d in $(BUILD)/*/; do \
+		case $$d in */linux-source/) ;; *) rm -rf "$$d" ;; esac; \
+	done
+	-@[ ! -f $(ROOT)/kmod/test/Makefile ] || $(MAKE) -C $(ROOT)/kmod/test clean
+	-@[ ! -f $(ROOT)/selftests/Makefile ] || $(MAKE) -C $(ROOT)/selftests clean
+
+distclean: clean
+	rm -rf $(BUILD)

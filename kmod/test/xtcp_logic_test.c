@@ -1,0 +1,1344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User-space unit tests for kmod/xtcp_logic.c.
+ *
+ * Build and run with "make run" in this directory.  Each failing check
+ * prints one line with its file:line; the last line is "N passed, N failed"
+ * and the exit status is nonzero iff a check failed.
+ *
+ * Option bytes are handed to the parser in heap buffers of exactly their
+ * length, so AddressSanitizer catches a read past the end.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../xtcp_logic.h"
+
+static unsigned int n_passed, n_failed;
+
+static void __attribute__((format(printf, 5, 6)))
+check(int ok, const char *file, int line, const char *expr,
+      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		n_passed++;
+		return;
+	}
+	n_failed++;
+	printf("%s:%d: FAIL: %s", file, line, expr);
+	if (fmt && *fmt) {
+		printf(" [");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("]");
+	}
+	printf("\n");
+}
+
+static void __attribute__((format(printf, 7, 8)))
+check_eq(unsigned long long got, unsigned long long want, const char *file,
+	 int line, const char *got_expr, const char *want_expr,
+	 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (got == want) {
+		n_passed++;
+		return;
+	}
+	n_failed++;
+	printf("%s:%d: FAIL: %s == %s: got %llu (0x%llx), want %llu (0x%llx)",
+	       file, line, got_expr, want_expr, got, got, want, want);
+	if (fmt && *fmt) {
+		printf(" [");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("]");
+	}
+	printf("\n");
+}
+
+/* CHECK(cond, "context fmt", args...): the context may be "". */
+#define CHECK(cond, ...) \
+	check(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+#define CHECK_EQ(got, want, ...) \
+	check_eq((unsigned long long)(got), (unsigned long long)(want), \
+		 __FILE__, __LINE__, #got, #want, __VA_ARGS__)
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------------------------------------------------------------- */
+/* Sequence arithmetic                                                     */
+/* ---------------------------------------------------------------------- */
+
+static void test_seq_compare(void)
+{
+	static const struct {
+		u32 a, b;
+		bool before, after;
+	} t[] = {
+		{ 1, 2, true, false },
+		{ 2, 1, false, true },
+		{ 5, 5, false, false },
+		{ 0, 0, false, false },
+		/* Around 0: 0xffffffff is just before 0. */
+		{ 0xffffffffU, 0, true, false },
+		{ 0, 0xffffffffU, false, true },
+		{ 0xfffffff0U, 0x10, true, false },
+		{ 0x10, 0xfffffff0U, false, true },
+		/* Around 2^31: plain unsigned order still holds locally. */
+		{ 0x7fffffffU, 0x80000000U, true, false },
+		{ 0x80000000U, 0x7fffffffU, false, true },
+		/* 2^31 - 1 apart: still ordered the short way round. */
+		{ 0, 0x7fffffffU, true, false },
+		{ 0x7fffffffU, 0, false, true },
+		{ 0x80000001U, 0, true, false },
+		{ 0, 0x80000001U, false, true },
+		{ 0x90000000U, 0x10000001U, false, true },
+		/*
+		 * Exactly 2^31 apart the order is undefined; like Linux's
+		 * before()/after(), each is "before" and "after" the other.
+		 */
+		{ 0, 0x80000000U, true, true },
+		{ 0x80000000U, 0, true, true },
+		{ 0x12345678U, 0x92345678U, true, true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		u32 a = t[i].a, b = t[i].b;
+
+		CHECK_EQ(xtcp_seq_before(a, b), t[i].before, "case %u", i);
+		CHECK_EQ(xtcp_seq_after(a, b), t[i].after, "case %u", i);
+		CHECK_EQ(xtcp_seq_leq(a, b), !t[i].after, "case %u", i);
+		CHECK_EQ(xtcp_seq_geq(a, b), !t[i].before, "case %u", i);
+	}
+}
+
+static void test_seq_between(void)
+{
+	static const struct {
+		u32 seq, lo, hi;
+		bool in;
+	} t[] = {
+		{ 5, 1, 10, true },
+		{ 1, 1, 10, true },
+		{ 10, 1, 10, true },
+		{ 11, 1, 10, false },
+		{ 0, 1, 10, false },
+		{ 5, 5, 5, true },
+		{ 6, 5, 5, false },
+		{ 4, 5, 5, false },
+		/* Range across 0. */
+		{ 0xffffffffU, 0xfffffff0U, 0x10, true },
+		{ 0, 0xfffffff0U, 0x10, true },
+		{ 0xfffffff0U, 0xfffffff0U, 0x10, true },
+		{ 0x10, 0xfffffff0U, 0x10, true },
+		{ 0x11, 0xfffffff0U, 0x10, false },
+		{ 0xffffffefU, 0xfffffff0U, 0x10, false },
+		/* Range across 2^31. */
+		{ 0x80000000U, 0x7ffffff0U, 0x80000010U, true },
+		{ 0x7fffffefU, 0x7ffffff0U, 0x80000010U, false },
+		{ 0x80000011U, 0x7ffffff0U, 0x80000010U, false },
+		/* A range longer than 2^31 still works. */
+		{ 0x90000000U, 0, 0xa0000000U, true },
+		{ 0xb0000000U, 0, 0xa0000000U, false },
+		{ 0xffffffffU, 0, 0xffffffffU, true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++)
+		CHECK_EQ(xtcp_seq_between(t[i].seq, t[i].lo, t[i].hi),
+			 t[i].in, "case %u", i);
+}
+
+static void test_seq_minmax(void)
+{
+	static const struct {
+		u32 a, b, max, min;
+	} t[] = {
+		{ 1, 2, 2, 1 },
+		{ 2, 1, 2, 1 },
+		{ 7, 7, 7, 7 },
+		{ 0xffffffffU, 0, 0, 0xffffffffU },
+		{ 0, 0xffffffffU, 0, 0xffffffffU },
+		{ 0xfffffff0U, 5, 5, 0xfffffff0U },
+		{ 0x7fffffffU, 0x80000000U, 0x80000000U, 0x7fffffffU },
+		{ 0x80000000U, 0x7fffffffU, 0x80000000U, 0x7fffffffU },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		CHECK_EQ(xtcp_seq_max(t[i].a, t[i].b), t[i].max, "case %u", i);
+		CHECK_EQ(xtcp_seq_min(t[i].a, t[i].b), t[i].min, "case %u", i);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Segment acceptability, RFC 9293 3.10.7.4                               */
+/* ---------------------------------------------------------------------- */
+
+static void test_acceptable(void)
+{
+	static const struct {
+		u32 seq, len, nxt, wnd;
+		bool ok;
+	} t[] = {
+		/* Case 1: SEG.LEN = 0, RCV.WND = 0: only SEG.SEQ = RCV.NXT. */
+		{ 1000, 0, 1000, 0, true },
+		{ 1001, 0, 1000, 0, false },
+		{ 999, 0, 1000, 0, false },
+		{ 0xffffffffU, 0, 0xffffffffU, 0, true },
+		{ 0, 0, 0xffffffffU, 0, false },
+		{ 0x80000000U, 0, 0x80000000U, 0, true },
+
+		/* Case 2: SEG.LEN = 0, RCV.WND > 0: NXT <= SEQ < NXT+WND. */
+		{ 1000, 0, 1000, 100, true },
+		{ 1099, 0, 1000, 100, true },
+		{ 1100, 0, 1000, 100, false },
+		{ 999, 0, 1000, 100, false },
+		{ 1000, 0, 1000, 1, true },
+		{ 1001, 0, 1000, 1, false },
+		/* ...window across 0 (0xffffffc0 + 0x80 = 0x40). */
+		{ 0xffffffc0U, 0, 0xffffffc0U, 0x80, true },
+		{ 0xffffffffU, 0, 0xffffffc0U, 0x80, true },
+		{ 0, 0, 0xffffffc0U, 0x80, true },
+		{ 0x3f, 0, 0xffffffc0U, 0x80, true },
+		{ 0x40, 0, 0xffffffc0U, 0x80, false },
+		{ 0xffffffbfU, 0, 0xffffffc0U, 0x80, false },
+		/* ...window across 2^31. */
+		{ 0x80000000U, 0, 0x7ffffff0U, 0x20, true },
+		{ 0x80000010U, 0, 0x7ffffff0U, 0x20, false },
+		/* ...the largest scaled window, 65535 << 14 = 0x3fffc000. */
+		{ 0x3fffbfffU, 0, 0, 0x3fffc000U, true },
+		{ 0x3fffc000U, 0, 0, 0x3fffc000U, false },
+		{ 0xffffffffU, 0, 0, 0x3fffc000U, false },
+
+		/* Case 3: SEG.LEN > 0, RCV.WND = 0: never acceptable. */
+		{ 1000, 1, 1000, 0, false },
+		{ 1000, 100, 1000, 0, false },
+		{ 999, 2, 1000, 0, false },
+		{ 900, 200, 1000, 0, false },
+		{ 0xffffffffU, 2, 0, 0, false },
+
+		/*
+		 * Case 4: SEG.LEN > 0, RCV.WND > 0: first or last byte in
+		 * [NXT, NXT+WND).  Here NXT = 1000, WND = 100.
+		 */
+		{ 1000, 1, 1000, 100, true },	/* first byte at NXT */
+		{ 1050, 10, 1000, 100, true },	/* wholly inside */
+		{ 1099, 1, 1000, 100, true },	/* last byte of window */
+		{ 1099, 500, 1000, 100, true },	/* starts inside, runs past */
+		{ 1100, 1, 1000, 100, false },	/* just past the window */
+		{ 1100, 50, 1000, 100, false },
+		{ 990, 11, 1000, 100, true },	/* 990..1000: last byte in */
+		{ 990, 10, 1000, 100, false },	/* 990..999: old duplicate */
+		{ 999, 1, 1000, 100, false },
+		{ 999, 2, 1000, 100, true },
+		{ 900, 300, 1000, 100, true },	/* spans the whole window */
+		{ 5000, 10, 1000, 100, false },	/* far ahead */
+		{ 0x80001000U, 10, 1000, 100, false },	/* half a circle off */
+		/* ...window across 0: NXT = 0xfffffff0, WND = 0x20. */
+		{ 0xffffffe0U, 0x11, 0xfffffff0U, 0x20, true },
+		{ 0xffffffe0U, 0x10, 0xfffffff0U, 0x20, false },
+		{ 0xfffffffeU, 4, 0xfffffff0U, 0x20, true },
+		{ 0x0f, 5, 0xfffffff0U, 0x20, true },
+		{ 0x10, 5, 0xfffffff0U, 0x20, false },
+		/* ...a segment whose end wraps past 0 into the window. */
+		{ 0xfffffff0U, 0x20, 0x8, 0x10, true },
+		{ 0xfffffff0U, 0x18, 0x8, 0x10, false },
+		/* ...window across 2^31: NXT = 0x7ffffff0, WND = 0x20. */
+		{ 0x80000000U, 1, 0x7ffffff0U, 0x20, true },
+		{ 0x7fffffe0U, 0x11, 0x7ffffff0U, 0x20, true },
+		{ 0x80000010U, 1, 0x7ffffff0U, 0x20, false },
+		/* ...SYN or FIN alone counts as one. */
+		{ 1000, 1, 1000, 1, true },
+		{ 999, 1, 1000, 1, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++)
+		CHECK_EQ(xtcp_seq_acceptable(t[i].seq, t[i].len, t[i].nxt,
+					     t[i].wnd),
+			 t[i].ok, "case %u: seq %#x len %u nxt %#x wnd %u", i,
+			 t[i].seq, t[i].len, t[i].nxt, t[i].wnd);
+}
+
+/*
+ * The same tests as a brute force check against a direct reading of the
+ * RFC (plus the spanning case), over small numbers placed around 0, 2^31
+ * and an ordinary value.  Counted as one check per base.
+ */
+static bool acceptable_model(s32 seq, s32 len, s32 nxt, s32 wnd)
+{
+	/* Small signed numbers: no wraparound inside the model itself. */
+	if (len == 0 && wnd == 0)
+		return seq == nxt;
+	if (len == 0)
+		return nxt <= seq && seq < nxt + wnd;
+	if (wnd == 0)
+		return false;
+	return (nxt <= seq && seq < nxt + wnd) ||
+	       (nxt <= seq + len - 1 && seq + len - 1 < nxt + wnd) ||
+	       (seq < nxt && seq + len - 1 >= nxt + wnd);
+}
+
+static void test_acceptable_exhaustive(void)
+{
+	static const u32 bases[] = { 0, 0xfffffff8U, 0x7ffffff8U, 0x80000000U,
+				     123456789U };
+	unsigned int b, bad;
+	s32 seq, len, wnd;
+
+	for (b = 0; b < ARRAY_LEN(bases); b++) {
+		bad = 0;
+		for (seq = -12; seq <= 12; seq++)
+			for (len = 0; len <= 12; len++)
+				for (wnd = 0; wnd <= 8; wnd++) {
+					bool want = acceptable_model(seq, len,
+								     0, wnd);
+					bool got = xtcp_seq_acceptable(
+						bases[b] + (u32)seq, len,
+						bases[b], wnd);
+
+					bad += got != want;
+				}
+		CHECK_EQ(bad, 0, "base %#x", bases[b]);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* RTO estimator, RFC 6298                                                 */
+/* ---------------------------------------------------------------------- */
+
+struct rtt_step {
+	u32 sample;
+	u32 srtt, rttvar, rto;
+};
+
+static void run_rtt(const char *name, const struct rtt_step *s,
+		    unsigned int n)
+{
+	struct xtcp_rtt_est e;
+	unsigned int i;
+
+	xtcp_rtt_init(&e);
+	for (i = 0; i < n; i++) {
+		xtcp_rtt_sample(&e, s[i].sample);
+		CHECK(e.has_sample, "%s step %u", name, i);
+		CHECK_EQ(e.srtt_us, s[i].srtt, "%s step %u", name, i);
+		CHECK_EQ(e.rttvar_us, s[i].rttvar, "%s step %u", name, i);
+		CHECK_EQ(e.rto_us, s[i].rto, "%s step %u", name, i);
+	}
+}
+
+static void test_rtt(void)
+{
+	struct xtcp_rtt_est e;
+
+	/*
+	 * A typical WAN path.
+	 * 1: R = 100000: SRTT = R = 100000, RTTVAR = R/2 = 50000,
+	 *    RTO = 100000 + max(4*50000, 200000) = 300000.
+	 * 2: R = 100000: |SRTT-R| = 0, RTTVAR = (3*50000 + 0)/4 = 37500,
+	 *    SRTT = (7*100000 + 100000)/8 = 100000,
+	 *    RTO = 100000 + max(150000, 200000) = 300000 (the floor).
+	 * 3: R = 300000: |SRTT-R| = 200000,
+	 *    RTTVAR = (3*37500 + 200000)/4 = 312500/4 = 78125,
+	 *    SRTT = (7*100000 + 300000)/8 = 125000,
+	 *    RTO = 125000 + 4*78125 = 437500.
+	 * 4: R = 50000: |SRTT-R| = 75000,
+	 *    RTTVAR = (3*78125 + 75000)/4 = 309375/4 = 77343 (rounded down),
+	 *    SRTT = (7*125000 + 50000)/8 = 925000/8 = 115625,
+	 *    RTO = 115625 + 4*77343 = 115625 + 309372 = 424997.
+	 */
+	static const struct rtt_step wan[] = {
+		{ 100000, 100000, 50000, 300000 },
+		{ 100000, 100000, 37500, 300000 },
+		{ 300000, 125000, 78125, 437500 },
+		{ 50000, 115625, 77343, 424997 },
+	};
+	/*
+	 * A steady 200 ms path: RTTVAR decays by 3/4 a step, and the RTO
+	 * comes down to SRTT + RTO_MIN.
+	 * 1: SRTT 200000, RTTVAR 100000, RTO 200000 + 400000 = 600000.
+	 * 2: RTTVAR 300000/4 = 75000, RTO 200000 + 300000 = 500000.
+	 * 3: RTTVAR 225000/4 = 56250, RTO 200000 + 225000 = 425000.
+	 * 4: RTTVAR 168750/4 = 42187, 4*42187 = 168748 < 200000,
+	 *    RTO = 200000 + 200000 = 400000.
+	 */
+	static const struct rtt_step steady[] = {
+		{ 200000, 200000, 100000, 600000 },
+		{ 200000, 200000, 75000, 500000 },
+		{ 200000, 200000, 56250, 425000 },
+		{ 200000, 200000, 42187, 400000 },
+	};
+	/*
+	 * A LAN, 1 ms: RTO = 1000 + max(4*500, 200000) = 201000; the floor
+	 * dominates.  Then 3 ms: |1000-3000| = 2000, RTTVAR =
+	 * (1500 + 2000)/4 = 875, SRTT = (7000 + 3000)/8 = 1250,
+	 * RTO = 1250 + 200000 = 201250.
+	 */
+	static const struct rtt_step lan[] = {
+		{ 1000, 1000, 500, 201000 },
+		{ 3000, 1250, 875, 201250 },
+	};
+	/*
+	 * Division rounds down.  1: R = 100000 as above.  2: R = 100007:
+	 * RTTVAR = (150000 + 7)/4 = 37501.75 -> 37501, SRTT = (700000 +
+	 * 100007)/8 = 100000.875 -> 100000, RTO = 100000 + 200000.
+	 * 3: R = 99999: delta 1, RTTVAR = (112503 + 1)/4 = 28126,
+	 * SRTT = (700000 + 99999)/8 = 99999.875 -> 99999, RTO = 299999.
+	 */
+	static const struct rtt_step rounding[] = {
+		{ 100000, 100000, 50000, 300000 },
+		{ 100007, 100000, 37501, 300000 },
+		{ 99999, 99999, 28126, 299999 },
+	};
+	/*
+	 * A zero sample counts as 1 us: SRTT 1, RTTVAR 0, RTO 200001.  A
+	 * second zero: |1-1| = 0, RTTVAR 0, SRTT (7+1)/8 = 1.
+	 */
+	static const struct rtt_step zero[] = {
+		{ 0, 1, 0, 200001 },
+		{ 0, 1, 0, 200001 },
+	};
+	/*
+	 * Huge samples: the RTO is capped at 120 s.
+	 * 1: R = 50 s: RTO = 50e6 + 4*25e6 = 150e6 -> 120e6.
+	 * 2: R = 1 s: |50e6-1e6| = 49e6, RTTVAR = (75e6 + 49e6)/4 = 31e6,
+	 *    SRTT = (350e6 + 1e6)/8 = 43875000, RTO = 43875000 + 124e6
+	 *    -> 120e6.
+	 */
+	static const struct rtt_step huge[] = {
+		{ 50000000, 50000000, 25000000, 120000000 },
+		{ 1000000, 43875000, 31000000, 120000000 },
+	};
+	/*
+	 * The largest sample, then a zero one, must not overflow:
+	 * 1: SRTT 4294967295, RTTVAR 2147483647, RTO capped.
+	 * 2: R = 1: delta 4294967294, RTTVAR = (3*2147483647 +
+	 *    4294967294)/4 = 10737418235/4 = 2684354558,
+	 *    SRTT = (7*4294967295 + 1)/8 = 30064771066/8 = 3758096383.
+	 */
+	static const struct rtt_step extreme[] = {
+		{ 0xffffffffU, 0xffffffffU, 0x7fffffffU, 120000000 },
+		{ 0, 3758096383U, 2684354558U, 120000000 },
+	};
+
+	xtcp_rtt_init(&e);
+	CHECK_EQ(e.rto_us, 1000000, "init");
+	CHECK_EQ(e.rto_us, XTCP_RTO_INIT_US, "init");
+	CHECK(!e.has_sample, "init");
+	CHECK_EQ(e.srtt_us, 0, "init");
+	CHECK_EQ(e.rttvar_us, 0, "init");
+	CHECK_EQ(XTCP_RTO_MIN_US, 200000, "constant");
+	CHECK_EQ(XTCP_RTO_MAX_US, 120000000, "constant");
+
+	run_rtt("wan", wan, ARRAY_LEN(wan));
+	run_rtt("steady", steady, ARRAY_LEN(steady));
+	run_rtt("lan", lan, ARRAY_LEN(lan));
+	run_rtt("rounding", rounding, ARRAY_LEN(rounding));
+	run_rtt("zero", zero, ARRAY_LEN(zero));
+	run_rtt("huge", huge, ARRAY_LEN(huge));
+	run_rtt("extreme", extreme, ARRAY_LEN(extreme));
+
+	/* init after samples forgets them. */
+	xtcp_rtt_sample(&e, 5000);
+	xtcp_rtt_init(&e);
+	CHECK(!e.has_sample, "re-init");
+	CHECK_EQ(e.rto_us, XTCP_RTO_INIT_US, "re-init");
+}
+
+static void test_rtt_bounds(void)
+{
+	static const u32 samples[] = { 0, 1, 7, 999, 40000, 200000, 1000000,
+				       7654321, 60000000, 0x7fffffffU,
+				       0xffffffffU, 3, 150000, 0, 90000 };
+	struct xtcp_rtt_est e;
+	unsigned int i, bad = 0;
+
+	/* Whatever the samples, the RTO stays within [min, max]. */
+	xtcp_rtt_init(&e);
+	for (i = 0; i < ARRAY_LEN(samples); i++) {
+		xtcp_rtt_sample(&e, samples[i]);
+		bad += e.rto_us < XTCP_RTO_MIN_US || e.rto_us > XTCP_RTO_MAX_US;
+	}
+	CHECK_EQ(bad, 0, "rto out of range");
+}
+
+static void test_rto_backoff(void)
+{
+	static const struct {
+		u32 rto;
+		unsigned int backoff;
+		u32 want;
+	} t[] = {
+		{ 200000, 0, 200000 },
+		{ 200000, 1, 400000 },
+		{ 200000, 9, 102400000 },
+		{ 200000, 10, 120000000 },	/* 204.8 s -> cap */
+		{ 1000000, 6, 64000000 },	/* SYN retries: 1,2,...,64 s */
+		{ 1000000, 7, 120000000 },	/* 128 s -> cap */
+		{ 1000000, 31, 120000000 },	/* 2^31 s would overflow */
+		{ 1000000, 32, 120000000 },	/* shift >= width */
+		{ 1000000, 1000, 120000000 },
+		{ 120000000, 0, 120000000 },
+		{ 120000000, 1, 120000000 },
+		{ 60000000, 1, 120000000 },	/* exactly the cap */
+		{ 60000001, 1, 120000000 },
+		{ 0xffffffffU, 0, 120000000 },	/* above the cap already */
+		{ 1, 26, 67108864 },
+		{ 1, 27, 120000000 },		/* 134217728 > cap */
+		{ 1, 31, 120000000 },
+		{ 0, 5, 0 },
+		{ 0, 40, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++)
+		CHECK_EQ(xtcp_rto_backoff(t[i].rto, t[i].backoff), t[i].want,
+			 "case %u: %u << %u", i, t[i].rto, t[i].backoff);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Option parsing                                                          */
+/* ---------------------------------------------------------------------- */
+
+/* Parse from a heap copy of exactly len bytes, so overreads are caught. */
+static int parse_exact(const u8 *bytes, unsigned int len, bool syn,
+		       struct xtcp_opts *out)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	if (!copy) {
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(copy, bytes, len);
+	/* Garbage in *out first: the parser must clear it. */
+	memset(out, 0xa5, sizeof(*out));
+	ret = xtcp_parse_options(len ? copy : NULL, len, syn, out);
+	free(copy);
+	return ret;
+}
+
+/* What a parse is expected to find. */
+struct want_opts {
+	int ret;
+	bool mss_ok, wscale_ok, sack_ok, ts_ok;
+	u16 mss;
+	u8 wscale;
+	u32 tsval, tsecr;
+	u8 num_sacks;
+	struct xtcp_sack_block sacks[XTCP_MAX_SACK_BLOCKS];
+};
+
+static void check_opts(const char *name, const struct xtcp_opts *o, int ret,
+		       const struct want_opts *w, int line)
+{
+	unsigned int i;
+
+	/* Report failures at the table entry's line. */
+#define CHECK_AT(got, want) \
+	check_eq((unsigned long long)(got), (unsigned long long)(want), \
+		 __FILE__, line, #got, #want, "%s", name)
+	CHECK_AT(ret, w->ret);
+	CHECK_AT(o->mss_ok, w->mss_ok);
+	CHECK_AT(o->wscale_ok, w->wscale_ok);
+	CHECK_AT(o->sack_ok, w->sack_ok);
+	CHECK_AT(o->ts_ok, w->ts_ok);
+	/* Fields of absent options are cleared. */
+	CHECK_AT(o->mss, w->mss_ok ? w->mss : 0);
+	CHECK_AT(o->wscale, w->wscale_ok ? w->wscale : 0);
+	CHECK_AT(o->tsval, w->ts_ok ? w->tsval : 0);
+	CHECK_AT(o->tsecr, w->ts_ok ? w->tsecr : 0);
+	CHECK_AT(o->num_sacks, w->num_sacks);
+	/* Blocks past num_sacks are cleared too (w->sacks is zero there). */
+	for (i = 0; i < XTCP_MAX_SACK_BLOCKS; i++) {
+		CHECK_AT(o->sacks[i].start, w->sacks[i].start);
+		CHECK_AT(o->sacks[i].end, w->sacks[i].end);
+	}
+#undef CHECK_AT
+}
+
+#define MAXB 64
+struct parse_case {
+	int line;
+	const char *name;
+	bool syn;
+	unsigned int len;
+	u8 bytes[MAXB];
+	struct want_opts want;
+};
+
+#define TS_BYTES 0x00, 0x1a, 0x2b, 0x3c, 0x80, 0x00, 0x00, 0x01
+#define TSVAL 0x001a2b3cU
+#define TSECR 0x80000001U
+#define BLK(s, e) (u8)((s) >> 24), (u8)((s) >> 16), (u8)((s) >> 8), (u8)(s), \
+		  (u8)((e) >> 24), (u8)((e) >> 16), (u8)((e) >> 8), (u8)(e)
+
+static const struct parse_case parse_cases[] = {
+	/* --- Real option lists. --- */
+	{ __LINE__, "linux SYN", true, 20,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, TS_BYTES,
+	    0x01, 0x03, 0x03, 0x07 },
+	  { 0, true, true, true, true, 1460, 7, TSVAL, TSECR, 0, {} } },
+	/* The same bytes on a non-SYN: only the timestamps count. */
+	{ __LINE__, "linux SYN bytes, no SYN flag", false, 20,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, TS_BYTES,
+	    0x01, 0x03, 0x03, 0x07 },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
+	/* Loopback SYN: MSS 65495, wscale 7. */
+	{ __LINE__, "linux loopback SYN", true, 20,
+	  { 0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, 0x0a, TS_BYTES,
+	    0x01, 0x03, 0x03, 0x07 },
+	  { 0, true, true, true, true, 65495, 7, TSVAL, TSECR, 0, {} } },
+	/* Linux with timestamps off: mss,nop,nop,sackOK,nop,wscale 7. */
+	{ __LINE__, "linux SYN no TS", true, 12,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02,
+	    0x01, 0x03, 0x03, 0x07 },
+	  { 0, true, true, true, false, 1460, 7, 0, 0, 0, {} } },
+	/* Windows: mss,nop,wscale 8,nop,nop,sackOK. */
+	{ __LINE__, "windows SYN", true, 12,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x08,
+	    0x01, 0x01, 0x04, 0x02 },
+	  { 0, true, true, true, false, 1460, 8, 0, 0, 0, {} } },
+	/* macOS: mss,nop,wscale 6,nop,nop,TS,sackOK,eol,eol. */
+	{ __LINE__, "macos SYN", true, 24,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x06, 0x01, 0x01,
+	    0x08, 0x0a, TS_BYTES, 0x04, 0x02, 0x00, 0x00 },
+	  { 0, true, true, true, true, 1460, 6, TSVAL, TSECR, 0, {} } },
+	/* Established segment: nop,nop,TS. */
+	{ __LINE__, "linux ACK with TS", false, 12,
+	  { 0x01, 0x01, 0x08, 0x0a, TS_BYTES },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
+	/* Established segment with one SACK block after the timestamps. */
+	{ __LINE__, "linux ACK with TS and SACK", false, 24,
+	  { 0x01, 0x01, 0x08, 0x0a, TS_BYTES, 0x01, 0x01, 0x05, 0x0a,
+	    BLK(0x1000U, 0x2000U) },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 1,
+	    { { 0x1000, 0x2000 } } } },
+	{ __LINE__, "three SACK blocks and TS (40 bytes)", false, 40,
+	  { 0x01, 0x01, 0x08, 0x0a, TS_BYTES, 0x01, 0x01, 0x05, 0x1a,
+	    BLK(1U, 2U), BLK(0xfffffff0U, 0x10U), BLK(0x80000000U, 0x80001000U) },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 3,
+	    { { 1, 2 }, { 0xfffffff0U, 0x10 }, { 0x80000000U, 0x80001000U } } } },
+	{ __LINE__, "four SACK blocks", false, 36,
+	  { 0x01, 0x01, 0x05, 0x22, BLK(1U, 2U), BLK(3U, 4U), BLK(5U, 6U),
+	    BLK(7U, 8U) },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 4,
+	    { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } } } },
+	/* Five blocks cannot fit in 40 bytes, but len may be longer. */
+	{ __LINE__, "five SACK blocks keep four", false, 42,
+	  { 0x05, 0x2a, BLK(1U, 2U), BLK(3U, 4U), BLK(5U, 6U), BLK(7U, 8U),
+	    BLK(9U, 10U) },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 4,
+	    { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } } } },
+	{ __LINE__, "two SACK options: last wins", false, 20,
+	  { 0x05, 0x0a, BLK(1U, 2U), 0x05, 0x0a, BLK(3U, 4U) },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 1, { { 3, 4 } } } },
+	/* Found by the fuzzer: the shorter one must not keep old blocks. */
+	{ __LINE__, "two SACK options: 2 blocks then 1", false, 28,
+	  { 0x05, 0x12, BLK(1U, 2U), BLK(3U, 4U), 0x05, 0x0a, BLK(5U, 6U) },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 1, { { 5, 6 } } } },
+	{ __LINE__, "SACK blocks on a SYN are ignored", true, 10,
+	  { 0x05, 0x0a, BLK(1U, 2U) },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+
+	/* --- Empty and padding. --- */
+	{ __LINE__, "empty", true, 0, {},
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "NOPs only", true, 4, { 0x01, 0x01, 0x01, 0x01 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "EOL only", true, 1, { 0x00 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	/* EOL ends the list: nothing after it is looked at. */
+	{ __LINE__, "EOL then MSS", true, 5, { 0x00, 0x02, 0x04, 0x05, 0xb4 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "MSS, EOL, then garbage", true, 8,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x00, 0x77, 0x00, 0x01 },
+	  { 0, true, false, false, false, 1460, 0, 0, 0, 0, {} } },
+
+	/* --- Unknown kinds are skipped by their length. --- */
+	{ __LINE__, "unknown kind 99 len 2 then MSS", true, 6,
+	  { 99, 0x02, 0x02, 0x04, 0x05, 0xb4 },
+	  { 0, true, false, false, false, 1460, 0, 0, 0, 0, {} } },
+	{ __LINE__, "MPTCP (30) len 12 then WS", true, 16,
+	  { 30, 12, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x01, 0x03, 0x03, 0x05 },
+	  { 0, false, true, false, false, 0, 5, 0, 0, 0, {} } },
+	{ __LINE__, "TFO cookie (34) len 10 then TS", false, 20,
+	  { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 0x08, 0x0a, TS_BYTES },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
+	{ __LINE__, "kind 255 len 40", false, 40,
+	  { 255, 40, 0x02, 0x04, 0x05, 0xb4 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	/* An unknown kind whose length byte looks like option kinds. */
+	{ __LINE__, "unknown whose body holds MSS bytes", true, 8,
+	  { 200, 6, 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+
+	/* --- Malformed: -EINVAL, earlier options kept. --- */
+	{ __LINE__, "length 0", true, 4, { 0x02, 0x00, 0x05, 0xb4 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "length 1", true, 4, { 0x03, 0x01, 0x07, 0x01 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "unknown with length 0", false, 2, { 99, 0 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "MSS then length 0", true, 8,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x08, 0x00, 0x01, 0x01 },
+	  { -EINVAL, true, false, false, false, 1460, 0, 0, 0, 0, {} } },
+	{ __LINE__, "truncated MSS", true, 3, { 0x02, 0x04, 0x05 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "truncated TS", false, 9,
+	  { 0x08, 0x0a, 1, 2, 3, 4, 5, 6, 7 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "kind without length byte", true, 1, { 0x02 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "NOPs then kind without length", true, 4,
+	  { 0x01, 0x01, 0x01, 0x04 },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "TS then kind without length", false, 11,
+	  { 0x08, 0x0a, TS_BYTES, 0x05 },
+	  { -EINVAL, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
+	{ __LINE__, "SYN opts then option past the end", true, 12,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x01, 0x03, 0x03, 0x09,
+	    99, 0x05 },
+	  { -EINVAL, true, true, true, false, 1460, 9, 0, 0, 0, {} } },
+	{ __LINE__, "SACK running past the end", false, 12,
+	  { 0x01, 0x01, 0x05, 0x12, BLK(1U, 2U) },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "length 255 in 40 bytes", false, 40, { 0x13, 0xff },
+	  { -EINVAL, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+
+	/* --- Known kinds with the wrong length are skipped. --- */
+	{ __LINE__, "MSS len 3", true, 7,
+	  { 0x02, 0x03, 0x05, 0x03, 0x03, 0x02, 0x01 },
+	  { 0, false, true, false, false, 0, 2, 0, 0, 0, {} } },
+	{ __LINE__, "MSS len 6", true, 6, { 0x02, 0x06, 0x05, 0xb4, 0, 0 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "WS len 4", true, 4, { 0x03, 0x04, 0x07, 0x00 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "WS len 2", true, 2, { 0x03, 0x02 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "SACK_PERM len 3", true, 3, { 0x04, 0x03, 0x00 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "TS len 8", false, 8, { 0x08, 0x08, 1, 2, 3, 4, 5, 6 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "TS len 12", false, 12,
+	  { 0x08, 0x0c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "SACK len 2 (no block)", false, 2, { 0x05, 0x02 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "SACK len 9", false, 9, { 0x05, 0x09, 1, 2, 3, 4, 5, 6, 7 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "SACK len 14", false, 14,
+	  { 0x05, 0x0e, BLK(1U, 2U), 0, 0, 0, 0 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+
+	/* --- Values. --- */
+	{ __LINE__, "MSS 0 is ignored", true, 4, { 0x02, 0x04, 0x00, 0x00 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "MSS 1", true, 4, { 0x02, 0x04, 0x00, 0x01 },
+	  { 0, true, false, false, false, 1, 0, 0, 0, 0, {} } },
+	{ __LINE__, "MSS 65535", true, 4, { 0x02, 0x04, 0xff, 0xff },
+	  { 0, true, false, false, false, 65535, 0, 0, 0, 0, {} } },
+	{ __LINE__, "two MSS: last wins", true, 8,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x02, 0x04, 0x02, 0x18 },
+	  { 0, true, false, false, false, 536, 0, 0, 0, 0, {} } },
+	{ __LINE__, "WS 0", true, 3, { 0x03, 0x03, 0x00 },
+	  { 0, false, true, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "WS 14", true, 3, { 0x03, 0x03, 0x0e },
+	  { 0, false, true, false, false, 0, 14, 0, 0, 0, {} } },
+	{ __LINE__, "WS 15 reads as 14", true, 3, { 0x03, 0x03, 0x0f },
+	  { 0, false, true, false, false, 0, 14, 0, 0, 0, {} } },
+	{ __LINE__, "WS 255 reads as 14", true, 3, { 0x03, 0x03, 0xff },
+	  { 0, false, true, false, false, 0, 14, 0, 0, 0, {} } },
+	{ __LINE__, "TS all ones", false, 10,
+	  { 0x08, 0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	  { 0, false, false, false, true, 0, 0, 0xffffffffU, 0xffffffffU, 0,
+	    {} } },
+
+	/* --- SYN-only options on a non-SYN are ignored. --- */
+	{ __LINE__, "MSS without SYN", false, 4, { 0x02, 0x04, 0x05, 0xb4 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "WS without SYN", false, 4, { 0x01, 0x03, 0x03, 0x07 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "SACK_PERM without SYN", false, 2, { 0x04, 0x02 },
+	  { 0, false, false, false, false, 0, 0, 0, 0, 0, {} } },
+	{ __LINE__, "TS on a SYN counts", true, 10, { 0x08, 0x0a, TS_BYTES },
+	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
+};
+
+static void test_parse(void)
+{
+	const struct parse_case *c;
+	struct xtcp_opts o;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_LEN(parse_cases); i++) {
+		c = &parse_cases[i];
+		ret = parse_exact(c->bytes, c->len, c->syn, &o);
+		check_opts(c->name, &o, ret, &c->want, c->line);
+	}
+}
+
+/*
+ * Every length cut of a full Linux SYN, and of a full ACK with SACK, must
+ * parse without reading past the cut (ASan watches) and only ever fail
+ * with -EINVAL.
+ */
+static void test_parse_truncations(void)
+{
+	static const u8 syn[] = { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08,
+				  0x0a, TS_BYTES, 0x01, 0x03, 0x03, 0x07 };
+	static const u8 ack[] = { 0x01, 0x01, 0x08, 0x0a, TS_BYTES, 0x01, 0x01,
+				  0x05, 0x1a, BLK(1U, 2U), BLK(3U, 4U),
+				  BLK(5U, 6U) };
+	struct xtcp_opts o;
+	unsigned int len;
+	int ret;
+
+	for (len = 0; len <= sizeof(syn); len++) {
+		ret = parse_exact(syn, len, true, &o);
+		/* Cuts inside an option fail; cuts between options do not. */
+		if (len == 0 || len == 4 || len == 6 || len == 16 ||
+		    len == 20)
+			CHECK_EQ(ret, 0, "syn cut at %u", len);
+		else if (len == 17)	/* a trailing NOP is complete */
+			CHECK_EQ(ret, 0, "syn cut at %u", len);
+		else
+			CHECK_EQ(ret, -EINVAL, "syn cut at %u", len);
+		CHECK_EQ(o.mss_ok, len >= 4, "syn cut at %u", len);
+		CHECK_EQ(o.sack_ok, len >= 6, "syn cut at %u", len);
+		CHECK_EQ(o.ts_ok, len >= 16, "syn cut at %u", len);
+		CHECK_EQ(o.wscale_ok, len >= 20, "syn cut at %u", len);
+	}
+	for (len = 0; len <= sizeof(ack); len++) {
+		ret = parse_exact(ack, len, false, &o);
+		CHECK(ret == 0 || ret == -EINVAL, "ack cut at %u", len);
+		CHECK_EQ(o.num_sacks, len == sizeof(ack) ? 3 : 0,
+			 "ack cut at %u", len);
+		CHECK_EQ(o.ts_ok, len >= 12, "ack cut at %u", len);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Option writing                                                          */
+/* ---------------------------------------------------------------------- */
+
+/* Write into a buffer with guard bytes after 40 and check they survive. */
+static unsigned int write_checked(u8 *buf, const struct xtcp_opts *o,
+				  bool syn, const char *name, int line)
+{
+	unsigned int n, i, bad = 0;
+
+	memset(buf, 0xee, MAXB);
+	n = xtcp_write_options(buf, o, syn);
+	for (i = n; i < MAXB; i++)
+		bad += buf[i] != 0xee;
+	check_eq(bad, 0, __FILE__, line, "bytes past the end", "0", "%s", name);
+	check_eq(n, xtcp_options_size(o, syn), __FILE__, line, "written",
+		 "xtcp_options_size()", "%s", name);
+	check(n <= XTCP_MAX_OPT_SPACE && n % 4 == 0, __FILE__, line,
+	      "n <= 40 && n % 4 == 0", "%s: n = %u", name, n);
+	return n;
+}
+
+struct write_case {
+	int line;
+	const char *name;
+	bool syn;
+	struct xtcp_opts o;
+	unsigned int len;
+	u8 bytes[XTCP_MAX_OPT_SPACE];
+};
+
+#define TSO_VAL 0x11223344U
+#define TSO_ECR 0xa0b0c0d0U
+#define TSO_BYTES 0x11, 0x22, 0x33, 0x44, 0xa0, 0xb0, 0xc0, 0xd0
+
+static const struct write_case write_cases[] = {
+	/* Linux's SYN, byte for byte. */
+	{ __LINE__, "linux SYN", true,
+	  { .mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+	    .sack_ok = true, .ts_ok = true, .tsval = TSO_VAL, .tsecr = 0 },
+	  20, { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a,
+		0x11, 0x22, 0x33, 0x44, 0, 0, 0, 0, 0x01, 0x03, 0x03, 0x07 } },
+	/* And its SYN-ACK, echoing the timestamp. */
+	{ __LINE__, "linux SYN-ACK", true,
+	  { .mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+	    .sack_ok = true, .ts_ok = true, .tsval = TSO_VAL,
+	    .tsecr = TSO_ECR },
+	  20, { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, TSO_BYTES,
+		0x01, 0x03, 0x03, 0x07 } },
+	{ __LINE__, "SYN no TS", true,
+	  { .mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+	    .sack_ok = true },
+	  12, { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02,
+		0x01, 0x03, 0x03, 0x07 } },
+	{ __LINE__, "SYN TS no SACK", true,
+	  { .mss = 536, .mss_ok = true, .ts_ok = true, .tsval = TSO_VAL,
+	    .tsecr = TSO_ECR },
+	  16, { 0x02, 0x04, 0x02, 0x18, 0x01, 0x01, 0x08, 0x0a, TSO_BYTES } },
+	{ __LINE__, "SYN MSS only", true,
+	  { .mss = 65495, .mss_ok = true },
+	  4, { 0x02, 0x04, 0xff, 0xd7 } },
+	{ __LINE__, "SYN WS only", true,
+	  { .wscale = 14, .wscale_ok = true },
+	  4, { 0x01, 0x03, 0x03, 0x0e } },
+	{ __LINE__, "SYN WS 20 written as 14", true,
+	  { .wscale = 20, .wscale_ok = true },
+	  4, { 0x01, 0x03, 0x03, 0x0e } },
+	{ __LINE__, "SYN SACK_PERM only", true,
+	  { .sack_ok = true },
+	  4, { 0x01, 0x01, 0x04, 0x02 } },
+	{ __LINE__, "SYN nothing", true, { .mss = 1460 }, 0, {} },
+	/* A SYN never carries SACK blocks. */
+	{ __LINE__, "SYN with SACK blocks", true,
+	  { .mss = 1460, .mss_ok = true, .num_sacks = 2,
+	    .sacks = { { 1, 2 }, { 3, 4 } } },
+	  4, { 0x02, 0x04, 0x05, 0xb4 } },
+	/* Established: SYN-only options are never written. */
+	{ __LINE__, "ACK with SYN-only flags set", false,
+	  { .mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+	    .sack_ok = true },
+	  0, {} },
+	{ __LINE__, "ACK TS", false,
+	  { .ts_ok = true, .tsval = TSO_VAL, .tsecr = TSO_ECR, .sack_ok = true },
+	  12, { 0x01, 0x01, 0x08, 0x0a, TSO_BYTES } },
+	{ __LINE__, "ACK TS + 1 SACK", false,
+	  { .ts_ok = true, .tsval = TSO_VAL, .tsecr = TSO_ECR, .num_sacks = 1,
+	    .sacks = { { 0x01020304U, 0x05060708U } } },
+	  24, { 0x01, 0x01, 0x08, 0x0a, TSO_BYTES, 0x01, 0x01, 0x05, 0x0a,
+		1, 2, 3, 4, 5, 6, 7, 8 } },
+	{ __LINE__, "ACK 1 SACK", false,
+	  { .num_sacks = 1, .sacks = { { 0xfffffff0U, 0x10 } } },
+	  12, { 0x01, 0x01, 0x05, 0x0a, BLK(0xfffffff0U, 0x10U) } },
+	{ __LINE__, "ACK 4 SACK", false,
+	  { .num_sacks = 4, .sacks = { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } } },
+	  36, { 0x01, 0x01, 0x05, 0x22, BLK(1U, 2U), BLK(3U, 4U), BLK(5U, 6U),
+		BLK(7U, 8U) } },
+	/* With timestamps only three blocks fit: the fourth is dropped. */
+	{ __LINE__, "ACK TS + 4 SACK -> 3", false,
+	  { .ts_ok = true, .tsval = TSO_VAL, .tsecr = TSO_ECR, .num_sacks = 4,
+	    .sacks = { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } } },
+	  40, { 0x01, 0x01, 0x08, 0x0a, TSO_BYTES, 0x01, 0x01, 0x05, 0x1a,
+		BLK(1U, 2U), BLK(3U, 4U), BLK(5U, 6U) } },
+	/* A bogus count is held to the array size. */
+	{ __LINE__, "ACK num_sacks 200 -> 4", false,
+	  { .num_sacks = 200,
+	    .sacks = { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } } },
+	  36, { 0x01, 0x01, 0x05, 0x22, BLK(1U, 2U), BLK(3U, 4U), BLK(5U, 6U),
+		BLK(7U, 8U) } },
+	{ __LINE__, "ACK nothing", false, {}, 0, {} },
+};
+
+static void test_write(void)
+{
+	const struct write_case *c;
+	u8 buf[MAXB];
+	unsigned int i, n;
+
+	for (i = 0; i < ARRAY_LEN(write_cases); i++) {
+		c = &write_cases[i];
+		n = write_checked(buf, &c->o, c->syn, c->name, c->line);
+		check_eq(n, c->len, __FILE__, c->line, "n", "len", "%s",
+			 c->name);
+		check_eq(memcmp(buf, c->bytes, c->len), 0, __FILE__, c->line,
+			 "memcmp(buf, bytes)", "0", "%s", c->name);
+	}
+}
+
+/*
+ * write -> parse for every combination of options, SYN or not, 0..5 SACK
+ * blocks: the parse must give back what was written, minus what a
+ * segment of that kind cannot carry.
+ */
+static void test_round_trip(void)
+{
+	static const u16 msses[] = { 1, 536, 1460, 65495, 65535 };
+	static const u8 scales[] = { 0, 7, 14 };
+	struct xtcp_opts o, p;
+	unsigned int bits, nsack, i, n, want_sacks;
+	char name[96];
+	u8 buf[MAXB];
+	int syn, ret;
+
+	for (syn = 0; syn <= 1; syn++)
+		for (bits = 0; bits < 16; bits++)
+			for (nsack = 0; nsack <= 5; nsack++) {
+				memset(&o, 0, sizeof(o));
+				o.mss_ok = bits & 1;
+				o.wscale_ok = bits & 2;
+				o.sack_ok = bits & 4;
+				o.ts_ok = bits & 8;
+				o.mss = msses[(bits + nsack) % ARRAY_LEN(msses)];
+				o.wscale = scales[(bits + nsack) %
+						  ARRAY_LEN(scales)];
+				o.tsval = 0xdead0000U + bits;
+				o.tsecr = 0x0000beefU * nsack;
+				o.num_sacks = nsack;
+				for (i = 0; i < XTCP_MAX_SACK_BLOCKS; i++) {
+					o.sacks[i].start = 0xfffff000U + 0x100 * i;
+					o.sacks[i].end = o.sacks[i].start + 0x80;
+				}
+				snprintf(name, sizeof(name),
+					 "syn %d bits %#x sacks %u", syn, bits,
+					 nsack);
+
+				n = write_checked(buf, &o, syn, name, __LINE__);
+				ret = parse_exact(buf, n, syn, &p);
+				CHECK_EQ(ret, 0, "%s", name);
+				CHECK_EQ(p.mss_ok, syn && o.mss_ok, "%s", name);
+				CHECK_EQ(p.wscale_ok, syn && o.wscale_ok, "%s",
+					 name);
+				CHECK_EQ(p.sack_ok, syn && o.sack_ok, "%s", name);
+				CHECK_EQ(p.ts_ok, o.ts_ok, "%s", name);
+				if (p.mss_ok)
+					CHECK_EQ(p.mss, o.mss, "%s", name);
+				if (p.wscale_ok)
+					CHECK_EQ(p.wscale, o.wscale, "%s", name);
+				if (p.ts_ok) {
+					CHECK_EQ(p.tsval, o.tsval, "%s", name);
+					CHECK_EQ(p.tsecr, o.tsecr, "%s", name);
+				}
+				/* 4 blocks fit alone, 3 with timestamps. */
+				want_sacks = syn ? 0 : nsack;
+				if (want_sacks > 4)
+					want_sacks = 4;
+				if (o.ts_ok && want_sacks > 3)
+					want_sacks = 3;
+				CHECK_EQ(p.num_sacks, want_sacks, "%s", name);
+				for (i = 0; i < p.num_sacks; i++) {
+					CHECK_EQ(p.sacks[i].start,
+						 o.sacks[i].start, "%s", name);
+					CHECK_EQ(p.sacks[i].end, o.sacks[i].end,
+						 "%s", name);
+				}
+			}
+}
+
+/* ---------------------------------------------------------------------- */
+/* State transitions                                                       */
+/* ---------------------------------------------------------------------- */
+
+static void test_states(void)
+{
+	static const struct {
+		int state;
+		const char *name;
+		int on_close;
+		bool send_fin;
+		int on_fin, on_fin_acked;
+		bool can_send, can_recv;
+	} t[] = {
+		{ XTCP_ESTABLISHED, "ESTABLISHED", XTCP_FIN_WAIT1, true,
+		  XTCP_CLOSE_WAIT, XTCP_ESTABLISHED, true, true },
+		{ XTCP_SYN_SENT, "SYN_SENT", XTCP_CLOSE, false,
+		  XTCP_SYN_SENT, XTCP_SYN_SENT, false, false },
+		{ XTCP_SYN_RECV, "SYN_RECV", XTCP_FIN_WAIT1, true,
+		  XTCP_CLOSE_WAIT, XTCP_SYN_RECV, false, false },
+		{ XTCP_FIN_WAIT1, "FIN_WAIT1", XTCP_FIN_WAIT1, false,
+		  XTCP_CLOSING, XTCP_FIN_WAIT2, false, true },
+		{ XTCP_FIN_WAIT2, "FIN_WAIT2", XTCP_FIN_WAIT2, false,
+		  XTCP_TIME_WAIT, XTCP_FIN_WAIT2, false, true },
+		{ XTCP_TIME_WAIT, "TIME_WAIT", XTCP_TIME_WAIT, false,
+		  XTCP_TIME_WAIT, XTCP_TIME_WAIT, false, false },
+		{ XTCP_CLOSE, "CLOSE", XTCP_CLOSE, false,
+		  XTCP_CLOSE, XTCP_CLOSE, false, false },
+		{ XTCP_CLOSE_WAIT, "CLOSE_WAIT", XTCP_LAST_ACK, true,
+		  XTCP_CLOSE_WAIT, XTCP_CLOSE_WAIT, true, false },
+		{ XTCP_LAST_ACK, "LAST_ACK", XTCP_LAST_ACK, false,
+		  XTCP_LAST_ACK, XTCP_CLOSE, false, false },
+		{ XTCP_LISTEN, "LISTEN", XTCP_CLOSE, false,
+		  XTCP_LISTEN, XTCP_LISTEN, false, false },
+		{ XTCP_CLOSING, "CLOSING", XTCP_CLOSING, false,
+		  XTCP_CLOSING, XTCP_TIME_WAIT, false, false },
+		/* Not states: nothing happens, named UNKNOWN. */
+		{ 0, "UNKNOWN", 0, false, 0, 0, false, false },
+		{ 12, "UNKNOWN", 12, false, 12, 12, false, false },
+		{ -1, "UNKNOWN", -1, false, -1, -1, false, false },
+		{ 255, "UNKNOWN", 255, false, 255, 255, false, false },
+	};
+	unsigned int i;
+	bool fin;
+
+	/* The numbers are Linux's TCP_* (include/net/tcp_states.h). */
+	CHECK_EQ(XTCP_ESTABLISHED, 1, "constant");
+	CHECK_EQ(XTCP_SYN_SENT, 2, "constant");
+	CHECK_EQ(XTCP_SYN_RECV, 3, "constant");
+	CHECK_EQ(XTCP_FIN_WAIT1, 4, "constant");
+	CHECK_EQ(XTCP_FIN_WAIT2, 5, "constant");
+	CHECK_EQ(XTCP_TIME_WAIT, 6, "constant");
+	CHECK_EQ(XTCP_CLOSE, 7, "constant");
+	CHECK_EQ(XTCP_CLOSE_WAIT, 8, "constant");
+	CHECK_EQ(XTCP_LAST_ACK, 9, "constant");
+	CHECK_EQ(XTCP_LISTEN, 10, "constant");
+	CHECK_EQ(XTCP_CLOSING, 11, "constant");
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		CHECK(!strcmp(xtcp_state_name(t[i].state), t[i].name),
+		      "state %d: got %s", t[i].state,
+		      xtcp_state_name(t[i].state));
+		fin = !t[i].send_fin;
+		CHECK_EQ(xtcp_state_on_close(t[i].state, &fin), t[i].on_close,
+			 "%s", t[i].name);
+		CHECK_EQ(fin, t[i].send_fin, "%s", t[i].name);
+		/* send_fin may be NULL. */
+		CHECK_EQ(xtcp_state_on_close(t[i].state, NULL), t[i].on_close,
+			 "%s", t[i].name);
+		CHECK_EQ(xtcp_state_on_fin(t[i].state), t[i].on_fin, "%s",
+			 t[i].name);
+		CHECK_EQ(xtcp_state_on_fin_acked(t[i].state), t[i].on_fin_acked,
+			 "%s", t[i].name);
+		CHECK_EQ(xtcp_state_can_send(t[i].state), t[i].can_send, "%s",
+			 t[i].name);
+		CHECK_EQ(xtcp_state_can_recv_data(t[i].state), t[i].can_recv,
+			 "%s", t[i].name);
+	}
+}
+
+/* Whole closes, event by event, through figure 5 of RFC 9293. */
+static void test_close_sequences(void)
+{
+	bool fin;
+	int s;
+
+	/* Active close: FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT. */
+	s = xtcp_state_on_close(XTCP_ESTABLISHED, &fin);
+	CHECK(s == XTCP_FIN_WAIT1 && fin, "active close");
+	s = xtcp_state_on_fin_acked(s);
+	CHECK_EQ(s, XTCP_FIN_WAIT2, "active close");
+	s = xtcp_state_on_fin(s);
+	CHECK_EQ(s, XTCP_TIME_WAIT, "active close");
+
+	/* Passive close: CLOSE_WAIT -> LAST_ACK -> CLOSE. */
+	s = xtcp_state_on_fin(XTCP_ESTABLISHED);
+	CHECK_EQ(s, XTCP_CLOSE_WAIT, "passive close");
+	s = xtcp_state_on_close(s, &fin);
+	CHECK(s == XTCP_LAST_ACK && fin, "passive close");
+	s = xtcp_state_on_fin_acked(s);
+	CHECK_EQ(s, XTCP_CLOSE, "passive close");
+
+	/* Simultaneous close: FIN_WAIT1 -> CLOSING -> TIME_WAIT. */
+	s = xtcp_state_on_close(XTCP_ESTABLISHED, &fin);
+	s = xtcp_state_on_fin(s);
+	CHECK_EQ(s, XTCP_CLOSING, "simultaneous close");
+	s = xtcp_state_on_fin_acked(s);
+	CHECK_EQ(s, XTCP_TIME_WAIT, "simultaneous close");
+
+	/* FIN+ACK of our FIN in one segment: ack first, then FIN. */
+	s = xtcp_state_on_close(XTCP_ESTABLISHED, &fin);
+	s = xtcp_state_on_fin(xtcp_state_on_fin_acked(s));
+	CHECK_EQ(s, XTCP_TIME_WAIT, "FIN+ACK");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Receive window selection                                                */
+/* ---------------------------------------------------------------------- */
+
+static void test_select_window(void)
+{
+	static const struct {
+		u32 free, cur, mss, max, want;
+	} t[] = {
+		/* 65536 capped at 65535, then 44 * 1460 = 64240. */
+		{ 65536, 0, 1460, 65535, 64240 },
+		{ 10000, 0, 1460, 65535, 8760 },	/* 6 * 1460 */
+		{ 1460, 0, 1460, 65535, 1460 },
+		{ 2919, 0, 1460, 65535, 1460 },
+		{ 2920, 0, 1460, 65535, 2920 },
+		/* Below one MSS the value is kept as it is. */
+		{ 1459, 0, 1460, 65535, 1459 },
+		{ 100, 0, 1460, 65535, 100 },
+		{ 0, 0, 1460, 65535, 0 },
+		/* Never below what is left of the last window. */
+		{ 100, 5000, 1460, 65535, 5000 },
+		{ 0, 5000, 1460, 65535, 5000 },
+		{ 10000, 9000, 1460, 65535, 9000 },	/* 8760 < 9000 */
+		{ 10000, 8760, 1460, 65535, 8760 },
+		{ 10000, 100, 1460, 65535, 8760 },
+		{ 1000, 999, 1460, 65535, 1000 },
+		/* Scaled: max = 65535 << 7 = 8388480. */
+		{ 3000000, 0, 1460, 8388480, 2998840 },	/* 2054 * 1460 */
+		{ 10000000, 0, 1460, 8388480, 8387700 },	/* 5745 * 1460 */
+		{ 0xffffffffU, 0, 1460, 65535U << 14, 1073724880 },
+		/* Never above max, even if cur is (it cannot be). */
+		{ 100, 70000, 1460, 65535, 65535 },
+		/* Loopback MSS 65483 fits once in 65535. */
+		{ 131072, 0, 65483, 65535, 65483 },
+		{ 65536, 0, 65483, 65535U << 7, 65483 },
+		{ 65000, 0, 65483, 65535U << 7, 65000 },
+		/* mss > max: no room for a whole segment, take max. */
+		{ 70000, 0, 100000, 65535, 65535 },
+		/* mss 0 means no rounding. */
+		{ 1000, 0, 0, 65535, 1000 },
+		{ 0xffffffffU, 0, 1, 0xffffffffU, 0xffffffffU },
+		{ 0, 0, 0, 0, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++)
+		CHECK_EQ(xtcp_select_window(t[i].free, t[i].cur, t[i].mss,
+					    t[i].max),
+			 t[i].want, "case %u", i);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Congestion control                                                      */
+/* ---------------------------------------------------------------------- */
+
+static void check_cong(const struct xtcp_cong *c, u32 cwnd, u32 ssthresh,
+		       u32 cnt, const char *what, int line)
+{
+	check_eq(c->cwnd, cwnd, __FILE__, line, "cwnd", "want", "%s", what);
+	check_eq(c->ssthresh, ssthresh, __FILE__, line, "ssthresh", "want",
+		 "%s", what);
+	check_eq(c->cwnd_cnt, cnt, __FILE__, line, "cwnd_cnt", "want", "%s",
+		 what);
+}
+
+#define CHECK_CONG(c, cwnd, ssth, cnt, what) \
+	check_cong(c, cwnd, ssth, cnt, what, __LINE__)
+
+static void test_cong(void)
+{
+	static const struct {
+		u32 cwnd, ssthresh, cnt, acked;
+		u32 want_cwnd, want_cnt;
+	} t[] = {
+		/* Slow start: +1 per segment acknowledged. */
+		{ 10, 0x7fffffffU, 0, 1, 11, 0 },
+		{ 10, 0x7fffffffU, 0, 10, 20, 0 },
+		{ 1, 100, 0, 1, 2, 0 },
+		/* Up to ssthresh, the rest goes to congestion avoidance. */
+		{ 15, 20, 0, 10, 20, 5 },
+		{ 15, 20, 0, 5, 20, 0 },
+		{ 19, 20, 0, 21, 21, 0 },	/* 20 to CA: exactly cwnd 20 */
+		/* Congestion avoidance: +1 per cwnd acknowledged. */
+		{ 20, 20, 0, 19, 20, 19 },
+		{ 20, 20, 19, 1, 21, 0 },
+		{ 20, 10, 5, 10, 20, 15 },
+		{ 20, 10, 15, 10, 21, 5 },
+		/* A stretch ACK earns several at once: 25 / 10 = 2, rest 5. */
+		{ 10, 10, 0, 25, 12, 5 },
+		{ 10, 10, 0, 0, 10, 0 },	/* nothing acked */
+		{ 10, 5, 3, 0, 10, 3 },
+		/*
+		 * cwnd_cnt left over from a larger cwnd: Linux turns it into
+		 * one increase first, then counts afresh.
+		 */
+		{ 5, 5, 9, 1, 6, 1 },
+		/* Huge numbers saturate instead of wrapping. */
+		{ 0xfffffff0U, 0xffffffffU, 0, 0xffffffffU, 0xffffffffU,
+		  0xfffffff0U },
+		{ 0xffffffffU, 1, 0, 0xffffffffU, 0xffffffffU, 0 },
+		/* A zero cwnd (never set) must not divide by zero. */
+		{ 0, 0, 0, 3, 3, 0 },
+	};
+	struct xtcp_cong c;
+	unsigned int i;
+
+	xtcp_cong_init(&c);
+	CHECK_CONG(&c, 10, 0x7fffffffU, 0, "init");
+	CHECK_EQ(XTCP_INIT_CWND, 10, "constant");
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		c.cwnd = t[i].cwnd;
+		c.ssthresh = t[i].ssthresh;
+		c.cwnd_cnt = t[i].cnt;
+		xtcp_cong_on_ack(&c, t[i].acked);
+		CHECK_EQ(c.cwnd, t[i].want_cwnd, "case %u", i);
+		CHECK_EQ(c.cwnd_cnt, t[i].want_cnt, "case %u", i);
+		CHECK_EQ(c.ssthresh, t[i].ssthresh, "case %u", i);
+	}
+}
+
+static void test_cong_loss(void)
+{
+	static const struct {
+		u32 in_flight, ssthresh;
+	} t[] = {
+		{ 20, 10 }, { 21, 10 }, { 6, 3 }, { 5, 2 }, { 4, 2 },
+		{ 3, 2 }, { 1, 2 }, { 0, 2 }, { 0xffffffffU, 0x7fffffffU },
+	};
+	struct xtcp_cong c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		xtcp_cong_init(&c);
+		c.cwnd = 40;
+		c.cwnd_cnt = 7;
+		xtcp_cong_on_loss(&c, t[i].in_flight);
+		CHECK_CONG(&c, t[i].ssthresh, t[i].ssthresh, 0, "loss");
+
+		xtcp_cong_init(&c);
+		c.cwnd = 40;
+		c.cwnd_cnt = 7;
+		xtcp_cong_on_rto(&c, t[i].in_flight);
+		CHECK_CONG(&c, 1, t[i].ssthresh, 0, "rto");
+	}
+}
+
+/* A connection's life, RFC 5681 in order. */
+static void test_cong_story(void)
+{
+	struct xtcp_cong c;
+	int i;
+
+	xtcp_cong_init(&c);
+	xtcp_cong_on_ack(&c, 10);		/* one RTT of slow start */
+	CHECK_CONG(&c, 20, 0x7fffffffU, 0, "slow start");
+	xtcp_cong_on_ack(&c, 20);
+	CHECK_CONG(&c, 40, 0x7fffffffU, 0, "slow start");
+	xtcp_cong_on_loss(&c, 40);		/* three dup ACKs */
+	CHECK_CONG(&c, 20, 20, 0, "fast retransmit");
+	for (i = 0; i < 19; i++)
+		xtcp_cong_on_ack(&c, 1);
+	CHECK_CONG(&c, 20, 20, 19, "avoidance");
+	xtcp_cong_on_ack(&c, 1);
+	CHECK_CONG(&c, 21, 20, 0, "avoidance: +1 after a window");
+	xtcp_cong_on_rto(&c, 21);		/* timeout */
+	CHECK_CONG(&c, 1, 10, 0, "rto");
+	xtcp_cong_on_ack(&c, 1);
+	xtcp_cong_on_ack(&c, 2);
+	xtcp_cong_on_ack(&c, 4);
+	CHECK_CONG(&c, 8, 10, 0, "slow start again");
+	xtcp_cong_on_ack(&c, 8);		/* 2 to reach 10, 6 to CA */
+	CHECK_CONG(&c, 10, 10, 6, "into avoidance");
+	xtcp_cong_on_ack(&c, 4);
+	CHECK_CONG(&c, 11, 10, 0, "avoidance");
+}
+
+int main(void)
+{
+	test_seq_compare();
+	test_seq_between();
+	test_seq_minmax();
+	test_acceptable();
+	test_acceptable_exhaustive();
+	test_rtt();
+	test_rtt_bounds();
+	test_rto_backoff();
+	test_parse();
+	test_parse_truncations();
+	test_write();
+	test_round_trip();
+	test_states();
+	test_close_sequences();
+	test_select_window();
+	test_cong();
+	test_cong_loss();
+	test_cong_story();
+
+	printf("%u passed, %u failed\n", n_passed, n_failed);
+	return n_failed ? 1 : 0;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP internal definitions shared by the module's files.
+ *
+ * An XTCP socket is a struct sock (through struct inet_sock, so the IPv4
+ * output path and the socket core work unchanged) followed by the TCP
+ * control block: the sequence spaces of RFC 9293 3.3.1, the retransmission
+ * state and the listener's accept queue.
+ */
+#ifndef _XTCP_H
+#define _XTCP_H
+
+#include <linux/types.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/tcp_states.h>
+
+#include <linux/xtcp.h>
+#include "xtcp_logic.h"
+
+/* Room for the link, IP and TCP headers in front of every segment. */
+#define XTCP_MAX_HEADER		L1_CACHE_ALIGN(128 + MAX_HEADER)
+
+/* Linux TCP's defaults (include/net/tcp.h), which XTCP follows. */
+#define XTCP_MSS_DEFAULT	536U
+#define XTCP_MIN_MSS		88U
+#define XTCP_MAX_WINDOW		65535U
+#define XTCP_TIMEWAIT_LEN	(60 * HZ)
+#define XTCP_FIN_TIMEOUT	(60 * HZ)
+#define XTCP_SYN_RETRIES	6
+#define XTCP_SYNACK_RETRIES	5
+#define XTCP_RETRIES2		15
+#define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
+#define XTCP_MAX_QUICKACKS	16U
+#define XTCP_MAX_TW		16384		/* TIME_WAIT sockets per netns */
+
+/*
+ * Per-segment state, kept in skb->cb for segments on the write queue,
+ * the receive queue and the out-of-order queue.
+ */
+struct xtcp_skb_cb {
+	u32	seq;		/* first sequence number (SYN counts) */
+	u32	end_seq;	/* seq + SYN + data + FIN */
+	u32	ack_seq;	/* incoming segments: SEG.ACK */
+	u32	sent_us;	/* outgoing: when last transmitted */
+	u16	window;		/* incoming: SEG.WND, unscaled */
+	u8	flags;		/* TCP header flags (TCPHDR_*) */
+	u8	retransmitted:1;	/* Karn: no RTT sample from it */
+};
+
+#define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+#define XTCPHDR_FIN	0x01
+#define XTCPHDR_SYN	0x02
+#define XTCPHDR_RST	0x04
+#define XTCPHDR_PSH	0x08
+#define XTCPHDR_ACK	0x10
+
+struct xtcp_sock {
+	struct inet_sock	inet;	/* must be first */
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	u32	iss;
+	u32	snd_una;	/* oldest unacknowledged */
+	u32	snd_nxt;	/* next to send */
+	u32	snd_wnd;	/* peer's window */
+	u32	snd_wl1;	/* seq of the segment that last set snd_wnd */
+	u32	snd_wl2;	/* ack of the segment that last set snd_wnd */
+	u32	write_seq;	/* after the last byte the user queued */
+	u32	max_window;	/* largest window the peer offered */
+	u32	snd_max;	/* highest sequence number sent */
+	u32	high_seq;	/* snd_max when the last RTO fired */
+
+	/* Receive sequence space. */
+	u32	irs;
+	u32	rcv_nxt;	/* next expected */
+	u32	rcv_wnd;	/* window last advertised */
+	u32	rcv_wup;	/* rcv_nxt when rcv_wnd was advertised */
+	u32	copied_seq;	/* next byte the user will read */
+	u32	rcv_acked;	/* rcv_nxt in the last ACK sent */
+
+	u16	mss_cache;	/* send MSS */
+	u16	advmss;		/* MSS we advertise */
+	u16	user_mss;	/* TCP_MAXSEG */
+	u16	rcv_mss;	/* largest segment received, for ACK policy */
+
+	struct sk_buff		*send_head;	/* first unsent on write queue */
+	struct sk_buff_head	ooo_queue;	/* out of order, sorted by seq */
+	u32	packets_out;	/* sent, not acknowledged */
+
+	struct xtcp_rtt_est	rtt;
+	struct xtcp_cong	cong;
+
+	u8	backoff;	/* RTO doublings in a row */
+	u8	retransmits;	/* timeouts for the current head */
+	u8	quickack;	/* ACKs still to send at once */
+	u8	nonagle:1,	/* TCP_NODELAY */
+		ack_pending:1,	/* data received and not yet ACKed */
+		fin_queued:1;	/* FIN placed on the write queue */
+	u32	total_retrans;
+
+	struct timer_list	rtx_timer;	/* retransmit and persist */
+	struct timer_list	delack_timer;	/* delayed ACK */
+	/* sk->sk_timer: TIME_WAIT and orphan FIN_WAIT2 */
+
+	/* Listener. */
+	spinlock_t		accept_lock;
+	struct list_head	accept_queue;	/* established children */
+	u32			syn_pending;	/* children in SYN_RECV */
+	bool			listen_closed;
+
+	/* Child: the listener until accept() takes it. */
+	struct sock		*parent;
+	struct list_head	accept_node;
+
+	/* Counters for TCP_INFO and /proc. */
+	u64	bytes_acked;
+	u64	bytes_received;
+	u32	segs_in;
+	u32	segs_out;
+	u32	last_data_recv;	/* jiffies */
+};
+
+static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
+{
+	return (struct xtcp_sock *)sk;
+}
+
+/* Per network namespace tables (xtcp_hash.c). */
+#define XTCP_EHASH_BITS	10
+#define XTCP_LHASH_BITS	6
+#define XTCP_BHASH_BITS	10
+
+struct xtcp_net {
+	spinlock_t		lock;	/* writers of the three tables */
+	struct hlist_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_node */
+	struct hlist_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_node */
+	struct hlist_head	bhash[1 << XTCP_BHASH_BITS];	/* sk_bind_node */
+	atomic_t		tw_count;
+};
+
+struct xtcp_net *xtcp_pernet(const struct net *net);
+int xtcp_hash_init(void);
+void xtcp_hash_exit(void);
+
+/* Time base for RTT samples. */
+static inline u32 xtcp_clock_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
+{
+	return usecs_to_jiffies(xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff));
+}
+
+/* af_xtcp.c */
+void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+void xtcp_init_sock(struct sock *sk);
+void xtcp_write_space(struct sock *sk);
+extern struct proto xtcp_prot;
+
+/* xtcp_hash.c */
+int xtcp_bind_port(struct sock *sk, u16 port);
+int xtcp_listen_hash(struct sock *sk);
+int xtcp_connect_hash(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+void xtcp_put_port(struct sock *sk);
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif);
+void xtcp_child_hash(struct sock *parent, struct sock *child);
+
+/* xtcp_input.c */
+int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+u32 xtcp_receive_space(const struct sock *sk);
+
+/* xtcp_output.c */
+void xtcp_set_mss(struct sock *sk, u32 peer_mss);
+int xtcp_queue_syn(struct sock *sk, u8 flags);
+void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_queue_fin(struct sock *sk);
+void xtcp_write_xmit(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_retransmit_head(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
+u32 xtcp_select_rcv_window(struct sock *sk);
+void xtcp_free_write_queue(struct sock *sk);
+int xtcp_size_goal(const struct sock *sk);
+
+/* xtcp_timer.c */
+void xtcp_init_timers(struct sock *sk);
+void xtcp_clear_timers(struct sock *sk);
+void xtcp_arm_rtx(struct sock *sk);
+void xtcp_arm_delack(struct sock *sk);
+void xtcp_enter_time_wait(struct sock *sk);
+void xtcp_arm_fin_wait2(struct sock *sk);
+
+/* xtcp_proc.c */
+int xtcp_proc_init_net(struct net *net);
+void xtcp_proc_exit_net(struct net *net);
+
+#endif /* _XTCP_H */

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP connection tables, one set per network namespace.
+ *
+ * ehash: connections by 4-tuple (SYN_SENT onward, TIME_WAIT included).
+ * lhash: listeners by local port.
+ * bhash: every socket holding a local port, for bind() conflicts and
+ *        /proc/net/xtcp.
+ *
+ * Lookups on the receive path run under RCU only: sockets carry
+ * SOCK_RCU_FREE, so a socket found in a chain stays valid until the grace
+ * period ends, and a reference is taken with refcount_inc_not_zero().
+ * Writers (bind, connect, listen, close) take the namespace's spinlock.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/ip.h>
+
+#include "xtcp.h"
+
+static unsigned int xtcp_net_id __read_mostly;
+static u32 xtcp_hash_seed __read_mostly;
+
+struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+static u32 xtcp_ehashfn(__be32 laddr, u16 lport, __be32 faddr, __be16 fport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)faddr,
+			    ((u32)lport << 16) | (__force u32)fport,
+			    xtcp_hash_seed) & ((1 << XTCP_EHASH_BITS) - 1);
+}
+
+static struct hlist_head *xtcp_lhash_bucket(struct xtcp_net *xn, u16 port)
+{
+	return &xn->lhash[hash_32(port, XTCP_LHASH_BITS)];
+}
+
+static struct hlist_head *xtcp_bhash_bucket(struct xtcp_net *xn, u16 port)
+{
+	return &xn->bhash[hash_32(port, XTCP_BHASH_BITS)];
+}
+
+/* Do two sockets bound to the same port claim overlapping addresses? */
+static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
+{
+	if (a->sk_bound_dev_if && b->sk_bound_dev_if &&
+	    a->sk_bound_dev_if != b->sk_bound_dev_if)
+		return false;
+	return !a->sk_rcv_saddr || !b->sk_rcv_saddr ||
+	       a->sk_rcv_saddr == b->sk_rcv_saddr;
+}
+
+/*
+ * Linux's rule: SO_REUSEADDR on both lets a port be shared as long as the
+ * socket already there is not listening.
+ */
+static bool xtcp_bind_conflict(struct xtcp_net *xn, const struct sock *sk,
+			       u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port)) {
+		if (sk2 == sk || inet_sk(sk2)->inet_num != port)
+			continue;
+		if (!xtcp_addr_overlap(sk, sk2))
+			continue;
+		if (sk->sk_reuse && sk2->sk_reuse &&
+		    sk2->sk_state != TCP_LISTEN)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static bool xtcp_port_in_use(struct xtcp_net *xn, u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port))
+		if (inet_sk(sk2)->inet_num == port)
+			return true;
+	return false;
+}
+
+static void __xtcp_add_bind(struct xtcp_net *xn, struct sock *sk, u16 port)
+{
+	inet_sk(sk)->inet_num = port;
+	inet_sk(sk)->inet_sport = htons(port);
+	sk_add_bind_node(sk, xtcp_bhash_bucket(xn, port));
+}
+
+/*
+ * Take a local port.  port == 0 picks an ephemeral one from the
+ * namespace's ip_local_port_range that no socket holds.
+ */
+int xtcp_bind_port(struct sock *sk, u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int low, high, remaining, err = 0;
+	u16 candidate;
+
+	spin_lock_bh(&xn->lock);
+	if (port) {
+		if (xtcp_bind_conflict(xn, sk, port))
+			err = -EADDRINUSE;
+		else
+			__xtcp_add_bind(xn, sk, port);
+		goto out;
+	}
+
+	inet_sk_get_local_port_range(sk, &low, &high);
+	remaining = high - low + 1;
+	candidate = low + get_random_u32_below(remaining);
+	err = -EADDRNOTAVAIL;	/* what Linux says when the range is used up */
+	while (remaining--) {
+		if (!xtcp_port_in_use(xn, candidate)) {
+			__xtcp_add_bind(xn, sk, candidate);
+			err = 0;
+			break;
+		}
+		candidate = candidate >= high ? low : candidate + 1;
+	}
+out:
+	spin_unlock_bh(&xn->lock);
+	return err;
+}
+
+/* Re-check the port at listen() time: two listeners may not share it. */
+int xtcp_listen_hash(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	u16 port = inet_sk(sk)->inet_num;
+	int err = 0;
+
+	spin_lock_bh(&xn->lock);
+	if (xtcp_bind_conflict(xn, sk, port)) {
+		err = -EADDRINUSE;
+	} else {
+		inet_sk_set_state(sk, TCP_LISTEN);
+		sk_add_node_rcu(sk, xtcp_lhash_bucket(xn, port));
+	}
+	spin_unlock_bh(&xn->lock);
+	return err;
+}
+
+static bool xtcp_ehash_match(const struct sock *sk, __be32 saddr,
+			     __be16 sport, __be32 daddr, u16 hnum, int dif)
+{
+	return sk->sk_daddr == saddr && sk->sk_rcv_saddr == daddr &&
+	       inet_sk(sk)->inet_dport == sport &&
+	       inet_sk(sk)->inet_num == hnum &&
+	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif);
+}
+
+/* Put a connecting socket into ehash; its 4-tuple must be unique. */
+int xtcp_connect_hash(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	struct hlist_head *head;
+	struct sock *sk2;
+	int err = 0;
+
+	head = &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr, inet->inet_num,
+				       inet->inet_daddr, inet->inet_dport)];
+	spin_lock_bh(&xn->lock);
+	sk_for_each(sk2, head) {
+		if (xtcp_ehash_match(sk2, inet->inet_daddr, inet->inet_dport,
+				     inet->inet_rcv_saddr, inet->inet_num,
+				     sk->sk_bound_dev_if)) {
+			err = -EADDRNOTAVAIL;
+			goto out;
+		}
+	}
+	sk_add_node_rcu(sk, head);
+out:
+	spin_unlock_bh(&xn->lock);
+	return err;
+}
+
+/* A child of a listener shares its port and enters ehash at birth. */
+void xtcp_child_hash(struct sock *parent, struct sock *child)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(child));
+	struct inet_sock *inet = inet_sk(child);
+
+	spin_lock(&xn->lock);
+	sk_add_bind_node(child, xtcp_bhash_bucket(xn, inet->inet_num));
+	sk_add_node_rcu(child, &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr,
+						       inet->inet_num,
+						       inet->inet_daddr,
+						       inet->inet_dport)]);
+	spin_unlock(&xn->lock);
+}
+
+/* Leave ehash or lhash (the port is kept: see xtcp_put_port()). */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
+	if (sk_unhashed(sk))
+		return;
+	spin_lock_bh(&xn->lock);
+	sk_del_node_init_rcu(sk);
+	spin_unlock_bh(&xn->lock);
+}
+
+void xtcp_put_port(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
+	spin_lock_bh(&xn->lock);
+	if (!hlist_unhashed(&sk->sk_bind_node)) {
+		__sk_del_bind_node(sk);
+		sk_node_init(&sk->sk_bind_node);
+	}
+	inet_sk(sk)->inet_num = 0;
+	inet_sk(sk)->inet_sport = 0;
+	spin_unlock_bh(&xn->lock);
+}
+
+/*
+ * Find the socket for an arriving segment: an exact 4-tuple match first,
+ * then the best listener (a specific address beats INADDR_ANY).
+ * Returns the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	u16 hnum = ntohs(dport);
+	struct sock *sk, *best = NULL;
+
+	rcu_read_lock();
+	sk_for_each_rcu(sk, &xn->ehash[xtcp_ehashfn(daddr, hnum, saddr,
+						    sport)]) {
+		if (xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt))
+			goto found;
+	}
+	sk_for_each_rcu(sk, xtcp_lhash_bucket(xn, hnum)) {
+		if (inet_sk(sk)->inet_num != hnum ||
+		    sk->sk_state != TCP_LISTEN)
+			continue;
+		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			best = sk;
+			break;
+		}
+		if (!sk->sk_rcv_saddr && !best)
+			best = sk;
+	}
+	sk = NULL;
+	if (best && refcount_inc_not_zero(&best->sk_refcnt))
+		sk = best;
+found:
+	rcu_read_unlock();
+	return sk;
+}
+
+static int __net_init xtcp_net_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	spin_lock_init(&xn->lock);
+	atomic_set(&xn->tw_count, 0);
+	return xtcp_proc_init_net(net);
+}
+
+static void __net_exit xtcp_net_exit(struct net *net)
+{
+	xtcp_proc_exit_net(net);
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init	= xtcp_net_init,
+	.exit	= xtcp_net_exit,
+	.id	= &xtcp_net_id,
+	.size	= sizeof(struct xtcp_net),
+};
+
+int xtcp_hash_init(void)
+{
+	xtcp_hash_seed = get_random_u32();
+	return register_pernet_subsys(&xtcp_net_ops);
+}
+
+void xtcp_hash_exit(void)
+{
+	unregister_pernet_subsys(&xtcp_net_ops);
+}

@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP input: a segment arrives.
+ *
+ * xtcp_v4_rcv() is IP's handler for protocol 253.  It checks the header
+ * and checksum, finds the socket, and either processes the segment at
+ * once (softirq, socket lock held with bh_lock_sock) or, when a process
+ * owns the socket, leaves it on the socket's backlog for release_sock()
+ * to hand to xtcp_backlog_rcv().  Both paths end in xtcp_rcv(), which
+ * follows RFC 9293 3.10.7 ("SEGMENT ARRIVES") state by state.
+ */
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/secure_seq.h>
+
+#include "xtcp.h"
+
+/* Receive buffer space, halved to leave room for skb overhead. */
+u32 xtcp_receive_space(const struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return free > 0 ? free / 2 : 0;
+}
+
+static u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
+{
+	u32 right = xs->rcv_wup + xs->rcv_wnd;
+
+	return xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+}
+
+/* ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2). */
+static void xtcp_ack_snd_check(struct sock *sk, bool now)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ack_pending = 1;
+	if (now || xs->quickack || !skb_queue_empty(&xs->ooo_queue) ||
+	    xs->rcv_nxt - xs->rcv_acked >= 2U * xs->rcv_mss) {
+		if (xs->quickack)
+			xs->quickack--;
+		xtcp_send_ack(sk);
+	} else {
+		xtcp_arm_delack(sk);
+	}
+}
+
+/* An in-window RST: tear down as Linux's tcp_reset() does. */
+static void xtcp_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	WRITE_ONCE(sk->sk_err, err);
+	xtcp_free_write_queue(sk);
+	xtcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/* Free what the peer has acknowledged; take an RTT sample (Karn's rule). */
+static void xtcp_clean_acked(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0;
+	bool in_unsent = false, ambiguous = false;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_seq_after(cb->end_seq, ack))
+			break;
+		if (skb == xs->send_head)
+			in_unsent = true;
+		if (in_unsent) {
+			/* Sent before an RTO rewound send_head. */
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							  skb) ? NULL :
+				skb_queue_next(&sk->sk_write_queue, skb);
+		} else if (xs->packets_out) {
+			xs->packets_out--;
+		}
+		if (cb->retransmitted)
+			ambiguous = true;
+		else if (!acked)
+			first_sent = cb->sent_us;
+		acked++;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
+	if (!acked)
+		return;
+	if (!ambiguous)
+		xtcp_rtt_sample(&xs->rtt, now - first_sent);
+	xtcp_cong_on_ack(&xs->cong, acked);
+}
+
+/*
+ * ACK processing for synchronized states (RFC 9293 3.10.7.4, fifth
+ * check), with SND.UNA <= SEG.ACK <= the highest sequence sent.
+ */
+static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 ack = cb->ack_seq;
+
+	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
+	    (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
+		xs->snd_wnd = cb->window;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+		xs->max_window = max(xs->max_window, xs->snd_wnd);
+		if (xs->snd_wnd && !xs->packets_out)
+			xs->backoff = 0;	/* a probe was answered */
+	}
+
+	if (xtcp_seq_after(ack, xs->snd_una)) {
+		xs->bytes_acked += ack - xs->snd_una;
+		xtcp_clean_acked(sk, ack);
+		xs->snd_una = ack;
+		if (xtcp_seq_after(ack, xs->snd_nxt))
+			xs->snd_nxt = ack;
+		xs->backoff = 0;
+		xs->retransmits = 0;
+		if (xs->packets_out)
+			xtcp_arm_rtx(sk);
+		else
+			sk_stop_timer(sk, &xs->rtx_timer);
+		if (sk->sk_socket &&
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
+	}
+	xtcp_write_xmit(sk);
+}
+
+static bool xtcp_fin_acked(const struct xtcp_sock *xs)
+{
+	return xs->fin_queued && xs->snd_una == xs->write_seq;
+}
+
+/* The peer's FIN, reached in sequence (RFC 9293 3.10.7.4, eighth check). */
+static void xtcp_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int state;
+
+	xs->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	skb_queue_purge(&xs->ooo_queue);
+
+	state = xtcp_state_on_fin(sk->sk_state);
+	if (state == TCP_TIME_WAIT)
+		xtcp_enter_time_wait(sk);
+	else
+		xtcp_set_state(sk, state);
+	xtcp_send_ack(sk);
+
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* Append in-order data to the receive queue, merging into the tail. */
+static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool fragstolen;
+	int delta;
+
+	if (tail && XTCP_SKB_CB(tail)->seq + tail->len ==
+		    XTCP_SKB_CB(skb)->seq &&
+	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		XTCP_SKB_CB(tail)->end_seq = XTCP_SKB_CB(skb)->seq + skb->len;
+		atomic_add(delta, &sk->sk_rmem_alloc);
+		kfree_skb_partial(skb, fragstolen);
+		return;
+	}
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+static u32 xtcp_data_end(const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	return cb->end_seq - !!(cb->flags & XTCPHDR_FIN);
+}
+
+/* Move segments that the new rcv_nxt made contiguous. */
+static void xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&xs->ooo_queue)) &&
+	       !xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt)) {
+		u32 end = xtcp_data_end(skb);
+		bool fin = XTCP_SKB_CB(skb)->flags & XTCPHDR_FIN;
+
+		__skb_unlink(skb, &xs->ooo_queue);
+		if (xtcp_seq_after(end, xs->rcv_nxt)) {
+			xs->bytes_received += end - xs->rcv_nxt;
+			xs->rcv_nxt = end;
+			/* Already charged to sk_rmem_alloc: queue as is. */
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		} else {
+			kfree_skb(skb);
+		}
+		if (fin && end == xs->rcv_nxt) {
+			xtcp_fin(sk);
+			break;
+		}
+	}
+}
+
+/* Keep an out-of-order segment, sorted by sequence number. */
+static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	skb_queue_reverse_walk(&xs->ooo_queue, pos) {
+		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
+
+		if (!xtcp_seq_before(cb->seq, pcb->seq) &&
+		    !xtcp_seq_after(cb->end_seq, pcb->end_seq)) {
+			kfree_skb(skb);		/* nothing new */
+			return;
+		}
+		if (!xtcp_seq_before(cb->seq, pcb->seq))
+			break;
+	}
+	skb_set_owner_r(skb, sk);
+	if (pos == (struct sk_buff *)&xs->ooo_queue)
+		__skb_queue_head(&xs->ooo_queue, skb);
+	else
+		__skb_queue_after(&xs->ooo_queue, pos, skb);
+}
+
+/*
+ * Segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth checks).
+ * Consumes skb.
+ */
+static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 right = xs->rcv_nxt + xtcp_rcv_wnd_left(xs);
+	bool fin = cb->flags & XTCPHDR_FIN;
+	u32 len;
+
+	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+	len = skb->len;
+
+	/* Text beyond the window is cut off, and a FIN with it. */
+	if (xtcp_seq_after(cb->seq + len + fin, right)) {
+		u32 keep = xtcp_seq_after(right, cb->seq) ? right - cb->seq : 0;
+
+		if (keep < len && pskb_trim(skb, keep))
+			goto drop;
+		len = skb->len;
+		fin = false;
+		cb->flags &= ~XTCPHDR_FIN;
+		cb->end_seq = cb->seq + len;
+	}
+	if (!len && !fin)
+		goto drop;
+	if (!xtcp_state_can_recv_data(sk->sk_state))
+		goto drop;
+	if (len && atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+		   READ_ONCE(sk->sk_rcvbuf)) {
+		/* Out of buffer: the sender will retransmit. */
+		xtcp_ack_snd_check(sk, true);
+		goto drop;
+	}
+	if (len > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, len, xs->advmss);
+
+	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		u32 end = cb->seq + len;
+
+		if (!xtcp_seq_after(end, xs->rcv_nxt) && !fin) {
+			/* An old duplicate: say where we are. */
+			xtcp_ack_snd_check(sk, true);
+			goto drop;
+		}
+		if (xtcp_seq_after(end, xs->rcv_nxt)) {
+			xs->bytes_received += end - xs->rcv_nxt;
+			xs->rcv_nxt = end;
+			xs->last_data_recv = jiffies;
+			xtcp_queue_rcv(sk, skb);
+			skb = NULL;
+		}
+		if (fin && end == xs->rcv_nxt)
+			xtcp_fin(sk);
+		else
+			xtcp_ofo_drain(sk);
+		if (xs->ack_pending || sk->sk_state == TCP_ESTABLISHED ||
+		    sk->sk_state == TCP_FIN_WAIT1 ||
+		    sk->sk_state == TCP_FIN_WAIT2)
+			xtcp_ack_snd_check(sk, false);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
+		if (skb)
+			kfree_skb(skb);
+		return;
+	}
+
+	/* Out of order: keep it and send a duplicate ACK at once. */
+	xtcp_ofo_insert(sk, skb);
+	xtcp_ack_snd_check(sk, true);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+static void xtcp_child_ready(struct sock *child)
+{
+	struct xtcp_sock *xs = xtcp_sk(child);
+	struct sock *parent = xs->parent;
+	struct xtcp_sock *pxs = xtcp_sk(parent);
+	bool queued = false;
+
+	spin_lock(&pxs->accept_lock);
+	if (!pxs->listen_closed) {
+		list_add_tail(&xs->accept_node, &pxs->accept_queue);
+		sk_acceptq_added(parent);
+		sock_hold(child);	/* the accept queue's reference */
+		sock_reset_flag(child, SOCK_DEAD);
+		queued = true;
+	}
+	spin_unlock(&pxs->accept_lock);
+
+	if (queued) {
+		parent->sk_data_ready(parent);
+	} else {
+		xtcp_send_active_reset(child, GFP_ATOMIC);
+		xtcp_done(child);
+	}
+}
+
+/* States from SYN_RECV on (RFC 9293 3.10.7.4). */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u8 flags = cb->flags;
+	u32 ack = cb->ack_seq;
+
+	/* First: is the segment in the window? */
+	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
+				 xtcp_rcv_wnd_left(xs))) {
+		if (!(flags & XTCPHDR_RST)) {
+			if (sk->sk_state == TCP_TIME_WAIT &&
+			    (flags & XTCPHDR_FIN))
+				sk_reset_timer(sk, &sk->sk_timer,
+					       jiffies + XTCP_TIMEWAIT_LEN);
+			xtcp_send_ack(sk);
+		}
+		goto drop;
+	}
+
+	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
+	if (flags & XTCPHDR_RST) {
+		if (cb->seq == xs->rcv_nxt)
+			xtcp_reset(sk);
+		else
+			xtcp_send_ack(sk);	/* challenge ACK */
+		goto drop;
+	}
+
+	/* Fourth: a SYN in a synchronized state (RFC 5961 4). */
+	if (flags & XTCPHDR_SYN) {
+		xtcp_send_ack(sk);
+		goto drop;
+	}
+
+	/* Fifth: ACK. */
+	if (!(flags & XTCPHDR_ACK))
+		goto drop;
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_max)) {
+			xtcp_send_reset_reply(sock_net(sk), skb);
+			goto drop;
+		}
+		xtcp_ack(sk, skb);
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xs->quickack = XTCP_MAX_QUICKACKS;
+		if (xs->parent) {
+			xtcp_child_ready(sk);
+		} else if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		if (sk->sk_state == TCP_CLOSE)
+			goto drop;
+	} else if (xtcp_seq_after(ack, xs->snd_max)) {
+		xtcp_send_ack(sk);	/* acks what we never sent */
+		goto drop;
+	} else if (!xtcp_seq_before(ack, xs->snd_una)) {
+		xtcp_ack(sk, skb);
+	}
+
+	if (xtcp_fin_acked(xs)) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+			xtcp_set_state(sk, TCP_FIN_WAIT2);
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | SEND_SHUTDOWN);
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_arm_fin_wait2(sk);
+			else
+				sk->sk_state_change(sk);
+			break;
+		case TCP_CLOSING:
+			xtcp_enter_time_wait(sk);
+			goto drop;
+		case TCP_LAST_ACK:
+			xtcp_done(sk);
+			goto drop;
+		}
+	}
+
+	/*
+	 * Data for a socket its user has closed for reading cannot be
+	 * delivered: reset, as Linux does.
+	 */
+	if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_FIN_WAIT2) &&
+	    xtcp_seq_after(xtcp_data_end(skb), xs->rcv_nxt) &&
+	    xtcp_data_end(skb) != cb->seq) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_reset(sk);
+		goto drop;
+	}
+
+	if (cb->end_seq != cb->seq) {
+		xtcp_data_queue(sk, skb);
+		return;
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3). */
+static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_opts opts = {};
+	u8 flags = cb->flags;
+	struct sk_buff *syn;
+
+	if (flags & XTCPHDR_ACK) {
+		if (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
+		    xtcp_seq_after(cb->ack_seq, xs->snd_max)) {
+			xtcp_send_reset_reply(sock_net(sk), skb);
+			goto drop;
+		}
+	}
+	if (flags & XTCPHDR_RST) {
+		if (flags & XTCPHDR_ACK)
+			xtcp_reset(sk);
+		goto drop;
+	}
+	if (!(flags & XTCPHDR_SYN))
+		goto drop;
+
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   true, &opts);
+	xtcp_set_mss(sk, opts.mss_ok ? opts.mss : 0);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->rcv_acked = xs->rcv_nxt;
+	xs->snd_wl1 = cb->seq;
+
+	if (flags & XTCPHDR_ACK) {
+		/* Data on a SYN-ACK is not taken, as Linux does not. */
+		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xs->quickack = XTCP_MAX_QUICKACKS;
+		xtcp_ack(sk, skb);
+		xtcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		goto drop;
+	}
+
+	/* Simultaneous open: our SYN becomes a SYN-ACK, sent again now. */
+	xs->snd_wnd = cb->window;
+	xs->max_window = xs->snd_wnd;
+	xtcp_set_state(sk, TCP_SYN_RECV);
+	syn = skb_peek(&sk->sk_write_queue);
+	if (syn) {
+		XTCP_SKB_CB(syn)->flags |= XTCPHDR_ACK;
+		xs->send_head = syn;
+		xs->snd_nxt = xs->iss;
+		xs->packets_out = 0;
+		xtcp_write_xmit(sk);
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
+static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
+{
+	struct xtcp_sock *pxs = xtcp_sk(parent);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net *net = sock_net(parent);
+	struct xtcp_opts opts = {};
+	struct inet_sock *inet;
+	struct xtcp_sock *xs;
+	struct rtable *rt;
+	struct sock *child;
+
+	child = sk_alloc(net, PF_XTCP, GFP_ATOMIC, &xtcp_prot, 0);
+	if (!child)
+		return;
+	sock_init_data_uid(NULL, child, parent->sk_uid);
+	xtcp_init_sock(child);
+	sock_set_flag(child, SOCK_DEAD);	/* no user until accept() */
+	xs = xtcp_sk(child);
+	inet = inet_sk(child);
+
+	/* A child inherits its listener's socket options. */
+	child->sk_rcvbuf = parent->sk_rcvbuf;
+	child->sk_sndbuf = parent->sk_sndbuf;
+	child->sk_userlocks = parent->sk_userlocks;
+	child->sk_reuse = parent->sk_reuse;
+	child->sk_bound_dev_if = parent->sk_bound_dev_if;
+	child->sk_mark = parent->sk_mark;
+	child->sk_priority = parent->sk_priority;
+	child->sk_rcvtimeo = parent->sk_rcvtimeo;
+	child->sk_sndtimeo = parent->sk_sndtimeo;
+	child->sk_rcvlowat = parent->sk_rcvlowat;
+	child->sk_lingertime = parent->sk_lingertime;
+	if (sock_flag(parent, SOCK_LINGER))
+		sock_set_flag(child, SOCK_LINGER);
+	if (sock_flag(parent, SOCK_KEEPOPEN))
+		sock_set_flag(child, SOCK_KEEPOPEN);
+	inet->uc_ttl = inet_sk(parent)->uc_ttl;
+	inet->tos = inet_sk(parent)->tos;
+	inet->pmtudisc = inet_sk(parent)->pmtudisc;
+	xs->nonagle = pxs->nonagle;
+	xs->user_mss = pxs->user_mss;
+
+	inet->inet_rcv_saddr = iph->daddr;
+	inet->inet_saddr = iph->daddr;
+	inet->inet_daddr = iph->saddr;
+	inet->inet_dport = th->source;
+	inet->inet_sport = th->dest;
+	inet->inet_num = ntohs(th->dest);
+
+	/* ip_queue_xmit() takes the addresses from the cached flow. */
+	rt = ip_route_output_ports(net, &inet->cork.fl.u.ip4, child,
+				   iph->saddr, iph->daddr,
+				   th->source, th->dest, IPPROTO_XTCP,
+				   inet->tos & IPTOS_TOS_MASK,
+				   child->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		goto free;
+	sk_setup_caps(child, &rt->dst);
+
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   true, &opts);
+	xtcp_set_mss(child, opts.mss_ok ? opts.mss : 0);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->rcv_acked = xs->rcv_nxt;
+	xs->snd_wnd = cb->window;
+	xs->max_window = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+	xs->iss = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
+					    th->dest, th->source).seq;
+	if (xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK))
+		goto free;
+
+	inet_sk_set_state(child, TCP_SYN_RECV);
+	xs->parent = parent;
+	sock_hold(parent);
+	spin_lock(&pxs->accept_lock);
+	pxs->syn_pending++;
+	spin_unlock(&pxs->accept_lock);
+
+	/* Locked before it is visible, so its ACK waits for the SYN-ACK. */
+	bh_lock_sock_nested(child);
+	xtcp_child_hash(parent, child);
+	xtcp_write_xmit(child);
+	bh_unlock_sock(child);
+	sock_put(child);	/* the hash table and the timer keep it */
+	return;
+free:
+	xtcp_free_write_queue(child);
+	inet_sk_set_state(child, TCP_CLOSE);
+	sk_free(child);
+}
+
+/* LISTEN (RFC 9293 3.10.7.2). */
+static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 flags = XTCP_SKB_CB(skb)->flags;
+	u32 max_pending;
+
+	if (flags & XTCPHDR_RST)
+		goto drop;
+	if (flags & XTCPHDR_ACK) {
+		xtcp_send_reset_reply(sock_net(sk), skb);
+		goto drop;
+	}
+	if (!(flags & XTCPHDR_SYN))
+		goto drop;
+	/* As Linux: a full accept queue drops the SYN; the peer retries. */
+	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
+	if (sk_acceptq_is_full(sk) || READ_ONCE(xs->syn_pending) >= max_pending)
+		goto drop;
+	xtcp_create_child(sk, skb);
+drop:
+	kfree_skb(skb);
+}
+
+static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_sk(sk)->segs_in++;
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		xtcp_rcv_listen(sk, skb);
+		break;
+	case TCP_SYN_SENT:
+		xtcp_rcv_syn_sent(sk, skb);
+		break;
+	case TCP_CLOSE:
+		/* Lost a race with close: answer as if there were no socket. */
+		xtcp_send_reset_reply(sock_net(sk), skb);
+		kfree_skb(skb);
+		break;
+	default:
+		xtcp_rcv_synchronized(sk, skb);
+	}
+	return 0;
+}
+
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_rcv(sk, skb);
+}
+
+int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct xtcp_skb_cb *cb;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		goto discard;
+	th = (const struct tcphdr *)skb->data;
+	if (th->doff < sizeof(struct tcphdr) / 4 ||
+	    !pskb_may_pull(skb, th->doff * 4))
+		goto discard;
+	/* The checksum covers TCP's pseudo-header, with protocol 6. */
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb))
+		goto discard;
+
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	cb = XTCP_SKB_CB(skb);
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->flags = ((const u8 *)th)[13];
+	cb->retransmitted = 0;
+
+	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
+			 inet_iif(skb));
+	if (!sk) {
+		xtcp_send_reset_reply(net, skb);
+		goto discard;
+	}
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else {
+		skb_dst_drop(skb);
+		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+					    READ_ONCE(sk->sk_sndbuf))) {
+			bh_unlock_sock(sk);
+			sock_put(sk);
+			goto discard;
+		}
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+discard:
+	kfree_skb(skb);
+	return 0;
+}

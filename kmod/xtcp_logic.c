@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP protocol logic that needs no kernel API.
+ *
+ * These functions only compute: the module calls them with values from
+ * the socket and the segment and acts on the answer.  Keeping them free of
+ * kernel types lets kmod/test/ compile this file in user space and check
+ * every rule quickly, under sanitizers and a fuzzer.
+ */
+#include "xtcp_logic.h"
+
+const char *xtcp_state_name(int state)
+{
+	switch (state) {
+	case XTCP_ESTABLISHED:
+		return "ESTABLISHED";
+	case XTCP_SYN_SENT:
+		return "SYN_SENT";
+	case XTCP_SYN_RECV:
+		return "SYN_RECV";
+	case XTCP_FIN_WAIT1:
+		return "FIN_WAIT1";
+	case XTCP_FIN_WAIT2:
+		return "FIN_WAIT2";
+	case XTCP_TIME_WAIT:
+		return "TIME_WAIT";
+	case XTCP_CLOSE:
+		return "CLOSE";
+	case XTCP_CLOSE_WAIT:
+		return "CLOSE_WAIT";
+	case XTCP_LAST_ACK:
+		return "LAST_ACK";
+	case XTCP_LISTEN:
+		return "LISTEN";
+	case XTCP_CLOSING:
+		return "CLOSING";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/*
+ * RFC 9293 3.10.7.4 lists four cases:
+ *
+ *   SEG.LEN  RCV.WND  acceptable when
+ *   0        0        SEG.SEQ = RCV.NXT
+ *   0        >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+ *   >0       0        never
+ *   >0       >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND, or
+ *                     RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
+ *
+ * "x lies in [RCV.NXT, RCV.NXT+RCV.WND)" is x - RCV.NXT < RCV.WND in
+ * unsigned 32-bit arithmetic: the distance walked forward from RCV.NXT to
+ * x is shorter than the window.  That form is immune to wraparound.
+ */
+static bool xtcp_in_window(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
+{
+	return (u32)(seq - rcv_nxt) < rcv_wnd;
+}
+
+bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
+{
+	if (seg_len == 0) {
+		if (rcv_wnd == 0)
+			return seg_seq == rcv_nxt;
+		return xtcp_in_window(seg_seq, rcv_nxt, rcv_wnd);
+	}
+	if (rcv_wnd == 0)
+		return false;
+	if (xtcp_in_window(seg_seq, rcv_nxt, rcv_wnd))
+		return true;
+	/*
+	 * The segment starts outside the window.  It still overlaps it if it
+	 * starts before RCV.NXT and reaches it: then either its last byte is
+	 * in the window (the RFC's second test) or the segment runs over the
+	 * whole window, which Linux also accepts.  Both mean that RCV.NXT
+	 * lies in [SEG.SEQ, SEG.SEQ+SEG.LEN).
+	 */
+	return (u32)(rcv_nxt - seg_seq) < seg_len;
+}
+
+void xtcp_rtt_init(struct xtcp_rtt_est *e)
+{
+	e->srtt_us = 0;
+	e->rttvar_us = 0;
+	e->rto_us = XTCP_RTO_INIT_US;
+	e->has_sample = false;
+}
+
+/*
+ * RTO = SRTT + max(4 * RTTVAR, RTO_MIN).  RFC 6298 2.3 adds max(G, 4 *
+ * RTTVAR), G the clock granularity; Linux uses its 200 ms minimum there
+ * instead, so that a very steady path (RTTVAR near 0) still leaves room
+ * for a delayed ACK before the timer fires.  The sum is done in 64 bits
+ * since 4 * RTTVAR may not fit in 32.
+ */
+static u32 xtcp_rto_compute(const struct xtcp_rtt_est *e)
+{
+	u64 var = (u64)e->rttvar_us * 4;
+	u64 rto;
+
+	if (var < XTCP_RTO_MIN_US)
+		var = XTCP_RTO_MIN_US;
+	rto = e->srtt_us + var;
+	if (rto < XTCP_RTO_MIN_US)
+		rto = XTCP_RTO_MIN_US;
+	if (rto > XTCP_RTO_MAX_US)
+		rto = XTCP_RTO_MAX_US;
+	return (u32)rto;
+}
+
+void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us)
+{
+	/* A zero sample would mean "no RTT" in the averages below. */
+	u32 r = rtt_us ? rtt_us : 1;
+	u32 delta;
+
+	if (!e->has_sample) {
+		/* RFC 6298 2.2: the first measurement R. */
+		e->srtt_us = r;
+		e->rttvar_us = r / 2;
+		e->has_sample = true;
+	} else {
+		/*
+		 * RFC 6298 2.3, alpha = 1/8 and beta = 1/4.  RTTVAR is updated
+		 * first since it uses the SRTT from before this sample.  The
+		 * weighted sums can pass 2^32, so use 64 bits; the averages
+		 * themselves always fit again.  Division rounds down.
+		 */
+		delta = e->srtt_us > r ? e->srtt_us - r : r - e->srtt_us;
+		e->rttvar_us = (u32)(((u64)e->rttvar_us * 3 + delta) / 4);
+		e->srtt_us = (u32)(((u64)e->srtt_us * 7 + r) / 8);
+	}
+	e->rto_us = xtcp_rto_compute(e);
+}
+
+u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff)
+{
+	/*
+	 * Shifting a 32-bit value by 32 or more is undefined in C, and
+	 * shifting by less can still overflow: compare before shifting
+	 * instead.  rto_us > MAX >> backoff exactly when rto_us << backoff
+	 * would exceed MAX.
+	 */
+	if (backoff >= 32)
+		return rto_us ? XTCP_RTO_MAX_US : 0;
+	if (rto_us > (XTCP_RTO_MAX_US >> backoff))
+		return XTCP_RTO_MAX_US;
+	return rto_us << backoff;
+}
+
+/* Options are big-endian on the wire and need not be aligned. */
+static u16 xtcp_get_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static u32 xtcp_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static u8 *xtcp_put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+	return p + 4;
+}
+
+/* Four option bytes, the usual unit since options are padded to words. */
+static u8 *xtcp_put4(u8 *p, u8 a, u8 b, u8 c, u8 d)
+{
+	p[0] = a;
+	p[1] = b;
+	p[2] = c;
+	p[3] = d;
+	return p + 4;
+}
+
+/* One option: kind, length and the length - 2 bytes at body. */
+static void xtcp_parse_one(u8 kind, u8 size, const u8 *body, bool syn,
+			   struct xtcp_opts *out)
+{
+	unsigned int i, n;
+
+	switch (kind) {
+	case XTCPOPT_MSS:
+		/* A zero MSS makes no sense; Linux keeps its default then. */
+		if (size == XTCPOLEN_MSS && syn && xtcp_get_be16(body)) {
+			out->mss = xtcp_get_be16(body);
+			out->mss_ok = true;
+		}
+		break;
+	case XTCPOPT_WINDOW:
+		if (size == XTCPOLEN_WINDOW && syn) {
+			/* RFC 7323 2.3: log it and use 14. */
+			out->wscale = body[0] > XTCP_MAX_WSCALE ?
+				      XTCP_MAX_WSCALE : body[0];
+			out->wscale_ok = true;
+		}
+		break;
+	case XTCPOPT_SACK_PERM:
+		if (size == XTCPOLEN_SACK_PERM && syn)
+			out->sack_ok = true;
+		break;
+	case XTCPOPT_TIMESTAMP:
+		/* Timestamps ride on every segment once agreed. */
+		if (size == XTCPOLEN_TIMESTAMP) {
+			out->tsval = xtcp_get_be32(body);
+			out->tsecr = xtcp_get_be32(body + 4);
+			out->ts_ok = true;
+		}
+		break;
+	case XTCPOPT_SACK:
+		/* RFC 2018 3: 2 + 8 * n bytes, at least one block. */
+		if (syn || size < XTCPOLEN_SACK_BASE + XTCPOLEN_SACK_PERBLOCK ||
+		    (size - XTCPOLEN_SACK_BASE) % XTCPOLEN_SACK_PERBLOCK)
+			break;
+		n = (size - XTCPOLEN_SACK_BASE) / XTCPOLEN_SACK_PERBLOCK;
+		if (n > XTCP_MAX_SACK_BLOCKS)
+			n = XTCP_MAX_SACK_BLOCKS;
+		/* A later SACK option replaces an earlier one entirely. */
+		memset(out->sacks, 0, sizeof(out->sacks));
+		for (i = 0; i < n; i++) {
+			out->sacks[i].start = xtcp_get_be32(body + 8 * i);
+			out->sacks[i].end = xtcp_get_be32(body + 8 * i + 4);
+		}
+		out->num_sacks = n;
+		break;
+	default:
+		/* Unknown kinds are skipped (RFC 9293 3.1, MUST-6). */
+		break;
+	}
+}
+
+int xtcp_parse_options(const u8 *opt, unsigned int len, bool syn,
+		       struct xtcp_opts *out)
+{
+	unsigned int pos = 0;
+	u8 kind, size;
+
+	memset(out, 0, sizeof(*out));
+	while (pos < len) {
+		kind = opt[pos];
+		if (kind == XTCPOPT_EOL)
+			return 0;
+		if (kind == XTCPOPT_NOP) {
+			pos++;
+			continue;
+		}
+		/*
+		 * Every other kind has a length byte that counts the kind and
+		 * itself.  Below 2 we could not move on (or would loop on the
+		 * same byte); past the end the option is cut off.  Either way
+		 * the rest of the list cannot be trusted.
+		 */
+		if (len - pos < 2)
+			return -EINVAL;
+		size = opt[pos + 1];
+		if (size < 2 || size > len - pos)
+			return -EINVAL;
+		xtcp_parse_one(kind, size, opt + pos + 2, syn, out);
+		pos += size;
+	}
+	return 0;
+}
+
+/*
+ * SACK blocks to write: they go last and get whatever room is left after
+ * the timestamps (Linux's tcp_established_options()): 4 blocks alone, 3
+ * with timestamps.  A SYN carries none.
+ */
+static unsigned int xtcp_sacks_to_write(const struct xtcp_opts *o, bool syn)
+{
+	unsigned int room = XTCP_MAX_OPT_SPACE;
+	unsigned int n = o->num_sacks;
+
+	if (syn)
+		return 0;
+	if (o->ts_ok)
+		room -= 4 * 3;
+	if (n > XTCP_MAX_SACK_BLOCKS)
+		n = XTCP_MAX_SACK_BLOCKS;
+	room = (room - 4) / XTCPOLEN_SACK_PERBLOCK;
+	return n < room ? n : room;
+}
+
+unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn)
+{
+	unsigned int size = 0;
+	unsigned int n = xtcp_sacks_to_write(o, syn);
+
+	if (syn && o->mss_ok)
+		size += 4;
+	/* SACK-permitted shares the timestamps' word, else takes its own. */
+	if (o->ts_ok)
+		size += 4 * 3;
+	else if (syn && o->sack_ok)
+		size += 4;
+	if (syn && o->wscale_ok)
+		size += 4;
+	if (n)
+		size += 4 + n * XTCPOLEN_SACK_PERBLOCK;
+	return size;
+}
+
+unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
+{
+	unsigned int n = xtcp_sacks_to_write(o, syn);
+	bool sack_perm = syn && o->sack_ok;
+	u8 *p = buf;
+	unsigned int i;
+	u8 ws;
+
+	/*
+	 * Linux's layout: each option is padded with NOPs in front so that
+	 * the 32-bit values inside (timestamps, SACK edges) are aligned.
+	 */
+	if (syn && o->mss_ok)
+		p = xtcp_put4(p, XTCPOPT_MSS, XTCPOLEN_MSS, o->mss >> 8,
+			      o->mss & 0xff);
+	if (o->ts_ok) {
+		/* SACK-permitted fills the two bytes NOPs would take. */
+		if (sack_perm)
+			p = xtcp_put4(p, XTCPOPT_SACK_PERM, XTCPOLEN_SACK_PERM,
+				      XTCPOPT_TIMESTAMP, XTCPOLEN_TIMESTAMP);
+		else
+			p = xtcp_put4(p, XTCPOPT_NOP, XTCPOPT_NOP,
+				      XTCPOPT_TIMESTAMP, XTCPOLEN_TIMESTAMP);
+		p = xtcp_put_be32(p, o->tsval);
+		p = xtcp_put_be32(p, o->tsecr);
+	} else if (sack_perm) {
+		p = xtcp_put4(p, XTCPOPT_NOP, XTCPOPT_NOP, XTCPOPT_SACK_PERM,
+			      XTCPOLEN_SACK_PERM);
+	}
+	if (syn && o->wscale_ok) {
+		ws = o->wscale > XTCP_MAX_WSCALE ? XTCP_MAX_WSCALE : o->wscale;
+		p = xtcp_put4(p, XTCPOPT_NOP, XTCPOPT_WINDOW, XTCPOLEN_WINDOW,
+			      ws);
+	}
+	if (n) {
+		p = xtcp_put4(p, XTCPOPT_NOP, XTCPOPT_NOP, XTCPOPT_SACK,
+			      XTCPOLEN_SACK_BASE + n * XTCPOLEN_SACK_PERBLOCK);
+		for (i = 0; i < n; i++) {
+			p = xtcp_put_be32(p, o->sacks[i].start);
+			p = xtcp_put_be32(p, o->sacks[i].end);
+		}
+	}
+	return (unsigned int)(p - buf);
+}
+
+int xtcp_state_on_close(int state, bool *send_fin)
+{
+	bool fin = false;
+
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_SYN_RECV:
+		/* SYN_RECV too: RFC 9293 3.10.4 queues the FIN, Linux sends it. */
+		state = XTCP_FIN_WAIT1;
+		fin = true;
+		break;
+	case XTCP_CLOSE_WAIT:
+		/* The peer has finished already: ours is the last FIN. */
+		state = XTCP_LAST_ACK;
+		fin = true;
+		break;
+	case XTCP_LISTEN:
+	case XTCP_SYN_SENT:
+	case XTCP_CLOSE:
+		/* Nothing was said to a peer yet that a FIN would end. */
+		state = XTCP_CLOSE;
+		break;
+	default:
+		/* A FIN is already on its way (or done): nothing to do. */
+		break;
+	}
+	if (send_fin)
+		*send_fin = fin;
+	return state;
+}
+
+int xtcp_state_on_fin(int state)
+{
+	switch (state) {
+	case XTCP_SYN_RECV:
+	case XTCP_ESTABLISHED:
+		return XTCP_CLOSE_WAIT;
+	case XTCP_FIN_WAIT1:
+		/* Both sides closed at once, ours not yet acknowledged. */
+		return XTCP_CLOSING;
+	case XTCP_FIN_WAIT2:
+		return XTCP_TIME_WAIT;
+	default:
+		return state;
+	}
+}
+
+int xtcp_state_on_fin_acked(int state)
+{
+	switch (state) {
+	case XTCP_FIN_WAIT1:
+		return XTCP_FIN_WAIT2;
+	case XTCP_CLOSING:
+		return XTCP_TIME_WAIT;
+	case XTCP_LAST_ACK:
+		return XTCP_CLOSE;
+	default:
+		return state;
+	}
+}
+
+bool xtcp_state_can_send(int state)
+{
+	return state == XTCP_ESTABLISHED || state == XTCP_CLOSE_WAIT;
+}
+
+bool xtcp_state_can_recv_data(int state)
+{
+	return state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
+	       state == XTCP_FIN_WAIT2;
+}
+
+u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd)
+{
+	u32 wnd = free_space;
+
+	/* First what the header can carry, then round within that. */
+	if (wnd > max_wnd)
+		wnd = max_wnd;
+	/*
+	 * Receiver-side silly window avoidance: offer room in whole
+	 * segments, so the right edge only moves forward by full MSS steps
+	 * and the sender is never invited to send a tiny segment at the end
+	 * of a large window.
+	 */
+	if (mss && wnd >= mss)
+		wnd -= wnd % mss;
+	/*
+	 * Never move the right edge back (RFC 9293 3.8.6): the peer may
+	 * already have sent up to it.
+	 */
+	if (wnd < cur_wnd)
+		wnd = cur_wnd;
+	if (wnd > max_wnd)
+		wnd = max_wnd;
+	return wnd;
+}
+
+void xtcp_cong_init(struct xtcp_cong *c)
+{
+	c->cwnd = XTCP_INIT_CWND;
+	c->ssthresh = XTCP_INFINITE_SSTHRESH;
+	c->cwnd_cnt = 0;
+}
+
+/* cwnd + n, stopping at the largest u32 rather than wrapping to 0. */
+static u32 xtcp_cwnd_add(u32 cwnd, u64 n)
+{
+	u64 sum = cwnd + n;
+
+	return sum > 0xffffffffU ? 0xffffffffU : (u32)sum;
+}
+
+void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
+{
+	u32 w, step;
+	u64 cnt, delta;
+
+	/* Slow start: one more segment per segment acknowledged. */
+	if (c->cwnd < c->ssthresh) {
+		step = c->ssthresh - c->cwnd;
+		if (step > acked_segs)
+			step = acked_segs;
+		c->cwnd += step;
+		acked_segs -= step;
+	}
+	if (!acked_segs)
+		return;
+
+	/*
+	 * Congestion avoidance: one more segment per window of segments
+	 * acknowledged, about one per round trip.  cwnd_cnt counts towards
+	 * the next increase; a stretch ACK may earn several at once.
+	 */
+	w = c->cwnd ? c->cwnd : 1;
+	if (c->cwnd_cnt >= w) {
+		/* cwnd shrank under a count earned against a larger one. */
+		c->cwnd_cnt = 0;
+		c->cwnd = xtcp_cwnd_add(c->cwnd, 1);
+	}
+	cnt = (u64)c->cwnd_cnt + acked_segs;
+	if (cnt >= w) {
+		delta = cnt / w;
+		cnt -= delta * w;
+		c->cwnd = xtcp_cwnd_add(c->cwnd, delta);
+	}
+	c->cwnd_cnt = (u32)cnt;
+}
+
+/* RFC 5681 (4): half of what is in flight, but at least 2 segments. */
+static u32 xtcp_loss_ssthresh(u32 in_flight_segs)
+{
+	u32 half = in_flight_segs / 2;
+
+	return half > 2 ? half : 2;
+}
+
+void xtcp_cong_on_loss(struct xtcp_cong *c, u32 in_flight_segs)
+{
+	c->ssthresh = xtcp_loss_ssthresh(in_flight_segs);
+	c->cwnd = c->ssthresh;
+	c->cwnd_cnt = 0;
+}
+
+void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs)
+{
+	/* RFC 5681 3.1: back to one segment, slow start up to ssthresh. */
+	c->ssthresh = xtcp_loss_ssthresh(in_flight_segs);
+	c->cwnd = 1;
+	c->cwnd_cnt = 0;
+}

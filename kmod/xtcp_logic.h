@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP protocol logic that needs no kernel API: sequence arithmetic, the
+ * segment acceptability test, the RTO estimator, the option codec, the
+ * state transition table, receive window selection and congestion window
+ * arithmetic.
+ *
+ * The same source builds into the module and, outside the kernel, into
+ * the unit tests and the fuzzer in kmod/test/.  Everything here is plain
+ * arithmetic on its arguments: no locks, no allocation, no clocks.
+ */
+#ifndef _XTCP_LOGIC_H
+#define _XTCP_LOGIC_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include <errno.h>
+
+/* The kernel's fixed-width names, with the kernel's definitions. */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef int s32;
+#endif
+
+/*
+ * TCP states (RFC 9293 3.3.2), numbered as Linux's TCP_* in
+ * include/net/tcp_states.h so that sk->sk_state, /proc and TCP_INFO
+ * read the same as for TCP.
+ */
+enum xtcp_state {
+	XTCP_ESTABLISHED = 1,
+	XTCP_SYN_SENT,
+	XTCP_SYN_RECV,
+	XTCP_FIN_WAIT1,
+	XTCP_FIN_WAIT2,
+	XTCP_TIME_WAIT,
+	XTCP_CLOSE,
+	XTCP_CLOSE_WAIT,
+	XTCP_LAST_ACK,
+	XTCP_LISTEN,
+	XTCP_CLOSING,
+};
+
+/* "ESTABLISHED", "SYN_SENT", ...; "UNKNOWN" for any other number. */
+const char *xtcp_state_name(int state);
+
+/*
+ * Sequence number arithmetic (RFC 9293 3.4).
+ *
+ * Sequence numbers live on a circle of 2^32 values, so "a before b" means
+ * "b is less than half the circle ahead of a".  The difference a - b,
+ * computed modulo 2^32 and read as a signed number, says which way round
+ * the shorter distance goes.  Numbers exactly 2^31 apart are ambiguous:
+ * each is then "before" the other, as in Linux's before()/after().
+ */
+static inline bool xtcp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static inline bool xtcp_seq_after(u32 a, u32 b)
+{
+	return xtcp_seq_before(b, a);
+}
+
+static inline bool xtcp_seq_leq(u32 a, u32 b)
+{
+	return !xtcp_seq_after(a, b);
+}
+
+static inline bool xtcp_seq_geq(u32 a, u32 b)
+{
+	return !xtcp_seq_before(a, b);
+}
+
+/*
+ * lo <= seq <= hi, walking forward from lo: seq's distance from lo is no
+ * more than hi's.  This works for any range shorter than 2^32, even one
+ * longer than 2^31.
+ */
+static inline bool xtcp_seq_between(u32 seq, u32 lo, u32 hi)
+{
+	return (u32)(hi - lo) >= (u32)(seq - lo);
+}
+
+static inline u32 xtcp_seq_max(u32 a, u32 b)
+{
+	return xtcp_seq_after(a, b) ? a : b;
+}
+
+static inline u32 xtcp_seq_min(u32 a, u32 b)
+{
+	return xtcp_seq_before(a, b) ? a : b;
+}
+
+/*
+ * RFC 9293 3.10.7.4: does a segment of seg_len sequence numbers (data plus
+ * one each for SYN and FIN) starting at seg_seq occupy any part of the
+ * receive window [rcv_nxt, rcv_nxt + rcv_wnd)?  With a zero window only an
+ * empty segment at exactly rcv_nxt is acceptable.  A segment that starts
+ * before the window and ends after it also counts (it holds the whole
+ * window), as in Linux.
+ */
+bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd);
+
+/*
+ * Retransmission timeout (RFC 6298), all times in microseconds, with
+ * Linux's floor: RTO = SRTT + max(4 * RTTVAR, RTO_MIN), then clamped to
+ * [RTO_MIN, RTO_MAX].
+ */
+#define XTCP_RTO_MIN_US		200000U		/* 200 ms */
+#define XTCP_RTO_MAX_US		120000000U	/* 120 s */
+#define XTCP_RTO_INIT_US	1000000U	/* 1 s, RFC 6298 2.1 */
+
+struct xtcp_rtt_est {
+	u32	srtt_us;	/* smoothed round-trip time */
+	u32	rttvar_us;	/* round-trip time variation */
+	u32	rto_us;		/* current timeout, before backoff */
+	bool	has_sample;	/* srtt_us and rttvar_us are valid */
+};
+
+/* No measurement yet: RTO = 1 s. */
+void xtcp_rtt_init(struct xtcp_rtt_est *e);
+/*
+ * Feed one RTT measurement (never from a retransmitted segment: Karn).
+ * First sample: SRTT = R, RTTVAR = R/2.  Later ones: RTTVAR = 3/4 RTTVAR +
+ * 1/4 |SRTT - R|, then SRTT = 7/8 SRTT + 1/8 R.  An rtt_us of 0 counts as 1.
+ */
+void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us);
+/* rto_us doubled backoff times (RFC 6298 5.5), at most XTCP_RTO_MAX_US. */
+u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff);
+
+/*
+ * TCP options (RFC 9293 3.1 and 3.7.1, RFC 7323, RFC 2018).
+ */
+#define XTCPOPT_EOL		0	/* end of option list */
+#define XTCPOPT_NOP		1	/* padding */
+#define XTCPOPT_MSS		2	/* maximum segment size, SYN only */
+#define XTCPOPT_WINDOW		3	/* window scale, SYN only */
+#define XTCPOPT_SACK_PERM	4	/* SACK permitted, SYN only */
+#define XTCPOPT_SACK		5	/* SACK blocks */
+#define XTCPOPT_TIMESTAMP	8	/* timestamps */
+
+#define XTCPOLEN_MSS		4
+#define XTCPOLEN_WINDOW		3
+#define XTCPOLEN_SACK_PERM	2
+#define XTCPOLEN_SACK_BASE	2	/* kind, length */
+#define XTCPOLEN_SACK_PERBLOCK	8	/* left edge, right edge */
+#define XTCPOLEN_TIMESTAMP	10
+
+#define XTCP_MAX_OPT_SPACE	40	/* data offset 15 words minus 5 */
+#define XTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
+#define XTCP_MAX_SACK_BLOCKS	4
+
+struct xtcp_sack_block {
+	u32	start;		/* first sequence number of the block */
+	u32	end;		/* sequence number after the block */
+};
+
+struct xtcp_opts {
+	u16	mss;
+	u8	wscale;
+	bool	mss_ok, wscale_ok, sack_ok, ts_ok;	/* option present */
+	u32	tsval, tsecr;
+	u8	num_sacks;
+	struct xtcp_sack_block	sacks[XTCP_MAX_SACK_BLOCKS];
+};
+
+/*
+ * Parse the len option bytes that follow the fixed 20-byte header into
+ * *out (which is cleared first).  NOP is skipped, unknown kinds are
+ * skipped by their length, EOL ends the list.  Returns 0, or -EINVAL when
+ * an option's length byte is missing, below 2 or runs past len; what was
+ * parsed before that is kept, as Linux does.
+ *
+ * As in Linux, known options of the wrong length are ignored, MSS, window
+ * scale and SACK-permitted only count when syn is true, an MSS of 0 is
+ * ignored and a window scale above 14 reads as 14.  SACK blocks only count
+ * when syn is false (a SYN acknowledges no data); the last SACK option
+ * wins and only its first XTCP_MAX_SACK_BLOCKS blocks are kept.
+ */
+int xtcp_parse_options(const u8 *opt, unsigned int len, bool syn,
+		       struct xtcp_opts *out);
+
+/* Bytes xtcp_write_options() writes: a multiple of 4, at most 40. */
+unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn);
+
+/*
+ * Write the options in Linux's order and padding, and return the bytes
+ * written (xtcp_options_size()):
+ *   MSS (SYN only);
+ *   SACK-permitted (SYN only) and timestamps as 4,2,8,10,TS, or NOP,NOP,TS,
+ *   or NOP,NOP,SACK-permitted;
+ *   NOP,window scale (SYN only);
+ *   NOP,NOP,SACK blocks (not on a SYN), as many as fit in 40 bytes.
+ * Only options with their *_ok flag set (and num_sacks blocks) are written.
+ */
+unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o,
+				bool syn);
+
+/*
+ * State transitions (RFC 9293 3.3.2, figure 5).  Each returns the new
+ * state, or state unchanged when the event does not apply there.
+ */
+
+/*
+ * User close() or shutdown(SHUT_WR): ESTABLISHED and SYN_RECV go to
+ * FIN_WAIT1 and CLOSE_WAIT to LAST_ACK, with *send_fin = true; LISTEN,
+ * SYN_SENT and CLOSE go to CLOSE.  *send_fin is false unless a FIN is due
+ * (send_fin may be NULL).
+ */
+int xtcp_state_on_close(int state, bool *send_fin);
+/*
+ * The peer's FIN, received in order: SYN_RECV and ESTABLISHED go to
+ * CLOSE_WAIT, FIN_WAIT1 to CLOSING, FIN_WAIT2 to TIME_WAIT.
+ */
+int xtcp_state_on_fin(int state);
+/*
+ * Our FIN acknowledged: FIN_WAIT1 goes to FIN_WAIT2, CLOSING to TIME_WAIT,
+ * LAST_ACK to CLOSE.  When one segment both acknowledges our FIN and
+ * carries the peer's, apply this first, then xtcp_state_on_fin().
+ */
+int xtcp_state_on_fin_acked(int state);
+/* May the user queue data to send?  ESTABLISHED and CLOSE_WAIT. */
+bool xtcp_state_can_send(int state);
+/* May data arrive?  ESTABLISHED, FIN_WAIT1 and FIN_WAIT2. */
+bool xtcp_state_can_recv_data(int state);
+
+/*
+ * Receive window to advertise (RFC 9293 3.8.6 and 3.8.6.2.2).
+ * free_space: bytes the receive buffer can still take (the caller has
+ *             already allowed for overhead);
+ * cur_wnd:    what is left of the window advertised last (right edge minus
+ *             rcv_nxt, 0 if past);
+ * mss:        the receiver's MSS;
+ * max_wnd:    the largest window the header can say (65535 << wscale).
+ * Returns free_space (at most max_wnd) rounded down to a multiple of mss
+ * when it is at least mss, or kept as it is when smaller; but never less
+ * than cur_wnd, so the right edge never moves back, and never more than
+ * max_wnd.
+ */
+u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
+
+/*
+ * NewReno congestion window arithmetic (RFC 5681) in segments, as Linux's
+ * tcp_reno_cong_avoid() does it.
+ */
+#define XTCP_INIT_CWND		10		/* RFC 6928 */
+#define XTCP_INFINITE_SSTHRESH	0x7fffffffU
+
+struct xtcp_cong {
+	u32	cwnd;		/* congestion window, segments */
+	u32	ssthresh;	/* slow start threshold, segments */
+	u32	cwnd_cnt;	/* segments acked since cwnd last grew in CA */
+};
+
+/* cwnd = 10, ssthresh = infinite, cwnd_cnt = 0. */
+void xtcp_cong_init(struct xtcp_cong *c);
+/*
+ * acked_segs newly acknowledged.  Slow start while cwnd < ssthresh: cwnd
+ * grows by acked_segs but not past ssthresh, and what is left over goes to
+ * congestion avoidance: cwnd_cnt += acked; each time cwnd_cnt reaches cwnd,
+ * cwnd grows by one (about one segment per round trip).
+ */
+void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs);
+/* Fast retransmit: ssthresh = max(in_flight / 2, 2), cwnd = ssthresh. */
+void xtcp_cong_on_loss(struct xtcp_cong *c, u32 in_flight_segs);
+/* Retransmission timeout: ssthresh = max(in_flight / 2, 2), cwnd = 1. */
+void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs);
+
+#endif /* _XTCP_LOGIC_H */

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP output: segments leave.
+ *
+ * The write queue (sk->sk_write_queue) holds every byte the user wrote that
+ * the peer has not acknowledged, one skb per segment, in sequence order.
+ * Its head is the oldest unacknowledged segment; xs->send_head is the first
+ * one not yet sent.  A segment is transmitted as a clone of its skb, so the
+ * original stays queued for retransmission until an ACK covers it.  SYN and
+ * FIN travel on the same queue, so they are retransmitted like data.
+ */
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/checksum.h>
+#include <net/dst.h>
+
+#include "xtcp.h"
+
+#define XTCP_MIN_SND_MSS	48U
+
+/* Bytes of payload one skb (one segment) carries. */
+int xtcp_size_goal(const struct sock *sk)
+{
+	/* Keep the linear buffer within a 32 KB allocation on loopback. */
+	int cap = SKB_WITH_OVERHEAD(32768) - XTCP_MAX_HEADER;
+
+	return min_t(int, xtcp_sk(sk)->mss_cache, cap);
+}
+
+/*
+ * Send MSS (RFC 9293 3.7.1): the peer's MSS option, 536 without one,
+ * bounded by the route's MTU and by TCP_MAXSEG.  Also sets the MSS we
+ * advertise from the route, as Linux does.
+ */
+void xtcp_set_mss(struct sock *sk, u32 peer_mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+	u32 mss = peer_mss ? peer_mss : XTCP_MSS_DEFAULT;
+	u32 adv = XTCP_MSS_DEFAULT;
+
+	if (dst) {
+		mss = min(mss, dst_mtu(dst) - hdrs);
+		adv = dst_metric_advmss(dst);
+	}
+	if (xs->user_mss) {
+		mss = min_t(u32, mss, xs->user_mss);
+		adv = min_t(u32, adv, xs->user_mss);
+	}
+	xs->mss_cache = max(mss, XTCP_MIN_SND_MSS);
+	xs->advmss = adv;
+}
+
+/*
+ * The window to advertise now, and remember it: the receive buffer's free
+ * space (halved for skb overhead), never pulling back the right edge we
+ * advertised before (RFC 9293 3.8.6).
+ */
+u32 xtcp_select_rcv_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 right = xs->rcv_wup + xs->rcv_wnd;
+	u32 cur = xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+	u32 wnd;
+
+	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,
+				 XTCP_MAX_WINDOW);
+	xs->rcv_wnd = wnd;
+	xs->rcv_wup = xs->rcv_nxt;
+	return wnd;
+}
+
+static __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr,
+				__be32 daddr)
+{
+	/* TCP's pseudo-header says protocol 6 even though IP says 253. */
+	return csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP,
+				 skb_checksum(skb, 0, skb->len, 0));
+}
+
+/*
+ * Put the TCP header in front of skb and hand it to IP.  With clone set,
+ * skb stays on the write queue and a clone (or a copy, when an earlier
+ * clone may still be in a device queue) goes out instead.
+ */
+static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
+			     bool clone, gfp_t gfp)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool syn = cb->flags & XTCPHDR_SYN;
+	struct xtcp_opts opts = {};
+	unsigned int hdr_len;
+	struct tcphdr *th;
+	u8 flags = cb->flags;
+	u32 seq = cb->seq;
+	u16 window;
+	int err;
+
+	if (clone) {
+		skb = skb_cloned(skb) ? pskb_copy(skb, gfp) :
+					skb_clone(skb, gfp);
+		if (!skb)
+			return -ENOBUFS;
+	}
+
+	if (syn) {
+		opts.mss = xs->advmss;
+		opts.mss_ok = true;
+	}
+	hdr_len = sizeof(*th) + xtcp_options_size(&opts, syn);
+
+	/* RFC 7323 2.2: the window in a SYN is never scaled. */
+	window = xtcp_select_rcv_window(sk);
+
+	th = skb_push(skb, hdr_len);
+	skb_reset_transport_header(skb);
+	skb_set_owner_w(skb, sk);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->doff = hdr_len >> 2;
+	th->fin = !!(flags & XTCPHDR_FIN);
+	th->syn = syn;
+	th->rst = !!(flags & XTCPHDR_RST);
+	th->psh = !!(flags & XTCPHDR_PSH);
+	if (flags & XTCPHDR_ACK) {
+		th->ack = 1;
+		th->ack_seq = htonl(xs->rcv_nxt);
+		xs->rcv_acked = xs->rcv_nxt;
+		xs->ack_pending = 0;
+	}
+	th->window = htons(window);
+	xtcp_write_options((u8 *)(th + 1), &opts, syn);
+	th->check = xtcp_v4_checksum(skb, inet->inet_saddr, inet->inet_daddr);
+	skb->ip_summed = CHECKSUM_NONE;
+
+	/* IP keeps its own control block in skb->cb. */
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	xs->segs_out++;
+	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return net_xmit_eval(err);
+}
+
+void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+static struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, XTCP_MAX_HEADER);
+	return skb;
+}
+
+/* Queue our SYN (active open) or SYN-ACK (passive or simultaneous open). */
+int xtcp_queue_syn(struct sock *sk, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+
+	if (!skb)
+		return -ENOBUFS;
+	XTCP_SKB_CB(skb)->seq = xs->iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->flags = flags;
+	XTCP_SKB_CB(skb)->retransmitted = 0;
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xs->snd_max = xs->iss;
+	xs->write_seq = xs->iss + 1;
+	xtcp_queue_skb(sk, skb);
+	return 0;
+}
+
+/* Our FIN rides on the last unsent segment, or gets a segment of its own. */
+void xtcp_queue_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (xs->fin_queued)
+		return;
+	xs->fin_queued = 1;
+	if (tail && xs->send_head &&
+	    !(XTCP_SKB_CB(tail)->flags & XTCPHDR_SYN)) {
+		XTCP_SKB_CB(tail)->flags |= XTCPHDR_FIN;
+		XTCP_SKB_CB(tail)->end_seq++;
+	} else {
+		/* Process context only: a FIN must not be lost to ENOMEM. */
+		tail = xtcp_alloc_ctl_skb(sk->sk_allocation | __GFP_NOFAIL);
+		XTCP_SKB_CB(tail)->seq = xs->write_seq;
+		XTCP_SKB_CB(tail)->end_seq = xs->write_seq + 1;
+		XTCP_SKB_CB(tail)->flags = XTCPHDR_FIN | XTCPHDR_ACK;
+		XTCP_SKB_CB(tail)->retransmitted = 0;
+		xtcp_queue_skb(sk, tail);
+	}
+	xs->write_seq++;
+	xtcp_write_xmit(sk);
+}
+
+/*
+ * Split a linear segment so its first len bytes fit the peer's window
+ * (which may have shrunk below a full segment).
+ */
+static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 rest = skb->len - len;
+	struct sk_buff *tail;
+
+	tail = alloc_skb(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	if (!tail)
+		return -ENOBUFS;
+	skb_reserve(tail, XTCP_MAX_HEADER);
+	skb_put_data(tail, skb->data + len, rest);
+	skb_trim(skb, len);
+
+	*XTCP_SKB_CB(tail) = *cb;
+	XTCP_SKB_CB(tail)->seq = cb->seq + len;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(XTCPHDR_FIN | XTCPHDR_PSH);
+
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	sk_wmem_queued_add(sk, tail->truesize);
+	return 0;
+}
+
+/*
+ * Send what the peer's window, the congestion window and Nagle allow
+ * (RFC 9293 3.8.6.2.1, RFC 896).  Arms the retransmission timer for what
+ * went out, or the persist timer when the window holds everything back.
+ */
+void xtcp_write_xmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 goal = xtcp_size_goal(sk);
+	struct sk_buff *skb;
+
+	while ((skb = xs->send_head)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+
+		if (!(cb->flags & XTCPHDR_SYN)) {
+			u32 wnd_end = xs->snd_una + xs->snd_wnd;
+
+			if (skb->len && xtcp_seq_after(cb->seq + skb->len, wnd_end)) {
+				u32 room = xtcp_seq_after(wnd_end, cb->seq) ?
+					   wnd_end - cb->seq : 0;
+
+				/* Nothing in flight: send what fits. */
+				if (xs->packets_out || !room ||
+				    xtcp_fragment(sk, skb, room))
+					break;
+				last = false;
+			}
+			if (xs->packets_out >= xs->cong.cwnd)
+				break;
+			if (!xs->nonagle && last && skb->len < goal &&
+			    xs->packets_out && !(cb->flags & XTCPHDR_FIN))
+				break;
+		}
+		if (last && skb->len)
+			cb->flags |= XTCPHDR_PSH;
+		if (xtcp_seq_before(cb->seq, xs->high_seq)) {
+			cb->retransmitted = 1;
+			xs->total_retrans++;
+		}
+		cb->sent_us = xtcp_clock_us();
+		/* A segment lost to ENOBUFS is recovered by the RTO. */
+		xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+		xs->snd_nxt = cb->end_seq;
+		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
+			xs->snd_max = xs->snd_nxt;
+		xs->send_head = last ? NULL :
+			skb_queue_next(&sk->sk_write_queue, skb);
+		xs->packets_out++;
+		if (!timer_pending(&xs->rtx_timer))
+			xtcp_arm_rtx(sk);
+	}
+	if (xs->send_head && !xs->packets_out &&
+	    !timer_pending(&xs->rtx_timer))
+		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
+}
+
+/* A bare ACK; it also carries our current window. */
+void xtcp_send_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+
+	if (!skb) {
+		xtcp_arm_delack(sk);	/* try again shortly */
+		return;
+	}
+	XTCP_SKB_CB(skb)->seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->end_seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
+	xtcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+/*
+ * Zero-window probe: an ACK carrying an old sequence number, which the
+ * peer must answer with an ACK that shows its current window.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	XTCP_SKB_CB(skb)->seq = xs->snd_una - 1;
+	XTCP_SKB_CB(skb)->end_seq = xs->snd_una - 1;
+	XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
+	xtcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+/* Abortive close: RST from a synchronized connection. */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_alloc_ctl_skb(gfp);
+
+	if (!skb)
+		return;
+	XTCP_SKB_CB(skb)->seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->end_seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->flags = XTCPHDR_RST | XTCPHDR_ACK;
+	xtcp_transmit_skb(sk, skb, false, gfp);
+}
+
+/*
+ * RST for a segment no connection owns (RFC 9293 3.10.7.1): if it had
+ * an ACK, the RST takes its sequence number from SEG.ACK; otherwise it
+ * has sequence 0 and acknowledges SEG.SEQ + SEG.LEN.  Built by hand, as
+ * there is no socket to send it from.
+ */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
+{
+	const struct tcphdr *th = tcp_hdr(in);
+	const struct iphdr *iph = ip_hdr(in);
+	struct sk_buff *skb;
+	struct tcphdr *rth;
+	struct iphdr *niph;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (th->rst || inet_addr_type(net, iph->daddr) != RTN_LOCAL)
+		return;
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
+				   th->source, th->dest, IPPROTO_XTCP, 0,
+				   inet_iif(in));
+	if (IS_ERR(rt))
+		return;
+	skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+
+	rth = skb_push(skb, sizeof(*rth));
+	skb_reset_transport_header(skb);
+	memset(rth, 0, sizeof(*rth));
+	rth->source = th->dest;
+	rth->dest = th->source;
+	rth->doff = sizeof(*rth) >> 2;
+	rth->rst = 1;
+	if (th->ack) {
+		rth->seq = th->ack_seq;
+	} else {
+		rth->ack = 1;
+		rth->ack_seq = htonl(XTCP_SKB_CB(in)->end_seq);
+	}
+	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
+
+	niph = skb_push(skb, sizeof(*niph));
+	skb_reset_network_header(skb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) >> 2;
+	niph->tos = 0;
+	niph->id = 0;
+	niph->frag_off = htons(IP_DF);
+	niph->ttl = ip4_dst_hoplimit(&rt->dst);
+	niph->protocol = IPPROTO_XTCP;
+	niph->saddr = iph->daddr;
+	niph->daddr = iph->saddr;
+	/* __ip_local_out() fills tot_len and the header checksum. */
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	ip_local_out(net, NULL, skb);
+}
+
+/*
+ * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1): go back to
+ * the oldest unacknowledged segment and send again from there as the
+ * (now one segment) congestion window allows.
+ */
+void xtcp_retransmit_head(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_cong_on_rto(&xs->cong, xs->packets_out);
+	xs->high_seq = xs->snd_max;
+	xs->send_head = skb_peek(&sk->sk_write_queue);
+	xs->snd_nxt = xs->snd_una;
+	xs->packets_out = 0;
+	xtcp_write_xmit(sk);
+}
+
+void xtcp_free_write_queue(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
+	xs->send_head = NULL;
+	xs->packets_out = 0;
+}

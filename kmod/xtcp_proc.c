@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/xtcp: one line per socket, in /proc/net/tcp's format, so the
+ * tools that read that file (and people who know it) read this one.
+ *
+ * Every socket holding a port is on the namespace's bind table, so a walk
+ * of it under the table lock lists listeners, connections and TIME_WAIT.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+struct xtcp_iter {
+	struct seq_net_private	p;
+	int			bucket;
+};
+
+static struct sock *xtcp_seq_at(struct seq_file *seq, loff_t pos)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+	struct xtcp_iter *it = seq->private;
+	struct sock *sk;
+
+	for (it->bucket = 0; it->bucket < ARRAY_SIZE(xn->bhash); it->bucket++)
+		sk_for_each_bound(sk, &xn->bhash[it->bucket])
+			if (pos-- == 0)
+				return sk;
+	return NULL;
+}
+
+static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	spin_lock_bh(&xn->lock);
+	return *pos ? xtcp_seq_at(seq, *pos - 1) : SEQ_START_TOKEN;
+}
+
+static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+	struct xtcp_iter *it = seq->private;
+	struct sock *sk = v;
+
+	++*pos;
+	if (v == SEQ_START_TOKEN)
+		return xtcp_seq_at(seq, 0);
+	if (sk->sk_bind_node.next)
+		return hlist_entry(sk->sk_bind_node.next, struct sock,
+				   sk_bind_node);
+	while (++it->bucket < ARRAY_SIZE(xn->bhash))
+		if (!hlist_empty(&xn->bhash[it->bucket]))
+			return hlist_entry(xn->bhash[it->bucket].first,
+					   struct sock, sk_bind_node);
+	return NULL;
+}
+
+static void xtcp_seq_stop(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	spin_unlock_bh(&xn->lock);
+}
+
+/* Which timer /proc/net/tcp would report, and when it fires. */
+static int xtcp_timer_info(struct sock *sk, unsigned long *expires)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (timer_pending(&xs->rtx_timer)) {
+		*expires = xs->rtx_timer.expires;
+		return xs->packets_out ? 1 : 4;	/* retransmit : probe */
+	}
+	if (timer_pending(&sk->sk_timer)) {
+		*expires = sk->sk_timer.expires;
+		return sk->sk_state == TCP_TIME_WAIT ? 3 : 2;
+	}
+	*expires = jiffies;
+	return 0;
+}
+
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_iter *it = seq->private;
+	struct sock *sk = v;
+	struct xtcp_sock *xs;
+	struct inet_sock *inet;
+	unsigned long expires;
+	int state, timer, rx_queue;
+
+	seq_setwidth(seq, 149);
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		goto out;
+	}
+	xs = xtcp_sk(sk);
+	inet = inet_sk(sk);
+	state = inet_sk_state_load(sk);
+	timer = xtcp_timer_info(sk, &expires);
+	if (state == TCP_LISTEN)
+		rx_queue = READ_ONCE(sk->sk_ack_backlog);
+	else
+		rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
+				      READ_ONCE(xs->copied_seq), 0);
+
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+		   it->bucket, inet->inet_rcv_saddr, inet->inet_num,
+		   inet->inet_daddr, ntohs(inet->inet_dport), state,
+		   READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una), rx_queue,
+		   timer, jiffies_delta_to_clock_t(expires - jiffies),
+		   xs->retransmits,
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   jiffies_to_clock_t(xtcp_rto_jiffies(xs)),
+		   jiffies_to_clock_t(XTCP_DELACK_MIN),
+		   xs->quickack << 1, xs->cong.cwnd,
+		   state == TCP_LISTEN ? 0 :
+		   (xs->cong.ssthresh >= 0x7fffffff ? -1 :
+		    (int)xs->cong.ssthresh));
+out:
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+int xtcp_proc_init_net(struct net *net)
+{
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+			     sizeof(struct xtcp_iter)))
+		return -ENOMEM;
+	return 0;
+}
+
+void xtcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("xtcp", net->proc_net);
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP timers.
+ *
+ * rtx_timer:    retransmission (RFC 6298), SYN and SYN-ACK retries, and
+ *               the persist timer that probes a zero window.
+ * delack_timer: delayed ACK (RFC 1122 4.2.3.2, 40 ms like Linux).
+ * sk_timer:     TIME_WAIT (2MSL, 60 s like Linux) and the FIN_WAIT2
+ *               timeout of orphaned sockets.
+ *
+ * Each pending timer holds a reference on the socket (sk_reset_timer()).
+ * A handler that finds the socket owned by a process tries again shortly
+ * rather than touching state the owner is using.
+ */
+#include "xtcp.h"
+
+#define XTCP_RETRY_OWNED	(HZ / 20)
+#define XTCP_MAX_BACKOFF	15
+
+void xtcp_arm_rtx(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	sk_reset_timer(sk, &xs->rtx_timer, jiffies + xtcp_rto_jiffies(xs));
+}
+
+void xtcp_arm_delack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!timer_pending(&xs->delack_timer))
+		sk_reset_timer(sk, &xs->delack_timer,
+			       jiffies + XTCP_DELACK_MIN);
+}
+
+void xtcp_clear_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	sk_stop_timer(sk, &xs->rtx_timer);
+	sk_stop_timer(sk, &xs->delack_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
+}
+
+/* Too many retransmissions: give up with ETIMEDOUT (RFC 9293 3.8.3). */
+static void xtcp_write_timeout(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+static void xtcp_rtx_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int limit;
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+	case TCP_LISTEN:
+	case TCP_TIME_WAIT:
+		return;
+	case TCP_SYN_SENT:
+		limit = XTCP_SYN_RETRIES;
+		break;
+	case TCP_SYN_RECV:
+		limit = XTCP_SYNACK_RETRIES;
+		break;
+	default:
+		limit = XTCP_RETRIES2;
+	}
+	if (skb_queue_empty(&sk->sk_write_queue))
+		return;
+
+	if (!xs->packets_out) {
+		/* Persist timer: the window keeps data back. */
+		if (!xs->send_head)
+			return;
+		xtcp_send_probe(sk);
+		if (xs->backoff < XTCP_MAX_BACKOFF)
+			xs->backoff++;
+		xtcp_arm_rtx(sk);
+		return;
+	}
+
+	if (xs->retransmits >= limit) {
+		xtcp_write_timeout(sk);
+		return;
+	}
+	xs->retransmits++;
+	if (xs->backoff < XTCP_MAX_BACKOFF)
+		xs->backoff++;
+	xtcp_retransmit_head(sk);
+	xtcp_arm_rtx(sk);
+}
+
+static void xtcp_rtx_timer(struct timer_list *t)
+{
+	struct xtcp_sock *xs = from_timer(xs, t, rtx_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &xs->rtx_timer, jiffies + XTCP_RETRY_OWNED);
+	else
+		xtcp_rtx_timeout(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void xtcp_delack_timer(struct timer_list *t)
+{
+	struct xtcp_sock *xs = from_timer(xs, t, delack_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &xs->delack_timer,
+			       jiffies + XTCP_RETRY_OWNED);
+	else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
+		 sk->sk_state != TCP_LISTEN)
+		xtcp_send_ack(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void xtcp_sk_timer(struct timer_list *t)
+{
+	struct sock *sk = from_timer(sk, t, sk_timer);
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_RETRY_OWNED);
+	} else if (sk->sk_state == TCP_TIME_WAIT) {
+		xtcp_done(sk);
+	} else if (sk->sk_state == TCP_FIN_WAIT2 &&
+		   sock_flag(sk, SOCK_DEAD)) {
+		/* As Linux: an orphan the peer never finished is reset. */
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/* 2MSL wait, bounded per namespace as Linux's tcp_max_tw_buckets. */
+void xtcp_enter_time_wait(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
+	sk_stop_timer(sk, &xs->rtx_timer);
+	sk_stop_timer(sk, &xs->delack_timer);
+	if (atomic_read(&xn->tw_count) >= XTCP_MAX_TW) {
+		net_info_ratelimited("xtcp: TIME_WAIT limit reached\n");
+		xtcp_done(sk);
+		return;
+	}
+	xtcp_set_state(sk, TCP_TIME_WAIT);
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_TIMEWAIT_LEN);
+}
+
+void xtcp_arm_fin_wait2(struct sock *sk)
+{
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_FIN_TIMEOUT);
+}
+
+void xtcp_init_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	timer_setup(&xs->rtx_timer, xtcp_rtx_timer, 0);
+	timer_setup(&xs->delack_timer, xtcp_delack_timer, 0);
+	timer_setup(&sk->sk_timer, xtcp_sk_timer, 0);
+}

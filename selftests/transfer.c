@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data transfer: bulk one way and both ways (SHA-256 of what was sent and
+ * received), many small writes, readv/writev, sendmsg/recvmsg, MSG_PEEK,
+ * MSG_WAITALL, MSG_DONTWAIT, SO_RCVTIMEO, SO_SNDTIMEO, non-blocking sends
+ * filling the buffer, and bulk across a veth pair between namespaces.
+ */
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#include "xtcp_harness.h"
+
+#define MB	((size_t)1024 * 1024)
+
+FIXTURE(xfer) {
+	int unused;
+};
+
+FIXTURE_SETUP(xfer)
+{
+	XT_INIT();
+}
+
+FIXTURE_TEARDOWN(xfer)
+{
+}
+
+/* @len bytes from @from to @to (sender thread, receiver here), hashed. */
+static void bulk(struct __test_metadata *_metadata, int from, int to,
+		 size_t len, size_t wchunk, uint64_t seed)
+{
+	struct xt_stream tx = { .fd = from, .len = len, .chunk = wchunk,
+				.seed = seed, .shut_wr = true };
+	struct xt_stream rx = { .fd = to, .len = len + 1, .chunk = 65536 };
+	uint8_t want[32];
+	char h1[65], h2[65];
+
+	ASSERT_OK(xt_start(&tx, xt_sender));
+	xt_receiver(&rx);			/* reads to EOF */
+	ASSERT_EQ(0, xt_join(&tx));
+	ASSERT_EQ(0, tx.err) TH_LOG("sender: %s", strerror(tx.err));
+	ASSERT_EQ(0, rx.err) TH_LOG("receiver: %s", strerror(rx.err));
+	ASSERT_EQ(len, tx.done);
+	ASSERT_EQ(len, rx.done);
+	xt_stream_digest(seed, len, want);
+	xt_hex(want, 32, h1);
+	xt_hex(rx.digest, 32, h2);
+	ASSERT_EQ(0, memcmp(want, tx.digest, 32));
+	ASSERT_EQ(0, memcmp(want, rx.digest, 32))
+		TH_LOG("received sha256 %s, sent %s", h2, h1);
+}
+
+TEST_F(xfer, one_way_4mb)
+{
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	bulk(_metadata, c, s, 4 * MB, 65536, 1);
+}
+
+/* Odd-sized writes, so segment and buffer boundaries fall everywhere. */
+TEST_F(xfer, one_way_odd_writes)
+{
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	bulk(_metadata, s, c, 3 * MB + 7, 12345, 2);
+}
+
+/* 4 MB each way at the same time: four threads. */
+TEST_F(xfer, both_ways_4mb)
+{
+	struct xt_stream t1 = { .len = 4 * MB, .chunk = 65536, .seed = 3,
+				.shut_wr = true };
+	struct xt_stream t2 = { .len = 4 * MB, .chunk = 40000, .seed = 4,
+				.shut_wr = true };
+	struct xt_stream r1 = { .len = 4 * MB + 1, .chunk = 65536 };
+	struct xt_stream r2 = { .len = 4 * MB + 1, .chunk = 30000 };
+	uint8_t w1[32], w2[32];
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	t1.fd = c;
+	r1.fd = s;
+	t2.fd = s;
+	r2.fd = c;
+	ASSERT_OK(xt_start(&r1, xt_receiver));
+	ASSERT_OK(xt_start(&r2, xt_receiver));
+	ASSERT_OK(xt_start(&t1, xt_sender));
+	ASSERT_OK(xt_start(&t2, xt_sender));
+	ASSERT_EQ(0, xt_join(&t1));
+	ASSERT_EQ(0, xt_join(&t2));
+	ASSERT_EQ(0, xt_join(&r1));
+	ASSERT_EQ(0, xt_join(&r2));
+	ASSERT_EQ(0, t1.err);
+	ASSERT_EQ(0, t2.err);
+	ASSERT_EQ(0, r1.err);
+	ASSERT_EQ(0, r2.err);
+	ASSERT_EQ(4 * MB, r1.done);
+	ASSERT_EQ(4 * MB, r2.done);
+	xt_stream_digest(3, 4 * MB, w1);
+	xt_stream_digest(4, 4 * MB, w2);
+	ASSERT_EQ(0, memcmp(w1, r1.digest, 32));
+	ASSERT_EQ(0, memcmp(w2, r2.digest, 32));
+}
+
+/* Many tiny writes (Nagle on), read in big reads: the bytes, in order. */
+TEST_F(xfer, small_writes)
+{
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	bulk(_metadata, c, s, 20000 * 3 + 1, 3, 5);
+}
+
+/* The same with TCP_NODELAY: one segment per write. */
+TEST_F(xfer, small_writes_nodelay)
+{
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(xt_set_int(c, IPPROTO_TCP, TCP_NODELAY, 1));
+	bulk(_metadata, c, s, 5000 * 7, 7, 6);
+}
+
+/* writev() of three pieces, readv() into three differently cut pieces. */
+TEST_F(xfer, writev_readv)
+{
+	char a[] = "first-", b[] = "second-", cc[] = "third";
+	char r1[4], r2[10], r3[32];
+	struct iovec wv[3] = {
+		{ a, strlen(a) }, { b, strlen(b) }, { cc, strlen(cc) },
+	};
+	struct iovec rv[3] = {
+		{ r1, sizeof(r1) }, { r2, sizeof(r2) }, { r3, sizeof(r3) },
+	};
+	size_t total = strlen(a) + strlen(b) + strlen(cc);
+	char all[64];
+	ssize_t n;
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ((ssize_t)total, writev(c, wv, 3));
+	ASSERT_OK(shutdown(c, SHUT_WR));
+	ASSERT_EQ(POLLIN, xt_poll1(s, POLLIN, 2000));
+	/* All 18 bytes were written at once: one readv gets them. */
+	n = readv(s, rv, 3);
+	ASSERT_EQ((ssize_t)total, n);
+	memcpy(all, r1, 4);
+	memcpy(all + 4, r2, 10);
+	memcpy(all + 14, r3, total - 14);
+	ASSERT_EQ(0, memcmp(all, "first-second-third", total));
+	ASSERT_EQ(0, readv(s, rv, 3));
+}
+
+/* sendmsg()/recvmsg() with iovecs; msg_flags on return. */
+TEST_F(xfer, sendmsg_recvmsg)
+{
+	enum { N = 8, PIECE = 1000 };
+	uint8_t out[N * PIECE], in[N * PIECE];
+	struct iovec iov[N];
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = N };
+	ssize_t n;
+	int c, s, i;
+
+	xt_pattern(out, sizeof(out), 9, 0);
+	for (i = 0; i < N; i++) {
+		iov[i].iov_base = out + i * PIECE;
+		iov[i].iov_len = PIECE;
+	}
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ((ssize_t)sizeof(out), sendmsg(c, &m, 0));
+
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < N; i++) {
+		iov[i].iov_base = in + (N - 1 - i) * PIECE;	/* reversed */
+		iov[i].iov_len = PIECE;
+	}
+	m.msg_flags = -1;
+	n = recvmsg(s, &m, MSG_WAITALL);
+	ASSERT_EQ((ssize_t)sizeof(in), n);
+	ASSERT_EQ(0, m.msg_flags);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, memcmp(out + i * PIECE, in + (N - 1 - i) * PIECE,
+				    PIECE));
+}
+
+/* MSG_PEEK leaves the bytes queued: the next read returns the same ones. */
+TEST_F(xfer, msg_peek)
+{
+	char buf[16];
+	int c, s, q;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ(6, send(c, "abcdef", 6, 0));
+	ASSERT_EQ(POLLIN, xt_poll1(s, POLLIN, 2000));
+	ASSERT_EQ(6, recv(s, buf, sizeof(buf), MSG_PEEK));
+	ASSERT_EQ(0, memcmp(buf, "abcdef", 6));
+	ASSERT_EQ(3, recv(s, buf, 3, MSG_PEEK));
+	ASSERT_EQ(0, memcmp(buf, "abc", 3));
+	ASSERT_OK(ioctl(s, FIONREAD, &q));
+	ASSERT_EQ(6, q);
+	ASSERT_EQ(2, recv(s, buf, 2, 0));
+	ASSERT_EQ(0, memcmp(buf, "ab", 2));
+	ASSERT_EQ(4, recv(s, buf, sizeof(buf), MSG_PEEK));
+	ASSERT_EQ(0, memcmp(buf, "cdef", 4));
+	ASSERT_EQ(4, recv(s, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, memcmp(buf, "cdef", 4));
+	ASSERT_OK(ioctl(s, FIONREAD, &q));
+	ASSERT_EQ(0, q);
+	ASSERT_ERRNO(recv(s, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT), EAGAIN);
+}
+
+struct paced {
+	int fd, n, len, gap_ms, err;
+	uint64_t seed;
+};
+
+static void *paced_sender(void *arg)
+{
+	struct paced *p = arg;
+	char buf[4096];
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		xt_msleep(p->gap_ms);
+		xt_pattern(buf, p->len, p->seed, (uint64_t)i * p->len);
+		if (xt_send_all(p->fd, buf, p->len) != p->len) {
+			p->err = errno;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* MSG_WAITALL collects the full length across several separate writes. */
+TEST_F(xfer, msg_waitall)
+{
+	struct paced p = { .n = 4, .len = 1000, .gap_ms = 50, .seed = 11 };
+	char buf[4000], want[4000];
+	pthread_t t;
+	uint64_t t0;
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	p.fd = c;
+	t0 = xt_now_ms();
+	ASSERT_EQ(0, pthread_create(&t, NULL, paced_sender, &p));
+	ASSERT_EQ(4000, recv(s, buf, sizeof(buf), MSG_WAITALL));
+	/* It waited for the last write, ~200 ms after the start. */
+	ASSERT_LE(150ULL, xt_now_ms() - t0);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, p.err);
+	xt_pattern(want, sizeof(want), 11, 0);
+	ASSERT_EQ(0, memcmp(buf, want, sizeof(want)));
+}
+
+/* MSG_WAITALL returns short at EOF. */
+TEST_F(xfer, msg_waitall_eof)
+{
+	char buf[100];
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ(10, send(c, "0123456789", 10, 0));
+	ASSERT_OK(shutdown(c, SHUT_WR));
+	ASSERT_EQ(10, recv(s, buf, sizeof(buf), MSG_WAITALL));
+	ASSERT_EQ(0, recv(s, buf, sizeof(buf), MSG_WAITALL));
+}
+
+/* Nothing to read: MSG_DONTWAIT and O_NONBLOCK both say EAGAIN. */
+TEST_F(xfer, dontwait_empty)
+{
+	char b;
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_ERRNO(recv(s, &b, 1, MSG_DONTWAIT), EAGAIN);
+	ASSERT_OK(xt_set_nonblock(s, true));
+	ASSERT_ERRNO(recv(s, &b, 1, 0), EAGAIN);
+	ASSERT_ERRNO(read(s, &b, 1), EAGAIN);
+	/* Data arrives: now it reads. */
+	ASSERT_EQ(1, send(c, "q", 1, 0));
+	ASSERT_EQ(POLLIN, xt_poll1(s, POLLIN, 2000));
+	ASSERT_EQ(1, recv(s, &b, 1, 0));
+	ASSERT_ERRNO(recv(s, &b, 1, 0), EAGAIN);
+}
+
+/* SO_RCVTIMEO: a blocking read gives up with EAGAIN after the timeout. */
+TEST_F(xfer, rcvtimeo)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 300000 };
+	uint64_t t0, dt;
+	char b;
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	t0 = xt_now_ms();
+	ASSERT_ERRNO(recv(s, &b, 1, 0), EAGAIN);
+	dt = xt_now_ms() - t0;
+	ASSERT_LE(280ULL, dt);
+	ASSERT_GT(2000ULL, dt);
+	/* The connection is fine afterwards. */
+	ASSERT_EQ(1, send(c, "r", 1, 0));
+	ASSERT_EQ(1, recv(s, &b, 1, 0));
+}
+
+/*
+ * SO_SNDTIMEO with a peer that does not read: writes fill the buffers,
+ * then a write blocks for the timeout and fails with EAGAIN (or returns
+ * the part it queued).
+ */
+TEST_F(xfer, sndtimeo_full_buffer)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	static char buf[65536];
+	uint64_t t0 = 0, dt = 0;
+	size_t total = 0;
+	ssize_t n = 0;
+	int c, s, i;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	for (i = 0; i < 2000; i++) {
+		t0 = xt_now_ms();
+		n = send(c, buf, sizeof(buf), MSG_NOSIGNAL);
+		dt = xt_now_ms() - t0;
+		if (n < 0)
+			break;
+		total += n;
+	}
+	ASSERT_EQ(-1, n) TH_LOG("never blocked after %zu bytes", total);
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_LT(0U, total);
+	ASSERT_LE(180ULL, dt);
+	ASSERT_GT(2000ULL, dt);
+	ASSERT_STATE(c, XT_ESTABLISHED);
+	TH_LOG("%zu bytes queued before the buffers filled", total);
+}
+
+/*
+ * A non-blocking sender fills the buffers until EAGAIN; it is then not
+ * writable.  Once the peer drains everything, POLLOUT comes back and the
+ * peer got exactly the bytes that were accepted.
+ */
+TEST_F(xfer, nonblocking_fill)
+{
+	size_t total = 0, got = 0;
+	static uint8_t buf[65536];
+	struct xt_sha256 hs, hr;
+	uint8_t d1[32], d2[32];
+	ssize_t n;
+	int c, s;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(xt_set_nonblock(c, true));
+	xt_sha256_init(&hs);
+	for (;;) {
+		xt_pattern(buf, sizeof(buf), 12, total);
+		n = send(c, buf, sizeof(buf), MSG_NOSIGNAL);
+		if (n < 0)
+			break;
+		xt_sha256_update(&hs, buf, n);
+		total += n;
+		ASSERT_GT(256U * MB, total);
+	}
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_LT(0U, total);
+	ASSERT_EQ(0, xt_poll1(c, POLLOUT, 0));
+
+	xt_sha256_init(&hr);
+	while (got < total) {
+		n = recv(s, buf, sizeof(buf), 0);
+		ASSERT_LT(0, n);
+		xt_sha256_update(&hr, buf, n);
+		got += n;
+	}
+	ASSERT_EQ(total, got);
+	ASSERT_ERRNO(recv(s, buf, 1, MSG_DONTWAIT), EAGAIN);
+	xt_sha256_final(&hs, d1);
+	xt_sha256_final(&hr, d2);
+	ASSERT_EQ(0, memcmp(d1, d2, 32));
+	ASSERT_EQ(POLLOUT, xt_poll1(c, POLLOUT, 2000));
+}
+
+/* A real link: 4 MB from namespace b to a over veth (MTU 1500). */
+static void veth_bulk(struct __test_metadata *_metadata, bool no_offload)
+{
+	struct xt_veth v;
+	uint16_t port = 0;
+	char why[128];
+	int l, c, s;
+
+	if (no_offload && !xt_have_prog("ethtool"))
+		SKIP(return, "ethtool not installed");
+	if (xt_veth_setup(&v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (no_offload) {
+		/* Every segment MSS-sized, every checksum really computed. */
+		ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off tx off",
+				   v.dev_a));
+		ASSERT_OK(xt_netns_enter(v.ns_b));
+		ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off tx off",
+				   v.dev_b));
+		ASSERT_OK(xt_netns_enter(v.ns_a));
+	}
+	l = xt_listener(v.ip_a, &port, 1);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_netns_enter(v.ns_b));
+	c = xt_connect_to(v.ip_a, port);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	ASSERT_OK(xt_netns_enter(v.ns_a));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	bulk(_metadata, c, s, 4 * MB, 65536, 13);
+	xt_veth_free(&v);
+}
+
+TEST_F(xfer, veth_4mb)
+{
+	veth_bulk(_metadata, false);
+}
+
+TEST_F(xfer, veth_4mb_no_offload)
+{
+	veth_bulk(_metadata, true);
+}
+
+TEST_HARNESS_MAIN
