@@ -109,6 +109,8 @@ void xtcp_init_sock(struct sock *sk)
 	sk->sk_protocol = IPPROTO_XTCP;
 	sk->sk_destruct = xtcp_sock_destruct;
 	sk->sk_write_space = xtcp_write_space;
+	/* Families set this themselves (inet_create() does for TCP). */
+	sk->sk_backlog_rcv = xtcp_backlog_rcv;
 	/* Lookups run under RCU: free sockets after a grace period. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	/* Freed skbs must not wake writers: the write queue decides. */
@@ -288,6 +290,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	bool autobind = !inet->inet_num;
+	union tcp_seq_and_ts_off isn;
 	struct flowi4 *fl4;
 	struct rtable *rt;
 	int err;
@@ -320,6 +323,9 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 
 	if (autobind) {
 		err = xtcp_bind_port(sk, 0);
+		/* connect() says so when the port range is used up. */
+		if (err == -EADDRINUSE)
+			err = -EADDRNOTAVAIL;
 		if (err)
 			goto failure;
 	}
@@ -328,11 +334,13 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	if (err)
 		goto failure;
 
-	/* RFC 6528 initial sequence number. */
-	xs->iss = secure_tcp_seq_and_ts_off(net, inet->inet_saddr,
-					    inet->inet_daddr,
-					    inet->inet_sport,
-					    inet->inet_dport).seq;
+	/* RFC 6528 initial sequence number, RFC 7323 7.1 TSval offset. */
+	isn = secure_tcp_seq_and_ts_off(net, inet->inet_saddr,
+					inet->inet_daddr, inet->inet_sport,
+					inet->inet_dport);
+	xs->iss = isn.seq;
+	xs->ts_off = isn.ts_off;
+	xtcp_offer_options(sk);
 	xtcp_set_mss(sk, 0);
 	err = xtcp_queue_syn(sk, XTCPHDR_SYN);
 	if (err)
@@ -755,6 +763,8 @@ adjudge:
 		xtcp_put_port(sk);
 	} else if (state == TCP_FIN_WAIT2) {
 		xtcp_arm_fin_wait2(sk);
+	} else if (state == TCP_TIME_WAIT) {
+		xtcp_release_net(sk);
 	}
 	release_sock(sk);
 	sock_put(sk);	/* the user's reference */
@@ -866,10 +876,10 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (copied <= 0 || !xtcp_state_can_recv_data(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
-	if (2 * cur > XTCP_MAX_WINDOW)
+	if (2 * cur > xtcp_max_rcv_wnd(xs))
 		return;
 	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,
-				 XTCP_MAX_WINDOW);
+				 xtcp_max_rcv_wnd(xs));
 	if (wnd && wnd >= 2 * cur)
 		xtcp_send_ack(sk);
 }
@@ -1011,6 +1021,17 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_segs_in = xs->segs_in;
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
 	info->tcpi_snd_wnd = xs->snd_wnd;
+	if (xs->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (xs->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = xs->snd_wscale;
+		info->tcpi_rcv_wscale = xs->rcv_wscale;
+	}
+	info->tcpi_probes = xs->probes_out;
+	info->tcpi_last_ack_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 	release_sock(sk);
 }
 
@@ -1042,6 +1063,33 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			break;
 		}
 		xs->user_mss = val;
+		break;
+	case TCP_KEEPIDLE:
+		/* Linux's bounds: 1 .. XTCP_MAX_KEEPIDLE seconds. */
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE) {
+			err = -EINVAL;
+			break;
+		}
+		xs->keepalive_time = val * HZ;
+		xtcp_reset_keepalive(sk);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
+			err = -EINVAL;
+		else
+			xs->keepalive_intvl = val * HZ;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			err = -EINVAL;
+		else
+			xs->keepalive_probes = val;
+		break;
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			xs->user_timeout = val;
 		break;
 	case TCP_QUICKACK:
 		if (val) {
@@ -1086,6 +1134,18 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_QUICKACK:
 		val = xs->quickack > 0;
 		break;
+	case TCP_KEEPIDLE:
+		val = xtcp_keepalive_time(xs) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = xtcp_keepalive_intvl(xs) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = xtcp_keepalive_probes(xs);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = xs->user_timeout;
+		break;
 	case TCP_INFO:
 		xtcp_get_info(sk, &info);
 		len = min_t(unsigned int, len, sizeof(info));
@@ -1112,6 +1172,7 @@ struct proto xtcp_prot = {
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
 	.backlog_rcv	= xtcp_backlog_rcv,
+	.keepalive	= xtcp_keepalive,
 };
 
 static const struct proto_ops xtcp_stream_ops = {

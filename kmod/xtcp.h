@@ -36,6 +36,9 @@
 #define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
 #define XTCP_MAX_QUICKACKS	16U
 #define XTCP_MAX_TW		16384		/* TIME_WAIT sockets per netns */
+#define XTCP_MAX_KEEPIDLE	32767		/* seconds */
+#define XTCP_MAX_KEEPINTVL	32767		/* seconds */
+#define XTCP_MAX_KEEPCNT	127
 
 /*
  * Per-segment state, kept in skb->cb for segments on the write queue,
@@ -46,9 +49,12 @@ struct xtcp_skb_cb {
 	u32	end_seq;	/* seq + SYN + data + FIN */
 	u32	ack_seq;	/* incoming segments: SEG.ACK */
 	u32	sent_us;	/* outgoing: when last transmitted */
+	u32	tsval;		/* incoming: SEG.TSval, if saw_ts */
+	u32	tsecr;		/* incoming: SEG.TSecr, if saw_ts */
 	u16	window;		/* incoming: SEG.WND, unscaled */
 	u8	flags;		/* TCP header flags (TCPHDR_*) */
-	u8	retransmitted:1;	/* Karn: no RTT sample from it */
+	u8	retransmitted:1,	/* Karn: no RTT sample from it */
+		saw_ts:1;	/* incoming: carried a timestamps option */
 };
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -87,6 +93,20 @@ struct xtcp_sock {
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 
+	/*
+	 * Options (RFC 7323, RFC 2018).  Before the handshake completes the
+	 * *_ok bits say what our SYN offers; after it, what both agreed.
+	 */
+	u8	snd_wscale;	/* the peer's shift, for windows it sends */
+	u8	rcv_wscale;	/* our shift, for windows we send */
+	u8	wscale_ok:1,
+		ts_ok:1,
+		sack_ok:1;
+	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
+	u32	ts_recent;	/* TS.Recent: the TSval we echo */
+	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	u32	ooo_recent;	/* seq of the latest out-of-order arrival */
+
 	struct sk_buff		*send_head;	/* first unsent on write queue */
 	struct sk_buff_head	ooo_queue;	/* out of order, sorted by seq */
 	u32	packets_out;	/* sent, not acknowledged */
@@ -101,6 +121,15 @@ struct xtcp_sock {
 		ack_pending:1,	/* data received and not yet ACKed */
 		fin_queued:1;	/* FIN placed on the write queue */
 	u32	total_retrans;
+	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
+	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
+
+	/* Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default. */
+	u32	keepalive_time;		/* jiffies */
+	u32	keepalive_intvl;	/* jiffies */
+	u8	keepalive_probes;
+	u8	probes_out;		/* keepalive probes unanswered */
+	u32	user_timeout;		/* ms */
 
 	struct timer_list	rtx_timer;	/* retransmit and persist */
 	struct timer_list	delack_timer;	/* delayed ACK */
@@ -152,6 +181,29 @@ static inline u32 xtcp_clock_us(void)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
+/* Our TSval clock: milliseconds, like Linux's (RFC 7323 5.4). */
+static inline u32 xtcp_clock_ms(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+}
+
+static inline u32 xtcp_tsval(const struct xtcp_sock *xs)
+{
+	return xtcp_clock_ms() + xs->ts_off;
+}
+
+/* Largest window our header can announce: 65535, scaled once agreed. */
+static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
+{
+	return XTCP_MAX_WINDOW << (xs->wscale_ok ? xs->rcv_wscale : 0);
+}
+
+/* Bytes of TCP options on every segment (timestamps, padded). */
+static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
+{
+	return xs->ts_ok ? 12 : 0;
+}
+
 static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
 {
 	return usecs_to_jiffies(xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff));
@@ -181,6 +233,8 @@ u32 xtcp_receive_space(const struct sock *sk);
 
 /* xtcp_output.c */
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
+void xtcp_offer_options(struct sock *sk);
+void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_queue_fin(struct sock *sk);
@@ -190,7 +244,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
-u32 xtcp_select_rcv_window(struct sock *sk);
+u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
 void xtcp_free_write_queue(struct sock *sk);
 int xtcp_size_goal(const struct sock *sk);
 
@@ -201,6 +255,12 @@ void xtcp_arm_rtx(struct sock *sk);
 void xtcp_arm_delack(struct sock *sk);
 void xtcp_enter_time_wait(struct sock *sk);
 void xtcp_arm_fin_wait2(struct sock *sk);
+void xtcp_keepalive(struct sock *sk, int val);
+void xtcp_reset_keepalive(struct sock *sk);
+u32 xtcp_keepalive_time(const struct xtcp_sock *xs);
+u32 xtcp_keepalive_intvl(const struct xtcp_sock *xs);
+u32 xtcp_keepalive_probes(const struct xtcp_sock *xs);
+void xtcp_release_net(struct sock *sk);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

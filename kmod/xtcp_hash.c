@@ -116,7 +116,8 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 	inet_sk_get_local_port_range(sk, &low, &high);
 	remaining = high - low + 1;
 	candidate = low + get_random_u32_below(remaining);
-	err = -EADDRNOTAVAIL;	/* what Linux says when the range is used up */
+	/* What bind() and listen() say when the range is used up. */
+	err = -EADDRINUSE;
 	while (remaining--) {
 		if (!xtcp_port_in_use(xn, candidate)) {
 			__xtcp_add_bind(xn, sk, candidate);
@@ -273,9 +274,49 @@ static int __net_init xtcp_net_init(struct net *net)
 	return xtcp_proc_init_net(net);
 }
 
+/*
+ * Take one socket still in the connection table, with a reference, or
+ * NULL when the table is empty.
+ */
+static struct sock *xtcp_ehash_first(struct xtcp_net *xn)
+{
+	struct sock *sk;
+	unsigned int i;
+
+	spin_lock_bh(&xn->lock);
+	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++) {
+		sk_for_each(sk, &xn->ehash[i]) {
+			sock_hold(sk);
+			spin_unlock_bh(&xn->lock);
+			return sk;
+		}
+	}
+	spin_unlock_bh(&xn->lock);
+	return NULL;
+}
+
+/*
+ * The namespace is going away, so nothing holds a reference on it: what
+ * is left in its tables are orphans in TIME_WAIT (xtcp_release_net()).
+ * End them now, as Linux purges its timewait sockets.
+ */
 static void __net_exit xtcp_net_exit(struct net *net)
 {
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct sock *sk;
+
 	xtcp_proc_exit_net(net);
+	while ((sk = xtcp_ehash_first(xn))) {
+		local_bh_disable();
+		bh_lock_sock(sk);
+		WARN_ON_ONCE(sk->sk_state != TCP_TIME_WAIT);
+		xtcp_done(sk);
+		/* xtcp_done() leaves a socket in CLOSE already unhashed. */
+		xtcp_unhash(sk);
+		bh_unlock_sock(sk);
+		local_bh_enable();
+		sock_put(sk);
+	}
 }
 
 static struct pernet_operations xtcp_net_ops = {

@@ -70,11 +70,17 @@ static void xtcp_reset(struct sock *sk)
 		sk_error_report(sk);
 }
 
-/* Free what the peer has acknowledged; take an RTT sample (Karn's rule). */
-static void xtcp_clean_acked(struct sock *sk, u32 ack)
+/*
+ * Free what the peer has acknowledged and take an RTT sample: from the
+ * send time of the newest segment acknowledged, unless it was sent more
+ * than once (Karn's rule); then from the echoed timestamp, which names
+ * the transmission that was answered (RFC 7323 4.1).
+ */
+static void xtcp_clean_acked(struct sock *sk, u32 ack,
+			     const struct xtcp_skb_cb *in)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0;
+	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
 	bool in_unsent = false, ambiguous = false;
 	struct sk_buff *skb;
 
@@ -97,6 +103,9 @@ static void xtcp_clean_acked(struct sock *sk, u32 ack)
 			ambiguous = true;
 		else if (!acked)
 			first_sent = cb->sent_us;
+		/* The SYN opens the window; it does not grow it. */
+		if (!(cb->flags & XTCPHDR_SYN))
+			acked_segs++;
 		acked++;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
@@ -106,7 +115,11 @@ static void xtcp_clean_acked(struct sock *sk, u32 ack)
 		return;
 	if (!ambiguous)
 		xtcp_rtt_sample(&xs->rtt, now - first_sent);
-	xtcp_cong_on_ack(&xs->cong, acked);
+	else if (xs->ts_ok && in->saw_ts && in->tsecr)
+		xtcp_rtt_sample(&xs->rtt,
+				(xtcp_tsval(xs) - in->tsecr) * USEC_PER_MSEC);
+	if (acked_segs)
+		xtcp_cong_on_ack(&xs->cong, acked_segs);
 }
 
 /*
@@ -119,9 +132,13 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 ack = cb->ack_seq;
 
+	/* Any ACK shows the peer is alive: keepalive starts over. */
+	xs->probes_out = 0;
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
-		xs->snd_wnd = cb->window;
+		/* RFC 7323 2.3: a SYN's window is never scaled. */
+		xs->snd_wnd = (u32)cb->window <<
+			      (cb->flags & XTCPHDR_SYN ? 0 : xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 		xs->max_window = max(xs->max_window, xs->snd_wnd);
@@ -131,12 +148,13 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		xs->bytes_acked += ack - xs->snd_una;
-		xtcp_clean_acked(sk, ack);
+		xtcp_clean_acked(sk, ack, cb);
 		xs->snd_una = ack;
 		if (xtcp_seq_after(ack, xs->snd_nxt))
 			xs->snd_nxt = ack;
 		xs->backoff = 0;
 		xs->retransmits = 0;
+		xs->retrans_stamp = 0;
 		if (xs->packets_out)
 			xtcp_arm_rtx(sk);
 		else
@@ -252,11 +270,42 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 		if (!xtcp_seq_before(cb->seq, pcb->seq))
 			break;
 	}
+	xs->ooo_recent = cb->seq;
 	skb_set_owner_r(skb, sk);
 	if (pos == (struct sk_buff *)&xs->ooo_queue)
 		__skb_queue_head(&xs->ooo_queue, skb);
 	else
 		__skb_queue_after(&xs->ooo_queue, pos, skb);
+}
+
+static bool xtcp_rmem_fits(const struct sock *sk, const struct sk_buff *skb)
+{
+	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+	       READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * Room in the receive buffer for skb?  Data the reader can have next
+ * comes first: out-of-order segments are dropped from the far end to make
+ * room for it (Linux's tcp_prune_ofo_queue()), or the buffer could fill
+ * with data stuck behind a hole only this segment fills.  And with nothing
+ * queued for the reader, in-order data is always taken, so a buffer
+ * smaller than one segment still makes progress.
+ */
+static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *victim;
+
+	if (xtcp_rmem_fits(sk, skb))
+		return true;
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt))
+		return false;
+	while (!xtcp_rmem_fits(sk, skb) &&
+	       (victim = __skb_dequeue_tail(&xs->ooo_queue)))
+		kfree_skb(victim);
+	return xtcp_rmem_fits(sk, skb) ||
+	       skb_queue_empty(&sk->sk_receive_queue);
 }
 
 /*
@@ -289,8 +338,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	if (!xtcp_state_can_recv_data(sk->sk_state))
 		goto drop;
-	if (len && atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-		   READ_ONCE(sk->sk_rcvbuf)) {
+	if (len && !xtcp_rmem_schedule(sk, skb)) {
 		/* Out of buffer: the sender will retransmit. */
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
@@ -361,6 +409,25 @@ static void xtcp_child_ready(struct sock *child)
 	}
 }
 
+/* Find the timestamps option, if any, and keep it in the control block. */
+static void xtcp_parse_timestamp(struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_opts opts;
+
+	cb->saw_ts = 0;
+	if (th->doff * 4 <= sizeof(*th))
+		return;
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   false, &opts);
+	if (opts.ts_ok) {
+		cb->saw_ts = 1;
+		cb->tsval = opts.tsval;
+		cb->tsecr = opts.tsecr;
+	}
+}
+
 /* States from SYN_RECV on (RFC 9293 3.10.7.4). */
 static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
@@ -368,6 +435,20 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = cb->flags;
 	u32 ack = cb->ack_seq;
+
+	if (xs->ts_ok)
+		xtcp_parse_timestamp(skb);
+	/*
+	 * PAWS (RFC 7323 5.3): a segment older than the last one we took
+	 * a timestamp from is a stale duplicate; a RST is let through to
+	 * the sequence checks, as Linux does.
+	 */
+	if (cb->saw_ts && !(flags & XTCPHDR_RST) &&
+	    !xtcp_paws_ok(cb->tsval, xs->ts_recent,
+			  (u32)ktime_get_seconds() - xs->ts_recent_stamp)) {
+		xtcp_send_ack(sk);
+		goto drop;
+	}
 
 	/* First: is the segment in the window? */
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
@@ -380,6 +461,13 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_ack(sk);
 		}
 		goto drop;
+	}
+	xs->rcv_tstamp = jiffies;
+	/* RFC 7323 4.3: remember the TSval of what we acknowledge next. */
+	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
+	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
+		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = (u32)ktime_get_seconds();
 	}
 
 	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
@@ -409,6 +497,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_ack(sk, skb);
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xs->quickack = XTCP_MAX_QUICKACKS;
+		xtcp_reset_keepalive(sk);
 		if (xs->parent) {
 			xtcp_child_ready(sk);
 		} else if (!sock_flag(sk, SOCK_DEAD)) {
@@ -492,6 +581,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   true, &opts);
+	xtcp_agree_options(sk, &opts);
 	xtcp_set_mss(sk, opts.mss_ok ? opts.mss : 0);
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
@@ -499,12 +589,16 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->rcv_acked = xs->rcv_nxt;
 	xs->snd_wl1 = cb->seq;
+	xs->rcv_tstamp = jiffies;
 
 	if (flags & XTCPHDR_ACK) {
+		cb->saw_ts = opts.ts_ok;
+		cb->tsecr = opts.tsecr;
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xs->quickack = XTCP_MAX_QUICKACKS;
+		xtcp_reset_keepalive(sk);
 		xtcp_ack(sk, skb);
 		xtcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -540,6 +634,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	struct net *net = sock_net(parent);
 	struct xtcp_opts opts = {};
 	struct inet_sock *inet;
+	union tcp_seq_and_ts_off isn;
 	struct xtcp_sock *xs;
 	struct rtable *rt;
 	struct sock *child;
@@ -554,6 +649,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	inet = inet_sk(child);
 
 	/* A child inherits its listener's socket options. */
+	child->sk_type = parent->sk_type;
 	child->sk_rcvbuf = parent->sk_rcvbuf;
 	child->sk_sndbuf = parent->sk_sndbuf;
 	child->sk_userlocks = parent->sk_userlocks;
@@ -574,6 +670,10 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	inet->pmtudisc = inet_sk(parent)->pmtudisc;
 	xs->nonagle = pxs->nonagle;
 	xs->user_mss = pxs->user_mss;
+	xs->keepalive_time = pxs->keepalive_time;
+	xs->keepalive_intvl = pxs->keepalive_intvl;
+	xs->keepalive_probes = pxs->keepalive_probes;
+	xs->user_timeout = pxs->user_timeout;
 
 	inet->inet_rcv_saddr = iph->daddr;
 	inet->inet_saddr = iph->daddr;
@@ -594,7 +694,10 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   true, &opts);
+	xtcp_offer_options(child);
+	xtcp_agree_options(child, &opts);
 	xtcp_set_mss(child, opts.mss_ok ? opts.mss : 0);
+	xs->rcv_tstamp = jiffies;
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
@@ -603,8 +706,10 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	xs->snd_wnd = cb->window;
 	xs->max_window = xs->snd_wnd;
 	xs->snd_wl1 = cb->seq;
-	xs->iss = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
-					    th->dest, th->source).seq;
+	isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
+					th->dest, th->source);
+	xs->iss = isn.seq;
+	xs->ts_off = isn.ts_off;
 	if (xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK))
 		goto free;
 
@@ -708,6 +813,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->window = ntohs(th->window);
 	cb->flags = ((const u8 *)th)[13];
 	cb->retransmitted = 0;
+	cb->saw_ts = 0;
 
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));

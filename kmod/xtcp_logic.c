@@ -351,6 +351,63 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
 	return (unsigned int)(p - buf);
 }
 
+u8 xtcp_select_wscale(u32 space)
+{
+	int shift = -15;
+
+	while (space > 1) {	/* shift = ilog2(space) - 15 */
+		space >>= 1;
+		shift++;
+	}
+	if (shift < 0)
+		return 0;
+	return shift > XTCP_MAX_WSCALE ? XTCP_MAX_WSCALE : (u8)shift;
+}
+
+bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)
+{
+	if (!ts_recent || ts_recent_age >= XTCP_PAWS_IDLE_SECS)
+		return true;
+	return !xtcp_seq_before(tsval, ts_recent);
+}
+
+unsigned int xtcp_build_sacks(const struct xtcp_sack_block *runs,
+			      unsigned int n, u32 recent,
+			      struct xtcp_sack_block *out, unsigned int max)
+{
+	struct xtcp_sack_block merged[XTCP_MAX_SACK_BLOCKS + 1];
+	unsigned int i, m = 0, first = 0, k = 0;
+	bool have_first = false;
+
+	if (!max)
+		return 0;
+	/* Merge; past max + 1 runs, later ones could never be sent. */
+	for (i = 0; i < n; i++) {
+		if (m && !xtcp_seq_after(runs[i].start, merged[m - 1].end)) {
+			merged[m - 1].end = xtcp_seq_max(merged[m - 1].end,
+							 runs[i].end);
+			continue;
+		}
+		if (m == XTCP_MAX_SACK_BLOCKS + 1)
+			break;
+		merged[m++] = runs[i];
+	}
+	for (i = 0; i < m; i++) {
+		if (xtcp_seq_geq(recent, merged[i].start) &&
+		    xtcp_seq_before(recent, merged[i].end)) {
+			first = i;
+			have_first = true;
+			break;
+		}
+	}
+	if (have_first)
+		out[k++] = merged[first];
+	for (i = 0; i < m && k < max; i++)
+		if (!have_first || i != first)
+			out[k++] = merged[i];
+	return k;
+}
+
 int xtcp_state_on_close(int state, bool *send_fin)
 {
 	bool fin = false;

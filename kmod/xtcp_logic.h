@@ -207,6 +207,34 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o,
 				bool syn);
 
 /*
+ * Window scale to offer in a SYN (RFC 7323 2.2) for a receive buffer that
+ * may grow to space bytes.  Linux's rule: ilog2(space) - 15, within
+ * [0, 14], so that 65535 << shift covers the buffer.
+ */
+u8 xtcp_select_wscale(u32 space);
+
+/*
+ * PAWS (RFC 7323 5.3): may a segment carrying TSval tsval be accepted,
+ * with TS.Recent ts_recent taken ts_recent_age seconds ago?  Yes unless
+ * tsval is older than ts_recent; a ts_recent of 0 (none yet) or older
+ * than 24 days (RFC 7323 5.5, the TSval clock may have wrapped) lets
+ * anything through.
+ */
+#define XTCP_PAWS_IDLE_SECS	(24U * 24 * 60 * 60)
+bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age);
+
+/*
+ * SACK blocks (RFC 2018 4) for an out-of-order queue given as n runs of
+ * [start, end), sorted by sequence: adjacent or overlapping runs are
+ * merged, the block holding the most recently received sequence number
+ * recent goes first and the others follow in sequence order, at most max
+ * of them.  Returns the number of blocks written to out.
+ */
+unsigned int xtcp_build_sacks(const struct xtcp_sack_block *runs,
+			      unsigned int n, u32 recent,
+			      struct xtcp_sack_block *out, unsigned int max);
+
+/*
  * State transitions (RFC 9293 3.3.2, figure 5).  Each returns the new
  * state, or state unchanged when the event does not apply there.
  */

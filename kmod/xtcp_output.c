@@ -29,8 +29,9 @@ int xtcp_size_goal(const struct sock *sk)
 
 /*
  * Send MSS (RFC 9293 3.7.1): the peer's MSS option, 536 without one,
- * bounded by the route's MTU and by TCP_MAXSEG.  Also sets the MSS we
- * advertise from the route, as Linux does.
+ * bounded by the route's MTU and by TCP_MAXSEG, less the options every
+ * segment carries (timestamps), as Linux's mss_cache.  Also sets the MSS
+ * we advertise from the route, as Linux does.
  */
 void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 {
@@ -48,27 +49,111 @@ void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 		mss = min_t(u32, mss, xs->user_mss);
 		adv = min_t(u32, adv, xs->user_mss);
 	}
+	mss -= min(mss, xtcp_fixed_opts_len(xs));
 	xs->mss_cache = max(mss, XTCP_MIN_SND_MSS);
 	xs->advmss = adv;
 }
 
 /*
+ * What our SYN offers, with Linux's default sysctls: timestamps, SACK and
+ * window scaling.  The shift is chosen for the largest receive buffer the
+ * socket may grow to (Linux's tcp_select_initial_window()), or for the
+ * buffer the user fixed with SO_RCVBUF.
+ */
+void xtcp_offer_options(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 space;
+
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = READ_ONCE(sk->sk_rcvbuf);
+	else
+		space = max_t(u32, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]),
+			      READ_ONCE(sysctl_rmem_max));
+	xs->rcv_wscale = xtcp_select_wscale(space);
+	xs->snd_wscale = 0;
+	xs->wscale_ok = 1;
+	xs->ts_ok = 1;
+	xs->sack_ok = 1;
+	xs->ts_recent = 0;
+	xs->ts_recent_stamp = 0;
+}
+
+/*
+ * The peer's SYN or SYN-ACK answered our offer: keep what both sides
+ * said (RFC 7323 2.2 and 3.2, RFC 2018 2).  A listener calls this with
+ * the SYN before its SYN-ACK, which then says the same.
+ */
+void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->wscale_ok &= syn->wscale_ok;
+	xs->snd_wscale = xs->wscale_ok ? syn->wscale : 0;
+	if (!xs->wscale_ok)
+		xs->rcv_wscale = 0;
+	xs->sack_ok &= syn->sack_ok;
+	xs->ts_ok &= syn->ts_ok;
+	if (xs->ts_ok) {
+		xs->ts_recent = syn->tsval;
+		xs->ts_recent_stamp = (u32)ktime_get_seconds();
+	}
+}
+
+/*
  * The window to advertise now, and remember it: the receive buffer's free
  * space (halved for skb overhead), never pulling back the right edge we
- * advertised before (RFC 9293 3.8.6).
+ * advertised before (RFC 9293 3.8.6).  A SYN's window is never scaled
+ * (RFC 7323 2.2); later ones are, so they are kept a multiple of the
+ * scale unit, rounded up rather than let the right edge move back.
+ * Returns the value for the header's window field.
  */
-u32 xtcp_select_rcv_window(struct sock *sk)
+u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 right = xs->rcv_wup + xs->rcv_wnd;
 	u32 cur = xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
+	u32 max = XTCP_MAX_WINDOW << shift;
 	u32 wnd;
 
-	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,
-				 XTCP_MAX_WINDOW);
+	wnd = xtcp_select_window(xtcp_receive_space(sk), min(cur, max),
+				 xs->advmss, max);
+	wnd = min(ALIGN(wnd, 1U << shift), max);
 	xs->rcv_wnd = wnd;
 	xs->rcv_wup = xs->rcv_nxt;
-	return wnd;
+	return wnd >> shift;
+}
+
+/*
+ * SACK blocks for what sits in the out-of-order queue (RFC 2018 4).
+ * Returns how many were written to opts.
+ */
+static unsigned int xtcp_fill_sacks(struct sock *sk, struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sack_block runs[XTCP_MAX_SACK_BLOCKS + 1];
+	unsigned int n = 0;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&xs->ooo_queue, skb) {
+		u32 start = XTCP_SKB_CB(skb)->seq;
+		u32 end = start + skb->len;
+
+		if (n && !xtcp_seq_after(start, runs[n - 1].end)) {
+			runs[n - 1].end = xtcp_seq_max(runs[n - 1].end, end);
+			continue;
+		}
+		if (n == ARRAY_SIZE(runs))
+			break;
+		runs[n].start = start;
+		runs[n].end = end;
+		n++;
+	}
+	opts->num_sacks = xtcp_build_sacks(runs, n, xs->ooo_recent,
+					   opts->sacks, XTCP_MAX_SACK_BLOCKS);
+	return opts->num_sacks;
 }
 
 static __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr,
@@ -109,11 +194,25 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	if (syn) {
 		opts.mss = xs->advmss;
 		opts.mss_ok = true;
+		opts.wscale_ok = xs->wscale_ok;
+		opts.wscale = xs->rcv_wscale;
+		opts.sack_ok = xs->sack_ok;
+	}
+	if (xs->ts_ok) {
+		opts.ts_ok = true;
+		opts.tsval = xtcp_tsval(xs);
+		opts.tsecr = xs->ts_recent;
+	}
+	if (!syn && xs->sack_ok && (flags & XTCPHDR_ACK) &&
+	    !skb_queue_empty(&xs->ooo_queue) && xtcp_fill_sacks(sk, &opts)) {
+		/* A full segment has no room for blocks: the MTU is the limit. */
+		while (opts.num_sacks &&
+		       skb->len + xtcp_options_size(&opts, false) >
+		       xs->mss_cache + xtcp_fixed_opts_len(xs))
+			opts.num_sacks--;
 	}
 	hdr_len = sizeof(*th) + xtcp_options_size(&opts, syn);
-
-	/* RFC 7323 2.2: the window in a SYN is never scaled. */
-	window = xtcp_select_rcv_window(sk);
+	window = xtcp_select_rcv_window(sk, syn);
 
 	th = skb_push(skb, hdr_len);
 	skb_reset_transport_header(skb);

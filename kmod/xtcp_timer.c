@@ -5,8 +5,9 @@
  * rtx_timer:    retransmission (RFC 6298), SYN and SYN-ACK retries, and
  *               the persist timer that probes a zero window.
  * delack_timer: delayed ACK (RFC 1122 4.2.3.2, 40 ms like Linux).
- * sk_timer:     TIME_WAIT (2MSL, 60 s like Linux) and the FIN_WAIT2
- *               timeout of orphaned sockets.
+ * sk_timer:     TIME_WAIT (2MSL, 60 s like Linux), the FIN_WAIT2
+ *               timeout of orphaned sockets, and keepalive (RFC 1122
+ *               4.2.3.6), as Linux shares one timer among the three.
  *
  * Each pending timer holds a reference on the socket (sk_reset_timer()).
  * A handler that finds the socket owned by a process tries again shortly
@@ -84,7 +85,12 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 
-	if (xs->retransmits >= limit) {
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = jiffies;
+	if (xs->retransmits >= limit ||
+	    (xs->user_timeout && sk->sk_state != TCP_SYN_SENT &&
+	     jiffies - xs->retrans_stamp >=
+	     msecs_to_jiffies(xs->user_timeout))) {
 		xtcp_write_timeout(sk);
 		return;
 	}
@@ -125,6 +131,84 @@ static void xtcp_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+u32 xtcp_keepalive_time(const struct xtcp_sock *xs)
+{
+	return xs->keepalive_time ? :
+	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_time);
+}
+
+u32 xtcp_keepalive_intvl(const struct xtcp_sock *xs)
+{
+	return xs->keepalive_intvl ? :
+	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_intvl);
+}
+
+u32 xtcp_keepalive_probes(const struct xtcp_sock *xs)
+{
+	return xs->keepalive_probes ? :
+	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_probes);
+}
+
+static bool xtcp_keepalive_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				      TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2);
+}
+
+/* (Re)start the keepalive clock: after SO_KEEPALIVE or TCP_KEEPIDLE. */
+void xtcp_reset_keepalive(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_KEEPOPEN) && xtcp_keepalive_state(sk))
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + xtcp_keepalive_time(xtcp_sk(sk)));
+}
+
+/* proto->keepalive: sock_setsockopt(SO_KEEPALIVE) calls it. */
+void xtcp_keepalive(struct sock *sk, int val)
+{
+	if (val)
+		xtcp_reset_keepalive(sk);
+	else if (xtcp_keepalive_state(sk) &&
+		 !(sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+		sk_stop_timer(sk, &sk->sk_timer);
+}
+
+/*
+ * Keepalive, as Linux's tcp_keepalive_timer(): when the peer has been
+ * silent for keepalive_time and nothing is in flight (the retransmission
+ * timer watches that), probe every keepalive_intvl with a segment the peer
+ * must acknowledge; after keepalive_probes unanswered probes, or once
+ * TCP_USER_TIMEOUT has passed, reset and fail with ETIMEDOUT.
+ */
+static void xtcp_keepalive_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle, when = xtcp_keepalive_time(xs);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !xtcp_keepalive_state(sk))
+		return;
+	if (xs->packets_out || xs->send_head)
+		goto rearm;
+	idle = jiffies - xs->rcv_tstamp;
+	if (idle < when) {
+		when -= idle;
+		goto rearm;
+	}
+	if ((xs->user_timeout &&
+	     idle >= msecs_to_jiffies(xs->user_timeout) && xs->probes_out) ||
+	    (!xs->user_timeout &&
+	     xs->probes_out >= xtcp_keepalive_probes(xs))) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_write_timeout(sk);
+		return;
+	}
+	xtcp_send_probe(sk);
+	xs->probes_out++;
+	when = xtcp_keepalive_intvl(xs);
+rearm:
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + when);
+}
+
 static void xtcp_sk_timer(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
@@ -139,9 +223,39 @@ static void xtcp_sk_timer(struct timer_list *t)
 		/* As Linux: an orphan the peer never finished is reset. */
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_done(sk);
+	} else {
+		xtcp_keepalive_timeout(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
+}
+
+/*
+ * An orphan in TIME_WAIT is only a record that keeps old duplicates out:
+ * like Linux's timewait sockets it must not keep its network namespace
+ * alive.  It drops its reference on the namespace, and the namespace's
+ * exit (xtcp_hash.c) ends any such socket still there.
+ */
+void xtcp_release_net(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	if (!sk->sk_net_refcnt)
+		return;
+	/*
+	 * Become what sk_alloc() makes of a kernel socket; newer kernels
+	 * give those a passive reference, which keeps struct net in memory
+	 * until the socket is freed.
+	 */
+#ifdef XTCP_HAVE_NET_PASSIVE
+	net_passive_inc(net);
+#endif
+	sock_inuse_add(net, -1);
+	sk->sk_net_refcnt = 0;
+	put_net_track(net, &sk->ns_tracker);
+#ifdef XTCP_HAVE_NETNS_TRACKER_ALLOC
+	__netns_tracker_alloc(net, &sk->ns_tracker, false, GFP_ATOMIC);
+#endif
 }
 
 /* 2MSL wait, bounded per namespace as Linux's tcp_max_tw_buckets. */
@@ -159,6 +273,8 @@ void xtcp_enter_time_wait(struct sock *sk)
 	}
 	xtcp_set_state(sk, TCP_TIME_WAIT);
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_TIMEWAIT_LEN);
+	if (sock_flag(sk, SOCK_DEAD))
+		xtcp_release_net(sk);
 }
 
 void xtcp_arm_fin_wait2(struct sock *sk)

@@ -3,8 +3,9 @@
  * User-space unit tests for kmod/xtcp_logic.c.
  *
  * Build and run with "make run" in this directory.  Each failing check
- * prints one line with its file:line; the last line is "N passed, N failed"
- * and the exit status is nonzero iff a check failed.
+ * prints one line with its file:line; each test prints "ok"/"not ok",
+ * and the last line is "N passed, N failed", counting tests; the exit
+ * status is nonzero iff a check failed.
  *
  * Option bytes are handed to the parser in heap buffers of exactly their
  * length, so AddressSanitizer catches a read past the end.
@@ -1318,27 +1319,117 @@ static void test_cong_story(void)
 	CHECK_CONG(&c, 11, 10, 0, "avoidance");
 }
 
+/* Window scale from the buffer size: Linux gives 7 for its 6 MB default. */
+static void test_select_wscale(void)
+{
+	CHECK_EQ(xtcp_select_wscale(0), 0, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(65535), 0, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(65536), 1, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(131071), 1, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(131072), 2, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(212992), 2, "%s", "");	/* rmem_default */
+	CHECK_EQ(xtcp_select_wscale(6291456), 7, "%s", "");	/* tcp_rmem[2] */
+	CHECK_EQ(xtcp_select_wscale(1U << 29), 14, "%s", "");
+	CHECK_EQ(xtcp_select_wscale(0xffffffffU), 14, "%s", "");	/* clamped */
+}
+
+static void test_paws(void)
+{
+	CHECK(xtcp_paws_ok(100, 100, 0), "equal is fine");
+	CHECK(xtcp_paws_ok(101, 100, 0), "newer");
+	CHECK(!xtcp_paws_ok(99, 100, 0), "older: rejected");
+	CHECK(xtcp_paws_ok(99, 0, 0), "no TS.Recent yet");
+	CHECK(xtcp_paws_ok(5, 0xfffffff0U, 0), "newer across the wrap");
+	CHECK(!xtcp_paws_ok(0xfffffff0U, 5, 0), "older across the wrap");
+	CHECK(!xtcp_paws_ok(99, 100, XTCP_PAWS_IDLE_SECS - 1), "23 days");
+	CHECK(xtcp_paws_ok(99, 100, XTCP_PAWS_IDLE_SECS), "24 days: stale");
+}
+
+static void test_build_sacks(void)
+{
+	struct xtcp_sack_block runs[6], out[4];
+	unsigned int n;
+
+	runs[0] = (struct xtcp_sack_block){ 100, 200 };
+	runs[1] = (struct xtcp_sack_block){ 200, 300 };	/* adjacent */
+	runs[2] = (struct xtcp_sack_block){ 250, 320 };	/* overlapping */
+	runs[3] = (struct xtcp_sack_block){ 400, 500 };
+	runs[4] = (struct xtcp_sack_block){ 600, 700 };
+	n = xtcp_build_sacks(runs, 5, 650, out, 3);
+	CHECK_EQ(n, 3, "%s", "");
+	CHECK_EQ(out[0].start, 600, "%s", "");		/* most recent first */
+	CHECK_EQ(out[0].end, 700, "%s", "");
+	CHECK_EQ(out[1].start, 100, "%s", "");
+	CHECK_EQ(out[1].end, 320, "%s", "");
+	CHECK_EQ(out[2].start, 400, "%s", "");
+	CHECK_EQ(out[2].end, 500, "%s", "");
+	n = xtcp_build_sacks(runs, 5, 150, out, 2);
+	CHECK_EQ(n, 2, "%s", "");
+	CHECK_EQ(out[0].start, 100, "%s", "");
+	CHECK_EQ(out[1].start, 400, "%s", "");
+	n = xtcp_build_sacks(runs, 5, 1000, out, 4);	/* recent not held */
+	CHECK_EQ(n, 3, "%s", "");
+	CHECK_EQ(out[0].start, 100, "%s", "");
+	CHECK_EQ(out[2].end, 700, "%s", "");
+	CHECK_EQ(xtcp_build_sacks(runs, 0, 150, out, 4), 0, "%s", "");
+	CHECK_EQ(xtcp_build_sacks(runs, 5, 150, out, 0), 0, "%s", "");
+	/* Across the wrap of the sequence space. */
+	runs[0] = (struct xtcp_sack_block){ 0xffffff00U, 0xffffffffU };
+	runs[1] = (struct xtcp_sack_block){ 0xffffffffU, 0x100 };
+	n = xtcp_build_sacks(runs, 2, 0x10, out, 4);
+	CHECK_EQ(n, 1, "%s", "");
+	CHECK_EQ(out[0].start, 0xffffff00U, "%s", "");
+	CHECK_EQ(out[0].end, 0x100, "%s", "");
+}
+
+/* One line per test; a test passes when none of its checks failed. */
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "seq_compare", test_seq_compare },
+	{ "seq_between", test_seq_between },
+	{ "seq_minmax", test_seq_minmax },
+	{ "acceptable", test_acceptable },
+	{ "acceptable_exhaustive", test_acceptable_exhaustive },
+	{ "rtt", test_rtt },
+	{ "rtt_bounds", test_rtt_bounds },
+	{ "rto_backoff", test_rto_backoff },
+	{ "parse", test_parse },
+	{ "parse_truncations", test_parse_truncations },
+	{ "write", test_write },
+	{ "round_trip", test_round_trip },
+	{ "states", test_states },
+	{ "close_sequences", test_close_sequences },
+	{ "select_window", test_select_window },
+	{ "cong", test_cong },
+	{ "cong_loss", test_cong_loss },
+	{ "cong_story", test_cong_story },
+	{ "select_wscale", test_select_wscale },
+	{ "paws", test_paws },
+	{ "build_sacks", test_build_sacks },
+};
+
 int main(void)
 {
-	test_seq_compare();
-	test_seq_between();
-	test_seq_minmax();
-	test_acceptable();
-	test_acceptable_exhaustive();
-	test_rtt();
-	test_rtt_bounds();
-	test_rto_backoff();
-	test_parse();
-	test_parse_truncations();
-	test_write();
-	test_round_trip();
-	test_states();
-	test_close_sequences();
-	test_select_window();
-	test_cong();
-	test_cong_loss();
-	test_cong_story();
+	unsigned int i, passed = 0, failed = 0;
 
-	printf("%u passed, %u failed\n", n_passed, n_failed);
-	return n_failed ? 1 : 0;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		unsigned int before = n_failed, checks = n_passed;
+
+		tests[i].fn();
+		checks = n_passed - checks + (n_failed - before);
+		if (n_failed == before) {
+			passed++;
+			printf("ok %u %s (%u checks)\n", i + 1, tests[i].name,
+			       checks);
+		} else {
+			failed++;
+			printf("not ok %u %s (%u of %u checks failed)\n", i + 1,
+			       tests[i].name, n_failed - before, checks);
+		}
+	}
+	printf("# %u checks passed, %u failed\n", n_passed, n_failed);
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
 }
