@@ -31,6 +31,7 @@ static struct sock *xtcp_seq_at(struct seq_file *seq, loff_t pos)
 }
 
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&xtcp_pernet(seq_file_net(seq))->lock)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 
@@ -58,6 +59,7 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 }
 
 static void xtcp_seq_stop(struct seq_file *seq, void *v)
+	__releases(&xtcp_pernet(seq_file_net(seq))->lock)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 
