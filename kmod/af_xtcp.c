@@ -125,7 +125,7 @@ void xtcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(sk);
 	xtcp_rtt_init(&xs->rtt);
-	xtcp_cong_init(&xs->cong);
+	xtcp_cong_set_ops(sk, xtcp_cong_find(NULL));
 	xs->mss_cache = XTCP_MSS_DEFAULT;
 	xs->advmss = XTCP_MSS_DEFAULT;
 	xs->rcv_mss = XTCP_MSS_DEFAULT;
@@ -212,7 +212,9 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	xs->high_seq = 0;
 	xs->listen_closed = false;
 	xtcp_rtt_init(&xs->rtt);
-	xtcp_cong_init(&xs->cong);
+	xs->ca_ops->init(&xs->cong);
+	xs->dupacks = 0;
+	xs->in_recovery = 0;
 	sk_dst_reset(sk);
 	sk_error_report(sk);
 	return 0;
@@ -816,6 +818,21 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (!skb || !xs->send_head || skb->len >= goal ||
 		    (XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
 		    !skb_tailroom(skb)) {
+			/*
+			 * Between segments, take in what arrived while we
+			 * held the lock (ACKs open the window, and our data
+			 * then carries a fresh ACK), as tcp_sendmsg() does,
+			 * and send what is ready.
+			 */
+			if (sk_flush_backlog(sk)) {
+				err = -EPIPE;
+				if (sk->sk_err ||
+				    (sk->sk_shutdown & SEND_SHUTDOWN))
+					goto out_err;
+				continue;
+			}
+			if (skb && xs->send_head)
+				xtcp_write_xmit(sk);
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
 			skb = alloc_skb(XTCP_MAX_HEADER + goal, sk->sk_allocation);
@@ -988,6 +1005,13 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->tcpi_state = inet_sk_state_load(sk);
+	/*
+	 * Linux hands a connection in TIME_WAIT to a timewait mini-socket
+	 * and the user's socket reads CLOSE; XTCP keeps the socket itself
+	 * in TIME_WAIT (its /proc line says so) but answers as Linux does.
+	 */
+	if (info->tcpi_state == TCP_TIME_WAIT)
+		info->tcpi_state = TCP_CLOSE;
 	if (info->tcpi_state == TCP_LISTEN) {
 		/* As Linux: the accept queue and its limit. */
 		info->tcpi_unacked = READ_ONCE(sk->sk_ack_backlog);
@@ -1035,6 +1059,29 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	release_sock(sk);
 }
 
+/* TCP_CONGESTION: an algorithm's name, not necessarily NUL-terminated. */
+static int xtcp_setsockopt_cong(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	const struct xtcp_cong_ops *ops;
+	char name[XTCP_CA_NAME_MAX];
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = 0;
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;	/* Linux's answer for an unknown name */
+	lock_sock(sk);
+	if (ops != xtcp_sk(sk)->ca_ops)
+		xtcp_cong_set_ops(sk, ops);
+	release_sock(sk);
+	return 0;
+}
+
 static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1044,6 +1091,8 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_TCP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (optname == TCP_CONGESTION)
+		return xtcp_setsockopt_cong(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -1146,6 +1195,19 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_USER_TIMEOUT:
 		val = xs->user_timeout;
 		break;
+	case TCP_CONGESTION: {
+		char name[XTCP_CA_NAME_MAX] = {};
+
+		strscpy(name, READ_ONCE(xs->ca_ops)->name, sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (len < 0)
+			return -EINVAL;
+		if (put_user(len, optlen))
+			return -EFAULT;
+		if (copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
 	case TCP_INFO:
 		xtcp_get_info(sk, &info);
 		len = min_t(unsigned int, len, sizeof(info));

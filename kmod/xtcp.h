@@ -113,6 +113,11 @@ struct xtcp_sock {
 
 	struct xtcp_rtt_est	rtt;
 	struct xtcp_cong	cong;
+	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
+	/* Fast retransmit and NewReno recovery (RFC 5681, RFC 6582). */
+	u32	recover;	/* snd_max when recovery began */
+	u8	dupacks;	/* duplicate ACKs in a row */
+	u8	in_recovery:1;
 
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
@@ -243,6 +248,7 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void xtcp_retransmit_head(struct sock *sk);
+void xtcp_fast_retransmit(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
 void xtcp_free_write_queue(struct sock *sk);
@@ -261,6 +267,10 @@ u32 xtcp_keepalive_time(const struct xtcp_sock *xs);
 u32 xtcp_keepalive_intvl(const struct xtcp_sock *xs);
 u32 xtcp_keepalive_probes(const struct xtcp_sock *xs);
 void xtcp_release_net(struct sock *sk);
+
+/* xtcp_cong.c */
+const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
+void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

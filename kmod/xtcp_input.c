@@ -76,8 +76,8 @@ static void xtcp_reset(struct sock *sk)
  * than once (Karn's rule); then from the echoed timestamp, which names
  * the transmission that was answered (RFC 7323 4.1).
  */
-static void xtcp_clean_acked(struct sock *sk, u32 ack,
-			     const struct xtcp_skb_cb *in)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack,
+			    const struct xtcp_skb_cb *in)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
@@ -112,14 +112,80 @@ static void xtcp_clean_acked(struct sock *sk, u32 ack,
 		__kfree_skb(skb);
 	}
 	if (!acked)
-		return;
+		return 0;
 	if (!ambiguous)
 		xtcp_rtt_sample(&xs->rtt, now - first_sent);
 	else if (xs->ts_ok && in->saw_ts && in->tsecr)
 		xtcp_rtt_sample(&xs->rtt,
 				(xtcp_tsval(xs) - in->tsecr) * USEC_PER_MSEC);
-	if (acked_segs)
-		xtcp_cong_on_ack(&xs->cong, acked_segs);
+	return acked_segs;
+}
+
+/*
+ * RFC 5681 2: a duplicate ACK acknowledges nothing new, carries no data,
+ * SYN or FIN, leaves the window as it was, and comes while data is out.
+ */
+static bool xtcp_is_dupack(const struct xtcp_sock *xs,
+			   const struct sk_buff *skb, u32 prior_wnd)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 data = cb->end_seq - cb->seq;
+
+	return cb->ack_seq == xs->snd_una && xs->packets_out && !data &&
+	       !(cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) &&
+	       xs->snd_wnd == prior_wnd;
+}
+
+/*
+ * Congestion control and fast retransmit for one ACK (RFC 5681 3.2,
+ * RFC 6582 NewReno, RFC 3042 limited transmit).
+ */
+static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
+			      bool dupack, u32 prior_packets_out)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (advanced) {
+		xs->dupacks = 0;
+		if (!xs->in_recovery) {
+			/*
+			 * Grow only a window that was in use, as Linux's
+			 * tcp_is_cwnd_limited(): an idle or app-limited
+			 * sender has not shown the network takes more.
+			 */
+			if (acked_segs &&
+			    2 * prior_packets_out >= xs->cong.cwnd)
+				xs->ca_ops->on_ack(&xs->cong, acked_segs);
+		} else if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
+			/* Full ACK: everything out at the loss is in. */
+			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
+			xs->in_recovery = 0;
+		} else {
+			/* Partial ACK: the next hole is lost too. */
+			xtcp_cong_recovery_partial(&xs->cong, acked_segs);
+			xtcp_fast_retransmit(sk);
+		}
+		return;
+	}
+	if (!dupack)
+		return;
+	if (xs->dupacks < U8_MAX)
+		xs->dupacks++;
+	if (xs->in_recovery) {
+		xtcp_cong_recovery_dupack(&xs->cong);
+	} else if (xs->dupacks == 3 &&
+		   xtcp_seq_after(xs->snd_una, xs->recover)) {
+		/*
+		 * Three duplicates: the head segment is lost.  The check on
+		 * recover keeps duplicates of a window already recovered
+		 * (or timed out) from starting again (RFC 6582 3.2 step 2).
+		 */
+		xs->recover = xs->snd_max;
+		xs->in_recovery = 1;
+		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
+					 xs->packets_out);
+		xtcp_fast_retransmit(sk);
+	}
 }
 
 /*
@@ -130,7 +196,11 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 prior_packets_out = xs->packets_out;
+	u32 prior_wnd = xs->snd_wnd;
 	u32 ack = cb->ack_seq;
+	u32 acked_segs = 0;
+	bool dupack, advanced;
 
 	/* Any ACK shows the peer is alive: keepalive starts over. */
 	xs->probes_out = 0;
@@ -145,10 +215,12 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		if (xs->snd_wnd && !xs->packets_out)
 			xs->backoff = 0;	/* a probe was answered */
 	}
+	dupack = xtcp_is_dupack(xs, skb, prior_wnd);
+	advanced = xtcp_seq_after(ack, xs->snd_una);
 
-	if (xtcp_seq_after(ack, xs->snd_una)) {
+	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
-		xtcp_clean_acked(sk, ack, cb);
+		acked_segs = xtcp_clean_acked(sk, ack, cb);
 		xs->snd_una = ack;
 		if (xtcp_seq_after(ack, xs->snd_nxt))
 			xs->snd_nxt = ack;
@@ -163,6 +235,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
 	}
+	xtcp_cong_control(sk, advanced, acked_segs, dupack, prior_packets_out);
 	xtcp_write_xmit(sk);
 }
 
@@ -451,8 +524,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* First: is the segment in the window? */
-	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
-				 xtcp_rcv_wnd_left(xs))) {
+	if (!xtcp_seq_window_ok(cb->seq, cb->end_seq, xs->rcv_wup,
+				xs->rcv_nxt + xtcp_rcv_wnd_left(xs))) {
 		if (!(flags & XTCPHDR_RST)) {
 			if (sk->sk_state == TCP_TIME_WAIT &&
 			    (flags & XTCPHDR_FIN))
@@ -674,6 +747,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	xs->keepalive_intvl = pxs->keepalive_intvl;
 	xs->keepalive_probes = pxs->keepalive_probes;
 	xs->user_timeout = pxs->user_timeout;
+	xtcp_cong_set_ops(child, pxs->ca_ops);
 
 	inet->inet_rcv_saddr = iph->daddr;
 	inet->inet_saddr = iph->daddr;

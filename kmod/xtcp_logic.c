@@ -79,6 +79,12 @@ bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
 	return (u32)(rcv_nxt - seg_seq) < seg_len;
 }
 
+bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge)
+{
+	return !xtcp_seq_before(end_seq, rcv_wup) &&
+	       !xtcp_seq_after(seq, right_edge);
+}
+
 void xtcp_rtt_init(struct xtcp_rtt_est *e)
 {
 	e->srtt_us = 0;
@@ -576,6 +582,53 @@ void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs)
 {
 	/* RFC 5681 3.1: back to one segment, slow start up to ssthresh. */
 	c->ssthresh = xtcp_loss_ssthresh(in_flight_segs);
+	c->cwnd = 1;
+	c->cwnd_cnt = 0;
+}
+
+static u32 xtcp_reno_ssthresh(const struct xtcp_cong *c, u32 in_flight_segs)
+{
+	(void)c;	/* Reno looks only at the flight; CUBIC needs more. */
+	return xtcp_loss_ssthresh(in_flight_segs);
+}
+
+const struct xtcp_cong_ops xtcp_cong_reno = {
+	.name		= "reno",
+	.init		= xtcp_cong_init,
+	.on_ack		= xtcp_cong_on_ack,
+	.ssthresh	= xtcp_reno_ssthresh,
+};
+
+void xtcp_cong_recovery_enter(const struct xtcp_cong_ops *ops,
+			      struct xtcp_cong *c, u32 in_flight_segs)
+{
+	c->ssthresh = ops->ssthresh(c, in_flight_segs);
+	c->cwnd = xtcp_cwnd_add(c->ssthresh, 3);
+	c->cwnd_cnt = 0;
+}
+
+void xtcp_cong_recovery_dupack(struct xtcp_cong *c)
+{
+	c->cwnd = xtcp_cwnd_add(c->cwnd, 1);
+}
+
+void xtcp_cong_recovery_partial(struct xtcp_cong *c, u32 acked_segs)
+{
+	c->cwnd = (c->cwnd > acked_segs ? c->cwnd - acked_segs : 0) + 1;
+}
+
+void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs)
+{
+	u32 w = (in_flight_segs ? in_flight_segs : 1) + 1;
+
+	c->cwnd = w < c->ssthresh ? w : c->ssthresh;
+	c->cwnd_cnt = 0;
+}
+
+void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
+		       u32 in_flight_segs)
+{
+	c->ssthresh = ops->ssthresh(c, in_flight_segs);
 	c->cwnd = 1;
 	c->cwnd_cnt = 0;
 }

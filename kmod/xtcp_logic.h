@@ -112,6 +112,16 @@ static inline u32 xtcp_seq_min(u32 a, u32 b)
 bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd);
 
 /*
+ * The acceptability test Linux applies (tcp_sequence()), a little wider
+ * than RFC 9293's: a segment [seq, end_seq) is taken unless it ends
+ * before rcv_wup (RCV.NXT when our last window went out) or starts past
+ * the right edge of that window.  So an ACK that starts exactly at the
+ * right edge, or an old duplicate reaching rcv_wup, still has its ACK
+ * processed; data outside the window is trimmed later.
+ */
+bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge);
+
+/*
  * Retransmission timeout (RFC 6298), all times in microseconds, with
  * Linux's floor: RTO = SRTT + max(4 * RTTVAR, RTO_MIN), then clamped to
  * [RTO_MIN, RTO_MAX].
@@ -303,5 +313,43 @@ void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs);
 void xtcp_cong_on_loss(struct xtcp_cong *c, u32 in_flight_segs);
 /* Retransmission timeout: ssthresh = max(in_flight / 2, 2), cwnd = 1. */
 void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs);
+
+/*
+ * A congestion control algorithm, as Linux's struct tcp_congestion_ops:
+ * TCP_CONGESTION picks one by name.  Loss recovery (xtcp_cong_recovery_*
+ * below) is the same for all; an algorithm says how the window grows and
+ * how far it falls.
+ */
+#define XTCP_CA_NAME_MAX	16
+
+struct xtcp_cong_ops {
+	const char *name;
+	void (*init)(struct xtcp_cong *c);
+	/* acked_segs newly acknowledged outside loss recovery. */
+	void (*on_ack)(struct xtcp_cong *c, u32 acked_segs);
+	/* The slow start threshold after a loss, in_flight_segs out. */
+	u32 (*ssthresh)(const struct xtcp_cong *c, u32 in_flight_segs);
+};
+
+/* NewReno (RFC 5681, RFC 6582): the functions above. */
+extern const struct xtcp_cong_ops xtcp_cong_reno;
+
+/*
+ * Fast retransmit (RFC 5681 3.2, RFC 6582 3.2) in segments:
+ * enter: ssthresh from the algorithm, cwnd = ssthresh + 3 (the three
+ *        segments the duplicate ACKs say have left the network);
+ * dupack: each further duplicate ACK inflates cwnd by one;
+ * partial: an ACK that covers acked_segs but not all that was out when
+ *        recovery began deflates cwnd by acked_segs and adds one back;
+ * exit:  the full ACK: cwnd = min(ssthresh, max(in_flight, 1) + 1).
+ */
+void xtcp_cong_recovery_enter(const struct xtcp_cong_ops *ops,
+			      struct xtcp_cong *c, u32 in_flight_segs);
+void xtcp_cong_recovery_dupack(struct xtcp_cong *c);
+void xtcp_cong_recovery_partial(struct xtcp_cong *c, u32 acked_segs);
+void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs);
+/* Retransmission timeout: ssthresh from the algorithm, cwnd = 1. */
+void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
+		       u32 in_flight_segs);
 
 #endif /* _XTCP_LOGIC_H */

@@ -278,6 +278,8 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_max = xs->iss;
+	xs->recover = xs->iss;	/* RFC 6582 3.2 step 1 */
+	xs->high_seq = xs->iss;	/* nothing sent yet counts as resent */
 	xs->write_seq = xs->iss + 1;
 	xtcp_queue_skb(sk, skb);
 	return 0;
@@ -364,7 +366,13 @@ void xtcp_write_xmit(struct sock *sk)
 					break;
 				last = false;
 			}
-			if (xs->packets_out >= xs->cong.cwnd)
+			/*
+			 * The congestion window, and RFC 3042 limited
+			 * transmit: each of the first two duplicate ACKs lets
+			 * one new segment out beyond it.
+			 */
+			if (xs->packets_out >= xs->cong.cwnd +
+			    (xs->in_recovery ? 0 : min_t(u32, xs->dupacks, 2)))
 				break;
 			if (!xs->nonagle && last && skb->len < goal &&
 			    xs->packets_out && !(cb->flags & XTCPHDR_FIN))
@@ -393,6 +401,20 @@ void xtcp_write_xmit(struct sock *sk)
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
 }
 
+/*
+ * The sequence number for a segment without data: the highest we sent,
+ * which the peer's window has room for, not snd_nxt, which a timeout
+ * rewinds to data the peer may have had for long (its acceptability test
+ * would drop our ACK).  Past the peer's window, its right edge.  As
+ * Linux's tcp_acceptable_seq().
+ */
+static u32 xtcp_acceptable_seq(const struct xtcp_sock *xs)
+{
+	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+
+	return xtcp_seq_after(xs->snd_max, wnd_end) ? wnd_end : xs->snd_max;
+}
+
 /* A bare ACK; it also carries our current window. */
 void xtcp_send_ack(struct sock *sk)
 {
@@ -403,8 +425,8 @@ void xtcp_send_ack(struct sock *sk)
 		xtcp_arm_delack(sk);	/* try again shortly */
 		return;
 	}
-	XTCP_SKB_CB(skb)->seq = xs->snd_nxt;
-	XTCP_SKB_CB(skb)->end_seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->seq = xtcp_acceptable_seq(xs);
+	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq;
 	XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
 	xtcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
 }
@@ -434,8 +456,8 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 
 	if (!skb)
 		return;
-	XTCP_SKB_CB(skb)->seq = xs->snd_nxt;
-	XTCP_SKB_CB(skb)->end_seq = xs->snd_nxt;
+	XTCP_SKB_CB(skb)->seq = xtcp_acceptable_seq(xs);
+	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq;
 	XTCP_SKB_CB(skb)->flags = XTCPHDR_RST | XTCPHDR_ACK;
 	xtcp_transmit_skb(sk, skb, false, gfp);
 }
@@ -504,18 +526,39 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 /*
  * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1): go back to
  * the oldest unacknowledged segment and send again from there as the
- * (now one segment) congestion window allows.
+ * (now one segment) congestion window allows.  Any fast recovery ends,
+ * and duplicate ACKs for what was out may not start another (RFC 6582 4).
  */
 void xtcp_retransmit_head(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_cong_on_rto(&xs->cong, xs->packets_out);
+	xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
+	xs->in_recovery = 0;
+	xs->dupacks = 0;
+	xs->recover = xs->snd_max;
 	xs->high_seq = xs->snd_max;
 	xs->send_head = skb_peek(&sk->sk_write_queue);
 	xs->snd_nxt = xs->snd_una;
 	xs->packets_out = 0;
 	xtcp_write_xmit(sk);
+}
+
+/*
+ * Fast retransmit (RFC 5681 3.2): send the oldest unacknowledged segment
+ * again now, in place; it stays counted in packets_out.
+ */
+void xtcp_fast_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == xs->send_head)
+		return;
+	XTCP_SKB_CB(skb)->retransmitted = 1;
+	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
+	xs->total_retrans++;
+	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }
 
 void xtcp_free_write_queue(struct sock *sk)

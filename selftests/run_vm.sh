@@ -17,7 +17,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 bin=${OUTPUT:-$dir}
 
 # unload must be last: it unloads and reloads the module.
-progs=${*:-"handshake transfer teardown rst sockopt poll netns unload"}
+progs=${*:-"handshake transfer teardown rst sockopt poll netns interop unload"}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "run_vm.sh: must run as root" >&2
@@ -27,6 +27,10 @@ fi
 # Best effort: the netns tests skip cleanly without these.
 modprobe veth >/dev/null 2>&1
 modprobe sch_netem >/dev/null 2>&1
+# interop's link to Linux TCP: tc clsact, u32, pedit, csum.
+for m in sch_ingress cls_u32 act_pedit act_csum; do
+	modprobe $m >/dev/null 2>&1
+done
 
 # `ip netns` wants a writable /run (the tests themselves do not need it).
 if ! mkdir -p /run/netns 2>/dev/null || ! [ -w /run/netns ]; then

@@ -350,11 +350,17 @@ static int parse_proc_line(const char *line, struct xt_proc_ent *e)
 
 int xt_proc_find(uint16_t lport, uint16_t rport, struct xt_proc_ent *e)
 {
+	return xt_proc_find_in(xt_proc_path(), lport, rport, e);
+}
+
+int xt_proc_find_in(const char *path, uint16_t lport, uint16_t rport,
+		    struct xt_proc_ent *e)
+{
 	char line[512];
 	int found = -1;
 	FILE *f;
 
-	f = fopen(xt_proc_path(), "r");
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	if (!fgets(line, sizeof(line), f)) {	/* header */

@@ -112,6 +112,9 @@ struct xt_proc_ent {
 const char *xt_proc_path(void);
 /* Find the line with these ports; 0, or -1 if none (or unreadable). */
 int xt_proc_find(uint16_t lport, uint16_t rport, struct xt_proc_ent *e);
+/* The same in another file of that format, e.g. /proc/thread-self/net/tcp. */
+int xt_proc_find_in(const char *path, uint16_t lport, uint16_t rport,
+		    struct xt_proc_ent *e);
 int xt_proc_state(uint16_t lport, uint16_t rport);	/* st or -1 */
 /* Poll until the line's st == st (-1: until the line is gone). */
 int xt_proc_wait_state(uint16_t lport, uint16_t rport, int st,

@@ -1382,6 +1382,64 @@ static void test_build_sacks(void)
 	CHECK_EQ(out[0].end, 0x100, "%s", "");
 }
 
+/* NewReno fast recovery through the ops table, as RFC 6582 tells it. */
+static void test_cong_recovery(void)
+{
+	const struct xtcp_cong_ops *ops = &xtcp_cong_reno;
+	struct xtcp_cong c;
+
+	CHECK(!strcmp(ops->name, "reno"), "%s", "name");
+	ops->init(&c);
+	CHECK_EQ(c.cwnd, 10, "%s", "initial window");
+	ops->on_ack(&c, 10);
+	CHECK_EQ(c.cwnd, 20, "%s", "slow start");
+	xtcp_cong_recovery_enter(ops, &c, 20);	/* third duplicate ACK */
+	CHECK_EQ(c.ssthresh, 10, "%s", "half the flight");
+	CHECK_EQ(c.cwnd, 13, "%s", "ssthresh + 3");
+	xtcp_cong_recovery_dupack(&c);
+	xtcp_cong_recovery_dupack(&c);
+	CHECK_EQ(c.cwnd, 15, "%s", "inflated per duplicate");
+	xtcp_cong_recovery_partial(&c, 4);
+	CHECK_EQ(c.cwnd, 12, "%s", "deflated by 4, plus 1");
+	xtcp_cong_recovery_partial(&c, 100);
+	CHECK_EQ(c.cwnd, 1, "%s", "never below one");
+	c.cwnd = 30;
+	xtcp_cong_recovery_exit(&c, 20);
+	CHECK_EQ(c.cwnd, 10, "%s", "full ACK: ssthresh");
+	xtcp_cong_recovery_exit(&c, 3);
+	CHECK_EQ(c.cwnd, 4, "%s", "full ACK, little in flight");
+	xtcp_cong_recovery_exit(&c, 0);
+	CHECK_EQ(c.cwnd, 2, "%s", "full ACK, nothing in flight");
+	xtcp_cong_timeout(ops, &c, 3);
+	CHECK_EQ(c.ssthresh, 2, "%s", "at least 2");
+	CHECK_EQ(c.cwnd, 1, "%s", "RTO: one segment");
+	c.cwnd = 0xfffffffeU;
+	xtcp_cong_recovery_dupack(&c);
+	xtcp_cong_recovery_dupack(&c);
+	CHECK_EQ(c.cwnd, 0xffffffffU, "%s", "saturates");
+}
+
+/* Linux's wider acceptability test. */
+static void test_seq_window_ok(void)
+{
+	/* Window [1000, 2000), rcv_wup 1000. */
+	CHECK(xtcp_seq_window_ok(1000, 1000, 1000, 2000), "%s", "ACK at RCV.NXT");
+	CHECK(xtcp_seq_window_ok(2000, 2000, 1000, 2000), "%s", "ACK at the edge");
+	CHECK(!xtcp_seq_window_ok(2001, 2001, 1000, 2000), "%s", "past the edge");
+	CHECK(!xtcp_seq_window_ok(999, 999, 1000, 2000), "%s", "before rcv_wup");
+	CHECK(xtcp_seq_window_ok(900, 1000, 1000, 2000), "%s", "old, reaching wup");
+	CHECK(!xtcp_seq_window_ok(900, 999, 1000, 2000), "%s", "old duplicate");
+	CHECK(xtcp_seq_window_ok(1500, 2500, 1000, 2000), "%s", "runs over the edge");
+	CHECK(xtcp_seq_window_ok(900, 2500, 1000, 2000), "%s", "covers the window");
+	/* Zero window: only at RCV.NXT. */
+	CHECK(xtcp_seq_window_ok(1000, 1000, 1000, 1000), "%s", "zero window ACK");
+	CHECK(xtcp_seq_window_ok(1000, 1100, 1000, 1000), "%s", "data, to trim");
+	CHECK(!xtcp_seq_window_ok(1001, 1001, 1000, 1000), "%s", "beyond zero window");
+	/* Across the wrap. */
+	CHECK(xtcp_seq_window_ok(5, 5, 0xfffffff0U, 0x10), "%s", "wrapped");
+	CHECK(!xtcp_seq_window_ok(0x11, 0x11, 0xfffffff0U, 0x10), "%s", "wrapped, past");
+}
+
 /* One line per test; a test passes when none of its checks failed. */
 static const struct {
 	const char *name;
@@ -1408,6 +1466,8 @@ static const struct {
 	{ "select_wscale", test_select_wscale },
 	{ "paws", test_paws },
 	{ "build_sacks", test_build_sacks },
+	{ "cong_recovery", test_cong_recovery },
+	{ "seq_window_ok", test_seq_window_ok },
 };
 
 int main(void)

@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP against Linux's own TCP.  Namespace a uses XTCP sockets, namespace b
+ * plain AF_INET TCP sockets; a veth joins them, and tc on a's end rewrites
+ * the IP protocol byte (egress 253 -> 6, ingress 6 -> 253, IP header
+ * checksum fixed), so b's TCP sees TCP segments and a's XTCP sees XTCP
+ * ones.  That works only because an XTCP segment is a TCP segment byte for
+ * byte, checksum (pseudo-header protocol 6) included.
+ *
+ * Handshake and options both ways, bulk both ways at once (offloads on:
+ * Linux hands XTCP GSO super-segments with CHECKSUM_PARTIAL; and off: every
+ * segment MSS-sized, every checksum computed and checked), half-close both
+ * ways, RST both ways, refused connections both ways, and bulk under netem
+ * delay and loss.  XTCP only: every test skips in inet mode.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "xtcp_harness.h"
+
+#define MB		((size_t)1024 * 1024)
+/* MTU 1500 - 20 (IP) - 20 (TCP) - 12 (timestamps). */
+#define MSS_1500	1448U
+/* Nothing listens on it in a fresh namespace. */
+#define CLOSED_PORT	9
+#define TCP_PROC	"/proc/thread-self/net/tcp"
+#define OPTS		(TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE)
+
+/* tc: rewrite the IP protocol byte @from to @to on @dev's @dir hook. */
+static int rewrite(const char *dev, const char *dir, int from, int to)
+{
+	return xt_sh("tc filter add dev %s %s protocol ip u32 match ip protocol %d 0xff action pedit munge ip protocol set %d pipe action csum iph",
+		     dev, dir, from, to);
+}
+
+FIXTURE(interop) {
+	struct xt_veth v;	/* a: XTCP (the caller), b: Linux TCP */
+	uint64_t t0;
+};
+
+FIXTURE_SETUP(interop)
+{
+	static const char *const mods[] = {
+		"sch_ingress", "cls_u32", "act_pedit", "act_csum",
+	};
+	struct xt_veth *v = &self->v;
+	char why[128];
+	size_t i;
+
+	self->t0 = xt_now_ms();
+	XT_XTCP_ONLY();
+	XT_INIT();
+	if (!xt_have_prog("tc"))
+		SKIP(return, "tc (iproute2) not installed");
+	/* Built-in or missing: tc below says which. */
+	for (i = 0; i < ARRAY_SIZE(mods); i++)
+		xt_sh("modprobe %s", mods[i]);
+	if (xt_veth_setup(v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (xt_sh("tc qdisc add dev %s clsact", v->dev_a))
+		SKIP(return, "tc qdisc clsact unavailable (sch_ingress)");
+	if (rewrite(v->dev_a, "egress", IPPROTO_XTCP, IPPROTO_TCP) ||
+	    rewrite(v->dev_a, "ingress", IPPROTO_TCP, IPPROTO_XTCP))
+		SKIP(return, "tc u32/pedit/csum unavailable (cls_u32 act_pedit act_csum)");
+}
+
+FIXTURE_TEARDOWN(interop)
+{
+	TH_LOG("took %llu ms", (unsigned long long)(xt_now_ms() - self->t0));
+	xt_veth_free(&self->v);
+}
+
+/* ---- helpers ---- */
+
+/* A Linux TCP socket made in namespace b; the caller stays in a. */
+static int tcp_socket_b(const struct xt_veth *v)
+{
+	int fd, e;
+
+	if (xt_netns_enter(v->ns_b))
+		return -1;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	e = errno;
+	if (xt_netns_enter(v->ns_a)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	errno = e;
+	return fd;
+}
+
+/*
+ * connect() giving up after @ms (EINPROGRESS, from SO_SNDTIMEO), so that a
+ * handshake that never completes fails the test with an errno instead of
+ * a timeout.  The socket is left with no send timeout.
+ */
+static int connect_within(int fd, struct sockaddr_in sa, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 }, none = { 0, 0 };
+	int r, e;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		return -2;
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	e = errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)))
+		return -2;
+	errno = e;
+	return r;
+}
+
+/* accept() once the listener is readable, within @ms. */
+static int accept_within(int l, int ms)
+{
+	int r = xt_poll1(l, POLLIN, ms);
+
+	if (r <= 0) {
+		errno = r ? errno : ETIMEDOUT;
+		return -1;
+	}
+	return accept(l, NULL, NULL);
+}
+
+/* An XTCP client in a connected to a Linux TCP server in b. */
+static void xtcp_to_linux(struct __test_metadata *_metadata,
+			  const struct xt_veth *v, int *x, int *l, int ms)
+{
+	struct sockaddr_in sa = xt_sa_inet(v->ip_b, 0);
+	uint16_t port;
+	int lfd;
+
+	lfd = tcp_socket_b(v);
+	ASSERT_LE(0, lfd) TH_LOG("Linux socket in b: %s", strerror(errno));
+	ASSERT_OK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_OK(listen(lfd, 1));
+	port = xt_local_port(lfd);
+	ASSERT_NE(0, port);
+	*x = xt_socket();
+	ASSERT_LE(0, *x);
+	ASSERT_EQ(0, connect_within(*x, xt_sa(v->ip_b, port), ms))
+		TH_LOG("XTCP connect to Linux %s:%u: %s", v->ip_b, port,
+		       strerror(errno));
+	*l = accept_within(lfd, ms);
+	ASSERT_LE(0, *l) TH_LOG("Linux accept: %s", strerror(errno));
+	close(lfd);
+}
+
+/* A Linux TCP client in b connected to an XTCP server in a. */
+static void linux_to_xtcp(struct __test_metadata *_metadata,
+			  const struct xt_veth *v, int *x, int *l, int ms)
+{
+	uint16_t port = 0;
+	int xl;
+
+	xl = xt_listener(v->ip_a, &port, 1);
+	ASSERT_LE(0, xl) TH_LOG("XTCP listener: %s", strerror(errno));
+	*l = tcp_socket_b(v);
+	ASSERT_LE(0, *l) TH_LOG("Linux socket in b: %s", strerror(errno));
+	ASSERT_EQ(0, connect_within(*l, xt_sa_inet(v->ip_a, port), ms))
+		TH_LOG("Linux connect to XTCP %s:%u: %s", v->ip_a, port,
+		       strerror(errno));
+	*x = accept_within(xl, ms);
+	ASSERT_LE(0, *x) TH_LOG("XTCP accept: %s", strerror(errno));
+	close(xl);
+}
+
+/* st of the line of Linux TCP's /proc file in b; -1 if there is none. */
+static int tcp_proc_state_b(const struct xt_veth *v, uint16_t lport,
+			    uint16_t rport)
+{
+	struct xt_proc_ent e;
+	int st = -1;
+
+	if (xt_netns_enter(v->ns_b))
+		return -2;
+	if (!xt_proc_find_in(TCP_PROC, lport, rport, &e))
+		st = e.st;
+	if (xt_netns_enter(v->ns_a))
+		return -2;
+	return st;
+}
+
+/* Poll that until it is @st (-1: until the line is gone). */
+static int tcp_proc_wait_b(const struct xt_veth *v, uint16_t lport,
+			   uint16_t rport, int st, int ms)
+{
+	uint64_t end = xt_now_ms() + ms;
+	int cur;
+
+	for (;;) {
+		cur = tcp_proc_state_b(v, lport, rport);
+		if (cur == st || cur == -2 || xt_now_ms() >= end)
+			return cur;
+		xt_msleep(5);
+	}
+}
+
+static void check_name(struct __test_metadata *_metadata, int fd, bool peer,
+		       int family, const char *ip, uint16_t port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	char got[INET_ADDRSTRLEN] = "?";
+
+	memset(&sa, 0, sizeof(sa));
+	if (peer)
+		ASSERT_OK(getpeername(fd, (struct sockaddr *)&sa, &len));
+	else
+		ASSERT_OK(getsockname(fd, (struct sockaddr *)&sa, &len));
+	inet_ntop(AF_INET, &sa.sin_addr, got, sizeof(got));
+	ASSERT_EQ(sizeof(sa), len);
+	ASSERT_EQ(family, sa.sin_family);
+	ASSERT_EQ(inet_addr(ip), sa.sin_addr.s_addr)
+		TH_LOG("%s: %s, wanted %s", peer ? "peer" : "local", got, ip);
+	ASSERT_EQ(port, ntohs(sa.sin_port));
+}
+
+/*
+ * A fresh connection between XTCP @x and Linux @l: established on both
+ * sides with timestamps, SACK and window scaling, MSS 1448 both ways, each
+ * side's send scale the other's receive scale, names and /proc lines that
+ * match, a few bytes each way, and no retransmission on either side.
+ */
+static void check_established(struct __test_metadata *_metadata,
+			      const struct xt_veth *v, int x, int l)
+{
+	uint16_t xport = xt_local_port(x), lport = xt_local_port(l);
+	struct tcp_info xi, li;
+	unsigned int xs, xr, ls, lr;
+	char buf[8];
+
+	ASSERT_STATE(x, XT_ESTABLISHED);
+	ASSERT_STATE(l, XT_ESTABLISHED);
+	ASSERT_OK(xt_tcp_info(x, &xi));
+	ASSERT_OK(xt_tcp_info(l, &li));
+	ASSERT_EQ(OPTS, xi.tcpi_options & OPTS)
+		TH_LOG("XTCP tcpi_options %#x", xi.tcpi_options);
+	ASSERT_EQ(OPTS, li.tcpi_options & OPTS)
+		TH_LOG("Linux tcpi_options %#x", li.tcpi_options);
+	ASSERT_EQ(MSS_1500, xi.tcpi_snd_mss);
+	ASSERT_EQ(MSS_1500, li.tcpi_snd_mss);
+	xs = xi.tcpi_snd_wscale;
+	xr = xi.tcpi_rcv_wscale;
+	ls = li.tcpi_snd_wscale;
+	lr = li.tcpi_rcv_wscale;
+	ASSERT_EQ(lr, xs) TH_LOG("XTCP snd_wscale %u, Linux rcv_wscale %u",
+				 xs, lr);
+	ASSERT_EQ(xr, ls) TH_LOG("XTCP rcv_wscale %u, Linux snd_wscale %u",
+				 xr, ls);
+
+	check_name(_metadata, x, false, AF_XTCP, v->ip_a, xport);
+	check_name(_metadata, x, true, AF_XTCP, v->ip_b, lport);
+	check_name(_metadata, l, false, AF_INET, v->ip_b, lport);
+	check_name(_metadata, l, true, AF_INET, v->ip_a, xport);
+	ASSERT_EQ(XT_ESTABLISHED, xt_proc_state(xport, lport));
+	ASSERT_EQ(XT_ESTABLISHED, tcp_proc_state_b(v, lport, xport));
+
+	ASSERT_EQ(4, send(x, "ping", 4, 0));
+	ASSERT_EQ(4, xt_recv_all(l, buf, 4));
+	ASSERT_EQ(0, memcmp(buf, "ping", 4));
+	ASSERT_EQ(5, send(l, "pong!", 5, 0));
+	ASSERT_EQ(5, xt_recv_all(x, buf, 5));
+	ASSERT_EQ(0, memcmp(buf, "pong!", 5));
+
+	/* Nothing is lost on this link: nothing was sent twice. */
+	ASSERT_OK(xt_tcp_info(x, &xi));
+	ASSERT_OK(xt_tcp_info(l, &li));
+	ASSERT_EQ(0U, xi.tcpi_total_retrans) TH_LOG("XTCP");
+	ASSERT_EQ(0U, li.tcpi_total_retrans) TH_LOG("Linux");
+}
+
+static void check_digest(struct __test_metadata *_metadata, const char *what,
+			 const struct xt_stream *tx, const struct xt_stream *rx,
+			 size_t len)
+{
+	uint8_t want[32];
+	char h1[65], h2[65];
+
+	ASSERT_EQ(0, tx->err) TH_LOG("%s: sender: %s", what, strerror(tx->err));
+	ASSERT_EQ(0, rx->err) TH_LOG("%s: receiver: %s", what,
+				     strerror(rx->err));
+	ASSERT_EQ(len, tx->done) TH_LOG("%s: sent %zu of %zu", what, tx->done,
+					len);
+	ASSERT_EQ(len, rx->done) TH_LOG("%s: received %zu of %zu", what,
+					rx->done, len);
+	xt_stream_digest(tx->seed, len, want);
+	xt_hex(want, 32, h1);
+	xt_hex(rx->digest, 32, h2);
+	ASSERT_EQ(0, memcmp(want, tx->digest, 32));
+	ASSERT_EQ(0, memcmp(want, rx->digest, 32))
+		TH_LOG("%s: received sha256 %s, sent %s", what, h2, h1);
+}
+
+/*
+ * @len bytes each way at once (four threads), each side shutting down
+ * writing after its last byte and reading to EOF; then both closing
+ * handshakes complete within @close_ms, whatever order the FINs crossed in.
+ */
+static void both_ways(struct __test_metadata *_metadata, int x, int l,
+		      size_t len, int close_ms)
+{
+	struct xt_stream tx = { .fd = x, .len = len, .chunk = 65536,
+				.seed = 31, .shut_wr = true };
+	struct xt_stream tl = { .fd = l, .len = len, .chunk = 40000,
+				.seed = 32, .shut_wr = true };
+	struct xt_stream rl = { .fd = l, .len = len + 1, .chunk = 65536 };
+	struct xt_stream rx = { .fd = x, .len = len + 1, .chunk = 30000 };
+	uint16_t xport = xt_local_port(x), lport = xt_local_port(l);
+	uint64_t t0 = xt_now_ms(), end;
+	struct tcp_info xi, li;
+	int st;
+
+	ASSERT_OK(xt_start(&rl, xt_receiver));
+	ASSERT_OK(xt_start(&rx, xt_receiver));
+	ASSERT_OK(xt_start(&tx, xt_sender));
+	ASSERT_OK(xt_start(&tl, xt_sender));
+	ASSERT_EQ(0, xt_join(&tx));
+	ASSERT_EQ(0, xt_join(&tl));
+	ASSERT_EQ(0, xt_join(&rl));
+	ASSERT_EQ(0, xt_join(&rx));
+	ASSERT_OK(xt_tcp_info(x, &xi));
+	ASSERT_OK(xt_tcp_info(l, &li));
+	TH_LOG("%zu KB each way in %llu ms; tcpi_total_retrans: XTCP %u, Linux %u (of ~%zu segments each)",
+	       len / 1024, (unsigned long long)(xt_now_ms() - t0),
+	       xi.tcpi_total_retrans, li.tcpi_total_retrans, len / MSS_1500);
+	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, len);
+	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, len);
+
+	st = xt_wait_state(l, XT_CLOSE, close_ms);
+	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
+	/*
+	 * XTCP's connection: TIME_WAIT if its FIN went first or crossed
+	 * Linux's, gone if it went last (LAST_ACK, then CLOSE); never stuck
+	 * in FIN_WAIT1, CLOSING or LAST_ACK waiting for an ACK.
+	 */
+	end = xt_now_ms() + close_ms;
+	do {
+		st = xt_proc_state(xport, lport);
+		if (st == XT_TIME_WAIT || st == -1)
+			break;
+		xt_msleep(5);
+	} while (xt_now_ms() < end);
+	ASSERT_TRUE(st == XT_TIME_WAIT || st == -1)
+		TH_LOG("XTCP's /proc line: %s", xt_state_name(st));
+}
+
+/*
+ * @closer closes with SO_LINGER {1, 0}: a RST, which @peer accepts (its
+ * sequence number must be exactly the one @peer expects).  @peer polls
+ * readable, writable, hung up and in error, is CLOSE, reads ECONNRESET
+ * once, then EOF, and writes EPIPE.  Neither side has a /proc line left.
+ */
+static void abort_check(struct __test_metadata *_metadata,
+			const struct xt_veth *v, int closer, int peer,
+			bool closer_is_xtcp)
+{
+	uint16_t xport, lport;
+	char b;
+
+	xport = xt_local_port(closer_is_xtcp ? closer : peer);
+	lport = xt_local_port(closer_is_xtcp ? peer : closer);
+	ASSERT_OK(xt_linger0(closer));
+	ASSERT_OK(close(closer));
+	/* Wait for the RST (POLLOUT is already set, so do not ask for it). */
+	ASSERT_NE(0, xt_poll1(peer, POLLIN | POLLRDHUP, 3000))
+		TH_LOG("no RST arrived within 3 s");
+	ASSERT_EQ(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
+		  xt_poll1(peer, POLLIN | POLLOUT | POLLRDHUP, 0));
+	ASSERT_STATE(peer, XT_CLOSE);
+	ASSERT_ERRNO(recv(peer, &b, 1, 0), ECONNRESET);
+	ASSERT_EQ(0, recv(peer, &b, 1, 0));
+	ASSERT_ERRNO(send(peer, "x", 1, MSG_NOSIGNAL), EPIPE);
+	ASSERT_EQ(-1, xt_proc_state(xport, lport));
+	ASSERT_EQ(-1, tcp_proc_state_b(v, lport, xport));
+}
+
+/* A few bytes each way, all read: the connection carries data. */
+static void exchange(struct __test_metadata *_metadata, int x, int l)
+{
+	char buf[16];
+
+	ASSERT_EQ(6, send(x, "hello,", 6, 0));
+	ASSERT_EQ(6, xt_recv_all(l, buf, 6));
+	ASSERT_EQ(0, memcmp(buf, "hello,", 6));
+	ASSERT_EQ(6, send(l, "world.", 6, 0));
+	ASSERT_EQ(6, xt_recv_all(x, buf, 6));
+	ASSERT_EQ(0, memcmp(buf, "world.", 6));
+}
+
+/* Offloads off on both ends of the veth. */
+static void offloads_off(struct __test_metadata *_metadata,
+			 const struct xt_veth *v)
+{
+	ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off tx off", v->dev_a));
+	ASSERT_OK(xt_netns_enter(v->ns_b));
+	ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off tx off", v->dev_b));
+	ASSERT_OK(xt_netns_enter(v->ns_a));
+}
+
+/* ---- tests ---- */
+
+TEST_F(interop, xtcp_client_linux_server)
+{
+	int x, l;
+
+	xtcp_to_linux(_metadata, &self->v, &x, &l, 5000);
+	check_established(_metadata, &self->v, x, l);
+}
+
+TEST_F(interop, linux_client_xtcp_server)
+{
+	int x, l;
+
+	linux_to_xtcp(_metadata, &self->v, &x, &l, 5000);
+	check_established(_metadata, &self->v, x, l);
+}
+
+/* 8 MB each way at once, offloads on (GSO super-segments to XTCP). */
+TEST_F_TIMEOUT(interop, bulk_both_ways, 120)
+{
+	int x, l;
+
+	xtcp_to_linux(_metadata, &self->v, &x, &l, 5000);
+	both_ways(_metadata, x, l, 8 * MB, 5000);
+}
+
+/*
+ * The same with offloads off on both ends: every segment is MSS-sized and
+ * every checksum computed by the sender and checked by the receiver, so
+ * Linux drops any XTCP segment whose checksum is not TCP's (pseudo-header
+ * protocol 6).
+ */
+TEST_F_TIMEOUT(interop, bulk_both_ways_no_offload, 120)
+{
+	int x, l;
+
+	if (!xt_have_prog("ethtool"))
+		SKIP(return, "ethtool not installed");
+	offloads_off(_metadata, &self->v);
+	linux_to_xtcp(_metadata, &self->v, &x, &l, 5000);
+	both_ways(_metadata, x, l, 8 * MB, 5000);
+}
+
+/*
+ * Both ways through netem (10 ms each way, 1% loss each way): losses of
+ * data, ACKs and FINs are recovered on both sides.
+ */
+TEST_F_TIMEOUT(interop, bulk_netem_delay_loss, 120)
+{
+	const struct xt_veth *v = &self->v;
+	int x, l;
+
+	xt_sh("modprobe sch_netem");
+	if (xt_sh("tc qdisc add dev %s root netem delay 10ms loss 1%%",
+		  v->dev_a))
+		SKIP(return, "tc netem unavailable (sch_netem)");
+	ASSERT_OK(xt_netns_enter(v->ns_b));
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem delay 10ms loss 1%%",
+			   v->dev_b));
+	ASSERT_OK(xt_netns_enter(v->ns_a));
+	xtcp_to_linux(_metadata, v, &x, &l, 10000);
+	both_ways(_metadata, x, l, 4 * MB, 20000);
+}
+
+/*
+ * XTCP shuts down writing after 1 MB: Linux reads it all and EOF, and is
+ * CLOSE_WAIT while XTCP is FIN_WAIT2; Linux goes on sending 2 MB then
+ * shuts down too, and XTCP reads it all and EOF.  Linux ends CLOSE
+ * (after LAST_ACK) with no /proc line; XTCP's fd is CLOSE and its
+ * connection TIME_WAIT in /proc/net/xtcp, as Linux does.
+ */
+TEST_F_TIMEOUT(interop, half_close_xtcp_first, 60)
+{
+	const struct xt_veth *v = &self->v;
+	struct xt_stream tx = { .len = MB, .seed = 41, .shut_wr = true };
+	struct xt_stream rl = { .len = MB + 1 };
+	struct xt_stream tl = { .len = 2 * MB, .chunk = 50000, .seed = 42,
+				.shut_wr = true };
+	struct xt_stream rx = { .len = 2 * MB + 1, .chunk = 20000 };
+	uint16_t xport, lport;
+	char b;
+	int x, l, st;
+
+	xtcp_to_linux(_metadata, v, &x, &l, 5000);
+	xport = xt_local_port(x);
+	lport = xt_local_port(l);
+	tx.fd = x;
+	rx.fd = x;
+	tl.fd = l;
+	rl.fd = l;
+
+	ASSERT_OK(xt_start(&tx, xt_sender));
+	xt_receiver(&rl);			/* to EOF */
+	ASSERT_EQ(0, xt_join(&tx));
+	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, MB);
+	ASSERT_EQ(0, recv(l, &b, 1, 0));	/* EOF again */
+	ASSERT_STATE(l, XT_CLOSE_WAIT);
+	st = xt_wait_state(x, XT_FIN_WAIT2, 2000);
+	ASSERT_EQ(XT_FIN_WAIT2, st) TH_LOG("XTCP: %s", xt_state_name(st));
+	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_state(xport, lport));
+	ASSERT_EQ(XT_CLOSE_WAIT, tcp_proc_state_b(v, lport, xport));
+	ASSERT_ERRNO(send(x, "x", 1, MSG_NOSIGNAL), EPIPE);
+
+	/* The other direction still flows, to its own EOF. */
+	ASSERT_OK(xt_start(&tl, xt_sender));
+	xt_receiver(&rx);
+	ASSERT_EQ(0, xt_join(&tl));
+	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, 2 * MB);
+	ASSERT_EQ(0, recv(x, &b, 1, 0));
+
+	st = xt_wait_state(l, XT_CLOSE, 2000);
+	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
+	ASSERT_EQ(-1, tcp_proc_wait_b(v, lport, xport, -1, 2000));
+	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(xport, lport, XT_TIME_WAIT,
+						   2000));
+	/*
+	 * Last, so that it hides nothing else: Linux hands the connection to
+	 * a TIME_WAIT mini-socket (tcp_time_wait() ends in tcp_done()), so
+	 * the fd's own tcpi_state is CLOSE (half_close_linux_first checks
+	 * it of Linux's fd).
+	 */
+	ASSERT_STATE(x, XT_CLOSE);
+}
+
+/*
+ * The mirror: Linux shuts down writing after 1 MB, XTCP reads it and EOF
+ * and is CLOSE_WAIT (Linux FIN_WAIT2), sends 2 MB and shuts down; Linux
+ * reads it all and EOF.  XTCP ends CLOSE with no /proc line; Linux's fd
+ * is CLOSE and its connection TIME_WAIT in /proc/net/tcp.
+ */
+TEST_F_TIMEOUT(interop, half_close_linux_first, 60)
+{
+	const struct xt_veth *v = &self->v;
+	struct xt_stream tl = { .len = MB, .seed = 43, .shut_wr = true };
+	struct xt_stream rx = { .len = MB + 1 };
+	struct xt_stream tx = { .len = 2 * MB, .chunk = 50000, .seed = 44,
+				.shut_wr = true };
+	struct xt_stream rl = { .len = 2 * MB + 1, .chunk = 20000 };
+	uint16_t xport, lport;
+	char b;
+	int x, l, st;
+
+	linux_to_xtcp(_metadata, v, &x, &l, 5000);
+	xport = xt_local_port(x);
+	lport = xt_local_port(l);
+	tx.fd = x;
+	rx.fd = x;
+	tl.fd = l;
+	rl.fd = l;
+
+	ASSERT_OK(xt_start(&tl, xt_sender));
+	xt_receiver(&rx);
+	ASSERT_EQ(0, xt_join(&tl));
+	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, MB);
+	ASSERT_EQ(0, recv(x, &b, 1, 0));
+	ASSERT_STATE(x, XT_CLOSE_WAIT);
+	st = xt_wait_state(l, XT_FIN_WAIT2, 2000);
+	ASSERT_EQ(XT_FIN_WAIT2, st) TH_LOG("Linux: %s", xt_state_name(st));
+	ASSERT_EQ(XT_CLOSE_WAIT, xt_proc_state(xport, lport));
+	ASSERT_EQ(XT_FIN_WAIT2, tcp_proc_state_b(v, lport, xport));
+	ASSERT_ERRNO(send(l, "x", 1, MSG_NOSIGNAL), EPIPE);
+
+	ASSERT_OK(xt_start(&tx, xt_sender));
+	xt_receiver(&rl);
+	ASSERT_EQ(0, xt_join(&tx));
+	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, 2 * MB);
+	ASSERT_EQ(0, recv(l, &b, 1, 0));
+
+	st = xt_wait_state(x, XT_CLOSE, 2000);
+	ASSERT_EQ(XT_CLOSE, st) TH_LOG("XTCP: %s", xt_state_name(st));
+	ASSERT_EQ(-1, xt_proc_wait_state(xport, lport, -1, 2000));
+	st = xt_wait_state(l, XT_CLOSE, 2000);
+	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
+	ASSERT_EQ(XT_TIME_WAIT, tcp_proc_wait_b(v, lport, xport, XT_TIME_WAIT,
+						2000));
+}
+
+/* Linux aborts (SO_LINGER {1, 0}): XTCP takes the RST. */
+TEST_F(interop, rst_from_linux)
+{
+	int x, l;
+
+	xtcp_to_linux(_metadata, &self->v, &x, &l, 5000);
+	exchange(_metadata, x, l);
+	abort_check(_metadata, &self->v, l, x, false);
+}
+
+/* XTCP aborts: Linux takes XTCP's RST. */
+TEST_F(interop, rst_from_xtcp)
+{
+	int x, l;
+
+	linux_to_xtcp(_metadata, &self->v, &x, &l, 5000);
+	exchange(_metadata, x, l);
+	abort_check(_metadata, &self->v, x, l, true);
+}
+
+/*
+ * Nothing listens: Linux answers XTCP's SYN with a RST, XTCP answers
+ * Linux's; both connects fail with ECONNREFUSED and leave the socket
+ * CLOSE with no error pending.
+ */
+TEST_F(interop, refused)
+{
+	const struct xt_veth *v = &self->v;
+	int x, l;
+
+	x = xt_socket();
+	ASSERT_LE(0, x);
+	ASSERT_ERRNO(connect_within(x, xt_sa(v->ip_b, CLOSED_PORT), 5000),
+		     ECONNREFUSED);
+	ASSERT_STATE(x, XT_CLOSE);
+	ASSERT_EQ(0, xt_get_int(x, SOL_SOCKET, SO_ERROR));
+
+	l = tcp_socket_b(v);
+	ASSERT_LE(0, l);
+	ASSERT_ERRNO(connect_within(l, xt_sa_inet(v->ip_a, CLOSED_PORT), 5000),
+		     ECONNREFUSED);
+	ASSERT_STATE(l, XT_CLOSE);
+	ASSERT_EQ(0, xt_get_int(l, SOL_SOCKET, SO_ERROR));
+}
+
+TEST_HARNESS_MAIN
