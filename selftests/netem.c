@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bad-network matrix: two namespaces joined by a veth pair with
+ * `tc netem` on both ends (loss, delay and jitter, reordering,
+ * duplication, corruption, a rate limit with a small queue, and a mix).
+ * Each case moves data both ways at once and asserts that the bytes are
+ * identical (SHA-256), that the transfer ends within a generous bound,
+ * and, where netem dropped or corrupted packets, that the senders
+ * retransmitted (tcpi_total_retrans).  In inet mode the same matrix runs
+ * on Linux TCP, the reference.
+ *
+ * Each case logs its time and retransmissions: those are figures to
+ * compare, not pass/fail limits.
+ */
+#include "xtcp_harness.h"
+
+#define KB	1024
+#define MB	(1024 * 1024)
+
+FIXTURE(netem) {
+	struct xt_veth v;
+	bool have_veth;
+};
+
+FIXTURE_VARIANT(netem) {
+	const char *netem;	/* netem arguments, applied on both ends */
+	size_t len;		/* bytes each way */
+	bool lossy;		/* netem drops or corrupts: expect retransmits */
+	unsigned int bound_s;	/* generous time limit */
+};
+
+FIXTURE_VARIANT_ADD(netem, loss_1pct) {
+	.netem = "loss 1%", .len = 4 * MB, .lossy = true, .bound_s = 90,
+};
+
+FIXTURE_VARIANT_ADD(netem, loss_5pct) {
+	.netem = "loss 5%", .len = 2 * MB, .lossy = true, .bound_s = 120,
+};
+
+FIXTURE_VARIANT_ADD(netem, loss_20pct) {
+	.netem = "loss 20%", .len = 256 * KB, .lossy = true, .bound_s = 150,
+};
+
+FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
+	.netem = "delay 50ms 10ms", .len = 2 * MB, .bound_s = 90,
+};
+
+FIXTURE_VARIANT_ADD(netem, reorder_25pct) {
+	.netem = "delay 10ms reorder 25% 50%", .len = 2 * MB, .bound_s = 90,
+};
+
+FIXTURE_VARIANT_ADD(netem, duplicate_10pct) {
+	.netem = "duplicate 10%", .len = 4 * MB, .bound_s = 90,
+};
+
+FIXTURE_VARIANT_ADD(netem, corrupt_2pct) {
+	.netem = "corrupt 2%", .len = 2 * MB, .lossy = true, .bound_s = 120,
+};
+
+FIXTURE_VARIANT_ADD(netem, rate_10mbit_small_queue) {
+	.netem = "rate 10mbit limit 20", .len = 2 * MB, .bound_s = 90,
+};
+
+FIXTURE_VARIANT_ADD(netem, mix) {
+	.netem = "delay 20ms 5ms loss 2% duplicate 2% reorder 10% corrupt 1%",
+	.len = 1 * MB, .lossy = true, .bound_s = 150,
+};
+
+/*
+ * While a transfer runs, every 5 s: each side's TCP_INFO, so that a case
+ * that stalls shows where (window, cwnd, backoff) before the harness's
+ * timeout kills it.
+ */
+struct monitor {
+	int c, s;
+	volatile bool done;
+	pthread_t thr;
+};
+
+static void show_info(const char *who, int fd)
+{
+	struct tcp_info ti;
+
+	if (xt_tcp_info(fd, &ti))
+		return;
+	fprintf(stderr, "#   %s: st %u cwnd %u ssthresh %u unacked %u retrans %u backoff %u rto %u us rcv_space %u total_retrans %u\n",
+		who, ti.tcpi_state, ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh,
+		ti.tcpi_unacked, ti.tcpi_retransmits, ti.tcpi_backoff,
+		ti.tcpi_rto, ti.tcpi_rcv_space, ti.tcpi_total_retrans);
+}
+
+static void *monitor_run(void *arg)
+{
+	struct monitor *m = arg;
+	unsigned int i;
+
+	for (i = 1; !m->done; i++) {
+		xt_msleep(100);
+		if (m->done || i % 50)
+			continue;
+		fprintf(stderr, "# after %u s:\n", i / 10);
+		show_info("client", m->c);
+		show_info("server", m->s);
+	}
+	return NULL;
+}
+
+FIXTURE_SETUP(netem)
+{
+	char why[128];
+
+	XT_INIT();
+	if (!xt_have_prog("tc"))
+		SKIP(return, "tc (iproute2) not installed");
+	if (xt_veth_setup(&self->v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	self->have_veth = true;
+	/* The same impairment leaves each end. */
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem %s",
+			   self->v.dev_a, variant->netem));
+	ASSERT_OK(xt_netns_enter(self->v.ns_b));
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem %s",
+			   self->v.dev_b, variant->netem));
+	ASSERT_OK(xt_netns_enter(self->v.ns_a));
+}
+
+FIXTURE_TEARDOWN(netem)
+{
+	if (self->have_veth)
+		xt_veth_free(&self->v);
+}
+
+TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
+{
+	struct xt_stream t1 = { .len = variant->len, .chunk = 65536,
+				.seed = 11, .shut_wr = true };
+	struct xt_stream t2 = { .len = variant->len, .chunk = 40000,
+				.seed = 12, .shut_wr = true };
+	struct xt_stream r1 = { .len = variant->len + 1, .chunk = 65536 };
+	struct xt_stream r2 = { .len = variant->len + 1, .chunk = 30000 };
+	struct monitor mon = {};
+	struct tcp_info ci, si;
+	uint8_t w1[32], w2[32];
+	uint16_t port = 0;
+	uint64_t t0, ms;
+	int l, c, s;
+
+	l = xt_listener(self->v.ip_a, &port, 1);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_netns_enter(self->v.ns_b));
+	c = xt_connect_to(self->v.ip_a, port);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	ASSERT_OK(xt_netns_enter(self->v.ns_a));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+
+	t1.fd = c;
+	r1.fd = s;
+	t2.fd = s;
+	r2.fd = c;
+	mon.c = c;
+	mon.s = s;
+	ASSERT_OK(pthread_create(&mon.thr, NULL, monitor_run, &mon));
+	t0 = xt_now_ms();
+	ASSERT_OK(xt_start(&r1, xt_receiver));
+	ASSERT_OK(xt_start(&r2, xt_receiver));
+	ASSERT_OK(xt_start(&t1, xt_sender));
+	ASSERT_OK(xt_start(&t2, xt_sender));
+	ASSERT_OK(xt_join(&t1));
+	ASSERT_OK(xt_join(&t2));
+	ASSERT_OK(xt_join(&r1));
+	ASSERT_OK(xt_join(&r2));
+	ms = xt_now_ms() - t0;
+	mon.done = true;
+	pthread_join(mon.thr, NULL);
+
+	ASSERT_EQ(0, t1.err) TH_LOG("client send: %s", strerror(t1.err));
+	ASSERT_EQ(0, t2.err) TH_LOG("server send: %s", strerror(t2.err));
+	ASSERT_EQ(0, r1.err) TH_LOG("server recv: %s", strerror(r1.err));
+	ASSERT_EQ(0, r2.err) TH_LOG("client recv: %s", strerror(r2.err));
+	ASSERT_EQ(variant->len, r1.done);
+	ASSERT_EQ(variant->len, r2.done);
+	xt_stream_digest(11, variant->len, w1);
+	xt_stream_digest(12, variant->len, w2);
+	ASSERT_EQ(0, memcmp(w1, r1.digest, 32));
+	ASSERT_EQ(0, memcmp(w2, r2.digest, 32));
+
+	ASSERT_OK(xt_tcp_info(c, &ci));
+	ASSERT_OK(xt_tcp_info(s, &si));
+	TH_LOG("%s: %zu KB each way in %llu ms; retransmitted: client %u, server %u",
+	       variant->netem, variant->len / KB, (unsigned long long)ms,
+	       ci.tcpi_total_retrans, si.tcpi_total_retrans);
+	ASSERT_GE((uint64_t)variant->bound_s * 1000, ms);
+	if (variant->lossy)
+		ASSERT_LT(0U, ci.tcpi_total_retrans + si.tcpi_total_retrans);
+	close(c);
+	close(s);
+	close(l);
+}
+
+TEST_HARNESS_MAIN
