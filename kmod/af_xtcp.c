@@ -1102,8 +1102,18 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		xs->nonagle = !!val;
-		if (val)
-			xtcp_write_xmit(sk);	/* push what Nagle held */
+		if (val) {
+			/* Push what Nagle or a cork held, as Linux does. */
+			xs->push_once = 1;
+			xtcp_write_xmit(sk);
+		}
+		break;
+	case TCP_CORK:
+		xs->corked = !!val;
+		if (!val) {
+			xs->push_once = 1;
+			xtcp_write_xmit(sk);
+		}
 		break;
 	case TCP_MAXSEG:
 		/* Linux's bounds: TCP_MIN_MSS .. MAX_TCP_WINDOW. */
@@ -1173,6 +1183,9 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		val = xs->nonagle;
+		break;
+	case TCP_CORK:
+		val = xs->corked;
 		break;
 	case TCP_MAXSEG:
 		val = xs->mss_cache;

@@ -123,6 +123,8 @@ struct xtcp_sock {
 	u8	retransmits;	/* timeouts for the current head */
 	u8	quickack;	/* ACKs still to send at once */
 	u8	nonagle:1,	/* TCP_NODELAY */
+		corked:1,	/* TCP_CORK: hold partial segments */
+		push_once:1,	/* send a held partial segment now */
 		ack_pending:1,	/* data received and not yet ACKed */
 		fin_queued:1;	/* FIN placed on the write queue */
 	u32	total_retrans;

@@ -71,13 +71,11 @@ static void xtcp_reset(struct sock *sk)
 }
 
 /*
- * Free what the peer has acknowledged and take an RTT sample: from the
- * send time of the newest segment acknowledged, unless it was sent more
- * than once (Karn's rule); then from the echoed timestamp, which names
- * the transmission that was answered (RFC 7323 4.1).
+ * Free what the peer has acknowledged and take an RTT sample from the
+ * send time of the oldest segment acknowledged, unless a segment
+ * acknowledged was sent more than once (Karn's rule).
  */
-static u32 xtcp_clean_acked(struct sock *sk, u32 ack,
-			    const struct xtcp_skb_cb *in)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
@@ -113,11 +111,15 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack,
 	}
 	if (!acked)
 		return 0;
+	/*
+	 * Karn's rule only, for now: taking the TSecr of ACKs that cover
+	 * retransmitted data (RFC 7323 4.1, as Linux does) fed samples as
+	 * long as the timeouts themselves into the estimator under 20%
+	 * loss, and the RTO grew to tens of seconds.  Until that is
+	 * understood, such ACKs give no sample.
+	 */
 	if (!ambiguous)
 		xtcp_rtt_sample(&xs->rtt, now - first_sent);
-	else if (xs->ts_ok && in->saw_ts && in->tsecr)
-		xtcp_rtt_sample(&xs->rtt,
-				(xtcp_tsval(xs) - in->tsecr) * USEC_PER_MSEC);
 	return acked_segs;
 }
 
@@ -220,7 +222,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
-		acked_segs = xtcp_clean_acked(sk, ack, cb);
+		acked_segs = xtcp_clean_acked(sk, ack);
 		xs->snd_una = ack;
 		if (xtcp_seq_after(ack, xs->snd_nxt))
 			xs->snd_nxt = ack;
@@ -742,6 +744,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	inet->tos = inet_sk(parent)->tos;
 	inet->pmtudisc = inet_sk(parent)->pmtudisc;
 	xs->nonagle = pxs->nonagle;
+	xs->corked = pxs->corked;
 	xs->user_mss = pxs->user_mss;
 	xs->keepalive_time = pxs->keepalive_time;
 	xs->keepalive_intvl = pxs->keepalive_intvl;

@@ -374,8 +374,14 @@ void xtcp_write_xmit(struct sock *sk)
 			if (xs->packets_out >= xs->cong.cwnd +
 			    (xs->in_recovery ? 0 : min_t(u32, xs->dupacks, 2)))
 				break;
-			if (!xs->nonagle && last && skb->len < goal &&
-			    xs->packets_out && !(cb->flags & XTCPHDR_FIN))
+			/*
+			 * A partial last segment waits while corked, or
+			 * under Nagle (RFC 896) while data is in flight,
+			 * unless the user just asked for it to go.
+			 */
+			if (last && skb->len < goal && !xs->push_once &&
+			    !(cb->flags & XTCPHDR_FIN) &&
+			    (xs->corked || (!xs->nonagle && xs->packets_out)))
 				break;
 		}
 		if (last && skb->len)
@@ -396,6 +402,7 @@ void xtcp_write_xmit(struct sock *sk)
 		if (!timer_pending(&xs->rtx_timer))
 			xtcp_arm_rtx(sk);
 	}
+	xs->push_once = 0;
 	if (xs->send_head && !xs->packets_out &&
 	    !timer_pending(&xs->rtx_timer))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */

@@ -91,6 +91,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	struct inet_sock *inet;
 	unsigned long expires;
 	int state, timer, rx_queue;
+	u32 tx_queue;
 
 	seq_setwidth(seq, 149);
 	if (v == SEQ_START_TOKEN) {
@@ -101,16 +102,24 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	inet = inet_sk(sk);
 	state = inet_sk_state_load(sk);
 	timer = xtcp_timer_info(sk, &expires);
-	if (state == TCP_LISTEN)
+	tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+	if (state == TCP_LISTEN) {
 		rx_queue = READ_ONCE(sk->sk_ack_backlog);
-	else
+	} else if (state == TCP_TIME_WAIT) {
+		/* Linux's timewait lines say 0 and 0: nothing is queued. */
+		tx_queue = 0;
+		rx_queue = 0;
+	} else {
+		/* Bytes unread; the peer's FIN is no byte. */
 		rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
-				      READ_ONCE(xs->copied_seq), 0);
+				      READ_ONCE(xs->copied_seq) -
+				      sock_flag(sk, SOCK_DONE), 0);
+	}
 
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
 		   it->bucket, inet->inet_rcv_saddr, inet->inet_num,
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
-		   READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una), rx_queue,
+		   tx_queue, rx_queue,
 		   timer, jiffies_delta_to_clock_t(expires - jiffies),
 		   xs->retransmits,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
