@@ -307,14 +307,13 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 	xtcp_proc_exit_net(net);
 	while ((sk = xtcp_ehash_first(xn))) {
-		local_bh_disable();
-		bh_lock_sock(sk);
+		/* A close() may still own it: wait for its release_sock(). */
+		lock_sock(sk);
 		WARN_ON_ONCE(sk->sk_state != TCP_TIME_WAIT);
 		xtcp_done(sk);
 		/* xtcp_done() leaves a socket in CLOSE already unhashed. */
 		xtcp_unhash(sk);
-		bh_unlock_sock(sk);
-		local_bh_enable();
+		release_sock(sk);
 		sock_put(sk);
 	}
 }

@@ -374,7 +374,9 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_rmem_fits(sk, skb))
 		return true;
-	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt))
+	/* Only data that moves rcv_nxt is worth the out-of-order queue. */
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt) ||
+	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len, xs->rcv_nxt))
 		return false;
 	while (!xtcp_rmem_fits(sk, skb) &&
 	       (victim = __skb_dequeue_tail(&xs->ooo_queue)))
@@ -409,10 +411,21 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~XTCPHDR_FIN;
 		cb->end_seq = cb->seq + len;
 	}
+	/*
+	 * The segment used sequence space, so whatever is not taken is
+	 * answered with an ACK that says where we are: all of it beyond
+	 * the window (a zero-window probe), or anything after the peer's
+	 * FIN, which can only be that FIN again because our ACK was lost
+	 * (RFC 9293 3.10.7.4); TIME_WAIT then starts over.
+	 */
 	if (!len && !fin)
-		goto drop;
-	if (!xtcp_state_can_recv_data(sk->sk_state))
-		goto drop;
+		goto drop_ack;
+	if (!xtcp_state_can_recv_data(sk->sk_state)) {
+		if (sk->sk_state == TCP_TIME_WAIT)
+			sk_reset_timer(sk, &sk->sk_timer,
+				       jiffies + XTCP_TIMEWAIT_LEN);
+		goto drop_ack;
+	}
 	if (len && !xtcp_rmem_schedule(sk, skb)) {
 		/* Out of buffer: the sender will retransmit. */
 		xtcp_ack_snd_check(sk, true);
@@ -455,6 +468,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	xtcp_ofo_insert(sk, skb);
 	xtcp_ack_snd_check(sk, true);
 	return;
+drop_ack:
+	xtcp_ack_snd_check(sk, true);
 drop:
 	kfree_skb(skb);
 }
@@ -538,12 +553,6 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	xs->rcv_tstamp = jiffies;
-	/* RFC 7323 4.3: remember the TSval of what we acknowledge next. */
-	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
-	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
-		xs->ts_recent = cb->tsval;
-		xs->ts_recent_stamp = (u32)ktime_get_seconds();
-	}
 
 	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
 	if (flags & XTCPHDR_RST) {
@@ -563,6 +572,16 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* Fifth: ACK. */
 	if (!(flags & XTCPHDR_ACK))
 		goto drop;
+
+	/*
+	 * RFC 7323 4.3: remember the TSval of what we acknowledge next;
+	 * only now, so that a blind RST or SYN cannot move it.
+	 */
+	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
+	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
+		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = (u32)ktime_get_seconds();
+	}
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_max)) {

@@ -540,7 +540,17 @@ void xtcp_retransmit_head(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
+	/*
+	 * The first timeout of a loss episode sets ssthresh from what was
+	 * in flight; later ones (one segment out) only keep cwnd at one,
+	 * or ssthresh would collapse to 2 (Linux's tcp_enter_loss()).
+	 */
+	if (xs->retransmits <= 1) {
+		xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
+	} else {
+		xs->cong.cwnd = 1;
+		xs->cong.cwnd_cnt = 0;
+	}
 	xs->in_recovery = 0;
 	xs->dupacks = 0;
 	xs->recover = xs->snd_max;

@@ -166,10 +166,13 @@ void xtcp_reset_keepalive(struct sock *sk)
 /* proto->keepalive: sock_setsockopt(SO_KEEPALIVE) calls it. */
 void xtcp_keepalive(struct sock *sk, int val)
 {
+	if (!xtcp_keepalive_state(sk))
+		return;
+	/* Called before SOCK_KEEPOPEN changes: do not test it here. */
 	if (val)
-		xtcp_reset_keepalive(sk);
-	else if (xtcp_keepalive_state(sk) &&
-		 !(sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + xtcp_keepalive_time(xtcp_sk(sk)));
+	else if (!(sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
 		sk_stop_timer(sk, &sk->sk_timer);
 }
 

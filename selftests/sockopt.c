@@ -889,6 +889,37 @@ TEST_F(so, keepalive_options)
 	ASSERT_ERRNO(xt_set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, -1), EINVAL);
 }
 
+/*
+ * Keepalive finds a dead peer: SO_KEEPALIVE turned on after the
+ * connection is up, idle 1 s, probes every 1 s, 2 of them; then the
+ * path drops everything.  The reader gets ETIMEDOUT after about 3 s.
+ */
+TEST_F_TIMEOUT(so, keepalive_dead_peer, 30)
+{
+	uint64_t t0, ms;
+	char b;
+	int c, s;
+
+	if (!xt_isolated())
+		SKIP(return, "would drop all of the namespace's loopback traffic");
+	if (!xt_have_prog("tc"))
+		SKIP(return, "tc (iproute2) not installed");
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(xt_set_int(c, IPPROTO_TCP, TCP_KEEPIDLE, 1));
+	ASSERT_OK(xt_set_int(c, IPPROTO_TCP, TCP_KEEPINTVL, 1));
+	ASSERT_OK(xt_set_int(c, IPPROTO_TCP, TCP_KEEPCNT, 2));
+	ASSERT_OK(xt_set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1));
+	ASSERT_OK(xt_netem_loss("lo", false));
+	t0 = xt_now_ms();
+	ASSERT_ERRNO(recv(c, &b, 1, 0), ETIMEDOUT);
+	ms = xt_now_ms() - t0;
+	TH_LOG("ETIMEDOUT after %llu ms", (unsigned long long)ms);
+	ASSERT_LE(2500ULL, ms);
+	ASSERT_GE(10000ULL, ms);
+	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_OK(xt_netem_loss("lo", true));
+}
+
 /* ---- ioctls ---- */
 
 TEST_F(so, ioctl_queues)
