@@ -920,6 +920,34 @@ TEST_F_TIMEOUT(so, keepalive_dead_peer, 30)
 	ASSERT_OK(xt_netem_loss("lo", true));
 }
 
+/*
+ * TCP_USER_TIMEOUT: data that nobody acknowledges for 2 s ends the
+ * connection with ETIMEDOUT, long before the 15 retransmissions would.
+ */
+TEST_F_TIMEOUT(so, user_timeout_unacked_data, 30)
+{
+	uint64_t t0, ms;
+	char b;
+	int c, s;
+
+	if (!xt_isolated())
+		SKIP(return, "would drop all of the namespace's loopback traffic");
+	if (!xt_have_prog("tc"))
+		SKIP(return, "tc (iproute2) not installed");
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(xt_set_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 2000));
+	ASSERT_OK(xt_netem_loss("lo", false));
+	t0 = xt_now_ms();
+	ASSERT_EQ(4, send(c, "lost", 4, 0));
+	ASSERT_ERRNO(recv(c, &b, 1, 0), ETIMEDOUT);
+	ms = xt_now_ms() - t0;
+	TH_LOG("ETIMEDOUT after %llu ms", (unsigned long long)ms);
+	ASSERT_LE(1900ULL, ms);
+	ASSERT_GE(8000ULL, ms);
+	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_OK(xt_netem_loss("lo", true));
+}
+
 /* ---- ioctls ---- */
 
 TEST_F(so, ioctl_queues)
