@@ -33,6 +33,7 @@
 #define XTCP_SYN_RETRIES	6
 #define XTCP_SYNACK_RETRIES	5
 #define XTCP_RETRIES2		15
+#define XTCP_ORPHAN_RETRIES	8	/* tcp_orphan_retries = 0 means 8 */
 #define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
 #define XTCP_MAX_QUICKACKS	16U
 #define XTCP_MAX_TW		16384		/* TIME_WAIT sockets per netns */

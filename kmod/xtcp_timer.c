@@ -69,7 +69,9 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		limit = XTCP_SYNACK_RETRIES;
 		break;
 	default:
-		limit = XTCP_RETRIES2;
+		/* Nobody waits on an orphan: give up sooner, as Linux. */
+		limit = sock_flag(sk, SOCK_DEAD) ? XTCP_ORPHAN_RETRIES :
+						   XTCP_RETRIES2;
 	}
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;

@@ -193,6 +193,15 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	ASSERT_GE((uint64_t)variant->bound_s * 1000, ms);
 	if (variant->lossy)
 		ASSERT_LT(0U, ci.tcpi_total_retrans + si.tcpi_total_retrans);
+	/*
+	 * Both FINs arrived (the receivers saw EOF); the closing handshake
+	 * finishes through the same impairment: each fd reads CLOSE (a
+	 * connection in TIME_WAIT does too, as on Linux).  Waiting here also
+	 * keeps a FIN retransmitting into the torn-down link from outliving
+	 * the test.
+	 */
+	ASSERT_EQ(XT_CLOSE, xt_wait_state(c, XT_CLOSE, 60000));
+	ASSERT_EQ(XT_CLOSE, xt_wait_state(s, XT_CLOSE, 60000));
 	close(c);
 	close(s);
 	close(l);
