@@ -886,8 +886,7 @@ out_err:
 static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 right = xs->rcv_wup + xs->rcv_wnd;
-	u32 cur = xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+	u32 cur = xtcp_rcv_wnd_left(xs);
 	u32 wnd;
 
 	if (copied <= 0 || !xtcp_state_can_recv_data(sk->sk_state) ||
@@ -1102,18 +1101,13 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		xs->nonagle = !!val;
-		if (val) {
-			/* Push what Nagle or a cork held, as Linux does. */
-			xs->push_once = 1;
-			xtcp_write_xmit(sk);
-		}
+		if (val)
+			xtcp_push_pending(sk);	/* as Linux does */
 		break;
 	case TCP_CORK:
 		xs->corked = !!val;
-		if (!val) {
-			xs->push_once = 1;
-			xtcp_write_xmit(sk);
-		}
+		if (!val)
+			xtcp_push_pending(sk);
 		break;
 	case TCP_MAXSEG:
 		/* Linux's bounds: TCP_MIN_MSS .. MAX_TCP_WINDOW. */

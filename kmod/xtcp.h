@@ -51,7 +51,6 @@ struct xtcp_skb_cb {
 	u32	ack_seq;	/* incoming segments: SEG.ACK */
 	u32	sent_us;	/* outgoing: when last transmitted */
 	u32	tsval;		/* incoming: SEG.TSval, if saw_ts */
-	u32	tsecr;		/* incoming: SEG.TSecr, if saw_ts */
 	u16	window;		/* incoming: SEG.WND, unscaled */
 	u8	flags;		/* TCP header flags (TCPHDR_*) */
 	u8	retransmitted:1,	/* Karn: no RTT sample from it */
@@ -200,6 +199,14 @@ static inline u32 xtcp_tsval(const struct xtcp_sock *xs)
 	return xtcp_clock_ms() + xs->ts_off;
 }
 
+/* What is left of the window we advertised last, from rcv_nxt on. */
+static inline u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
+{
+	u32 right = xs->rcv_wup + xs->rcv_wnd;
+
+	return xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+}
+
 /* Largest window our header can announce: 65535, scaled once agreed. */
 static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 {
@@ -247,6 +254,7 @@ int xtcp_queue_syn(struct sock *sk, u8 flags);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);
+void xtcp_push_pending(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);

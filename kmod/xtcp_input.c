@@ -23,13 +23,6 @@ u32 xtcp_receive_space(const struct sock *sk)
 	return free > 0 ? free / 2 : 0;
 }
 
-static u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
-{
-	u32 right = xs->rcv_wup + xs->rcv_wnd;
-
-	return xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
-}
-
 /* ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2). */
 static void xtcp_ack_snd_check(struct sock *sk, bool now)
 {
@@ -514,7 +507,6 @@ static void xtcp_parse_timestamp(struct sk_buff *skb)
 	if (opts.ts_ok) {
 		cb->saw_ts = 1;
 		cb->tsval = opts.tsval;
-		cb->tsecr = opts.tsecr;
 	}
 }
 
@@ -686,8 +678,6 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_tstamp = jiffies;
 
 	if (flags & XTCPHDR_ACK) {
-		cb->saw_ts = opts.ts_ok;
-		cb->tsecr = opts.tsecr;
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_set_state(sk, TCP_ESTABLISHED);

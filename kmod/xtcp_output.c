@@ -112,8 +112,7 @@ void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 right = xs->rcv_wup + xs->rcv_wnd;
-	u32 cur = xtcp_seq_after(right, xs->rcv_nxt) ? right - xs->rcv_nxt : 0;
+	u32 cur = xtcp_rcv_wnd_left(xs);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
 	u32 max = XTCP_MAX_WINDOW << shift;
 	u32 wnd;
@@ -420,6 +419,13 @@ static u32 xtcp_acceptable_seq(const struct xtcp_sock *xs)
 	u32 wnd_end = xs->snd_una + xs->snd_wnd;
 
 	return xtcp_seq_after(xs->snd_max, wnd_end) ? wnd_end : xs->snd_max;
+}
+
+/* Send now what Nagle or a cork holds back, a partial segment too. */
+void xtcp_push_pending(struct sock *sk)
+{
+	xtcp_sk(sk)->push_once = 1;
+	xtcp_write_xmit(sk);
 }
 
 /* A bare ACK; it also carries our current window. */
