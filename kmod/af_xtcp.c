@@ -1173,6 +1173,8 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return ip_getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;	/* as do_tcp_getsockopt() */
 
 	switch (optname) {
 	case TCP_NODELAY:
@@ -1207,8 +1209,6 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 		strscpy(name, READ_ONCE(xs->ca_ops)->name, sizeof(name));
 		len = min_t(unsigned int, len, sizeof(name));
-		if (len < 0)
-			return -EINVAL;
 		if (put_user(len, optlen))
 			return -EFAULT;
 		if (copy_to_user(optval, name, len))

@@ -728,6 +728,13 @@ TEST_F(so, tcp_congestion)
 		     ENOENT);
 	ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len));
 	ASSERT_STREQ("reno", name);
+	/* A negative length is EINVAL, for this option as for the others. */
+	len = (socklen_t)-1;
+	ASSERT_ERRNO(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len),
+		     EINVAL);
+	len = (socklen_t)-1;
+	ASSERT_ERRNO(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, name, &len),
+		     EINVAL);
 }
 
 /* An option number TCP does not have: ENOPROTOOPT. */
