@@ -214,7 +214,7 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	xtcp_rtt_init(&xs->rtt);
 	xs->ca_ops->init(&xs->cong);
 	xs->dupacks = 0;
-	xs->in_recovery = 0;
+	xs->ca_state = XTCP_CA_OPEN;
 	sk_dst_reset(sk);
 	sk_error_report(sk);
 	return 0;
@@ -1024,7 +1024,13 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_ato = jiffies_to_usecs(XTCP_DELACK_MIN);
 	info->tcpi_snd_mss = xs->mss_cache;
 	info->tcpi_rcv_mss = xs->rcv_mss;
+	info->tcpi_ca_state = xs->ca_state;
 	info->tcpi_unacked = xs->packets_out;
+	info->tcpi_sacked = xs->sacked_out;
+	info->tcpi_lost = xs->lost_out;
+	info->tcpi_retrans = xs->retrans_out;
+	info->tcpi_delivered = xs->delivered;
+	info->tcpi_delivery_rate = xs->delivery_rate;
 	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies -
 						     xs->last_data_recv);
 	dst = __sk_dst_get(sk);

@@ -50,14 +50,36 @@ struct xtcp_skb_cb {
 	u32	end_seq;	/* seq + SYN + data + FIN */
 	u32	ack_seq;	/* incoming segments: SEG.ACK */
 	u32	sent_us;	/* outgoing: when last transmitted */
+	/* Outgoing, for the delivery rate: the connection's state then. */
+	u32	tx_delivered;	/* xs->delivered */
+	u32	tx_delivered_us;	/* xs->delivered_us */
+	u32	tx_first_us;	/* xs->first_tx_us */
 	u32	tsval;		/* incoming: SEG.TSval, if saw_ts */
 	u16	window;		/* incoming: SEG.WND, unscaled */
 	u8	flags;		/* TCP header flags (TCPHDR_*) */
 	u8	retransmitted:1,	/* Karn: no RTT sample from it */
-		saw_ts:1;	/* incoming: carried a timestamps option */
+		saw_ts:1,	/* incoming: carried a timestamps option */
+		/* Outgoing, the SACK scoreboard (RFC 6675): */
+		sacked:1,	/* the peer has it, above a hole */
+		lost:1,		/* presumed lost, to be retransmitted */
+		retrans:1;	/* lost and retransmitted, in flight again */
 };
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* What the retransmission timer is armed for (Linux's ICSK_TIME_*). */
+enum {
+	XTCP_TIMER_RTO,		/* retransmission, or persist if nothing out */
+	XTCP_TIMER_REO,		/* RACK: a reordering window ends */
+	XTCP_TIMER_TLP,		/* tail loss probe */
+};
+
+/* Loss recovery states, numbered as Linux's TCP_CA_* for tcpi_ca_state. */
+enum {
+	XTCP_CA_OPEN = 0,
+	XTCP_CA_RECOVERY = 3,	/* fast retransmit and recovery */
+	XTCP_CA_LOSS = 4,	/* after a retransmission timeout */
+};
 
 #define XTCPHDR_FIN	0x01
 #define XTCPHDR_SYN	0x02
@@ -109,15 +131,39 @@ struct xtcp_sock {
 
 	struct sk_buff		*send_head;	/* first unsent on write queue */
 	struct sk_buff_head	ooo_queue;	/* out of order, sorted by seq */
-	u32	packets_out;	/* sent, not acknowledged */
+	u32	packets_out;	/* sent, not cumulatively acknowledged */
+	u32	sacked_out;	/* of those, SACKed */
+	u32	lost_out;	/* of those, presumed lost */
+	u32	retrans_out;	/* of the lost, retransmitted */
 
 	struct xtcp_rtt_est	rtt;
 	struct xtcp_cong	cong;
 	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
-	/* Fast retransmit and NewReno recovery (RFC 5681, RFC 6582). */
+	/*
+	 * Loss recovery: fast retransmit (RFC 5681), then SACK recovery
+	 * (RFC 6675) with PRR (RFC 6937), or NewReno (RFC 6582) when the
+	 * peer does not SACK; after an RTO, the loss state until what was
+	 * out then is acknowledged.
+	 */
 	u32	recover;	/* snd_max when recovery began */
+	u32	recover_fs;	/* PRR: packets_out when recovery began */
+	u32	prr_delivered;	/* PRR: delivered to the peer since then */
+	u32	prr_out;	/* PRR: segments sent since then */
 	u8	dupacks;	/* duplicate ACKs in a row */
-	u8	in_recovery:1;
+	u8	ca_state;	/* XTCP_CA_* */
+
+	/*
+	 * RACK-TLP (RFC 8985): of the segments the peer has, the one sent
+	 * last; anything sent a reordering window before it is lost.  And
+	 * the tail loss probe that asks for an ACK before an RTO.
+	 */
+	u32	rack_sent_us;	/* its send time (0: none yet) */
+	u32	rack_end_seq;
+	u32	rack_rtt_us;	/* its round trip */
+	u32	tlp_high_seq;	/* snd_max when a probe went; 0: none out */
+	u32	sack_high;	/* highest end of a SACKed segment */
+	u8	rtx_pending;	/* what rtx_timer waits for: XTCP_TIMER_* */
+	u8	reord_seen:1;	/* a segment arrived after later ones */
 
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
@@ -128,6 +174,10 @@ struct xtcp_sock {
 		ack_pending:1,	/* data received and not yet ACKed */
 		fin_queued:1;	/* FIN placed on the write queue */
 	u32	total_retrans;
+	u32	delivered;	/* segments the peer acknowledged or SACKed */
+	u32	delivered_us;	/* when delivered last grew */
+	u32	first_tx_us;	/* send time of the last rate sample's segment */
+	u64	delivery_rate;	/* bytes per second, the latest sample */
 	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
 
@@ -219,6 +269,31 @@ static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 	return xs->ts_ok ? 12 : 0;
 }
 
+/*
+ * A segment (data, or a retransmission) leaves: stamp it with the
+ * delivery state for the rate sample its ACK will take.  With nothing
+ * in flight, a new sampling interval starts now.
+ */
+static inline void xtcp_rate_on_send(struct xtcp_sock *xs,
+				     struct xtcp_skb_cb *cb, u32 now)
+{
+	if (!xs->packets_out) {
+		xs->first_tx_us = now;
+		xs->delivered_us = now;
+	}
+	cb->sent_us = now;
+	cb->tx_delivered = xs->delivered;
+	cb->tx_delivered_us = xs->delivered_us;
+	cb->tx_first_us = xs->first_tx_us;
+}
+
+/* Segments in the network (RFC 6675's pipe), for the congestion window. */
+static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
+{
+	return xtcp_pipe(xs->packets_out, xs->sacked_out, xs->lost_out,
+			 xs->retrans_out);
+}
+
 static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
 {
 	return usecs_to_jiffies(xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff));
@@ -245,6 +320,8 @@ void xtcp_child_hash(struct sock *parent, struct sock *child);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_receive_space(const struct sock *sk);
+u32 xtcp_rack_detect_loss(struct sock *sk);
+void xtcp_enter_recovery(struct sock *sk, u32 delivered);
 
 /* xtcp_output.c */
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
@@ -258,8 +335,10 @@ void xtcp_push_pending(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
-void xtcp_retransmit_head(struct sock *sk);
+void xtcp_enter_loss(struct sock *sk);
+void xtcp_mark_head_lost(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);
+void xtcp_send_loss_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
 void xtcp_free_write_queue(struct sock *sk);
@@ -269,6 +348,8 @@ int xtcp_size_goal(const struct sock *sk);
 void xtcp_init_timers(struct sock *sk);
 void xtcp_clear_timers(struct sock *sk);
 void xtcp_arm_rtx(struct sock *sk);
+void xtcp_arm_rtx_timer(struct sock *sk, u8 what, unsigned long delay);
+void xtcp_schedule_rtx(struct sock *sk);
 void xtcp_arm_delack(struct sock *sk);
 void xtcp_enter_time_wait(struct sock *sk);
 void xtcp_arm_fin_wait2(struct sock *sk);

@@ -63,18 +63,124 @@ static void xtcp_reset(struct sock *sk)
 		sk_error_report(sk);
 }
 
+/* What an ACK tells of the delivery rate (Linux's struct rate_sample). */
+struct xtcp_rate_sample {
+	bool	valid;
+	u32	sent_us;	/* the newest segment delivered: sent then, */
+	u32	end_seq;
+	u32	prior_delivered;	/* with the connection's state then */
+	u32	prior_us;
+	u32	first_us;
+};
+
+/* The newest segment this ACK delivered sets the sample. */
+static void xtcp_rate_skb_delivered(struct xtcp_rate_sample *rs,
+				    const struct xtcp_skb_cb *cb)
+{
+	if (rs->valid && !xtcp_rack_sent_after(cb->sent_us, cb->end_seq,
+					       rs->sent_us, rs->end_seq))
+		return;
+	rs->valid = true;
+	rs->sent_us = cb->sent_us;
+	rs->end_seq = cb->end_seq;
+	rs->prior_delivered = cb->tx_delivered;
+	rs->prior_us = cb->tx_delivered_us;
+	rs->first_us = cb->tx_first_us;
+}
+
+/*
+ * The peer got a segment, sent once, after segments above it that it
+ * SACKed: the network reorders (Linux's tcp_check_sack_reordering()).
+ */
+static void xtcp_check_reordering(struct xtcp_sock *xs,
+				  const struct xtcp_skb_cb *cb)
+{
+	if (!cb->retransmitted && xtcp_seq_after(xs->sack_high, cb->end_seq))
+		xs->reord_seen = 1;
+}
+
+/*
+ * RACK (RFC 8985 6.2): the peer has this segment; if it was sent after
+ * the one RACK knows, it becomes the reference.  A retransmitted segment
+ * acknowledged sooner than any round trip could take was acknowledged
+ * for its first transmission, which says nothing about when it was sent.
+ */
+static void xtcp_rack_update(struct xtcp_sock *xs,
+			     const struct xtcp_skb_cb *cb, u32 now)
+{
+	u32 rtt = now - cb->sent_us;
+
+	if (cb->retransmitted && rtt < xs->rtt.min_rtt_us)
+		return;
+	if (xs->rack_sent_us &&
+	    !xtcp_rack_sent_after(cb->sent_us, cb->end_seq, xs->rack_sent_us,
+				  xs->rack_end_seq))
+		return;
+	xs->rack_sent_us = cb->sent_us ? : 1;
+	xs->rack_end_seq = cb->end_seq;
+	xs->rack_rtt_us = rtt;
+}
+
+/*
+ * RACK loss detection (RFC 8985 6.2 step 5): every segment not SACKed
+ * that was sent a reordering window before the most recently sent one
+ * the peer has is lost, its retransmission too if it was resent.  Returns
+ * 0, or the microseconds until the next segment's window ends.
+ */
+u32 xtcp_rack_detect_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
+	struct sk_buff *skb;
+
+	if (!xs->rack_sent_us)
+		return 0;
+	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
+				    xs->reord_seen);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 left;
+
+		if (skb == xs->send_head)
+			break;
+		if (cb->sacked || (cb->lost && !cb->retrans))
+			continue;
+		if (!xtcp_rack_sent_after(xs->rack_sent_us, xs->rack_end_seq,
+					  cb->sent_us, cb->end_seq))
+			continue;
+		left = xtcp_rack_time_left(cb->sent_us, now, xs->rack_rtt_us,
+					   reo_wnd);
+		if (left) {
+			wait = max(wait, left);
+			continue;
+		}
+		if (cb->retrans) {
+			cb->retrans = 0;	/* the retransmission is lost */
+			xs->retrans_out--;
+		} else {
+			cb->lost = 1;
+			xs->lost_out++;
+		}
+	}
+	return wait;
+}
+
 /*
  * Free what the peer has acknowledged and take an RTT sample from the
  * send time of the oldest segment acknowledged, unless a segment
- * acknowledged was sent more than once (Karn's rule).
+ * acknowledged was sent more than once (Karn's rule).  Returns the data
+ * segments acknowledged; *delivered counts those of them the peer had not
+ * SACKed before, which this ACK is the first news of.
  */
-static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
+			    struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
 	bool in_unsent = false, ambiguous = false;
 	struct sk_buff *skb;
 
+	*delivered = 0;
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -83,20 +189,34 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 		if (skb == xs->send_head)
 			in_unsent = true;
 		if (in_unsent) {
-			/* Sent before an RTO rewound send_head. */
+			/* Sent before a simultaneous open rewound send_head. */
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
 				skb_queue_next(&sk->sk_write_queue, skb);
 		} else if (xs->packets_out) {
 			xs->packets_out--;
 		}
+		if (cb->sacked)
+			xs->sacked_out--;
+		if (cb->lost)
+			xs->lost_out--;
+		if (cb->retrans)
+			xs->retrans_out--;
+		if (!cb->sacked && !(cb->flags & XTCPHDR_SYN)) {
+			xtcp_check_reordering(xs, cb);
+			xtcp_rack_update(xs, cb, now);
+			xtcp_rate_skb_delivered(rs, cb);
+		}
 		if (cb->retransmitted)
 			ambiguous = true;
 		else if (!acked)
 			first_sent = cb->sent_us;
 		/* The SYN opens the window; it does not grow it. */
-		if (!(cb->flags & XTCPHDR_SYN))
+		if (!(cb->flags & XTCPHDR_SYN)) {
 			acked_segs++;
+			if (!cb->sacked)
+				(*delivered)++;
+		}
 		acked++;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
@@ -117,6 +237,90 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 }
 
 /*
+ * Mark what the peer's SACK blocks (RFC 2018) say it holds.  Only whole
+ * segments are marked; our segments are what the peer received, so its
+ * blocks fall on their edges.  A segment carrying our FIN is never
+ * marked: the FIN must be acknowledged cumulatively.  Returns the
+ * segments newly SACKed.
+ */
+static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
+			struct xtcp_rate_sample *rs)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 newly = 0, now = xtcp_clock_us();
+	unsigned int i;
+
+	for (i = 0; i < opts->num_sacks; i++) {
+		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
+		struct sk_buff *skb;
+
+		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_max))
+			continue;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+			if (skb == xs->send_head || !xtcp_seq_before(cb->seq, end))
+				break;
+			if (cb->sacked || !skb->len ||
+			    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
+			    xtcp_seq_before(cb->seq, start) ||
+			    xtcp_seq_after(cb->seq + skb->len, end))
+				continue;
+			cb->sacked = 1;
+			xs->sacked_out++;
+			newly++;
+			xtcp_check_reordering(xs, cb);
+			xtcp_rack_update(xs, cb, now);
+			xtcp_rate_skb_delivered(rs, cb);
+			if (xtcp_seq_after(cb->end_seq, xs->sack_high))
+				xs->sack_high = cb->end_seq;
+			if (cb->lost) {
+				cb->lost = 0;
+				xs->lost_out--;
+			}
+			if (cb->retrans) {
+				cb->retrans = 0;
+				xs->retrans_out--;
+			}
+		}
+	}
+	return newly;
+}
+
+/*
+ * RFC 6675 IsLost(): a segment not SACKed with at least DupThresh SACKed
+ * segments above it is lost.  Walks down from the last segment sent; the
+ * first segment already marked lost ends the walk, as the pass that
+ * marked it marked everything below it too.  On a path that reorders,
+ * counting is no evidence, and RACK's clock alone decides (as Linux
+ * raises its reordering threshold).
+ */
+static void xtcp_mark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *end = (struct sk_buff *)&sk->sk_write_queue;
+	struct sk_buff *skb = xs->send_head ? xs->send_head->prev : end->prev;
+	u32 above = 0;
+
+	if (xs->reord_seen)
+		return;
+	for (; skb != end; skb = skb->prev) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (cb->sacked) {
+			above++;
+			continue;
+		}
+		if (above < XTCP_DUPTHRESH)
+			continue;
+		if (cb->lost)
+			break;
+		cb->lost = 1;
+		xs->lost_out++;
+	}
+}
+
+/*
  * RFC 5681 2: a duplicate ACK acknowledges nothing new, carries no data,
  * SYN or FIN, leaves the window as it was, and comes while data is out.
  */
@@ -131,70 +335,132 @@ static bool xtcp_is_dupack(const struct xtcp_sock *xs,
 	       xs->snd_wnd == prior_wnd;
 }
 
-/*
- * Congestion control and fast retransmit for one ACK (RFC 5681 3.2,
- * RFC 6582 NewReno, RFC 3042 limited transmit).
- */
-static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
-			      bool dupack, u32 prior_packets_out)
+/* Fast retransmit starts fast recovery (RFC 5681 3.2, RFC 6675 5). */
+void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (advanced) {
-		xs->dupacks = 0;
-		if (!xs->in_recovery) {
-			/*
-			 * Grow only a window that was in use, as Linux's
-			 * tcp_is_cwnd_limited(): an idle or app-limited
-			 * sender has not shown the network takes more.
-			 */
-			if (acked_segs &&
-			    2 * prior_packets_out >= xs->cong.cwnd)
-				xs->ca_ops->on_ack(&xs->cong, acked_segs);
-		} else if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
-			/* Full ACK: everything out at the loss is in. */
-			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
-			xs->in_recovery = 0;
-		} else {
-			/* Partial ACK: the next hole is lost too. */
-			xtcp_cong_recovery_partial(&xs->cong, acked_segs);
-			xtcp_fast_retransmit(sk);
-		}
-		return;
-	}
-	if (!dupack)
-		return;
-	if (xs->dupacks < U8_MAX)
-		xs->dupacks++;
-	if (xs->in_recovery) {
-		xtcp_cong_recovery_dupack(&xs->cong);
-	} else if (xs->dupacks == 3 &&
-		   xtcp_seq_after(xs->snd_una, xs->recover)) {
-		/*
-		 * Three duplicates: the head segment is lost.  The check on
-		 * recover keeps duplicates of a window already recovered
-		 * (or timed out) from starting again (RFC 6582 3.2 step 2).
-		 */
-		xs->recover = xs->snd_max;
-		xs->in_recovery = 1;
+	xs->recover = xs->snd_max;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	if (!xs->sack_ok) {
 		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
 					 xs->packets_out);
 		xtcp_fast_retransmit(sk);
+		return;
 	}
+	xs->cong.ssthresh = xs->ca_ops->ssthresh(&xs->cong, xs->packets_out);
+	xs->cong.cwnd_cnt = 0;
+	xs->recover_fs = xs->packets_out;
+	xs->prr_delivered = delivered;
+	xs->prr_out = 0;
+	xtcp_fast_retransmit(sk);
+	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
+				      xs->recover_fs, xs->prr_delivered,
+				      xs->prr_out, delivered);
+}
+
+/*
+ * Fast recovery, one ACK at a time.  With SACK (RFC 6675) the scoreboard
+ * says what to resend and PRR (RFC 6937) how much may go; without it,
+ * NewReno (RFC 6582): each partial ACK shows the next hole.  A full ACK,
+ * one that covers all that was out when recovery began, ends it.
+ */
+static void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
+			      u32 delivered, bool dupack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
+		xs->ca_state = XTCP_CA_OPEN;
+		if (xs->sack_ok) {
+			/*
+			 * ssthresh, as Linux, but no more than PRR left:
+			 * a burst to it would overflow the queue that just
+			 * dropped; slow start climbs the rest.
+			 */
+			xs->cong.cwnd = min(xs->cong.ssthresh,
+					    max(xs->cong.cwnd, 2U));
+			xs->cong.cwnd_cnt = 0;
+		} else {
+			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
+		}
+		return;
+	}
+	if (!xs->sack_ok) {
+		if (advanced) {
+			xtcp_cong_recovery_partial(&xs->cong, acked_segs);
+			xtcp_fast_retransmit(sk);
+		} else if (dupack) {
+			xtcp_cong_recovery_dupack(&xs->cong);
+		}
+		return;
+	}
+	if (advanced)
+		xtcp_mark_head_lost(sk);
+	xs->prr_delivered += delivered;
+	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
+				      xs->recover_fs, xs->prr_delivered,
+				      xs->prr_out, delivered);
+}
+
+/*
+ * Congestion control and loss recovery for one ACK (RFC 5681, RFC 6675,
+ * RFC 6582, RFC 3042 limited transmit).
+ */
+static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
+			      u32 delivered, bool dupack, u32 prior_packets_out)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (advanced)
+		xs->dupacks = 0;
+	else if (dupack && xs->dupacks < U8_MAX)
+		xs->dupacks++;
+
+	if (xs->ca_state == XTCP_CA_RECOVERY) {
+		xtcp_recovery_ack(sk, advanced, acked_segs, delivered, dupack);
+		return;
+	}
+	if (xs->ca_state == XTCP_CA_LOSS &&
+	    !xtcp_seq_before(xs->snd_una, xs->high_seq))
+		xs->ca_state = XTCP_CA_OPEN;
+	/*
+	 * Grow only a window that was in use, as Linux's
+	 * tcp_is_cwnd_limited(): an idle or app-limited sender has not
+	 * shown the network takes more.
+	 */
+	if (advanced && acked_segs && 2 * prior_packets_out >= xs->cong.cwnd)
+		xs->ca_ops->on_ack(&xs->cong, acked_segs);
+	if (xs->ca_state != XTCP_CA_OPEN)
+		return;
+	/*
+	 * Three duplicates, or with SACK a segment that DupThresh SACKed
+	 * ones passed: the head is lost.  Without SACK, duplicates of a
+	 * window already recovered or timed out may not start again
+	 * (RFC 6582 3.2 step 2); SACK tells those apart by itself.
+	 */
+	if (xs->sack_ok ? xs->lost_out || xs->dupacks >= XTCP_DUPTHRESH :
+	    xs->dupacks == XTCP_DUPTHRESH &&
+	    xtcp_seq_after(xs->snd_una, xs->recover))
+		xtcp_enter_recovery(sk, delivered);
 }
 
 /*
  * ACK processing for synchronized states (RFC 9293 3.10.7.4, fifth
- * check), with SND.UNA <= SEG.ACK <= the highest sequence sent.
+ * check), with SND.UNA <= SEG.ACK <= the highest sequence sent.  opts
+ * holds the segment's SACK blocks, if any.
  */
-static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
+static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 prior_packets_out = xs->packets_out;
 	u32 prior_wnd = xs->snd_wnd;
 	u32 ack = cb->ack_seq;
-	u32 acked_segs = 0;
+	u32 acked_segs = 0, delivered = 0, newly_acked = 0, reo_wait = 0;
+	struct xtcp_rate_sample rs = {};
+	struct sk_buff *head;
 	bool dupack, advanced;
 
 	/* Any ACK shows the peer is alive: keepalive starts over. */
@@ -213,25 +479,75 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	dupack = xtcp_is_dupack(xs, skb, prior_wnd);
 	advanced = xtcp_seq_after(ack, xs->snd_una);
 
+	if (xs->sack_ok && opts && opts->num_sacks && xs->packets_out)
+		delivered = xtcp_sacktag(sk, opts, &rs);
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
-		acked_segs = xtcp_clean_acked(sk, ack);
+		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
+		delivered += newly_acked;
 		xs->snd_una = ack;
 		if (xtcp_seq_after(ack, xs->snd_nxt))
 			xs->snd_nxt = ack;
+		if (xtcp_seq_before(xs->sack_high, ack))
+			xs->sack_high = ack;
 		xs->backoff = 0;
 		xs->retransmits = 0;
 		xs->retrans_stamp = 0;
-		if (xs->packets_out)
-			xtcp_arm_rtx(sk);
+		head = skb_peek(&sk->sk_write_queue);
+		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
+			xs->tlp_high_seq = 0;	/* the probe was answered */
+		if (head && head != xs->send_head &&
+		    XTCP_SKB_CB(head)->sacked)
+			/*
+			 * The peer acknowledged up to data it had SACKed
+			 * and no further: it dropped that data (reneging,
+			 * RFC 2018 8).  Time out soon; the timeout clears
+			 * the scoreboard and sends it all again.
+			 */
+			xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO,
+					   max_t(unsigned long,
+						 usecs_to_jiffies(xs->rtt.srtt_us / 2),
+						 HZ / 100));
+		else if (xs->packets_out)
+			xtcp_schedule_rtx(sk);
 		else
 			sk_stop_timer(sk, &xs->rtx_timer);
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
 	}
-	xtcp_cong_control(sk, advanced, acked_segs, dupack, prior_packets_out);
+	if (delivered) {
+		u32 now = xtcp_clock_us();
+		u64 rate;
+
+		xs->delivered += delivered;
+		xs->delivered_us = now;
+		if (rs.valid) {
+			rate = xtcp_delivery_rate(xs->delivered -
+						  rs.prior_delivered,
+						  xs->mss_cache,
+						  rs.sent_us - rs.first_us,
+						  now - rs.prior_us,
+						  xs->rtt.min_rtt_us);
+			xs->first_tx_us = rs.sent_us;
+			if (rate)
+				xs->delivery_rate = rate;
+		}
+	}
+	if (xs->sack_ok && xs->packets_out &&
+	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
+		reo_wait = xtcp_rack_detect_loss(sk);
+	if (xs->sacked_out)
+		xtcp_mark_lost(sk);
+	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack,
+			  prior_packets_out);
 	xtcp_write_xmit(sk);
+	/* RACK waits out a reordering window before it calls a loss. */
+	if (reo_wait && xs->packets_out &&
+	    (xs->rtx_pending != XTCP_TIMER_REO ||
+	     !timer_pending(&xs->rtx_timer)))
+		xtcp_arm_rtx_timer(sk, XTCP_TIMER_REO,
+				   usecs_to_jiffies(reo_wait));
 }
 
 static bool xtcp_fin_acked(const struct xtcp_sock *xs)
@@ -492,22 +808,28 @@ static void xtcp_child_ready(struct sock *child)
 	}
 }
 
-/* Find the timestamps option, if any, and keep it in the control block. */
-static void xtcp_parse_timestamp(struct sk_buff *skb)
+/*
+ * The options of a segment on a synchronized connection: the timestamps
+ * go to the control block, SACK blocks to opts, each only if agreed.
+ */
+static void xtcp_parse_ack_options(const struct xtcp_sock *xs,
+				   struct sk_buff *skb, struct xtcp_opts *opts)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_opts opts;
 
+	opts->num_sacks = 0;
 	cb->saw_ts = 0;
-	if (th->doff * 4 <= sizeof(*th))
+	if (th->doff * 4 <= sizeof(*th) || !(xs->ts_ok || xs->sack_ok))
 		return;
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
-			   false, &opts);
-	if (opts.ts_ok) {
+			   false, opts);
+	if (opts->ts_ok && xs->ts_ok) {
 		cb->saw_ts = 1;
-		cb->tsval = opts.tsval;
+		cb->tsval = opts->tsval;
 	}
+	if (!xs->sack_ok)
+		opts->num_sacks = 0;
 }
 
 /* States from SYN_RECV on (RFC 9293 3.10.7.4). */
@@ -517,9 +839,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = cb->flags;
 	u32 ack = cb->ack_seq;
+	struct xtcp_opts opts;
 
-	if (xs->ts_ok)
-		xtcp_parse_timestamp(skb);
+	xtcp_parse_ack_options(xs, skb, &opts);
 	/*
 	 * PAWS (RFC 7323 5.3): a segment older than the last one we took
 	 * a timestamp from is a stale duplicate; a RST is let through to
@@ -580,7 +902,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
-		xtcp_ack(sk, skb);
+		xtcp_ack(sk, skb, &opts);
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
@@ -596,7 +918,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_ack(sk);	/* acks what we never sent */
 		goto drop;
 	} else if (!xtcp_seq_before(ack, xs->snd_una)) {
-		xtcp_ack(sk, skb);
+		xtcp_ack(sk, skb, &opts);
 	}
 
 	if (xtcp_fin_acked(xs)) {
@@ -683,7 +1005,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
-		xtcp_ack(sk, skb);
+		xtcp_ack(sk, skb, NULL);
 		xtcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -699,6 +1021,10 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	syn = skb_peek(&sk->sk_write_queue);
 	if (syn) {
 		XTCP_SKB_CB(syn)->flags |= XTCPHDR_ACK;
+		XTCP_SKB_CB(syn)->lost = 0;
+		XTCP_SKB_CB(syn)->retrans = 0;
+		xs->lost_out = 0;
+		xs->retrans_out = 0;
 		xs->send_head = syn;
 		xs->snd_nxt = xs->iss;
 		xs->packets_out = 0;

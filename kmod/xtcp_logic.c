@@ -89,6 +89,7 @@ void xtcp_rtt_init(struct xtcp_rtt_est *e)
 {
 	e->srtt_us = 0;
 	e->rttvar_us = 0;
+	e->min_rtt_us = 0;
 	e->rto_us = XTCP_RTO_INIT_US;
 	e->has_sample = false;
 }
@@ -121,6 +122,8 @@ void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us)
 	u32 r = rtt_us ? rtt_us : 1;
 	u32 delta;
 
+	if (!e->has_sample || r < e->min_rtt_us)
+		e->min_rtt_us = r;
 	if (!e->has_sample) {
 		/* RFC 6298 2.2: the first measurement R. */
 		e->srtt_us = r;
@@ -631,4 +634,100 @@ void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
 	c->ssthresh = ops->ssthresh(c, in_flight_segs);
 	c->cwnd = 1;
 	c->cwnd_cnt = 0;
+}
+
+bool xtcp_sack_block_valid(u32 start, u32 end, u32 snd_una, u32 snd_max)
+{
+	return xtcp_seq_before(start, end) &&
+	       !xtcp_seq_before(start, snd_una) &&
+	       !xtcp_seq_after(end, snd_max);
+}
+
+u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out)
+{
+	u32 left = sacked_out + lost_out;
+
+	/* Never below what is being retransmitted, should counts disagree. */
+	return (packets_out > left ? packets_out - left : 0) + retrans_out;
+}
+
+u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
+		  u32 prr_out, u32 delivered)
+{
+	u64 sndcnt;
+
+	if (!recover_fs)
+		recover_fs = 1;
+	if (pipe > ssthresh) {
+		/* Proportional: ceil(delivered * ssthresh / recover_fs). */
+		u64 target = ((u64)prr_delivered * ssthresh + recover_fs - 1) /
+			     recover_fs;
+
+		sndcnt = target > prr_out ? target - prr_out : 0;
+	} else {
+		/* Slow start reduction bound: no bursts beyond ssthresh. */
+		u64 limit = prr_delivered > prr_out ?
+			    (u64)prr_delivered - prr_out : 0;
+
+		if (limit < delivered)
+			limit = delivered;
+		limit += 1;
+		sndcnt = ssthresh - pipe;
+		if (sndcnt > limit)
+			sndcnt = limit;
+	}
+	if (!sndcnt && !prr_out)
+		sndcnt = 1;	/* the fast retransmit itself */
+	sndcnt += pipe;
+	return sndcnt > 0xffffffffU ? 0xffffffffU : (u32)sndcnt;
+}
+
+bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
+{
+	if (t1_us != t2_us)
+		return (s32)(t1_us - t2_us) > 0;
+	return xtcp_seq_after(end1, end2);
+}
+
+u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen)
+{
+	u32 wnd = reord_seen ? srtt_us : min_rtt_us / 4;
+
+	return wnd < srtt_us ? wnd : srtt_us;
+}
+
+u32 xtcp_rack_time_left(u32 sent_us, u32 now_us, u32 rack_rtt_us,
+			u32 reo_wnd_us)
+{
+	u64 deadline = (u64)rack_rtt_us + reo_wnd_us;
+	u32 elapsed = now_us - sent_us;
+
+	if (elapsed >= deadline)
+		return 0;
+	deadline -= elapsed;
+	return deadline > 0xffffffffU ? 0xffffffffU : (u32)deadline;
+}
+
+u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us)
+{
+	u64 pto = 2 * (u64)srtt_us;
+
+	if (packets_out == 1)
+		pto += XTCP_TLP_WC_DELACK_US;
+	if (pto < XTCP_TLP_MIN_US)
+		pto = XTCP_TLP_MIN_US;
+	if (pto > rto_left_us)
+		pto = rto_left_us;
+	return (u32)pto;
+}
+
+u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
+		       u32 ack_elapsed_us, u32 min_rtt_us)
+{
+	u32 interval = send_elapsed_us > ack_elapsed_us ? send_elapsed_us :
+							  ack_elapsed_us;
+
+	if (!interval || interval < min_rtt_us || !delivered_segs)
+		return 0;
+	return (u64)delivered_segs * mss * 1000000U / interval;
 }

@@ -117,8 +117,17 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 	u32 max = XTCP_MAX_WINDOW << shift;
 	u32 wnd;
 
+	/*
+	 * Whole segments of what the peer will send: less the timestamps
+	 * once they are agreed (a SYN-ACK's or later), not on our SYN, as
+	 * Linux's tcp_select_initial_window() callers.
+	 */
+	u32 mss = xs->advmss;
+
+	if (sk->sk_state != TCP_SYN_SENT)
+		mss -= min(mss - 1, xtcp_fixed_opts_len(xs));
 	wnd = xtcp_select_window(xtcp_receive_space(sk), min(cur, max),
-				 xs->advmss, max);
+				 mss, max);
 	wnd = min(ALIGN(wnd, 1U << shift), max);
 	xs->rcv_wnd = wnd;
 	xs->rcv_wup = xs->rcv_nxt;
@@ -278,6 +287,7 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	xs->snd_nxt = xs->iss;
 	xs->snd_max = xs->iss;
 	xs->recover = xs->iss;	/* RFC 6582 3.2 step 1 */
+	xs->sack_high = xs->iss;
 	xs->high_seq = xs->iss;	/* nothing sent yet counts as resent */
 	xs->write_seq = xs->iss + 1;
 	xtcp_queue_skb(sk, skb);
@@ -338,6 +348,51 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
+ * Send a segment the scoreboard marked lost once more.  It stays on the
+ * write queue and in packets_out; as a retransmission in flight it counts
+ * in the pipe again.
+ */
+static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->retransmitted = 1;
+	cb->retrans = 1;
+	xs->retrans_out++;
+	xs->total_retrans++;
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xs->prr_out++;
+	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	/* A retransmission lost to ENOBUFS is recovered by the RTO. */
+	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	if (!timer_pending(&xs->rtx_timer))
+		xtcp_arm_rtx(sk);
+}
+
+/*
+ * Lost segments go before new data, oldest first, as far as the
+ * congestion window lets the pipe grow (RFC 6675 NextSeg() rule 1).
+ */
+static void xtcp_retransmit_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head || xs->retrans_out >= xs->lost_out)
+			break;
+		if (!cb->lost || cb->retrans)
+			continue;
+		if (xtcp_in_flight(xs) >= xs->cong.cwnd)
+			break;
+		xtcp_retransmit_skb(sk, skb);
+	}
+}
+
+/*
  * Send what the peer's window, the congestion window and Nagle allow
  * (RFC 9293 3.8.6.2.1, RFC 896).  Arms the retransmission timer for what
  * went out, or the persist timer when the window holds everything back.
@@ -346,7 +401,11 @@ void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 goal = xtcp_size_goal(sk);
+	bool sent_new = false;
 	struct sk_buff *skb;
+
+	if (xs->lost_out > xs->retrans_out)
+		xtcp_retransmit_lost(sk);
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -368,10 +427,12 @@ void xtcp_write_xmit(struct sock *sk)
 			/*
 			 * The congestion window, and RFC 3042 limited
 			 * transmit: each of the first two duplicate ACKs lets
-			 * one new segment out beyond it.
+			 * one new segment out beyond it.  With SACK the pipe
+			 * already shrinks by what they report.
 			 */
-			if (xs->packets_out >= xs->cong.cwnd +
-			    (xs->in_recovery ? 0 : min_t(u32, xs->dupacks, 2)))
+			if (xtcp_in_flight(xs) >= xs->cong.cwnd +
+			    (xs->ca_state == XTCP_CA_OPEN && !xs->sack_ok ?
+			     min_t(u32, xs->dupacks, 2) : 0))
 				break;
 			/*
 			 * A partial last segment waits while corked, or
@@ -385,11 +446,9 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (last && skb->len)
 			cb->flags |= XTCPHDR_PSH;
-		if (xtcp_seq_before(cb->seq, xs->high_seq)) {
-			cb->retransmitted = 1;
-			xs->total_retrans++;
-		}
-		cb->sent_us = xtcp_clock_us();
+		if (xs->ca_state == XTCP_CA_RECOVERY)
+			xs->prr_out++;
+		xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 		/* A segment lost to ENOBUFS is recovered by the RTO. */
 		xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 		xs->snd_nxt = cb->end_seq;
@@ -398,9 +457,16 @@ void xtcp_write_xmit(struct sock *sk)
 		xs->send_head = last ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
 		xs->packets_out++;
-		if (!timer_pending(&xs->rtx_timer))
-			xtcp_arm_rtx(sk);
+		sent_new = true;
 	}
+	/*
+	 * New data starts the RTO if it was not running (RFC 6298 5.1) and
+	 * moves a pending loss probe to after it, as the probe is for the
+	 * tail.
+	 */
+	if (sent_new && (!timer_pending(&xs->rtx_timer) ||
+			 xs->rtx_pending == XTCP_TIMER_TLP))
+		xtcp_schedule_rtx(sk);
 	xs->push_once = 0;
 	if (xs->send_head && !xs->packets_out &&
 	    !timer_pending(&xs->rtx_timer))
@@ -537,14 +603,83 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 }
 
 /*
- * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1): go back to
- * the oldest unacknowledged segment and send again from there as the
- * (now one segment) congestion window allows.  Any fast recovery ends,
- * and duplicate ACKs for what was out may not start another (RFC 6582 4).
+ * The oldest unacknowledged segment is lost: three duplicate ACKs said so
+ * (RFC 5681 3.2), or a partial ACK in recovery did (RFC 6582 3.2).
  */
-void xtcp_retransmit_head(struct sock *sk)
+void xtcp_mark_head_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_skb_cb *cb;
+
+	if (!skb || skb == xs->send_head)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	if (cb->lost || cb->sacked)
+		return;
+	cb->lost = 1;
+	xs->lost_out++;
+}
+
+/*
+ * Fast retransmit (RFC 5681 3.2, RFC 6675 5 step 4.3): the oldest
+ * unacknowledged segment goes again now, whatever the congestion window
+ * says, unless it is already on its way again.
+ */
+void xtcp_fast_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	xtcp_mark_head_lost(sk);
+	if (!skb || skb == xs->send_head)
+		return;
+	if (XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
+		xtcp_retransmit_skb(sk, skb);
+}
+
+/*
+ * Tail loss probe (RFC 8985 7.3): the last segment sent goes again, so
+ * that the peer's ACK, with its SACK blocks, shows what of the tail is
+ * missing.  It stays counted once in the pipe; the probe itself is a
+ * retransmission, so Karn's rule keeps it from the RTT estimator.
+ */
+void xtcp_send_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head ? xs->send_head->prev :
+			      skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_skb_cb *cb;
+
+	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	if (cb->sacked)
+		return;
+	cb->retransmitted = 1;
+	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	xs->total_retrans++;
+	xs->tlp_high_seq = xs->snd_max;
+	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+}
+
+/*
+ * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1, RFC 6675 5.1):
+ * every segment out and not SACKed is presumed lost, and earlier
+ * retransmissions with it; they go again oldest first as the (now one
+ * segment) congestion window grows.  Any fast recovery ends, and no new
+ * one starts until what was out now is acknowledged.  If the peer's
+ * cumulative ACK stopped at a segment it had SACKed, it dropped what it
+ * SACKed (reneging, RFC 2018 8): the scoreboard is cleared and all of it
+ * goes again, as Linux does.
+ */
+void xtcp_enter_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	bool reneged = head && head != xs->send_head &&
+		       XTCP_SKB_CB(head)->sacked;
+	struct sk_buff *skb;
 
 	/*
 	 * The first timeout of a loss episode sets ssthresh from what was
@@ -557,31 +692,31 @@ void xtcp_retransmit_head(struct sock *sk)
 		xs->cong.cwnd = 1;
 		xs->cong.cwnd_cnt = 0;
 	}
-	xs->in_recovery = 0;
+	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head)
+			break;
+		cb->retrans = 0;
+		if (reneged)
+			cb->sacked = 0;
+		if (cb->sacked) {
+			xs->sacked_out++;
+			cb->lost = 0;
+		} else {
+			cb->lost = 1;
+			xs->lost_out++;
+		}
+	}
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->tlp_high_seq = 0;
 	xs->dupacks = 0;
 	xs->recover = xs->snd_max;
 	xs->high_seq = xs->snd_max;
-	xs->send_head = skb_peek(&sk->sk_write_queue);
-	xs->snd_nxt = xs->snd_una;
-	xs->packets_out = 0;
 	xtcp_write_xmit(sk);
-}
-
-/*
- * Fast retransmit (RFC 5681 3.2): send the oldest unacknowledged segment
- * again now, in place; it stays counted in packets_out.
- */
-void xtcp_fast_retransmit(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-
-	if (!skb || skb == xs->send_head)
-		return;
-	XTCP_SKB_CB(skb)->retransmitted = 1;
-	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
-	xs->total_retrans++;
-	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }
 
 void xtcp_free_write_queue(struct sock *sk)
@@ -595,4 +730,7 @@ void xtcp_free_write_queue(struct sock *sk)
 	}
 	xs->send_head = NULL;
 	xs->packets_out = 0;
+	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
 }

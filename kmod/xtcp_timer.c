@@ -18,11 +18,56 @@
 #define XTCP_RETRY_OWNED	(HZ / 20)
 #define XTCP_MAX_BACKOFF	15
 
-void xtcp_arm_rtx(struct sock *sk)
+void xtcp_arm_rtx_timer(struct sock *sk, u8 what, unsigned long delay)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	sk_reset_timer(sk, &xs->rtx_timer, jiffies + xtcp_rto_jiffies(xs));
+	xs->rtx_pending = what;
+	sk_reset_timer(sk, &xs->rtx_timer, jiffies + max(delay, 1UL));
+}
+
+void xtcp_arm_rtx(struct sock *sk)
+{
+	xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, xtcp_rto_jiffies(xtcp_sk(sk)));
+}
+
+/*
+ * A tail loss probe (RFC 8985 7) asks for the ACK that lets RACK or
+ * SACK find a loss at the tail, which no later segment would reveal.
+ * Only with SACK, in the open state, one probe per episode, as Linux.
+ */
+static bool xtcp_tlp_eligible(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xs->sack_ok && xs->ca_state == XTCP_CA_OPEN &&
+	       !xs->tlp_high_seq && xs->rtt.has_sample && xs->packets_out &&
+	       (sk->sk_state == TCP_ESTABLISHED ||
+		sk->sk_state == TCP_CLOSE_WAIT);
+}
+
+/*
+ * Data went out or an ACK came in: time the next event for what is
+ * outstanding, a loss probe if one may go, else the RTO.  The probe never
+ * fires later than the RTO for the oldest segment would.
+ */
+void xtcp_schedule_rtx(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	u32 rto_us, elapsed, pto_us;
+
+	if (!xs->packets_out || !head)
+		return;
+	if (!xtcp_tlp_eligible(sk)) {
+		xtcp_arm_rtx(sk);
+		return;
+	}
+	rto_us = xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff);
+	elapsed = xtcp_clock_us() - XTCP_SKB_CB(head)->sent_us;
+	pto_us = xtcp_tlp_pto(xs->rtt.srtt_us, xs->packets_out,
+			      elapsed < rto_us ? rto_us - elapsed : 0);
+	xtcp_arm_rtx_timer(sk, XTCP_TIMER_TLP, usecs_to_jiffies(pto_us));
 }
 
 void xtcp_arm_delack(struct sock *sk)
@@ -52,6 +97,20 @@ static void xtcp_write_timeout(struct sock *sk)
 	xtcp_done(sk);
 }
 
+/*
+ * The first SYN retransmissions that keep a 1 s interval before backing
+ * off, where the kernel has tcp_syn_linear_timeouts (Debian's 6.12; 4
+ * by default), as Linux's connect() does there.
+ */
+static u32 xtcp_syn_linear_timeouts(const struct sock *sk)
+{
+#ifdef XTCP_HAVE_SYN_LINEAR_TIMEOUTS
+	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_linear_timeouts);
+#else
+	return 0;
+#endif
+}
+
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -63,7 +122,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case TCP_TIME_WAIT:
 		return;
 	case TCP_SYN_SENT:
-		limit = XTCP_SYN_RETRIES;
+		limit = XTCP_SYN_RETRIES + xtcp_syn_linear_timeouts(sk);
 		break;
 	case TCP_SYN_RECV:
 		limit = XTCP_SYNACK_RETRIES;
@@ -75,6 +134,27 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	}
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
+
+	if (xs->rtx_pending == XTCP_TIMER_TLP && xs->packets_out) {
+		xtcp_send_loss_probe(sk);
+		xtcp_arm_rtx(sk);
+		return;
+	}
+	if (xs->rtx_pending == XTCP_TIMER_REO && xs->packets_out) {
+		/* RACK: a reordering window has passed; what is lost now? */
+		u32 wait_us = xtcp_rack_detect_loss(sk);
+
+		if (xs->lost_out > xs->retrans_out &&
+		    xs->ca_state == XTCP_CA_OPEN)
+			xtcp_enter_recovery(sk, 0);
+		xtcp_write_xmit(sk);
+		if (wait_us)
+			xtcp_arm_rtx_timer(sk, XTCP_TIMER_REO,
+					   usecs_to_jiffies(wait_us));
+		else
+			xtcp_arm_rtx(sk);
+		return;
+	}
 
 	if (!xs->packets_out) {
 		/* Persist timer: the window keeps data back. */
@@ -97,9 +177,11 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 	xs->retransmits++;
-	if (xs->backoff < XTCP_MAX_BACKOFF)
+	if (xs->backoff < XTCP_MAX_BACKOFF &&
+	    (sk->sk_state != TCP_SYN_SENT ||
+	     xs->retransmits > xtcp_syn_linear_timeouts(sk)))
 		xs->backoff++;
-	xtcp_retransmit_head(sk);
+	xtcp_enter_loss(sk);
 	xtcp_arm_rtx(sk);
 }
 
