@@ -400,7 +400,7 @@ static void offloads_off(struct __test_metadata *_metadata,
 
 /* ---- tests ---- */
 
-TEST_F(interop, xtcp_client_linux_server)
+TEST_F_TIMEOUT(interop, xtcp_client_linux_server, 60)
 {
 	int x, l;
 
@@ -408,7 +408,7 @@ TEST_F(interop, xtcp_client_linux_server)
 	check_established(_metadata, &self->v, x, l);
 }
 
-TEST_F(interop, linux_client_xtcp_server)
+TEST_F_TIMEOUT(interop, linux_client_xtcp_server, 60)
 {
 	int x, l;
 
@@ -577,7 +577,7 @@ TEST_F_TIMEOUT(interop, half_close_linux_first, 60)
 }
 
 /* Linux aborts (SO_LINGER {1, 0}): XTCP takes the RST. */
-TEST_F(interop, rst_from_linux)
+TEST_F_TIMEOUT(interop, rst_from_linux, 60)
 {
 	int x, l;
 
@@ -587,7 +587,7 @@ TEST_F(interop, rst_from_linux)
 }
 
 /* XTCP aborts: Linux takes XTCP's RST. */
-TEST_F(interop, rst_from_xtcp)
+TEST_F_TIMEOUT(interop, rst_from_xtcp, 60)
 {
 	int x, l;
 
@@ -601,7 +601,7 @@ TEST_F(interop, rst_from_xtcp)
  * Linux's; both connects fail with ECONNREFUSED and leave the socket
  * CLOSE with no error pending.
  */
-TEST_F(interop, refused)
+TEST_F_TIMEOUT(interop, refused, 60)
 {
 	const struct xt_veth *v = &self->v;
 	int x, l;

@@ -38,7 +38,7 @@ FIXTURE_VARIANT_ADD(netem, loss_5pct) {
 };
 
 FIXTURE_VARIANT_ADD(netem, loss_20pct) {
-	.netem = "loss 20%", .len = 256 * KB, .lossy = true, .bound_s = 150,
+	.netem = "loss 20%", .len = 2 * MB, .lossy = true, .bound_s = 150,
 };
 
 FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
@@ -83,10 +83,12 @@ static void show_info(const char *who, int fd)
 
 	if (xt_tcp_info(fd, &ti))
 		return;
-	fprintf(stderr, "#   %s: st %u cwnd %u ssthresh %u unacked %u retrans %u backoff %u rto %u us rcv_space %u total_retrans %u\n",
-		who, ti.tcpi_state, ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh,
-		ti.tcpi_unacked, ti.tcpi_retransmits, ti.tcpi_backoff,
-		ti.tcpi_rto, ti.tcpi_rcv_space, ti.tcpi_total_retrans);
+	fprintf(stderr, "#   %s: st %u ca %u cwnd %u ssthresh %u unacked %u sacked %u lost %u retrans %u/%u backoff %u rto %u us rcv_space %u total_retrans %u\n",
+		who, ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_snd_cwnd,
+		ti.tcpi_snd_ssthresh, ti.tcpi_unacked, ti.tcpi_sacked,
+		ti.tcpi_lost, ti.tcpi_retrans, ti.tcpi_retransmits,
+		ti.tcpi_backoff, ti.tcpi_rto, ti.tcpi_rcv_space,
+		ti.tcpi_total_retrans);
 }
 
 static void *monitor_run(void *arg)
@@ -139,6 +141,7 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	struct xt_stream r1 = { .len = variant->len + 1, .chunk = 65536 };
 	struct xt_stream r2 = { .len = variant->len + 1, .chunk = 30000 };
 	struct monitor mon = {};
+	struct xt_tcp_info cx, sx;
 	struct tcp_info ci, si;
 	uint8_t w1[32], w2[32];
 	uint16_t port = 0;
@@ -193,6 +196,16 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	ASSERT_GE((uint64_t)variant->bound_s * 1000, ms);
 	if (variant->lossy)
 		ASSERT_LT(0U, ci.tcpi_total_retrans + si.tcpi_total_retrans);
+	/* Every data segment reached the peer, and a rate was sampled. */
+	ASSERT_OK(xt_tcp_info_ext(c, &cx));
+	ASSERT_OK(xt_tcp_info_ext(s, &sx));
+	ASSERT_LE(variant->len / ci.tcpi_snd_mss, cx.delivered);
+	ASSERT_LE(variant->len / si.tcpi_snd_mss, sx.delivered);
+	ASSERT_LT(0ULL, (unsigned long long)cx.delivery_rate);
+	ASSERT_LT(0ULL, (unsigned long long)sx.delivery_rate);
+	TH_LOG("delivery rate: client %llu B/s, server %llu B/s",
+	       (unsigned long long)cx.delivery_rate,
+	       (unsigned long long)sx.delivery_rate);
 	/*
 	 * Both FINs arrived (the receivers saw EOF); the closing handshake
 	 * finishes through the same impairment: each fd reads CLOSE (a
@@ -202,6 +215,13 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	 */
 	ASSERT_EQ(XT_CLOSE, xt_wait_state(c, XT_CLOSE, 60000));
 	ASSERT_EQ(XT_CLOSE, xt_wait_state(s, XT_CLOSE, 60000));
+	/* All acknowledged: the scoreboard is empty on both ends. */
+	ASSERT_OK(xt_tcp_info(c, &ci));
+	ASSERT_OK(xt_tcp_info(s, &si));
+	ASSERT_EQ(0U, ci.tcpi_unacked + ci.tcpi_sacked + ci.tcpi_lost +
+		      ci.tcpi_retrans);
+	ASSERT_EQ(0U, si.tcpi_unacked + si.tcpi_sacked + si.tcpi_lost +
+		      si.tcpi_retrans);
 	close(c);
 	close(s);
 	close(l);

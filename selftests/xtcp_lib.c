@@ -287,6 +287,18 @@ int xt_tcp_info(int fd, struct tcp_info *ti)
 	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
 }
 
+int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	_Static_assert(offsetof(struct xt_tcp_info, pacing_rate) == 104,
+		       "glibc's struct tcp_info is not 104 bytes");
+	_Static_assert(offsetof(struct xt_tcp_info, delivered) == 192,
+		       "not the kernel's layout");
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
+}
+
 int xt_state(int fd)
 {
 	struct tcp_info ti;

@@ -95,6 +95,20 @@ int xt_close_rst(int fd);		/* linger {1,0} + close: no TIME_WAIT */
 /* ---- states ---- */
 
 int xt_tcp_info(int fd, struct tcp_info *ti);
+/*
+ * struct tcp_info as Linux's uapi has it today: glibc's <netinet/tcp.h>
+ * stops at tcpi_total_retrans, and <linux/tcp.h> cannot be included
+ * with it.  The fields after it, in the kernel's order.
+ */
+struct xt_tcp_info {
+	struct tcp_info ti;
+	uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in, notsent_bytes, min_rtt;
+	uint32_t data_segs_in, data_segs_out;
+	uint64_t delivery_rate, busy_time, rwnd_limited, sndbuf_limited;
+	uint32_t delivered, delivered_ce;
+};
+int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti);
 int xt_state(int fd);				/* tcpi_state, or -1 */
 /* Poll TCP_INFO until tcpi_state == st; the state seen last. */
 int xt_wait_state(int fd, int st, int timeout_ms);
