@@ -46,6 +46,15 @@ void xtcp_set_state(struct sock *sk, int state)
 		atomic_dec(&xn->tw_count);
 	if (state == TCP_TIME_WAIT)
 		atomic_inc(&xn->tw_count);
+	/* The MIB's state counters, as Linux's tcp_set_state(). */
+	if (state == TCP_ESTABLISHED && old != TCP_CLOSE_WAIT)
+		atomic_inc(&xn->curr_estab);
+	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
+		 state != TCP_CLOSE_WAIT)
+		atomic_dec(&xn->curr_estab);
+	if (state == TCP_CLOSE &&
+	    (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT))
+		XTCP_INC_STATS(sk, XTCP_MIB_ESTABRESETS);
 	inet_sk_set_state(sk, state);
 
 	if (state == TCP_CLOSE) {
@@ -59,6 +68,8 @@ void xtcp_set_state(struct sock *sk, int state)
 /* The connection is over (Linux's tcp_done()). */
 void xtcp_done(struct sock *sk)
 {
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		XTCP_INC_STATS(sk, XTCP_MIB_ATTEMPTFAILS);
 	xtcp_set_state(sk, TCP_CLOSE);
 	xtcp_clear_timers(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -347,6 +358,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	err = xtcp_queue_syn(sk, XTCPHDR_SYN);
 	if (err)
 		goto failure;
+	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
 	xtcp_write_xmit(sk);
 	return 0;
 
@@ -740,11 +752,13 @@ static void xtcp_close(struct sock *sk, long timeout)
 
 	if (unread) {
 		/* RFC 2525 2.17: data the user never read is lost; say so. */
+		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONCLOSE);
 		xtcp_send_active_reset(sk, sk->sk_allocation);
 		xtcp_set_state(sk, TCP_CLOSE);
 	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		/* SO_LINGER {1, 0}: abort. */
 		xtcp_disconnect(sk, 0);
+		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONDATA);
 	} else {
 		state = xtcp_state_on_close(sk->sk_state, &send_fin);
 		xtcp_set_state(sk, state);

@@ -220,7 +220,54 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 #define XTCP_LHASH_BITS	6
 #define XTCP_BHASH_BITS	10
 
+/*
+ * Counters, per network namespace, named and counted as Linux's Tcp MIB
+ * (/proc/net/snmp) and TcpExt (/proc/net/netstat) ones; XTCP shows them
+ * in /proc/net/xtcp_snmp and /proc/net/xtcp_netstat (xtcp_proc.c).
+ */
+enum xtcp_mib_field {
+	/* Tcp */
+	XTCP_MIB_ACTIVEOPENS,
+	XTCP_MIB_PASSIVEOPENS,
+	XTCP_MIB_ATTEMPTFAILS,
+	XTCP_MIB_ESTABRESETS,
+	XTCP_MIB_INSEGS,
+	XTCP_MIB_OUTSEGS,
+	XTCP_MIB_RETRANSSEGS,
+	XTCP_MIB_INERRS,
+	XTCP_MIB_OUTRSTS,
+	XTCP_MIB_CSUMERRORS,
+	XTCP_MIB_TCP_MAX,
+	/* TcpExt */
+	XTCP_MIB_LISTENOVERFLOWS = XTCP_MIB_TCP_MAX,
+	XTCP_MIB_LISTENDROPS,
+	XTCP_MIB_PAWSESTAB,
+	XTCP_MIB_DELAYEDACKS,
+	XTCP_MIB_OFOQUEUE,
+	XTCP_MIB_RENORECOVERY,
+	XTCP_MIB_SACKRECOVERY,
+	XTCP_MIB_FASTRETRANS,
+	XTCP_MIB_SLOWSTARTRETRANS,
+	XTCP_MIB_TIMEOUTS,
+	XTCP_MIB_LOSSPROBES,
+	XTCP_MIB_LOSTRETRANSMIT,
+	XTCP_MIB_SACKRENEGING,
+	XTCP_MIB_CHALLENGEACK,
+	XTCP_MIB_ABORTONDATA,
+	XTCP_MIB_ABORTONCLOSE,
+	XTCP_MIB_ABORTONTIMEOUT,
+	XTCP_MIB_KEEPALIVE,
+	XTCP_MIB_WINPROBE,
+	XTCP_MIB_MAX
+};
+
+struct xtcp_mib {
+	unsigned long	mibs[XTCP_MIB_MAX];
+};
+
 struct xtcp_net {
+	struct xtcp_mib __percpu *mib;
+	atomic_t		curr_estab;	/* ESTABLISHED + CLOSE_WAIT */
 	spinlock_t		lock;	/* writers of the three tables */
 	struct hlist_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_node */
 	struct hlist_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_node */
@@ -229,6 +276,14 @@ struct xtcp_net {
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
+
+static inline void xtcp_inc_stats(const struct net *net,
+				  enum xtcp_mib_field field)
+{
+	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field]);
+}
+
+#define XTCP_INC_STATS(sk, field)	xtcp_inc_stats(sock_net(sk), field)
 int xtcp_hash_init(void);
 void xtcp_hash_exit(void);
 

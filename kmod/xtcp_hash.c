@@ -269,9 +269,18 @@ static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 
+	int err;
+
 	spin_lock_init(&xn->lock);
 	atomic_set(&xn->tw_count, 0);
-	return xtcp_proc_init_net(net);
+	atomic_set(&xn->curr_estab, 0);
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
+	err = xtcp_proc_init_net(net);
+	if (err)
+		free_percpu(xn->mib);
+	return err;
 }
 
 /*
@@ -316,6 +325,8 @@ static void __net_exit xtcp_net_exit(struct net *net)
 		release_sock(sk);
 		sock_put(sk);
 	}
+	/* Only now: ending those sockets counted in it. */
+	free_percpu(xn->mib);
 }
 
 static struct pernet_operations xtcp_net_ops = {

@@ -157,6 +157,7 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 		if (cb->retrans) {
 			cb->retrans = 0;	/* the retransmission is lost */
 			xs->retrans_out--;
+			XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
 		} else {
 			cb->lost = 1;
 			xs->lost_out++;
@@ -342,6 +343,8 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 
 	xs->recover = xs->snd_max;
 	xs->ca_state = XTCP_CA_RECOVERY;
+	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
+					 XTCP_MIB_RENORECOVERY);
 	if (!xs->sack_ok) {
 		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
 					 xs->packets_out);
@@ -434,12 +437,14 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
 	/*
-	 * Three duplicates, or with SACK a segment that DupThresh SACKed
-	 * ones passed: the head is lost.  Without SACK, duplicates of a
-	 * window already recovered or timed out may not start again
-	 * (RFC 6582 3.2 step 2); SACK tells those apart by itself.
+	 * With SACK, recovery starts when the scoreboard has a lost segment
+	 * (DupThresh SACKed segments above it, or RACK's clock): duplicate
+	 * ACKs that SACK nothing new are no evidence (RFC 6675 2), as
+	 * Linux's tcp_time_to_recover().  Without it, three duplicates,
+	 * but not duplicates of a window already recovered or timed out
+	 * (RFC 6582 3.2 step 2).
 	 */
-	if (xs->sack_ok ? xs->lost_out || xs->dupacks >= XTCP_DUPTHRESH :
+	if (xs->sack_ok ? xs->lost_out :
 	    xs->dupacks == XTCP_DUPTHRESH &&
 	    xtcp_seq_after(xs->snd_una, xs->recover))
 		xtcp_enter_recovery(sk, delivered);
@@ -496,22 +501,24 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		head = skb_peek(&sk->sk_write_queue);
 		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
 			xs->tlp_high_seq = 0;	/* the probe was answered */
+		/*
+		 * The peer acknowledged up to data it had SACKed and no
+		 * further: it dropped that data (reneging, RFC 2018 8).
+		 * Time out soon; the timeout clears the scoreboard and
+		 * sends it all again.
+		 */
 		if (head && head != xs->send_head &&
-		    XTCP_SKB_CB(head)->sacked)
-			/*
-			 * The peer acknowledged up to data it had SACKed
-			 * and no further: it dropped that data (reneging,
-			 * RFC 2018 8).  Time out soon; the timeout clears
-			 * the scoreboard and sends it all again.
-			 */
+		    XTCP_SKB_CB(head)->sacked) {
+			XTCP_INC_STATS(sk, XTCP_MIB_SACKRENEGING);
 			xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO,
 					   max_t(unsigned long,
 						 usecs_to_jiffies(xs->rtt.srtt_us / 2),
 						 HZ / 100));
-		else if (xs->packets_out)
+		} else if (xs->packets_out) {
 			xtcp_schedule_rtx(sk);
-		else
+		} else {
 			sk_stop_timer(sk, &xs->rtx_timer);
+		}
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
@@ -655,6 +662,7 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 			break;
 	}
 	xs->ooo_recent = cb->seq;
+	XTCP_INC_STATS(sk, XTCP_MIB_OFOQUEUE);
 	skb_set_owner_r(skb, sk);
 	if (pos == (struct sk_buff *)&xs->ooo_queue)
 		__skb_queue_head(&xs->ooo_queue, skb);
@@ -850,6 +858,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (cb->saw_ts && !(flags & XTCPHDR_RST) &&
 	    !xtcp_paws_ok(cb->tsval, xs->ts_recent,
 			  (u32)ktime_get_seconds() - xs->ts_recent_stamp)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_PAWSESTAB);
 		xtcp_send_ack(sk);
 		goto drop;
 	}
@@ -870,15 +879,18 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
 	if (flags & XTCPHDR_RST) {
-		if (cb->seq == xs->rcv_nxt)
+		if (cb->seq == xs->rcv_nxt) {
 			xtcp_reset(sk);
-		else
-			xtcp_send_ack(sk);	/* challenge ACK */
+		} else {
+			XTCP_INC_STATS(sk, XTCP_MIB_CHALLENGEACK);
+			xtcp_send_ack(sk);
+		}
 		goto drop;
 	}
 
 	/* Fourth: a SYN in a synchronized state (RFC 5961 4). */
 	if (flags & XTCPHDR_SYN) {
+		XTCP_INC_STATS(sk, XTCP_MIB_CHALLENGEACK);
 		xtcp_send_ack(sk);
 		goto drop;
 	}
@@ -907,6 +919,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
 		if (xs->parent) {
+			XTCP_INC_STATS(sk, XTCP_MIB_PASSIVEOPENS);
 			xtcp_child_ready(sk);
 		} else if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -949,6 +962,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_FIN_WAIT2) &&
 	    xtcp_seq_after(xtcp_data_end(skb), xs->rcv_nxt) &&
 	    xtcp_data_end(skb) != cb->seq) {
+		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONDATA);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_reset(sk);
 		goto drop;
@@ -1162,8 +1176,11 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	/* As Linux: a full accept queue drops the SYN; the peer retries. */
 	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
-	if (sk_acceptq_is_full(sk) || READ_ONCE(xs->syn_pending) >= max_pending)
+	if (sk_acceptq_is_full(sk) || READ_ONCE(xs->syn_pending) >= max_pending) {
+		XTCP_INC_STATS(sk, XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
 		goto drop;
+	}
 	xtcp_create_child(sk, skb);
 drop:
 	kfree_skb(skb);
@@ -1205,16 +1222,20 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
+	/* Counted as Linux's tcp_v4_rcv() counts: InSegs, then errors. */
+	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
 	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
-		goto discard;
+		goto bad_segment;
 	th = (const struct tcphdr *)skb->data;
 	if (th->doff < sizeof(struct tcphdr) / 4 ||
 	    !pskb_may_pull(skb, th->doff * 4))
-		goto discard;
+		goto bad_segment;
 	/* The checksum covers TCP's pseudo-header, with protocol 6. */
 	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
-	    skb_checksum_complete(skb))
-		goto discard;
+	    skb_checksum_complete(skb)) {
+		xtcp_inc_stats(net, XTCP_MIB_CSUMERRORS);
+		goto bad_segment;
+	}
 
 	th = tcp_hdr(skb);
 	iph = ip_hdr(skb);
@@ -1250,6 +1271,8 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	sock_put(sk);
 	return 0;
 
+bad_segment:
+	xtcp_inc_stats(net, XTCP_MIB_INERRS);
 discard:
 	kfree_skb(skb);
 	return 0;

@@ -248,6 +248,9 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	/* IP keeps its own control block in skb->cb. */
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	xs->segs_out++;
+	XTCP_INC_STATS(sk, XTCP_MIB_OUTSEGS);
+	if (flags & XTCPHDR_RST)
+		XTCP_INC_STATS(sk, XTCP_MIB_OUTRSTS);
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -361,8 +364,13 @@ static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	cb->retrans = 1;
 	xs->retrans_out++;
 	xs->total_retrans++;
-	if (xs->ca_state == XTCP_CA_RECOVERY)
+	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
+	if (xs->ca_state == XTCP_CA_RECOVERY) {
 		xs->prr_out++;
+		XTCP_INC_STATS(sk, XTCP_MIB_FASTRETRANS);
+	} else if (xs->ca_state == XTCP_CA_LOSS) {
+		XTCP_INC_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS);
+	}
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	/* A retransmission lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
@@ -599,6 +607,8 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 	/* __ip_local_out() fills tot_len and the header checksum. */
 	skb->protocol = htons(ETH_P_IP);
 	skb_dst_set(skb, &rt->dst);
+	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
+	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
 	ip_local_out(net, NULL, skb);
 }
 
@@ -659,6 +669,8 @@ void xtcp_send_loss_probe(struct sock *sk)
 	cb->retransmitted = 1;
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	xs->total_retrans++;
+	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
+	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
 	xs->tlp_high_seq = xs->snd_max;
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }

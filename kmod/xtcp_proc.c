@@ -142,15 +142,127 @@ static const struct seq_operations xtcp_seq_ops = {
 	.show	= xtcp_seq_show,
 };
 
+/*
+ * The counters, in the files' order: /proc/net/xtcp_snmp has the Tcp
+ * MIB's (with RFC 1213's constants and CurrEstab around them, as in
+ * /proc/net/snmp), /proc/net/xtcp_netstat the TcpExt ones.  Same names
+ * and layout as Linux's, so that nstat reads them:
+ * PROC_NET_SNMP=/proc/net/xtcp_snmp PROC_NET_NETSTAT=/proc/net/xtcp_netstat
+ */
+static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[XTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[XTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[XTCP_MIB_INSEGS]		= "InSegs",
+	[XTCP_MIB_OUTSEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[XTCP_MIB_INERRS]		= "InErrs",
+	[XTCP_MIB_OUTRSTS]		= "OutRsts",
+	[XTCP_MIB_CSUMERRORS]		= "InCsumErrors",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[XTCP_MIB_PAWSESTAB]		= "PAWSEstab",
+	[XTCP_MIB_DELAYEDACKS]		= "DelayedACKs",
+	[XTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
+	[XTCP_MIB_RENORECOVERY]		= "TCPRenoRecovery",
+	[XTCP_MIB_SACKRECOVERY]		= "TCPSackRecovery",
+	[XTCP_MIB_FASTRETRANS]		= "TCPFastRetrans",
+	[XTCP_MIB_SLOWSTARTRETRANS]	= "TCPSlowStartRetrans",
+	[XTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
+	[XTCP_MIB_LOSSPROBES]		= "TCPLossProbes",
+	[XTCP_MIB_LOSTRETRANSMIT]	= "TCPLostRetransmit",
+	[XTCP_MIB_SACKRENEGING]		= "TCPSACKReneging",
+	[XTCP_MIB_CHALLENGEACK]		= "TCPChallengeACK",
+	[XTCP_MIB_ABORTONDATA]		= "TCPAbortOnData",
+	[XTCP_MIB_ABORTONCLOSE]		= "TCPAbortOnClose",
+	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
+	[XTCP_MIB_KEEPALIVE]		= "TCPKeepAlive",
+	[XTCP_MIB_WINPROBE]		= "TCPWinProbe",
+};
+
+/* Sum over the CPUs, as snmp_get_cpu_field() does. */
+static void xtcp_mib_read(struct net *net, unsigned long *val)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned int i;
+	int cpu;
+
+	memset(val, 0, sizeof(unsigned long) * XTCP_MIB_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct xtcp_mib *m = per_cpu_ptr(xn->mib, cpu);
+
+		for (i = 0; i < XTCP_MIB_MAX; i++)
+			val[i] += READ_ONCE(m->mibs[i]);
+	}
+}
+
+static int xtcp_snmp_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	unsigned long val[XTCP_MIB_MAX];
+	unsigned int i;
+
+	xtcp_mib_read(net, val);
+	seq_puts(seq, "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn");
+	for (i = 0; i < XTCP_MIB_TCP_MAX; i++) {
+		seq_printf(seq, " %s", xtcp_mib_names[i]);
+		if (i == XTCP_MIB_ESTABRESETS)
+			seq_puts(seq, " CurrEstab");
+	}
+	/* RFC 1213: "other" algorithm (1), 200 ms, 120 s, no limit (-1). */
+	seq_printf(seq, "\nTcp: 1 %u %u -1", XTCP_RTO_MIN_US / 1000,
+		   XTCP_RTO_MAX_US / 1000);
+	for (i = 0; i < XTCP_MIB_TCP_MAX; i++) {
+		seq_printf(seq, " %lu", val[i]);
+		if (i == XTCP_MIB_ESTABRESETS)
+			seq_printf(seq, " %d",
+				   atomic_read(&xtcp_pernet(net)->curr_estab));
+	}
+	seq_putc(seq, '\n');
+	return 0;
+}
+
+static int xtcp_netstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	unsigned long val[XTCP_MIB_MAX];
+	unsigned int i;
+
+	xtcp_mib_read(net, val);
+	seq_puts(seq, "TcpExt:");
+	for (i = XTCP_MIB_TCP_MAX; i < XTCP_MIB_MAX; i++)
+		seq_printf(seq, " %s", xtcp_mib_names[i]);
+	seq_puts(seq, "\nTcpExt:");
+	for (i = XTCP_MIB_TCP_MAX; i < XTCP_MIB_MAX; i++)
+		seq_printf(seq, " %lu", val[i]);
+	seq_putc(seq, '\n');
+	return 0;
+}
+
 int xtcp_proc_init_net(struct net *net)
 {
 	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
 			     sizeof(struct xtcp_iter)))
-		return -ENOMEM;
+		goto fail;
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_show, NULL))
+		goto fail_snmp;
+	if (!proc_create_net_single("xtcp_netstat", 0444, net->proc_net,
+				    xtcp_netstat_show, NULL))
+		goto fail_netstat;
 	return 0;
+fail_netstat:
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+fail_snmp:
+	remove_proc_entry("xtcp", net->proc_net);
+fail:
+	return -ENOMEM;
 }
 
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_netstat", net->proc_net);
+	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

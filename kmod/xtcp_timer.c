@@ -91,6 +91,7 @@ void xtcp_clear_timers(struct sock *sk)
 /* Too many retransmissions: give up with ETIMEDOUT (RFC 9293 3.8.3). */
 static void xtcp_write_timeout(struct sock *sk)
 {
+	XTCP_INC_STATS(sk, XTCP_MIB_ABORTONTIMEOUT);
 	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
@@ -125,6 +126,14 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		limit = XTCP_SYN_RETRIES + xtcp_syn_linear_timeouts(sk);
 		break;
 	case TCP_SYN_RECV:
+		/*
+		 * Its listener closed: a half-open child is dropped, not
+		 * retried for a minute (Linux's reqsk_timer_handler()).
+		 */
+		if (xs->parent && READ_ONCE(xtcp_sk(xs->parent)->listen_closed)) {
+			xtcp_done(sk);
+			return;
+		}
 		limit = XTCP_SYNACK_RETRIES;
 		break;
 	default:
@@ -136,7 +145,9 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 
 	if (xs->rtx_pending == XTCP_TIMER_TLP && xs->packets_out) {
-		xtcp_send_loss_probe(sk);
+		/* Recovery may have begun since: then only the RTO is due. */
+		if (xtcp_tlp_eligible(sk))
+			xtcp_send_loss_probe(sk);
 		xtcp_arm_rtx(sk);
 		return;
 	}
@@ -160,6 +171,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		/* Persist timer: the window keeps data back. */
 		if (!xs->send_head)
 			return;
+		XTCP_INC_STATS(sk, XTCP_MIB_WINPROBE);
 		xtcp_send_probe(sk);
 		if (xs->backoff < XTCP_MAX_BACKOFF)
 			xs->backoff++;
@@ -181,6 +193,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	    (sk->sk_state != TCP_SYN_SENT ||
 	     xs->retransmits > xtcp_syn_linear_timeouts(sk)))
 		xs->backoff++;
+	XTCP_INC_STATS(sk, XTCP_MIB_TIMEOUTS);
 	xtcp_enter_loss(sk);
 	xtcp_arm_rtx(sk);
 }
@@ -209,8 +222,10 @@ static void xtcp_delack_timer(struct timer_list *t)
 		sk_reset_timer(sk, &xs->delack_timer,
 			       jiffies + XTCP_RETRY_OWNED);
 	else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
-		 sk->sk_state != TCP_LISTEN)
+		 sk->sk_state != TCP_LISTEN) {
+		XTCP_INC_STATS(sk, XTCP_MIB_DELAYEDACKS);
 		xtcp_send_ack(sk);
+	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
@@ -289,6 +304,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 		xtcp_write_timeout(sk);
 		return;
 	}
+	XTCP_INC_STATS(sk, XTCP_MIB_KEEPALIVE);
 	xtcp_send_probe(sk);
 	xs->probes_out++;
 	when = xtcp_keepalive_intvl(xs);

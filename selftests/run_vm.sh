@@ -17,7 +17,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 bin=${OUTPUT:-$dir}
 
 # unload must be last: it unloads and reloads the module.
-progs=${*:-"handshake transfer teardown rst sockopt poll netns interop netem unload"}
+progs=${*:-"handshake transfer teardown rst sockopt poll netns interop netem wire preload unload"}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "run_vm.sh: must run as root" >&2
@@ -37,9 +37,18 @@ if ! mkdir -p /run/netns 2>/dev/null || ! [ -w /run/netns ]; then
 	mount -t tmpfs -o mode=0755 run /run 2>/dev/null && mkdir -p /run/netns
 fi
 
+# A program is $bin/NAME (built) or $dir/NAME.sh (a script, e.g. preload).
+path() {
+	if [ -x "$bin/$1" ]; then
+		echo "$bin/$1"
+	elif [ -x "$dir/$1.sh" ]; then
+		echo "$dir/$1.sh"
+	fi
+}
+
 missing=
 for p in $progs; do
-	[ -x "$bin/$p" ] || missing="$missing $p"
+	[ -n "$(path "$p")" ] || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	echo "run_vm.sh: not built:$missing (make -C selftests)" >&2
@@ -56,7 +65,7 @@ for p in $progs; do
 	echo "# selftests: xtcp: $p"
 	start=$(date +%s)
 	# shellcheck disable=SC2086
-	"$bin/$p" $args 2>&1
+	"$(path "$p")" $args 2>&1
 	rc=$?
 	echo "# selftests: xtcp: $p: exit $rc after $(($(date +%s) - start)) s"
 	# 4 is KSFT_SKIP: every test skipped.

@@ -299,6 +299,52 @@ int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti)
 	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
 }
 
+/*
+ * A counter from a file in /proc/net/snmp's layout: pairs of lines, a
+ * header of names after "prefix", then the values.  -1 if not found.
+ */
+static long long xt_mib_file(const char *file, const char *prefix,
+			     const char *name)
+{
+	char head[4096], vals[4096];
+	long long v = -1;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return -1;
+	while (v < 0 && fgets(head, sizeof(head), f) &&
+	       fgets(vals, sizeof(vals), f)) {
+		char *hs, *vs, *h, *val;
+
+		if (strncmp(head, prefix, strlen(prefix)))
+			continue;
+		strtok_r(head, " \n", &hs);
+		strtok_r(vals, " \n", &vs);
+		while ((h = strtok_r(NULL, " \n", &hs)) &&
+		       (val = strtok_r(NULL, " \n", &vs))) {
+			if (!strcmp(h, name)) {
+				v = atoll(val);
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+long long xt_mib(const char *name)
+{
+	bool inet = xt_family() == AF_INET;
+	long long v;
+
+	v = xt_mib_file(inet ? "/proc/net/snmp" : "/proc/net/xtcp_snmp",
+			"Tcp:", name);
+	if (v < 0)
+		v = xt_mib_file(inet ? "/proc/net/netstat" :
+				"/proc/net/xtcp_netstat", "TcpExt:", name);
+	return v;
+}
+
 int xt_state(int fd)
 {
 	struct tcp_info ti;

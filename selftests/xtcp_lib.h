@@ -109,6 +109,13 @@ struct xt_tcp_info {
 	uint32_t delivered, delivered_ce;
 };
 int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti);
+/*
+ * A counter of this namespace by its Linux name ("InSegs", "TCPTimeouts"):
+ * the Tcp line of /proc/net/xtcp_snmp, or the TcpExt line of
+ * /proc/net/xtcp_netstat; in inet mode /proc/net/snmp and netstat.
+ * -1 if there is no such counter.
+ */
+long long xt_mib(const char *name);
 int xt_state(int fd);				/* tcpi_state, or -1 */
 /* Poll TCP_INFO until tcpi_state == st; the state seen last. */
 int xt_wait_state(int fd, int st, int timeout_ms);
