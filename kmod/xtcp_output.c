@@ -400,6 +400,27 @@ static void xtcp_retransmit_lost(struct sock *sk)
 	}
 }
 
+/* Send send_head, a segment never sent before, and move on past it. */
+static void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+
+	if (last && skb->len)
+		cb->flags |= XTCPHDR_PSH;
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xs->prr_out++;
+	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	/* A segment lost to ENOBUFS is recovered by the RTO. */
+	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	xs->snd_nxt = cb->end_seq;
+	if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
+		xs->snd_max = xs->snd_nxt;
+	xs->send_head = last ? NULL : skb_queue_next(&sk->sk_write_queue, skb);
+	xs->packets_out++;
+}
+
 /*
  * Send what the peer's window, the congestion window and Nagle allow
  * (RFC 9293 3.8.6.2.1, RFC 896).  Arms the retransmission timer for what
@@ -452,19 +473,7 @@ void xtcp_write_xmit(struct sock *sk)
 			    (xs->corked || (!xs->nonagle && xs->packets_out)))
 				break;
 		}
-		if (last && skb->len)
-			cb->flags |= XTCPHDR_PSH;
-		if (xs->ca_state == XTCP_CA_RECOVERY)
-			xs->prr_out++;
-		xtcp_rate_on_send(xs, cb, xtcp_clock_us());
-		/* A segment lost to ENOBUFS is recovered by the RTO. */
-		xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
-		xs->snd_nxt = cb->end_seq;
-		if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
-			xs->snd_max = xs->snd_nxt;
-		xs->send_head = last ? NULL :
-			skb_queue_next(&sk->sk_write_queue, skb);
-		xs->packets_out++;
+		xtcp_send_new(sk, skb);
 		sent_new = true;
 	}
 	/*
@@ -657,10 +666,22 @@ void xtcp_fast_retransmit(struct sock *sk)
 void xtcp_send_loss_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->send_head ? xs->send_head->prev :
-			      skb_peek_tail(&sk->sk_write_queue);
+	struct sk_buff *skb = xs->send_head;
 	struct xtcp_skb_cb *cb;
 
+	/*
+	 * New data the peer's window takes is the better probe: it costs
+	 * nothing if nothing was lost (RFC 8985 7.3).
+	 */
+	if (skb && skb->len &&
+	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len,
+			    xs->snd_una + xs->snd_wnd)) {
+		xtcp_send_new(sk, skb);
+		xs->tlp_high_seq = xs->snd_max;
+		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
+		return;
+	}
+	skb = skb ? skb->prev : skb_peek_tail(&sk->sk_write_queue);
 	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue)
 		return;
 	cb = XTCP_SKB_CB(skb);

@@ -107,6 +107,33 @@ static void *monitor_run(void *arg)
 	return NULL;
 }
 
+/* Packets the qdiscs on dev dropped (netem's loss, or a full queue). */
+static long long qdisc_drops(const char *dev)
+{
+	char cmd[128], line[512], *p;
+	long long sum = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "tc -s qdisc show dev %s 2>/dev/null", dev);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if ((p = strstr(line, "dropped ")))
+			sum += atoll(p + 8);
+	pclose(f);
+	return sum;
+}
+
+static void log_counters(struct __test_metadata *_metadata, const char *who)
+{
+	TH_LOG("%s: RetransSegs %lld: fast %lld (recoveries %lld), timeouts %lld (after them %lld), loss probes %lld, lost retransmits %lld",
+	       who, xt_mib("RetransSegs"), xt_mib("TCPFastRetrans"),
+	       xt_mib("TCPSackRecovery") + xt_mib("TCPRenoRecovery"),
+	       xt_mib("TCPTimeouts"), xt_mib("TCPSlowStartRetrans"),
+	       xt_mib("TCPLossProbes"), xt_mib("TCPLostRetransmit"));
+}
+
 FIXTURE_SETUP(netem)
 {
 	char why[128];
@@ -206,6 +233,13 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	TH_LOG("delivery rate: client %llu B/s, server %llu B/s",
 	       (unsigned long long)cx.delivery_rate,
 	       (unsigned long long)sx.delivery_rate);
+	/* Where the retransmissions came from: each namespace's counters. */
+	log_counters(_metadata, "server");
+	TH_LOG("server side qdisc dropped %lld", qdisc_drops(self->v.dev_a));
+	ASSERT_OK(xt_netns_enter(self->v.ns_b));
+	log_counters(_metadata, "client");
+	TH_LOG("client side qdisc dropped %lld", qdisc_drops(self->v.dev_b));
+	ASSERT_OK(xt_netns_enter(self->v.ns_a));
 	/*
 	 * Both FINs arrived (the receivers saw EOF); the closing handshake
 	 * finishes through the same impairment: each fd reads CLOSE (a
