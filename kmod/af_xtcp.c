@@ -119,6 +119,7 @@ void xtcp_init_sock(struct sock *sk)
 
 	sk->sk_protocol = IPPROTO_XTCP;
 	sk->sk_destruct = xtcp_sock_destruct;
+	xs->rcv_ratio = XTCP_RCV_RATIO_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	/* Families set this themselves (inet_create() does for TCP). */
 	sk->sk_backlog_rcv = xtcp_backlog_rcv;
@@ -849,10 +850,10 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				xtcp_write_xmit(sk);
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb(XTCP_MAX_HEADER + goal, sk->sk_allocation);
+			skb = alloc_skb(XTCP_DATA_HEADER + goal, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, XTCP_MAX_HEADER);
+			skb_reserve(skb, XTCP_DATA_HEADER);
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;

@@ -23,6 +23,15 @@
 
 /* Room for the link, IP and TCP headers in front of every segment. */
 #define XTCP_MAX_HEADER		L1_CACHE_ALIGN(128 + MAX_HEADER)
+/*
+ * The same for data segments, no more than needed: link, IP and a full
+ * TCP header with options.  A 1448-byte segment then fits a 2 KB
+ * allocation, not a 4 KB one, and the receiver's buffer holds twice the
+ * data (the window it can offer follows).  A device wanting more headroom
+ * gets it from the IP layer.
+ */
+#define XTCP_DATA_HEADER	ALIGN(LL_MAX_HEADER + sizeof(struct iphdr) + \
+				      60, 16)
 
 /* Linux TCP's defaults (include/net/tcp.h), which XTCP follows. */
 #define XTCP_MSS_DEFAULT	536U
@@ -114,6 +123,7 @@ struct xtcp_sock {
 	u16	advmss;		/* MSS we advertise */
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
+	u16	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
 
 	/*
 	 * Options (RFC 7323, RFC 2018).  Before the handshake completes the
@@ -244,6 +254,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_PAWSESTAB,
 	XTCP_MIB_DELAYEDACKS,
 	XTCP_MIB_OFOQUEUE,
+	XTCP_MIB_OFODROP,
+	XTCP_MIB_RCVQDROP,
+	XTCP_MIB_BACKLOGDROP,
 	XTCP_MIB_RENORECOVERY,
 	XTCP_MIB_SACKRECOVERY,
 	XTCP_MIB_FASTRETRANS,

@@ -15,12 +15,17 @@
 
 #include "xtcp.h"
 
-/* Receive buffer space, halved to leave room for skb overhead. */
+/*
+ * Receive buffer space as payload: the buffer is charged skb->truesize,
+ * so only the share of it that arriving segments showed to be payload
+ * can be offered as window, or data inside the window would not fit.
+ */
 u32 xtcp_receive_space(const struct sock *sk)
 {
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
-	return free > 0 ? free / 2 : 0;
+	return free > 0 ? xtcp_space_to_window(free, xtcp_sk(sk)->rcv_ratio) :
+			  0;
 }
 
 /* ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2). */
@@ -696,8 +701,10 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len, xs->rcv_nxt))
 		return false;
 	while (!xtcp_rmem_fits(sk, skb) &&
-	       (victim = __skb_dequeue_tail(&xs->ooo_queue)))
+	       (victim = __skb_dequeue_tail(&xs->ooo_queue))) {
+		XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
 		kfree_skb(victim);
+	}
 	return xtcp_rmem_fits(sk, skb) ||
 	       skb_queue_empty(&sk->sk_receive_queue);
 }
@@ -743,22 +750,24 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 				       jiffies + XTCP_TIMEWAIT_LEN);
 		goto drop_ack;
 	}
+	/* An old duplicate needs no room: say where we are. */
+	if (!xtcp_seq_after(cb->seq + len, xs->rcv_nxt) && !fin)
+		goto drop_ack;
 	if (len && !xtcp_rmem_schedule(sk, skb)) {
 		/* Out of buffer: the sender will retransmit. */
+		XTCP_INC_STATS(sk, XTCP_MIB_RCVQDROP);
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
 	}
 	if (len > xs->rcv_mss)
 		xs->rcv_mss = min_t(u32, len, xs->advmss);
+	/* Full-sized segments show what the buffer holds per byte. */
+	if (len >= xs->rcv_mss)
+		xs->rcv_ratio = xtcp_rcv_ratio(len, skb->truesize);
 
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		u32 end = cb->seq + len;
 
-		if (!xtcp_seq_after(end, xs->rcv_nxt) && !fin) {
-			/* An old duplicate: say where we are. */
-			xtcp_ack_snd_check(sk, true);
-			goto drop;
-		}
 		if (xtcp_seq_after(end, xs->rcv_nxt)) {
 			xs->bytes_received += end - xs->rcv_nxt;
 			xs->rcv_nxt = end;
@@ -1207,9 +1216,19 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Segments that arrived while a process owned the socket, handed over by
+ * release_sock() in process context.  xtcp_rcv() is written for softirq
+ * context: it takes a child's bh_lock_sock and the accept queue's plain
+ * spinlock, and a transmit's local_bh_enable() would otherwise run the
+ * softirq that wants the same locks on this CPU.
+ */
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	return xtcp_rcv(sk, skb);
+	local_bh_disable();
+	xtcp_rcv(sk, skb);
+	local_bh_enable();
+	return 0;
 }
 
 int xtcp_v4_rcv(struct sk_buff *skb)
@@ -1262,6 +1281,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		skb_dst_drop(skb);
 		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 					    READ_ONCE(sk->sk_sndbuf))) {
+			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
 			bh_unlock_sock(sk);
 			sock_put(sk);
 			goto discard;

@@ -731,3 +731,22 @@ u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
 		return 0;
 	return (u64)delivered_segs * mss * 1000000U / interval;
 }
+
+u32 xtcp_rcv_ratio(u32 len, u32 truesize)
+{
+	u64 r;
+
+	if (!truesize)
+		return XTCP_RCV_RATIO_DEFAULT;
+	r = ((u64)len << 8) / truesize;
+	if (r < 1)
+		r = 1;
+	if (r > 255)
+		r = 255;
+	return (u32)r;
+}
+
+u32 xtcp_space_to_window(u32 free_space, u32 ratio)
+{
+	return (u32)(((u64)free_space * ratio) >> 8);
+}

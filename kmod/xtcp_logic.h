@@ -289,6 +289,17 @@ bool xtcp_state_can_recv_data(int state);
 u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
 
 /*
+ * How much of the receive buffer is payload, as Linux 6.x's scaling_ratio:
+ * a buffer charges skb->truesize, which for a 1448-byte segment may be two
+ * or three times that.  The ratio is payload/truesize in 1/256ths,
+ * measured from full-sized segments as they arrive (1..255); the window
+ * offered from free buffer space is that fraction of it.
+ */
+#define XTCP_RCV_RATIO_DEFAULT	128U	/* half, before anything arrives */
+u32 xtcp_rcv_ratio(u32 len, u32 truesize);
+u32 xtcp_space_to_window(u32 free_space, u32 ratio);
+
+/*
  * NewReno congestion window arithmetic (RFC 5681) in segments, as Linux's
  * tcp_reno_cong_avoid() does it.
  */

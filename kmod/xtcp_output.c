@@ -22,7 +22,7 @@
 int xtcp_size_goal(const struct sock *sk)
 {
 	/* Keep the linear buffer within a 32 KB allocation on loopback. */
-	int cap = SKB_WITH_OVERHEAD(32768) - XTCP_MAX_HEADER;
+	int cap = SKB_WITH_OVERHEAD(32768) - XTCP_DATA_HEADER;
 
 	return min_t(int, xtcp_sk(sk)->mss_cache, cap);
 }
@@ -333,10 +333,10 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	u32 rest = skb->len - len;
 	struct sk_buff *tail;
 
-	tail = alloc_skb(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	tail = alloc_skb(XTCP_DATA_HEADER + rest, GFP_ATOMIC);
 	if (!tail)
 		return -ENOBUFS;
-	skb_reserve(tail, XTCP_MAX_HEADER);
+	skb_reserve(tail, XTCP_DATA_HEADER);
 	skb_put_data(tail, skb->data + len, rest);
 	skb_trim(skb, len);
 

@@ -1529,6 +1529,23 @@ static void test_rack_tlp(void)
 	CHECK_EQ(e.min_rtt_us, 1000, "%s", "min of 3000, 1000, 2000");
 }
 
+/* The payload share of the receive buffer, as Linux's scaling_ratio. */
+static void test_rcv_ratio(void)
+{
+	CHECK_EQ(xtcp_rcv_ratio(1448, 4352), 85, "%s",
+		 "a 1448-byte segment in a 4 KB allocation: a third");
+	CHECK_EQ(xtcp_rcv_ratio(1448, 2896), 128, "%s", "half");
+	CHECK_EQ(xtcp_rcv_ratio(65536, 66000), 254, "%s", "almost all");
+	CHECK_EQ(xtcp_rcv_ratio(70000, 66000), 255, "%s", "at most 255");
+	CHECK_EQ(xtcp_rcv_ratio(1, 100000), 1, "%s", "at least 1");
+	CHECK_EQ(xtcp_rcv_ratio(1448, 0), XTCP_RCV_RATIO_DEFAULT, "%s",
+		 "no truesize: the default");
+	CHECK_EQ(xtcp_space_to_window(100000, 128), 50000, "%s", "half");
+	CHECK_EQ(xtcp_space_to_window(100000, 85), 33203, "%s", "a third");
+	CHECK_EQ(xtcp_space_to_window(0xffffffffU, 255), 0xfeffffffU, "%s",
+		 "no overflow");
+}
+
 /* Linux's wider acceptability test. */
 static void test_seq_window_ok(void)
 {
@@ -1580,6 +1597,7 @@ static const struct {
 	{ "sack_scoreboard", test_sack_scoreboard },
 	{ "prr", test_prr },
 	{ "rack_tlp", test_rack_tlp },
+	{ "rcv_ratio", test_rcv_ratio },
 	{ "seq_window_ok", test_seq_window_ok },
 };
 
