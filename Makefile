@@ -14,6 +14,9 @@
 #   make selftests        build the kselftest programs (selftests/)
 #   make demo             set up, build, run scripts/demo-vm.sh in a VM
 #   make test             set up, build, run every test (scripts/test)
+#   make debug-test       the selftests on a KASAN/lockdep/kmemleak/KFENCE
+#                         kernel built from linux-source-6.12, then kmemleak
+#                         scans and rmmod (scripts/debug-test; ~1 h, not in CI)
 #   make clean            remove build products (keeps build/linux-source)
 #
 # The kernel build runs out of tree in build/<release>/ (see scripts/buildtree)
@@ -95,6 +98,10 @@ demo:
 
 test:
 	$(ROOT)/scripts/test
+
+.PHONY: debug-test
+debug-test:
+	$(ROOT)/scripts/debug-test
 
 clean:
 	rm -rf $(BUILD)/tools $(BUILD)/check $(BUILD)/vm $(BUILD)/checkpatch.log
