@@ -63,7 +63,7 @@ FIXTURE_VARIANT_ADD(netem, rate_10mbit_small_queue) {
 
 FIXTURE_VARIANT_ADD(netem, mix) {
 	.netem = "delay 20ms 5ms loss 2% duplicate 2% reorder 10% corrupt 1%",
-	.len = 1 * MB, .lossy = true, .bound_s = 150,
+	.len = 2 * MB, .lossy = true, .bound_s = 150,
 };
 
 /*
