@@ -1155,8 +1155,13 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	pxs->syn_pending++;
 	spin_unlock(&pxs->accept_lock);
 
-	/* Locked before it is visible, so its ACK waits for the SYN-ACK. */
-	bh_lock_sock_nested(child);
+	/*
+	 * Locked before it is visible, so its ACK waits for the SYN-ACK.
+	 * The listener holds its own lock at the nested subclass
+	 * (xtcp_v4_rcv()); the child takes the plain one, as Linux's
+	 * tcp_child_process() does, so lockdep sees two different locks.
+	 */
+	bh_lock_sock(child);
 	xtcp_child_hash(parent, child);
 	xtcp_write_xmit(child);
 	bh_unlock_sock(child);
