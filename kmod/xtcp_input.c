@@ -761,9 +761,10 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	if (len > xs->rcv_mss)
 		xs->rcv_mss = min_t(u32, len, xs->advmss);
-	/* Full-sized segments show what the buffer holds per byte. */
-	if (len >= xs->rcv_mss)
-		xs->rcv_ratio = xtcp_rcv_ratio(len, skb->truesize);
+	/* Segments of some size show what the buffer holds per byte. */
+	if (len >= XTCP_MSS_DEFAULT)
+		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
+						      skb->truesize);
 
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		u32 end = cb->seq + len;

@@ -750,3 +750,12 @@ u32 xtcp_space_to_window(u32 free_space, u32 ratio)
 {
 	return (u32)(((u64)free_space * ratio) >> 8);
 }
+
+u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize)
+{
+	u32 r = xtcp_rcv_ratio(len, truesize);
+
+	if (r <= old)
+		return r;
+	return old + (r - old + 7) / 8;
+}

@@ -297,6 +297,13 @@ u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
  */
 #define XTCP_RCV_RATIO_DEFAULT	128U	/* half, before anything arrives */
 u32 xtcp_rcv_ratio(u32 len, u32 truesize);
+/*
+ * The ratio kept from segments of mixed make (a GSO skb of 64 KB in page
+ * fragments, then a 1448-byte one in a 4 KB head): a lower ratio is taken
+ * at once, a higher one an eighth of the way per segment, so the window
+ * never offers room that the next small segments would not find.
+ */
+u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize);
 u32 xtcp_space_to_window(u32 free_space, u32 ratio);
 
 /*

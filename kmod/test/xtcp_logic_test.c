@@ -1540,6 +1540,14 @@ static void test_rcv_ratio(void)
 	CHECK_EQ(xtcp_rcv_ratio(1, 100000), 1, "%s", "at least 1");
 	CHECK_EQ(xtcp_rcv_ratio(1448, 0), XTCP_RCV_RATIO_DEFAULT, "%s",
 		 "no truesize: the default");
+	CHECK_EQ(xtcp_rcv_ratio_update(200, 1448, 4352), 85, "%s",
+		 "a lower ratio at once");
+	CHECK_EQ(xtcp_rcv_ratio_update(85, 65160, 66560), 106, "%s",
+		 "a higher one an eighth of the way");
+	CHECK_EQ(xtcp_rcv_ratio_update(254, 65160, 65536), 254, "%s",
+		 "unchanged");
+	CHECK_EQ(xtcp_rcv_ratio_update(254, 65535, 65535), 255, "%s",
+		 "the last step up is whole");
 	CHECK_EQ(xtcp_space_to_window(100000, 128), 50000, "%s", "half");
 	CHECK_EQ(xtcp_space_to_window(100000, 85), 33203, "%s", "a third");
 	CHECK_EQ(xtcp_space_to_window(0xffffffffU, 255), 0xfeffffffU, "%s",
