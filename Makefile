@@ -16,7 +16,8 @@
 #   make test             set up, build, run every test (scripts/test)
 #   make debug-test       the selftests on a KASAN/lockdep/kmemleak/KFENCE
 #                         kernel built from linux-source-6.12, then kmemleak
-#                         scans and rmmod (scripts/debug-test; ~1 h, not in CI)
+#                         scans and rmmod (scripts/debug-test; 35 min, plus
+#                         ~1 h for the first kernel build; not in CI)
 #   make clean            remove build products (keeps build/linux-source)
 #
 # The kernel build runs out of tree in build/<release>/ (see scripts/buildtree)
