@@ -128,6 +128,10 @@ void xtcp_init_sock(struct sock *sk)
 	/* Freed skbs must not wake writers: the write queue decides. */
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 
+	/* net.xtcp.rmem and wmem, as TCP's tcp_init_sock() takes tcp_rmem/wmem. */
+	WRITE_ONCE(sk->sk_rcvbuf, XTCP_SYSCTL(sk, rmem[1]));
+	WRITE_ONCE(sk->sk_sndbuf, XTCP_SYSCTL(sk, wmem[1]));
+
 	inet->uc_ttl = -1;
 	inet->pmtudisc = IP_PMTUDISC_WANT;
 
@@ -137,7 +141,7 @@ void xtcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(sk);
 	xtcp_rtt_init(&xs->rtt);
-	xtcp_cong_set_ops(sk, xtcp_cong_find(NULL));
+	xtcp_cong_set_ops(sk, XTCP_SYSCTL(sk, default_ca));
 	xs->mss_cache = XTCP_MSS_DEFAULT;
 	xs->advmss = XTCP_MSS_DEFAULT;
 	xs->rcv_mss = XTCP_MSS_DEFAULT;
@@ -1046,8 +1050,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_retrans = xs->retrans_out;
 	info->tcpi_delivered = xs->delivered;
 	info->tcpi_delivery_rate = xs->delivery_rate;
-	info->tcpi_last_data_recv = jiffies_to_msecs(jiffies -
-						     xs->last_data_recv);
+	info->tcpi_last_data_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_recv));
 	dst = __sk_dst_get(sk);
 	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
 	info->tcpi_rcv_ssthresh = xs->rcv_wnd;
@@ -1075,7 +1078,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_wscale = xs->rcv_wscale;
 	}
 	info->tcpi_probes = xs->probes_out;
-	info->tcpi_last_ack_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->rcv_tstamp));
 	release_sock(sk);
 }
 

@@ -220,6 +220,21 @@ struct xtcp_sock {
 	u32	last_data_recv;	/* jiffies */
 };
 
+/*
+ * The socket keeps its jiffies stamps in 32 bits, as Linux's tcp_jiffies32.
+ * Stamps and differences must then be taken in 32 bits too: jiffies starts
+ * 5 minutes short of 2^32, and a 64-bit "jiffies - stamp" is huge from then on.
+ */
+static inline u32 xtcp_jiffies32(void)
+{
+	return (u32)jiffies;
+}
+
+static inline u32 xtcp_jiffies32_since(u32 stamp)
+{
+	return xtcp_jiffies32() - stamp;
+}
+
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
@@ -278,8 +293,26 @@ struct xtcp_mib {
 	unsigned long	mibs[XTCP_MIB_MAX];
 };
 
+/* net.xtcp.* (xtcp_sysctl.c); times in jiffies. */
+struct xtcp_sysctl {
+	int	rmem[3];
+	int	wmem[3];
+	int	syn_retries;
+	int	synack_retries;
+	int	fin_timeout;
+	int	keepalive_time;
+	int	keepalive_intvl;
+	int	keepalive_probes;
+	int	timestamps;
+	int	sack;
+	int	window_scaling;
+	const struct xtcp_cong_ops *default_ca;
+	struct ctl_table_header *hdr;
+};
+
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
+	struct xtcp_sysctl	sysctl;
 	atomic_t		curr_estab;	/* ESTABLISHED + CLOSE_WAIT */
 	spinlock_t		lock;	/* writers of the three tables */
 	struct hlist_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_node */
@@ -297,6 +330,10 @@ static inline void xtcp_inc_stats(const struct net *net,
 }
 
 #define XTCP_INC_STATS(sk, field)	xtcp_inc_stats(sock_net(sk), field)
+
+/* A net.xtcp.* value of sk's namespace. */
+#define XTCP_SYSCTL(sk, field) \
+	READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.field)
 int xtcp_hash_init(void);
 void xtcp_hash_exit(void);
 
@@ -430,10 +467,15 @@ void xtcp_release_net(struct sock *sk);
 
 /* xtcp_cong.c */
 const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
+void xtcp_cong_names(char *buf, size_t size);
 void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
+
+/* xtcp_sysctl.c */
+int xtcp_sysctl_init_net(struct net *net);
+void xtcp_sysctl_exit_net(struct net *net);
 
 #endif /* _XTCP_H */

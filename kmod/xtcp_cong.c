@@ -24,6 +24,18 @@ const struct xtcp_cong_ops *xtcp_cong_find(const char *name)
 	return NULL;
 }
 
+/* The algorithms' names, space-separated (available_congestion_control). */
+void xtcp_cong_names(char *buf, size_t size)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(xtcp_cong_algos) && used < size; i++)
+		used += scnprintf(buf + used, size - used, "%s%s",
+				  i ? " " : "", xtcp_cong_algos[i]->name);
+}
+
 /* Switch algorithm; the window starts over, as Linux's tcp_reinit_congestion_control(). */
 void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops)
 {

@@ -277,9 +277,18 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->mib = alloc_percpu(struct xtcp_mib);
 	if (!xn->mib)
 		return -ENOMEM;
+	err = xtcp_sysctl_init_net(net);
+	if (err)
+		goto free_mib;
 	err = xtcp_proc_init_net(net);
 	if (err)
-		free_percpu(xn->mib);
+		goto free_sysctl;
+	return 0;
+
+free_sysctl:
+	xtcp_sysctl_exit_net(net);
+free_mib:
+	free_percpu(xn->mib);
 	return err;
 }
 
@@ -315,6 +324,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	struct sock *sk;
 
 	xtcp_proc_exit_net(net);
+	xtcp_sysctl_exit_net(net);
 	while ((sk = xtcp_ehash_first(xn))) {
 		/* A close() may still own it: wait for its release_sock(). */
 		lock_sock(sk);

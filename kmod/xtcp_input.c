@@ -772,7 +772,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		if (xtcp_seq_after(end, xs->rcv_nxt)) {
 			xs->bytes_received += end - xs->rcv_nxt;
 			xs->rcv_nxt = end;
-			xs->last_data_recv = jiffies;
+			xs->last_data_recv = xtcp_jiffies32();
 			xtcp_queue_rcv(sk, skb);
 			skb = NULL;
 		}
@@ -885,7 +885,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		goto drop;
 	}
-	xs->rcv_tstamp = jiffies;
+	xs->rcv_tstamp = xtcp_jiffies32();
 
 	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
 	if (flags & XTCPHDR_RST) {
@@ -926,6 +926,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		xtcp_ack(sk, skb, &opts);
 		xtcp_set_state(sk, TCP_ESTABLISHED);
+		/* TCP_INFO's last_data_recv counts from here until data comes. */
+		xs->last_data_recv = xtcp_jiffies32();
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
 		if (xs->parent) {
@@ -1021,12 +1023,14 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->rcv_acked = xs->rcv_nxt;
 	xs->snd_wl1 = cb->seq;
-	xs->rcv_tstamp = jiffies;
+	xs->rcv_tstamp = xtcp_jiffies32();
 
 	if (flags & XTCPHDR_ACK) {
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_set_state(sk, TCP_ESTABLISHED);
+		/* TCP_INFO's last_data_recv counts from here until data comes. */
+		xs->last_data_recv = xtcp_jiffies32();
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
 		xtcp_ack(sk, skb, NULL);
@@ -1133,7 +1137,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	xtcp_offer_options(child);
 	xtcp_agree_options(child, &opts);
 	xtcp_set_mss(child, opts.mss_ok ? opts.mss : 0);
-	xs->rcv_tstamp = jiffies;
+	xs->rcv_tstamp = xtcp_jiffies32();
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;

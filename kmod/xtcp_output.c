@@ -63,19 +63,18 @@ void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 void xtcp_offer_options(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct net *net = sock_net(sk);
 	u32 space;
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		space = READ_ONCE(sk->sk_rcvbuf);
 	else
-		space = max_t(u32, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]),
+		space = max_t(u32, XTCP_SYSCTL(sk, rmem[2]),
 			      READ_ONCE(sysctl_rmem_max));
 	xs->rcv_wscale = xtcp_select_wscale(space);
 	xs->snd_wscale = 0;
-	xs->wscale_ok = 1;
-	xs->ts_ok = 1;
-	xs->sack_ok = 1;
+	xs->wscale_ok = !!XTCP_SYSCTL(sk, window_scaling);
+	xs->ts_ok = !!XTCP_SYSCTL(sk, timestamps);
+	xs->sack_ok = !!XTCP_SYSCTL(sk, sack);
 	xs->ts_recent = 0;
 	xs->ts_recent_stamp = 0;
 }

@@ -123,7 +123,8 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case TCP_TIME_WAIT:
 		return;
 	case TCP_SYN_SENT:
-		limit = XTCP_SYN_RETRIES + xtcp_syn_linear_timeouts(sk);
+		limit = XTCP_SYSCTL(sk, syn_retries) +
+			xtcp_syn_linear_timeouts(sk);
 		break;
 	case TCP_SYN_RECV:
 		/*
@@ -134,7 +135,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 			xtcp_done(sk);
 			return;
 		}
-		limit = XTCP_SYNACK_RETRIES;
+		limit = XTCP_SYSCTL(sk, synack_retries);
 		break;
 	default:
 		/* Nobody waits on an orphan: give up sooner, as Linux. */
@@ -180,10 +181,10 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	}
 
 	if (!xs->retrans_stamp)
-		xs->retrans_stamp = jiffies;
+		xs->retrans_stamp = xtcp_jiffies32();
 	if (xs->retransmits >= limit ||
 	    (xs->user_timeout && sk->sk_state != TCP_SYN_SENT &&
-	     jiffies - xs->retrans_stamp >=
+	     xtcp_jiffies32_since(xs->retrans_stamp) >=
 	     msecs_to_jiffies(xs->user_timeout))) {
 		xtcp_write_timeout(sk);
 		return;
@@ -233,19 +234,19 @@ static void xtcp_delack_timer(struct timer_list *t)
 u32 xtcp_keepalive_time(const struct xtcp_sock *xs)
 {
 	return xs->keepalive_time ? :
-	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_time);
+	       XTCP_SYSCTL(&xs->inet.sk, keepalive_time);
 }
 
 u32 xtcp_keepalive_intvl(const struct xtcp_sock *xs)
 {
 	return xs->keepalive_intvl ? :
-	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_intvl);
+	       XTCP_SYSCTL(&xs->inet.sk, keepalive_intvl);
 }
 
 u32 xtcp_keepalive_probes(const struct xtcp_sock *xs)
 {
 	return xs->keepalive_probes ? :
-	       READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_keepalive_probes);
+	       XTCP_SYSCTL(&xs->inet.sk, keepalive_probes);
 }
 
 static bool xtcp_keepalive_state(const struct sock *sk)
@@ -291,7 +292,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 		return;
 	if (xs->packets_out || xs->send_head)
 		goto rearm;
-	idle = jiffies - xs->rcv_tstamp;
+	idle = xtcp_jiffies32_since(xs->rcv_tstamp);
 	if (idle < when) {
 		when -= idle;
 		goto rearm;
@@ -380,9 +381,17 @@ void xtcp_enter_time_wait(struct sock *sk)
 		xtcp_release_net(sk);
 }
 
+/*
+ * An orphan in FIN_WAIT2 waits net.xtcp.fin_timeout for the peer's FIN,
+ * but never less than 3.5 RTOs, as Linux's tcp_fin_time().
+ */
 void xtcp_arm_fin_wait2(struct sock *sk)
 {
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_FIN_TIMEOUT);
+	u32 rto = xtcp_rto_jiffies(xtcp_sk(sk));
+	unsigned long tmo = max_t(int, XTCP_SYSCTL(sk, fin_timeout), 0);
+
+	tmo = max_t(unsigned long, tmo, (rto << 2) - (rto >> 1));
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + tmo);
 }
 
 void xtcp_init_timers(struct sock *sk)

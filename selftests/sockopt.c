@@ -849,8 +849,17 @@ TEST_F(so, tcp_info)
 	ASSERT_TRUE(ti.tcpi_options & TCPI_OPT_WSCALE);
 	ASSERT_EQ(10U, ti.tcpi_snd_cwnd);	/* initial window 10 */
 	ASSERT_LE(200000U, ti.tcpi_rto);	/* RTO >= 200 ms (in us) */
+	/* The idle clocks start at the handshake (ms). */
+	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
+	ASSERT_GT(2000U, ti.tcpi_last_ack_recv);
 	ASSERT_OK(xt_tcp_info(s, &ti));
 	ASSERT_EQ(XT_ESTABLISHED, ti.tcpi_state);
+	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
+	ASSERT_GT(2000U, ti.tcpi_last_ack_recv);
+	ASSERT_EQ(1, send(c, "x", 1, 0));
+	ASSERT_EQ(1, recv(s, &st, 1, 0));
+	ASSERT_OK(xt_tcp_info(s, &ti));
+	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
 	/* A short buffer gets the first bytes: the state. */
 	len = 1;
 	ASSERT_OK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &st, &len));

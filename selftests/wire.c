@@ -574,12 +574,14 @@ static unsigned long sysctl_last(const char *path)
 
 /*
  * The window scale offered: for the largest buffer the socket may grow
- * to, max(tcp_rmem[2], rmem_max) (Linux's tcp_select_initial_window(),
+ * to, max(rmem[2], rmem_max) (net.xtcp.rmem or net.ipv4.tcp_rmem) (Linux's tcp_select_initial_window(),
  * 7 with the defaults of a machine of a few GB).
  */
 static uint8_t syn_wscale(void)
 {
-	unsigned long space = sysctl_last("/proc/sys/net/ipv4/tcp_rmem");
+	char path[128];
+	unsigned long space = sysctl_last(xt_sysctl_path("rmem", path,
+							 sizeof(path)));
 	unsigned long rmem_max = sysctl_last("/proc/sys/net/core/rmem_max");
 	int shift = -15;
 
@@ -2067,6 +2069,95 @@ TEST_F(wire, syn_recv_bad_ack)
 	ASSERT_LE(0, w->fd) TH_LOG("the handshake did not complete");
 	ASSERT_STATE(w->fd, XT_ESTABLISHED);
 	peer_data(_metadata, w, "ok", 2);
+}
+
+/* ---- sysctls on the wire ---- */
+
+/*
+ * net.xtcp.synack_retries 1 (net.ipv4.tcp_synack_retries for Linux): a
+ * SYN nobody completes gets its SYN-ACK, one retransmission 1 s later,
+ * and nothing more; the half-open connection is gone 2 s after that, so
+ * the late ACK finds no one (RST) and nothing comes to accept().
+ */
+TEST_F_TIMEOUT(wire, synack_retries_sysctl, 30)
+{
+	struct wire *w = &self->w;
+	struct rx r, again;
+	uint32_t iss;
+
+	ASSERT_OK(xt_sysctl_set("synack_retries", "1"));
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
+	iss = r.s.seq;
+	rx_expect(_metadata, w, &again, 3000, "the SYN-ACK again");
+	check_seg(_metadata, w, &again, TH_SYN | TH_ACK, iss, PEER_ISS + 1, 0);
+	ASSERT_TIMER(again.t - r.t, 1000ULL, "SYN-ACK retransmission");
+	rx_none(_metadata, w, 3500, "the one SYN-ACK retransmission");
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "a RST for the late ACK");
+	check_seg(_metadata, w, &r, TH_RST, w->rcv_nxt, 0, 0);
+	ASSERT_EQ(-1, accept_within(w->lfd, 100));
+}
+
+/*
+ * timestamps, sack and window_scaling, each 0 in turn: our SYN does not
+ * offer that option and our SYN-ACK does not take it from a SYN offering
+ * all four; the rest keep Linux's layout.
+ */
+TEST_F(wire, option_sysctls)
+{
+	static const struct {
+		const char *name;
+		unsigned int left_out;
+	} knobs[] = {
+		{ "timestamps", O_TS },
+		{ "sack", O_SACK },
+		{ "window_scaling", O_WS },
+	};
+	const unsigned int all = O_MSS | O_SACK | O_TS | O_WS;
+	struct wire *w = &self->w;
+	uint8_t opt[40], want[40];
+	size_t olen, wlen;
+	unsigned int i, which;
+	struct rx r;
+	int fd;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, all, MTU_MSS, 0x01020304, 7);
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		ASSERT_OK(xt_sysctl_set(knobs[i].name, "0"));
+		which = all & ~knobs[i].left_out;
+
+		/* The SYN-ACK, to a fresh port of the peer's. */
+		w->pport = PPORT + i;
+		syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+		wlen = syn_opts(want, which, MTU_MSS,
+				which & O_TS ? get32(r.opt + 8) : 0,
+				syn_wscale());
+		if (which & O_TS)
+			put32(want + 12, 0x01020304);
+		check_opts(_metadata, &r, want, wlen);
+		ASSERT_EQ(syn_window(which & O_TS), r.s.win);
+		SEND(w, TH_RST, w->snd_nxt, 0, NULL, 0);
+
+		/* Our own SYN. */
+		fd = xt_socket_flags(SOCK_NONBLOCK);
+		ASSERT_LE(0, fd);
+		ASSERT_OK(xt_bind(fd, HOST_IP, HPORT + 10 + i));
+		ASSERT_ERRNO(xt_connect(fd, PEER_IP, w->pport), EINPROGRESS);
+		rx_expect(_metadata, w, &r, 2000, "a SYN");
+		w->hport = HPORT + 10 + i;
+		check_seg(_metadata, w, &r, TH_SYN, r.s.seq, 0, 0);
+		w->hport = HPORT;
+		wlen = syn_opts(want, which, MTU_MSS,
+				which & O_TS ? get32(r.opt + 8) : 0,
+				syn_wscale());
+		check_opts(_metadata, &r, want, wlen);
+		ASSERT_EQ(0, xt_close_rst(fd));
+		rx_drain(w);
+
+		ASSERT_OK(xt_sysctl_set(knobs[i].name, "1"));
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -380,6 +380,60 @@ const char *xt_state_name(int st)
 	return n[st];
 }
 
+const char *xt_sysctl_path(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, xt_inet() ? "/proc/sys/net/ipv4/tcp_%s" :
+		 "/proc/sys/net/xtcp/%s", name);
+	return buf;
+}
+
+int xt_sysctl_get(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	fd = open(xt_sysctl_path(name, path, sizeof(path)), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = 0;
+	return 0;
+}
+
+int xt_sysctl_set(const char *name, const char *val)
+{
+	size_t len = strlen(val);
+	char path[128];
+	ssize_t n;
+	int fd, err;
+
+	fd = open(xt_sysctl_path(name, path, sizeof(path)), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, len);
+	err = errno;
+	close(fd);
+	if (n == (ssize_t)len)
+		return 0;
+	errno = n < 0 ? err : EIO;
+	return -1;
+}
+
+long xt_sysctl_long(const char *name)
+{
+	char buf[256];
+
+	if (xt_sysctl_get(name, buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
 const char *xt_proc_path(void)
 {
 	return xt_inet() ? "/proc/thread-self/net/tcp" :

@@ -144,6 +144,20 @@ int xt_proc_count(void);			/* socket lines, or -1 */
 /* First line (header) and first socket line, for format checks. */
 int xt_proc_lines(char *hdr, size_t hlen, char *first, size_t flen);
 
+/* ---- sysctls ---- */
+
+/*
+ * The family's knob NAME: /proc/sys/net/xtcp/NAME, or for Linux TCP
+ * /proc/sys/net/ipv4/tcp_NAME; of the caller's network namespace.
+ */
+const char *xt_sysctl_path(const char *name, char *buf, size_t len);
+/* Its text without the trailing newline; 0, or -1 with errno. */
+int xt_sysctl_get(const char *name, char *buf, size_t len);
+/* Write VAL; 0, or -1 with errno (EINVAL for a value out of range). */
+int xt_sysctl_set(const char *name, const char *val);
+/* Its first number, or -1. */
+long xt_sysctl_long(const char *name);
+
 /* ---- I/O ---- */
 
 ssize_t xt_send_all(int fd, const void *buf, size_t len);

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP sysctls: /proc/sys/net/xtcp/, one set per network namespace, with
+ * the names, units, ranges and errors of Linux's net.ipv4.tcp_* knobs:
+ *
+ *   rmem, wmem          min default max (bytes).  default: a new socket's
+ *                       SO_RCVBUF / SO_SNDBUF.  rmem max: the window scale
+ *                       offered in SYNs (with net.core.rmem_max).  XTCP
+ *                       does not autotune buffers or track memory
+ *                       pressure, so min and wmem max bound nothing yet.
+ *   syn_retries, synack_retries, fin_timeout (s),
+ *   keepalive_time (s), keepalive_intvl (s), keepalive_probes,
+ *   timestamps, sack, window_scaling (offered in our SYN and SYN-ACK),
+ *   congestion_control (for new sockets), available_congestion_control.
+ *
+ * A new namespace starts with XTCP's defaults, except rmem and wmem, which
+ * it copies from the initial namespace, as Linux does for tcp_rmem/wmem.
+ */
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+#include "xtcp.h"
+
+/* 6.11 made sysctl tables (and their handlers' view of them) const. */
+#ifdef XTCP_HAVE_CONST_CTL_TABLE
+#define XTCP_CTL_TABLE	const struct ctl_table
+#else
+#define XTCP_CTL_TABLE	struct ctl_table
+#endif
+
+/* Linux's limits for the same knobs (net/ipv4/sysctl_net_ipv4.c). */
+static int xtcp_rmem_min = 4096;
+static int xtcp_syn_retries_min = 1;
+static int xtcp_syn_retries_max = 127;	/* Linux's MAX_TCP_SYNCNT */
+static int xtcp_u8_max = 255;
+
+static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
+				 const struct xtcp_sysctl *init)
+{
+	static const int rmem[3] = { 4096, 212992, 6291456 };
+	static const int wmem[3] = { 4096, 212992, 4194304 };
+
+	/*
+	 * Linux's tcp_rmem/tcp_wmem start a socket at 128 KB/16 KB and grow
+	 * the buffers as the connection proves it needs them.  XTCP has no
+	 * such autotuning yet, so it starts where net.core's defaults put
+	 * any socket (rmem_default/wmem_default, 212992).
+	 */
+	memcpy(sc->rmem, init ? init->rmem : rmem, sizeof(sc->rmem));
+	memcpy(sc->wmem, init ? init->wmem : wmem, sizeof(sc->wmem));
+	sc->syn_retries = XTCP_SYN_RETRIES;
+	sc->synack_retries = XTCP_SYNACK_RETRIES;
+	sc->fin_timeout = XTCP_FIN_TIMEOUT;
+	sc->keepalive_time = 2 * 60 * 60 * HZ;
+	sc->keepalive_intvl = 75 * HZ;
+	sc->keepalive_probes = 9;
+	sc->timestamps = 1;
+	sc->sack = 1;
+	sc->window_scaling = 1;
+	sc->default_ca = xtcp_cong_find(NULL);
+}
+
+/* congestion_control: a name in, an algorithm out; unknown names: ENOENT. */
+static int xtcp_proc_congestion(XTCP_CTL_TABLE *ctl, int write, void *buffer,
+				size_t *lenp, loff_t *ppos)
+{
+	const struct xtcp_cong_ops **ca = ctl->data;
+	char name[XTCP_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data	= name,
+		.maxlen	= sizeof(name),
+	};
+	const struct xtcp_cong_ops *ops;
+	int ret;
+
+	strscpy(name, READ_ONCE(*ca)->name, sizeof(name));
+	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(*ca, ops);
+	return 0;
+}
+
+static int xtcp_proc_available_congestion(XTCP_CTL_TABLE *ctl, int write,
+					  void *buffer, size_t *lenp,
+					  loff_t *ppos)
+{
+	char names[XTCP_CA_NAME_MAX * 4];
+	struct ctl_table tbl = {
+		.data	= names,
+		.maxlen	= sizeof(names),
+	};
+
+	xtcp_cong_names(names, sizeof(names));
+	return proc_dostring(&tbl, write, buffer, lenp, ppos);
+}
+
+#define XTCP_SYSCTL_INT(_name, _field, _handler, _min, _max) {		\
+	.procname	= _name,					\
+	.data		= (void *)offsetof(struct xtcp_sysctl, _field),	\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= _handler,					\
+	.extra1		= _min,						\
+	.extra2		= _max,						\
+}
+
+#define XTCP_SYSCTL_MEM(_name, _field, _min) {				\
+	.procname	= _name,					\
+	.data		= (void *)offsetof(struct xtcp_sysctl, _field),	\
+	.maxlen		= 3 * sizeof(int),	/* min default max */	\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= _min,						\
+}
+
+/* .data holds offsets into struct xtcp_sysctl; each namespace rebases them. */
+static struct ctl_table xtcp_sysctl_template[] = {
+	XTCP_SYSCTL_MEM("rmem", rmem, &xtcp_rmem_min),
+	XTCP_SYSCTL_MEM("wmem", wmem, SYSCTL_ONE),
+	XTCP_SYSCTL_INT("syn_retries", syn_retries, proc_dointvec_minmax,
+			&xtcp_syn_retries_min, &xtcp_syn_retries_max),
+	XTCP_SYSCTL_INT("synack_retries", synack_retries, proc_dointvec_minmax,
+			SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_SYSCTL_INT("fin_timeout", fin_timeout, proc_dointvec_jiffies,
+			NULL, NULL),
+	XTCP_SYSCTL_INT("keepalive_time", keepalive_time, proc_dointvec_jiffies,
+			NULL, NULL),
+	XTCP_SYSCTL_INT("keepalive_intvl", keepalive_intvl,
+			proc_dointvec_jiffies, NULL, NULL),
+	XTCP_SYSCTL_INT("keepalive_probes", keepalive_probes,
+			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
+	/* On when not 0; Linux takes 0-255 for these (u8). */
+	XTCP_SYSCTL_INT("timestamps", timestamps, proc_dointvec_minmax,
+			SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_SYSCTL_INT("sack", sack, proc_dointvec_minmax,
+			SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_SYSCTL_INT("window_scaling", window_scaling,
+			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),
+		.maxlen		= XTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_congestion,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.maxlen		= XTCP_CA_NAME_MAX * 4,
+		.mode		= 0444,
+		.proc_handler	= xtcp_proc_available_congestion,
+	},
+	{ }	/* 6.1 wants the end marked */
+};
+
+int xtcp_sysctl_init_net(struct net *net)
+{
+	struct xtcp_sysctl *sc = &xtcp_pernet(net)->sysctl;
+	struct ctl_table *table;
+	unsigned int i;
+
+	xtcp_sysctl_defaults(sc, net_eq(net, &init_net) ? NULL :
+			     &xtcp_pernet(&init_net)->sysctl);
+	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	/* Every writable entry has its field; the read-only one has none. */
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_template) - 1; i++)
+		if (table[i].mode & 0200)
+			table[i].data = (char *)sc + (uintptr_t)table[i].data;
+#ifdef XTCP_HAVE_SYSCTL_SZ
+	sc->hdr = register_net_sysctl_sz(net, "net/xtcp", table,
+					 ARRAY_SIZE(xtcp_sysctl_template) - 1);
+#else
+	sc->hdr = register_net_sysctl(net, "net/xtcp", table);
+#endif
+	if (!sc->hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_sysctl_exit_net(struct net *net)
+{
+	struct xtcp_sysctl *sc = &xtcp_pernet(net)->sysctl;
+	XTCP_CTL_TABLE *table = sc->hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(sc->hdr);
+	kfree(table);
+}
