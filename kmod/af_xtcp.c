@@ -19,6 +19,7 @@
 #include <net/secure_seq.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /* ---- state helpers ---------------------------------------------------- */
 
@@ -46,6 +47,7 @@ void xtcp_set_state(struct sock *sk, int state)
 		atomic_dec(&xn->tw_count);
 	if (state == TCP_TIME_WAIT)
 		atomic_inc(&xn->tw_count);
+	trace_xtcp_set_state(sk, old, state);
 	/* The MIB's state counters, as Linux's tcp_set_state(). */
 	if (state == TCP_ESTABLISHED && old != TCP_CLOSE_WAIT)
 		atomic_inc(&xn->curr_estab);

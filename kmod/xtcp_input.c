@@ -14,6 +14,7 @@
 #include <net/secure_seq.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /*
  * Receive buffer space as payload: the buffer is charged skb->truesize,
@@ -49,6 +50,7 @@ static void xtcp_reset(struct sock *sk)
 {
 	int err;
 
+	trace_xtcp_receive_reset(sk);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		err = ECONNREFUSED;
@@ -553,6 +555,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_mark_lost(sk);
 	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack,
 			  prior_packets_out);
+	trace_xtcp_probe(sk, skb);
 	xtcp_write_xmit(sk);
 	/* RACK waits out a reordering window before it calls a loss. */
 	if (reo_wait && xs->packets_out &&

@@ -15,6 +15,7 @@
 #include <net/dst.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #define XTCP_MIN_SND_MSS	48U
 
@@ -371,6 +372,7 @@ static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		XTCP_INC_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS);
 	}
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	trace_xtcp_retransmit_skb(sk, skb);
 	/* A retransmission lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (!timer_pending(&xs->rtx_timer))
@@ -554,6 +556,10 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	XTCP_SKB_CB(skb)->seq = xtcp_acceptable_seq(xs);
 	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq;
 	XTCP_SKB_CB(skb)->flags = XTCPHDR_RST | XTCPHDR_ACK;
+	trace_xtcp_send_reset(sk, inet_sk(sk)->inet_saddr,
+			      inet_sk(sk)->inet_daddr, inet_sk(sk)->inet_sport,
+			      inet_sk(sk)->inet_dport, XTCP_SKB_CB(skb)->seq,
+			      xs->rcv_nxt);
 	xtcp_transmit_skb(sk, skb, false, gfp);
 }
 
@@ -600,6 +606,8 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 		rth->ack_seq = htonl(XTCP_SKB_CB(in)->end_seq);
 	}
 	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
+	trace_xtcp_send_reset(NULL, iph->daddr, iph->saddr, rth->source,
+			      rth->dest, ntohl(rth->seq), ntohl(rth->ack_seq));
 
 	niph = skb_push(skb, sizeof(*niph));
 	skb_reset_network_header(skb);
@@ -692,6 +700,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
 	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
 	xs->tlp_high_seq = xs->snd_max;
+	trace_xtcp_retransmit_skb(sk, skb);
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }
 
