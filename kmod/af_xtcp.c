@@ -903,7 +903,12 @@ out_err:
 	return err;
 }
 
-/* After the reader took data: advertise the space if it grew a lot. */
+/*
+ * After the reader took data: ACK now if it emptied the queue of short
+ * segments the sender pushed (two or more: a single one is likely a
+ * request, whose answer will carry the ACK), as Linux's
+ * tcp_cleanup_rbuf(); else advertise the space if it grew a lot.
+ */
 static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -913,6 +918,11 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (copied <= 0 || !xtcp_state_can_recv_data(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
+	if (xs->ack_pending && xs->ack_pushed2 &&
+	    !atomic_read(&sk->sk_rmem_alloc)) {
+		xtcp_send_ack(sk);
+		return;
+	}
 	if (2 * cur > xtcp_max_rcv_wnd(xs))
 		return;
 	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,

@@ -182,6 +182,9 @@ struct xtcp_sock {
 		corked:1,	/* TCP_CORK: hold partial segments */
 		push_once:1,	/* send a held partial segment now */
 		ack_pending:1,	/* data received and not yet ACKed */
+		/* Unacked segments shorter than rcv_mss: one, two or more. */
+		ack_pushed:1,
+		ack_pushed2:1,
 		fin_queued:1;	/* FIN placed on the write queue */
 	u32	total_retrans;
 	u32	delivered;	/* segments the peer acknowledged or SACKed */

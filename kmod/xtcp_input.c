@@ -678,10 +678,30 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 		__skb_queue_after(&xs->ooo_queue, pos, skb);
 }
 
+/*
+ * How much the backlog may hold while the owner has the socket locked,
+ * Linux 6.12's tcp_add_backlog() limit: the backlog's length is only reset
+ * once the owner has processed all of it, and both it and the receive
+ * queue may reach sk_rcvbuf in normal operation.
+ */
+static u32 xtcp_backlog_limit(const struct sock *sk)
+{
+	u64 limit = ((u64)READ_ONCE(sk->sk_rcvbuf) << 1) +
+		    ((u32)READ_ONCE(sk->sk_sndbuf) >> 1) + 64 * 1024;
+
+	return min_t(u64, limit, UINT_MAX);
+}
+
+/*
+ * Room for one more skb while the buffer is not yet over its size, as
+ * Linux's tcp_try_rmem_schedule(): the last one may overshoot.  The
+ * window was offered from the payload share of the free space; an skb
+ * whose share is worse (a GRO super-segment, a copy of a small one) must
+ * still fit, or data inside the window would be dropped.
+ */
 static bool xtcp_rmem_fits(const struct sock *sk, const struct sk_buff *skb)
 {
-	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
-	       READ_ONCE(sk->sk_rcvbuf);
+	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
 }
 
 /*
@@ -762,8 +782,16 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
 	}
-	if (len > xs->rcv_mss)
+	if (len > xs->rcv_mss) {
 		xs->rcv_mss = min_t(u32, len, xs->advmss);
+	} else if (len && len < xs->rcv_mss) {
+		/*
+		 * A short segment: the sender pushed what it had and may be
+		 * waiting for our ACK (Linux's ICSK_ACK_PUSHED, PUSHED2).
+		 */
+		xs->ack_pushed2 = xs->ack_pushed;
+		xs->ack_pushed = 1;
+	}
 	/* Segments of some size show what the buffer holds per byte. */
 	if (len >= XTCP_MSS_DEFAULT)
 		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
@@ -1292,8 +1320,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		xtcp_rcv(sk, skb);
 	} else {
 		skb_dst_drop(skb);
-		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-					    READ_ONCE(sk->sk_sndbuf))) {
+		if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
 			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
 			bh_unlock_sock(sk);
 			sock_put(sk);

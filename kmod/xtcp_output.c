@@ -239,6 +239,8 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		th->ack_seq = htonl(xs->rcv_nxt);
 		xs->rcv_acked = xs->rcv_nxt;
 		xs->ack_pending = 0;
+		xs->ack_pushed = 0;
+		xs->ack_pushed2 = 0;
 	}
 	th->window = htons(window);
 	xtcp_write_options((u8 *)(th + 1), &opts, syn);

@@ -297,8 +297,42 @@ static void check_digest(struct __test_metadata *_metadata, const char *what,
  * writing after its last byte and reading to EOF; then both closing
  * handshakes complete within @close_ms, whatever order the FINs crossed in.
  */
-static void both_ways(struct __test_metadata *_metadata, int x, int l,
-		      size_t len, int close_ms)
+/*
+ * Why segments were sent again, from both sides' counters: XTCP's (ns_a)
+ * receive drops and retransmissions, Linux's (ns_b) loss detection.
+ */
+static void log_counters(struct __test_metadata *_metadata,
+			 const struct xt_veth *v)
+{
+	static const char *const xtcp_names[] = {
+		"RetransSegs", "TCPRcvQDrop", "TCPOFODrop", "TCPOFOQueue",
+		"TCPBacklogDrop", "TCPFastRetrans", "TCPTimeouts",
+		"TCPLossProbes",
+	};
+	static const char *const linux_names[] = {
+		"RetransSegs", "TCPFastRetrans", "TCPTimeouts", "TCPLossProbes",
+		"TCPLostRetransmit", "TCPSackRecovery", "TCPDSACKRecv",
+		"TCPSpuriousRTOs", "TCPOFOQueue", "TCPRcvQDrop",
+	};
+	char buf[512];
+	size_t i, n;
+
+	for (i = 0, n = 0; i < sizeof(xtcp_names) / sizeof(xtcp_names[0]); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, " %s %lld",
+			      xtcp_names[i], xt_mib_of(false, xtcp_names[i]));
+	TH_LOG("XTCP:%s", buf);
+	if (xt_netns_enter(v->ns_b))
+		return;
+	for (i = 0, n = 0; i < sizeof(linux_names) / sizeof(linux_names[0]); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, " %s %lld",
+			      linux_names[i], xt_mib_of(true, linux_names[i]));
+	TH_LOG("Linux:%s", buf);
+	xt_netns_enter(v->ns_a);
+}
+
+static void both_ways(struct __test_metadata *_metadata,
+		      const struct xt_veth *v, int x, int l, size_t len,
+		      int close_ms)
 {
 	struct xt_stream tx = { .fd = x, .len = len, .chunk = 65536,
 				.seed = 31, .shut_wr = true };
@@ -324,6 +358,7 @@ static void both_ways(struct __test_metadata *_metadata, int x, int l,
 	TH_LOG("%zu KB each way in %llu ms; tcpi_total_retrans: XTCP %u, Linux %u (of ~%zu segments each)",
 	       len / 1024, (unsigned long long)(xt_now_ms() - t0),
 	       xi.tcpi_total_retrans, li.tcpi_total_retrans, len / MSS_1500);
+	log_counters(_metadata, v);
 	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, len);
 	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, len);
 
@@ -422,7 +457,7 @@ TEST_F_TIMEOUT(interop, bulk_both_ways, 120)
 	int x, l;
 
 	xtcp_to_linux(_metadata, &self->v, &x, &l, 5000);
-	both_ways(_metadata, x, l, 8 * MB, 5000);
+	both_ways(_metadata, &self->v, x, l, 8 * MB, 5000);
 }
 
 /*
@@ -439,7 +474,7 @@ TEST_F_TIMEOUT(interop, bulk_both_ways_no_offload, 120)
 		SKIP(return, "ethtool not installed");
 	offloads_off(_metadata, &self->v);
 	linux_to_xtcp(_metadata, &self->v, &x, &l, 5000);
-	both_ways(_metadata, x, l, 8 * MB, 5000);
+	both_ways(_metadata, &self->v, x, l, 8 * MB, 5000);
 }
 
 /*
@@ -460,7 +495,7 @@ TEST_F_TIMEOUT(interop, bulk_netem_delay_loss, 120)
 			   v->dev_b));
 	ASSERT_OK(xt_netns_enter(v->ns_a));
 	xtcp_to_linux(_metadata, v, &x, &l, 10000);
-	both_ways(_metadata, x, l, 4 * MB, 20000);
+	both_ways(_metadata, &self->v, x, l, 4 * MB, 20000);
 }
 
 /*

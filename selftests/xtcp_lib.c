@@ -334,7 +334,11 @@ static long long xt_mib_file(const char *file, const char *prefix,
 
 long long xt_mib(const char *name)
 {
-	bool inet = xt_family() == AF_INET;
+	return xt_mib_of(xt_family() == AF_INET, name);
+}
+
+long long xt_mib_of(bool inet, const char *name)
+{
 	long long v;
 
 	v = xt_mib_file(inet ? "/proc/net/snmp" : "/proc/net/xtcp_snmp",

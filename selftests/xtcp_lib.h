@@ -116,6 +116,8 @@ int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti);
  * -1 if there is no such counter.
  */
 long long xt_mib(const char *name);
+/* The same from Linux TCP's files (inet) or XTCP's, whatever the family. */
+long long xt_mib_of(bool inet, const char *name);
 int xt_state(int fd);				/* tcpi_state, or -1 */
 /* Poll TCP_INFO until tcpi_state == st; the state seen last. */
 int xt_wait_state(int fd, int st, int timeout_ms);
