@@ -17,17 +17,46 @@ struct xtcp_iter {
 	int			bucket;
 };
 
+/*
+ * /proc/net/tcp walks the listening and established tables: a socket that
+ * is only bound (or closed with its port kept) is in neither, so not listed.
+ */
+static bool xtcp_seq_listed(const struct sock *sk)
+{
+	return inet_sk_state_load(sk) != TCP_CLOSE;
+}
+
+/* The next listed socket after @sk, or from the start of it->bucket. */
+static struct sock *xtcp_seq_walk(struct xtcp_net *xn, struct xtcp_iter *it,
+				  struct sock *sk)
+{
+	struct hlist_node *node;
+
+	node = sk ? sk->sk_bind_node.next : xn->bhash[it->bucket].first;
+	for (;;) {
+		while (!node) {
+			if (++it->bucket >= ARRAY_SIZE(xn->bhash))
+				return NULL;
+			node = xn->bhash[it->bucket].first;
+		}
+		sk = hlist_entry(node, struct sock, sk_bind_node);
+		if (xtcp_seq_listed(sk))
+			return sk;
+		node = node->next;
+	}
+}
+
 static struct sock *xtcp_seq_at(struct seq_file *seq, loff_t pos)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 	struct xtcp_iter *it = seq->private;
 	struct sock *sk;
 
-	for (it->bucket = 0; it->bucket < ARRAY_SIZE(xn->bhash); it->bucket++)
-		sk_for_each_bound(sk, &xn->bhash[it->bucket])
-			if (pos-- == 0)
-				return sk;
-	return NULL;
+	it->bucket = 0;
+	sk = xtcp_seq_walk(xn, it, NULL);
+	while (sk && pos--)
+		sk = xtcp_seq_walk(xn, it, sk);
+	return sk;
 }
 
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
@@ -42,20 +71,11 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
-	struct xtcp_iter *it = seq->private;
-	struct sock *sk = v;
 
 	++*pos;
 	if (v == SEQ_START_TOKEN)
 		return xtcp_seq_at(seq, 0);
-	if (sk->sk_bind_node.next)
-		return hlist_entry(sk->sk_bind_node.next, struct sock,
-				   sk_bind_node);
-	while (++it->bucket < ARRAY_SIZE(xn->bhash))
-		if (!hlist_empty(&xn->bhash[it->bucket]))
-			return hlist_entry(xn->bhash[it->bucket].first,
-					   struct sock, sk_bind_node);
-	return NULL;
+	return xtcp_seq_walk(xn, seq->private, v);
 }
 
 static void xtcp_seq_stop(struct seq_file *seq, void *v)
@@ -83,32 +103,68 @@ static int xtcp_timer_info(struct sock *sk, unsigned long *expires)
 	return 0;
 }
 
+/*
+ * Linux hands TIME_WAIT (and an orphan's FIN_WAIT2) to a timewait
+ * mini-socket, and keeps a half-open passive connection as a request
+ * socket: their lines are shorter, with no queues, inode or uid
+ * (get_timewait4_sock() and get_openreq4()).  XTCP keeps full sockets in
+ * those states; they print as Linux's would.
+ */
+static void xtcp_seq_show_mini(struct seq_file *seq, int sl, struct sock *sk,
+			       int state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	unsigned long expires = jiffies;
+	bool reqsk = state == TCP_SYN_RECV;
+
+	if (reqsk && timer_pending(&xs->rtx_timer))
+		expires = xs->rtx_timer.expires;
+	else if (!reqsk && timer_pending(&sk->sk_timer))
+		expires = sk->sk_timer.expires;
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %pK",
+		   sl, inet->inet_rcv_saddr, inet->inet_num,
+		   inet->inet_daddr, ntohs(inet->inet_dport), state, 0, 0,
+		   reqsk ? 1 : 3,
+		   jiffies_delta_to_clock_t((long)(expires - jiffies)),
+		   reqsk ? xs->retransmits : 0,
+		   reqsk ? from_kuid_munged(seq_user_ns(seq),
+					    sock_i_uid(xs->parent)) : 0,
+		   0, 0, reqsk ? 0 : refcount_read(&sk->sk_refcnt), sk);
+}
+
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
-	struct xtcp_iter *it = seq->private;
 	struct sock *sk = v;
 	struct xtcp_sock *xs;
 	struct inet_sock *inet;
 	unsigned long expires;
-	int state, timer, rx_queue;
+	int state, timer, rx_queue, sl;
 	u32 tx_queue;
 
-	seq_setwidth(seq, 149);
 	if (v == SEQ_START_TOKEN) {
+		seq_setwidth(seq, 149);
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 		goto out;
 	}
 	xs = xtcp_sk(sk);
 	inet = inet_sk(sk);
 	state = inet_sk_state_load(sk);
+	if (state == TCP_CLOSE)
+		return SEQ_SKIP;	/* closed since the walk found it */
+	/* Lines are numbered 0, 1, 2... as Linux's, whatever the bucket. */
+	sl = (int)seq->index - 1;
+	seq_setwidth(seq, 149);
+	if (state == TCP_TIME_WAIT ||
+	    (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) ||
+	    (state == TCP_SYN_RECV && xs->parent)) {
+		xtcp_seq_show_mini(seq, sl, sk, state);
+		goto out;
+	}
 	timer = xtcp_timer_info(sk, &expires);
 	tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
 	if (state == TCP_LISTEN) {
 		rx_queue = READ_ONCE(sk->sk_ack_backlog);
-	} else if (state == TCP_TIME_WAIT) {
-		/* Linux's timewait lines say 0 and 0: nothing is queued. */
-		tx_queue = 0;
-		rx_queue = 0;
 	} else {
 		/* Bytes unread; the peer's FIN is no byte. */
 		rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
@@ -117,13 +173,14 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	}
 
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
-		   it->bucket, inet->inet_rcv_saddr, inet->inet_num,
+		   sl, inet->inet_rcv_saddr, inet->inet_num,
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
 		   tx_queue, rx_queue,
 		   timer, jiffies_delta_to_clock_t(expires - jiffies),
 		   xs->retransmits,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   xs->probes_out, sock_i_ino(sk),
+		   refcount_read(&sk->sk_refcnt), sk,
 		   jiffies_to_clock_t(xtcp_rto_jiffies(xs)),
 		   jiffies_to_clock_t(XTCP_DELACK_MIN),
 		   xs->quickack << 1, xs->cong.cwnd,
