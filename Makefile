@@ -14,6 +14,7 @@
 #   make selftests        build the kselftest programs (selftests/)
 #   make demo             set up, build, run scripts/demo-vm.sh in a VM
 #   make test             set up, build, run every test (scripts/test)
+#   make bench            XTCP vs TCP benchmark in a VM (scripts/bench; KVER=6.1, BENCH_ARGS=--quick)
 #   make debug-test       the selftests on a KASAN/lockdep/kmemleak/KFENCE
 #                         kernel built from linux-source-6.12, then kmemleak
 #                         scans and rmmod (scripts/debug-test; 35 min, plus
@@ -31,7 +32,7 @@ CHECKPATCH := $(BUILD)/linux-source/scripts/checkpatch.pl
 resolve_kver = $(shell $(ROOT)/scripts/kver $(KVER))
 
 .PHONY: all module modules-all tools check checkpatch sparse unit selftests \
-	demo test clean distclean setup
+	demo test bench clean distclean setup
 
 all: module tools
 
@@ -99,6 +100,9 @@ demo:
 
 test:
 	$(ROOT)/scripts/test
+
+bench:
+	$(ROOT)/scripts/bench --kernel $(or $(KVER),6.12) $(BENCH_ARGS)
 
 .PHONY: debug-test
 debug-test:

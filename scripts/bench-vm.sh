@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The XTCP benchmark, INSIDE the test VM (as root, xtcp.ko loaded):
+# `make bench` runs it through scripts/bench and scripts/vm.
+#
+# Sets up the paths, then runs build/tools/xtcp_bench once; it measures
+# XTCP and TCP alike on each path, interleaved:
+#
+#   loopback   127.0.0.1 in namespace xb-lo
+#   veth       xb-cli 10.77.1.2 -> xb-srv 10.77.1.1, MTU 1500, offloads
+#              as veth has them by default (what users get)
+#   netem      xb-cli 10.77.2.2 -> xb-srv 10.77.2.1, MTU 1500, netem
+#              "delay 20ms loss 1%" on the client's egress (the data
+#              direction; ACKs come back undelayed and unlost, so the RTT
+#              is 20 ms); TSO/GSO/GRO off on both ends so that netem drops
+#              single MTU-sized packets, not 64 KB super-packets
+#
+# Each namespace takes ephemeral ports from 10000-65535 (the servers
+# listen below 10000), so that the connect/request/close runs' TIME_WAIT
+# sockets do not run a namespace out of ports.
+#
+# The JSON goes to $XTCP_VM_RESULTS/results.json (the results directory
+# scripts/vm was given), or to $XTCP_BENCH_JSON.
+#
+# XTCP_BENCH_QUICK=1      a smoke run (2 runs, 1 s windows, 200 connections)
+# XTCP_BENCH_RUNS=N       runs per figure and family (default 5)
+# XTCP_BENCH_DURATION=S   seconds per timed run (default 3)
+# XTCP_BENCH_ONLY=LIST    a subset (see xtcp_bench --help)
+# XTCP_BENCH_ARGS="..."   more xtcp_bench options
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=$root/build/tools/xtcp_bench
+out=${XTCP_BENCH_JSON:-${XTCP_VM_RESULTS:-$root/build/bench}/results.json}
+lo=xb-lo cli=xb-cli srv=xb-srv
+netem_args="delay 20ms loss 1%"
+
+[ -x "$bench" ] || { echo "bench-vm: $bench missing (make tools)" >&2; exit 1; }
+if [ ! -d /sys/module/xtcp ]; then
+	if [ -n "${XTCP_KO:-}" ]; then
+		insmod "$XTCP_KO"
+	else
+		echo "bench-vm: xtcp.ko is not loaded (run me through scripts/vm)" >&2
+		exit 1
+	fi
+fi
+
+cleanup() {
+	for ns in "$lo" "$cli" "$srv"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
+
+modprobe veth
+modprobe sch_netem
+# `ip netns` wants a writable /run (scripts/vm gives one).
+mkdir -p /run/netns
+
+for ns in "$lo" "$cli" "$srv"; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="10000 65535"
+done
+
+# veth pair N: client 10.77.N.2 (xb-cN) <-> server 10.77.N.1 (xb-sN).
+# Static neighbours: ARP must not stall a run (nor be lost to netem).
+link() { # N
+	local n=$1
+	ip link add "xb-c$n" netns "$cli" address "02:00:00:77:$n:02" mtu 1500 type veth \
+		peer name "xb-s$n" netns "$srv" address "02:00:00:77:$n:01" mtu 1500
+	ip -n "$cli" addr add "10.77.$n.2/24" dev "xb-c$n"
+	ip -n "$srv" addr add "10.77.$n.1/24" dev "xb-s$n"
+	ip -n "$cli" link set "xb-c$n" up
+	ip -n "$srv" link set "xb-s$n" up
+	ip -n "$cli" neigh replace "10.77.$n.1" lladdr "02:00:00:77:$n:01" dev "xb-c$n" nud permanent
+	ip -n "$srv" neigh replace "10.77.$n.2" lladdr "02:00:00:77:$n:02" dev "xb-s$n" nud permanent
+}
+link 1
+link 2
+ip netns exec "$cli" ethtool -K xb-c2 tso off gso off gro off >/dev/null 2>&1 || true
+ip netns exec "$srv" ethtool -K xb-s2 tso off gso off gro off >/dev/null 2>&1 || true
+# shellcheck disable=SC2086 # netem's arguments are words
+tc -n "$cli" qdisc add dev xb-c2 root netem $netem_args
+
+# Both ends must be up before the first SYN.
+for _ in $(seq 50); do
+	if ip -n "$cli" link show xb-c1 | grep -q 'state UP' &&
+		ip -n "$srv" link show xb-s1 | grep -q 'state UP' &&
+		ip -n "$cli" link show xb-c2 | grep -q 'state UP' &&
+		ip -n "$srv" link show xb-s2 | grep -q 'state UP'; then
+		break
+	fi
+	sleep 0.1
+done
+
+echo "# bench-vm: kernel $(uname -r), module ${XTCP_KO:-xtcp}"
+echo "# kernel command line: $(cat /proc/cmdline)"
+tc -n "$cli" qdisc show dev xb-c2
+
+args=(--ns-lo "/run/netns/$lo" --ns-client "/run/netns/$cli" --ns-server "/run/netns/$srv"
+	--veth 10.77.1.1 --netem 10.77.2.1 --json "$out"
+	--meta "netem=$netem_args on the client's egress, TSO/GSO/GRO off on that pair"
+	--meta "veth=MTU 1500, default offloads"
+	--meta "cmdline=$(cat /proc/cmdline)"
+	--meta "module=${XTCP_KO:-}")
+[ -z "${XTCP_BENCH_GIT:-}" ] || args+=(--meta "git=$XTCP_BENCH_GIT")
+case ${XTCP_BENCH_QUICK:-0} in 0 | '') ;; *) args+=(--quick) ;; esac
+[ -z "${XTCP_BENCH_RUNS:-}" ] || args+=(--runs "$XTCP_BENCH_RUNS")
+[ -z "${XTCP_BENCH_DURATION:-}" ] || args+=(--duration "$XTCP_BENCH_DURATION")
+[ -z "${XTCP_BENCH_ONLY:-}" ] || args+=(--only "$XTCP_BENCH_ONLY")
+# shellcheck disable=SC2206 # XTCP_BENCH_ARGS is a list of words
+[ -z "${XTCP_BENCH_ARGS:-}" ] || args+=($XTCP_BENCH_ARGS)
+
+"$bench" "${args[@]}"
