@@ -1019,8 +1019,10 @@ found:
 			__kfree_skb(skb);
 		}
 	}
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		xtcp_rcv_space_adjust(sk);
 		xtcp_cleanup_rbuf(sk, copied);
+	}
 out:
 	release_sock(sk);
 	return copied;
@@ -1072,12 +1074,15 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_cwnd = xs->cong.cwnd;
 	info->tcpi_advmss = xs->advmss;
 	info->tcpi_reordering = 3;
-	info->tcpi_rcv_space = xs->rcv_wnd;
+	info->tcpi_rcv_space = xs->rcvq_space;
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_bytes_acked = xs->bytes_acked;
 	info->tcpi_bytes_received = xs->bytes_received;
 	info->tcpi_segs_out = xs->segs_out;
 	info->tcpi_segs_in = xs->segs_in;
+	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
+	info->tcpi_last_data_sent =
+		jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_sent));
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	if (xs->ts_ok)

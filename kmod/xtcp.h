@@ -220,7 +220,20 @@ struct xtcp_sock {
 	u64	bytes_received;
 	u32	segs_in;
 	u32	segs_out;
+
+	/*
+	 * Receive buffer autotuning (xtcp_rcv_space_adjust()): what the
+	 * reader took per round trip, and the receiver's own RTT estimate,
+	 * the time a window's worth of data takes to arrive.
+	 */
+	u32	rcvq_space;
+	u32	rcvq_seq;
+	u32	rcvq_time_us;
+	u32	rcv_rtt_us;
+	u32	rcv_rtt_seq;
+	u32	rcv_rtt_time_us;
 	u32	last_data_recv;	/* jiffies */
+	u32	last_data_sent;	/* jiffies */
 };
 
 /*
@@ -428,6 +441,9 @@ void xtcp_child_hash(struct sock *parent, struct sock *child);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_receive_space(const struct sock *sk);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 u32 xtcp_rack_detect_loss(struct sock *sk);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
 

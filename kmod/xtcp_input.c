@@ -29,6 +29,96 @@ u32 xtcp_receive_space(const struct sock *sk)
 			  0;
 }
 
+/*
+ * Buffer autotuning, as Linux's: a connection starts with the default
+ * buffers (net.xtcp.rmem[1], wmem[1]) and they grow, up to rmem[2] and
+ * wmem[2], to what it shows it needs.  Not for a buffer the user fixed
+ * with SO_RCVBUF or SO_SNDBUF.
+ */
+
+/*
+ * Send buffer: two congestion windows of skbs, as the sender's own
+ * allocations size them (Linux's tcp_sndbuf_expand()).
+ */
+void xtcp_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 per_mss, want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	per_mss = roundup_pow_of_two(xs->mss_cache + XTCP_DATA_HEADER +
+				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
+		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	want = xtcp_sndbuf_for_cwnd(xs->cong.cwnd, per_mss,
+				    XTCP_SYSCTL(sk, wmem[2]));
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
+}
+
+/* At establishment: the first round trip's measure starts now. */
+void xtcp_init_buffer_space(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcvq_space = min_t(u32, xs->rcv_wnd, XTCP_INIT_CWND * xs->advmss);
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time_us = xtcp_clock_us();
+	xs->rcv_rtt_us = 0;
+	xs->rcv_rtt_time_us = 0;
+	xtcp_sndbuf_expand(sk);
+}
+
+/*
+ * The receiver's RTT without timestamps (Linux's tcp_rcv_rtt_measure()):
+ * from one advertised window's right edge being offered to rcv_nxt
+ * reaching it takes at least a round trip; the smallest such time is
+ * the estimate.
+ */
+static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
+{
+	u32 now = xtcp_clock_us();
+
+	if (xs->rcv_rtt_time_us) {
+		u32 sample;
+
+		if (xtcp_seq_before(xs->rcv_nxt, xs->rcv_rtt_seq))
+			return;
+		sample = max_t(u32, now - xs->rcv_rtt_time_us, 1);
+		if (!xs->rcv_rtt_us || sample < xs->rcv_rtt_us)
+			xs->rcv_rtt_us = sample;
+	}
+	xs->rcv_rtt_seq = xs->rcv_nxt + xs->rcv_wnd;
+	xs->rcv_rtt_time_us = now;
+}
+
+/*
+ * The reader took data: once per receiver RTT, if it took more than in
+ * the round trip before, grow the receive buffer so that the window can
+ * keep up with the sender (Linux's tcp_rcv_space_adjust()).
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), copied, rcvbuf;
+
+	if (!xs->rcv_rtt_us || now - xs->rcvq_time_us < xs->rcv_rtt_us)
+		return;
+	copied = xs->copied_seq - xs->rcvq_seq;
+	if (copied > xs->rcvq_space) {
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			rcvbuf = xtcp_drs_rcvbuf(copied, xs->rcvq_space,
+						 xs->advmss, xs->rcv_ratio,
+						 XTCP_SYSCTL(sk, rmem[2]));
+			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		}
+		xs->rcvq_space = copied;
+	}
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time_us = now;
+}
+
 /* ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2). */
 static void xtcp_ack_snd_check(struct sock *sk, bool now)
 {
@@ -555,6 +645,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_mark_lost(sk);
 	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack,
 			  prior_packets_out);
+	if (advanced)
+		xtcp_sndbuf_expand(sk);
 	trace_xtcp_probe(sk, skb);
 	xtcp_write_xmit(sk);
 	/* RACK waits out a reordering window before it calls a loss. */
@@ -804,6 +896,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			xs->bytes_received += end - xs->rcv_nxt;
 			xs->rcv_nxt = end;
 			xs->last_data_recv = xtcp_jiffies32();
+			xtcp_rcv_rtt_measure(xs);
 			xtcp_queue_rcv(sk, skb);
 			skb = NULL;
 		}
@@ -957,8 +1050,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		xtcp_ack(sk, skb, &opts);
 		xtcp_set_state(sk, TCP_ESTABLISHED);
-		/* TCP_INFO's last_data_recv counts from here until data comes. */
+		/* TCP_INFO's idle clocks count from here until data moves. */
 		xs->last_data_recv = xtcp_jiffies32();
+		xs->last_data_sent = xs->last_data_recv;
+		xtcp_init_buffer_space(sk);
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
 		if (xs->parent) {
@@ -1060,8 +1155,10 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_set_state(sk, TCP_ESTABLISHED);
-		/* TCP_INFO's last_data_recv counts from here until data comes. */
+		/* TCP_INFO's idle clocks count from here until data moves. */
 		xs->last_data_recv = xtcp_jiffies32();
+		xs->last_data_sent = xs->last_data_recv;
+		xtcp_init_buffer_space(sk);
 		xs->quickack = XTCP_MAX_QUICKACKS;
 		xtcp_reset_keepalive(sk);
 		xtcp_ack(sk, skb, NULL);

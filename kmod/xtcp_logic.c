@@ -746,6 +746,28 @@ u32 xtcp_rcv_ratio(u32 len, u32 truesize)
 	return (u32)r;
 }
 
+u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
+		    u32 rmem_max)
+{
+	u64 rcvwin = ((u64)copied << 1) + 16ULL * advmss;
+	u64 buf;
+
+	if (prev && copied > prev)
+		rcvwin += (rcvwin * (copied - prev) / prev) << 1;
+	if (!ratio)
+		ratio = 1;
+	buf = (rcvwin << 8) / ratio;
+	return buf > rmem_max ? rmem_max : (u32)buf;
+}
+
+u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max)
+{
+	u64 mem = 2ULL * (cwnd > XTCP_INIT_CWND ? cwnd : XTCP_INIT_CWND) *
+		  per_mss_truesize;
+
+	return mem > wmem_max ? wmem_max : (u32)mem;
+}
+
 u32 xtcp_space_to_window(u32 free_space, u32 ratio)
 {
 	return (u32)(((u64)free_space * ratio) >> 8);

@@ -451,4 +451,23 @@ u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
 #define XTCP_TLP_MIN_US		10000U
 u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us);
 
+/*
+ * Buffer autotuning, as Linux's (tcp_rcv_space_adjust(),
+ * tcp_sndbuf_expand()).
+ *
+ * Receiver: the reader took @copied bytes in the last round trip, more
+ * than the @prev it took in the one before.  The window for the next
+ * round trip is twice that, plus 16 segments, plus twice the growth
+ * (the sender may still be in slow start); the buffer holds it at the
+ * measured payload share @ratio (/256), up to @rmem_max.
+ */
+u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
+		    u32 rmem_max);
+
+/*
+ * Sender: room for two congestion windows (at least the initial 10
+ * segments) of skbs of @per_mss_truesize, up to @wmem_max.
+ */
+u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max);
+
 #endif /* _XTCP_LOGIC_H */

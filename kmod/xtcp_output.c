@@ -198,6 +198,8 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		if (!skb)
 			return -ENOBUFS;
 	}
+	if (skb->len)
+		xs->last_data_sent = xtcp_jiffies32();
 
 	if (syn) {
 		opts.mss = xs->advmss;

@@ -821,6 +821,7 @@ TEST_F(so, tcp_maxseg_set)
 /* TCP_INFO: the states, and a struct tcp_info sized answer. */
 TEST_F(so, tcp_info)
 {
+	struct xt_tcp_info xi;
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
 	uint16_t port = 0;
@@ -860,6 +861,12 @@ TEST_F(so, tcp_info)
 	ASSERT_EQ(1, recv(s, &st, 1, 0));
 	ASSERT_OK(xt_tcp_info(s, &ti));
 	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
+	ASSERT_GT(2000U, ti.tcpi_last_data_sent);
+	ASSERT_OK(xt_tcp_info_ext(c, &xi));
+	ASSERT_GT(2000U, xi.ti.tcpi_last_data_sent);
+	/* The handshake gave an RTT sample: min_rtt is set (us). */
+	ASSERT_LT(0U, xi.min_rtt);
+	ASSERT_GE(xi.ti.tcpi_rtt, xi.min_rtt);
 	/* A short buffer gets the first bytes: the state. */
 	len = 1;
 	ASSERT_OK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &st, &len));

@@ -114,6 +114,43 @@ TEST_F(xfer, small_writes)
 	bulk(_metadata, c, s, 20000 * 3 + 1, 3, 5);
 }
 
+/*
+ * Buffer autotuning: a bulk transfer over loopback grows the receiver's
+ * SO_RCVBUF and the sender's SO_SNDBUF past the defaults (rmem[1],
+ * wmem[1]) and no further than rmem[2], wmem[2]; buffers the program set
+ * itself stay as set.  Linux TCP does the same.
+ */
+TEST_F(xfer, buffer_autotuning)
+{
+	long rmem[3], wmem[3];
+	char v[64];
+	int c, s, c2, s2;
+
+	ASSERT_OK(xt_sysctl_get("rmem", v, sizeof(v)));
+	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &rmem[0], &rmem[1], &rmem[2]));
+	ASSERT_OK(xt_sysctl_get("wmem", v, sizeof(v)));
+	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &wmem[0], &wmem[1], &wmem[2]));
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ(rmem[1], xt_get_int(s, SOL_SOCKET, SO_RCVBUF));
+	bulk(_metadata, c, s, 4 * MB, 65536, 8);
+	TH_LOG("after 4 MB: receiver SO_RCVBUF %d, sender SO_SNDBUF %d",
+	       xt_get_int(s, SOL_SOCKET, SO_RCVBUF),
+	       xt_get_int(c, SOL_SOCKET, SO_SNDBUF));
+	ASSERT_LT(rmem[1], xt_get_int(s, SOL_SOCKET, SO_RCVBUF));
+	ASSERT_GE(rmem[2], xt_get_int(s, SOL_SOCKET, SO_RCVBUF));
+	ASSERT_LT(wmem[1], xt_get_int(c, SOL_SOCKET, SO_SNDBUF));
+	ASSERT_GE(wmem[2], xt_get_int(c, SOL_SOCKET, SO_SNDBUF));
+
+	/* Set by the program (read back doubled): left alone. */
+	ASSERT_OK(xt_pair(&c2, &s2));
+	ASSERT_OK(xt_bufs(c2, 100000, 0));
+	ASSERT_OK(xt_bufs(s2, 0, 100000));
+	bulk(_metadata, c2, s2, 4 * MB, 65536, 9);
+	ASSERT_EQ(200000, xt_get_int(s2, SOL_SOCKET, SO_RCVBUF));
+	ASSERT_EQ(200000, xt_get_int(c2, SOL_SOCKET, SO_SNDBUF));
+}
+
 /* The same with TCP_NODELAY: one segment per write. */
 TEST_F(xfer, small_writes_nodelay)
 {

@@ -1554,6 +1554,26 @@ static void test_rcv_ratio(void)
 		 "no overflow");
 }
 
+static void test_autotune(void)
+{
+	/* 100 KB read last round trip, 50 KB before: it doubled. */
+	CHECK_EQ(xtcp_drs_rcvbuf(100000, 50000, 1460, 128, 6291456),
+		 (2 * 100000 + 16 * 1460) * 3 * 2, "%s",
+		 "2 x copied + 16 MSS, plus twice the growth, at half payload");
+	CHECK_EQ(xtcp_drs_rcvbuf(100000, 100000, 1460, 256, 6291456),
+		 2 * 100000 + 16 * 1460, "%s", "no growth, all payload");
+	CHECK_EQ(xtcp_drs_rcvbuf(4000000, 1000000, 65483, 200, 6291456),
+		 6291456, "%s", "at most rmem_max");
+	CHECK_EQ(xtcp_drs_rcvbuf(1000, 0, 1000, 0, 1U << 30),
+		 (2 * 1000 + 16 * 1000) * 256, "%s", "no ratio: as if 1/256");
+	CHECK_EQ(xtcp_sndbuf_for_cwnd(4, 4096, 4194304), 2 * 10 * 4096,
+		 "%s", "never below the initial window");
+	CHECK_EQ(xtcp_sndbuf_for_cwnd(40, 4096, 4194304), 2 * 40 * 4096,
+		 "%s", "two windows");
+	CHECK_EQ(xtcp_sndbuf_for_cwnd(0xffffffffU, 4096, 4194304), 4194304,
+		 "%s", "at most wmem_max, no overflow");
+}
+
 /* Linux's wider acceptability test. */
 static void test_seq_window_ok(void)
 {
@@ -1607,6 +1627,7 @@ static const struct {
 	{ "rack_tlp", test_rack_tlp },
 	{ "rcv_ratio", test_rcv_ratio },
 	{ "seq_window_ok", test_seq_window_ok },
+	{ "autotune", test_autotune },
 };
 
 int main(void)
