@@ -17,6 +17,8 @@
 #   http     python3 -m http.server and curl fetching a 2 MB random file,
 #            SHA-256 compared (XTCP_PRELOAD=all); then curl with the library
 #            but no variable set must fail: nothing is converted by default
+#   fork     sh under the library with nested subshells (fork in a forked
+#            child) finishes: the library's lock survives fork()
 #   git      git daemon and git clone of a repository holding a 256 KB
 #            random file (XTCP_PRELOAD_PORTS=9418): HEAD and bytes compared
 #
@@ -41,11 +43,11 @@ NS_A=xtcp-preload-a-$$
 NS_B=xtcp-preload-b-$$
 IP_A=10.199.0.1
 IP_B=10.199.0.2
-CHECKS=${XTCP_TEST_PRELOAD_CHECKS:-"iperf3 redis http git"}
+CHECKS=${XTCP_TEST_PRELOAD_CHECKS:-"fork iperf3 redis http git"}
 for c in $CHECKS; do
 	case $c in
-	iperf3 | redis | http | git) ;;
-	*) echo "preload.sh: unknown check $c (iperf3 redis http git)" >&2; exit 1 ;;
+	fork | iperf3 | redis | http | git) ;;
+	*) echo "preload.sh: unknown check $c (fork iperf3 redis http git)" >&2; exit 1 ;;
 	esac
 done
 
@@ -587,6 +589,24 @@ t_http() {
 		return 1
 	fi
 	echo "# without a variable curl used TCP and failed as it should (exit $rc: $(head -c 80 "$tmp/curl-tcp.err"))"
+	return 0
+}
+
+# ---- fork -------------------------------------------------------------------
+
+# A shell under the library whose subshell forks again: the library's lock
+# must come out of fork() free in the child (it once stayed held by the
+# parent's thread, and every program that forked twice, such as a shell
+# script with nested command substitutions, hung).
+t_fork() {
+	out=$(pre a XTCP_PRELOAD=all timeout 10 sh -c \
+		'x=$( (y=$(echo nested); echo "$y") ); echo "$x"' 2>&1)
+	rc=$?
+	echo "# nested subshells: exit $rc, printed '$out' $(at)"
+	if [ $rc -ne 0 ] || [ "$out" != nested ]; then
+		why="sh with nested subshells: exit $rc, printed '$out'"
+		return 1
+	fi
 	return 0
 }
 

@@ -321,6 +321,20 @@ static void xp_lock_drop(void)
 	pthread_mutex_unlock(&xp_lock);
 }
 
+/*
+ * In a child after fork() the lock is still held, by the parent's thread
+ * (the prepare handler took it): a recursive mutex will not let another
+ * thread unlock it, and a child that forks again would wait for it
+ * forever (bash subshells do).  The child has one thread and nobody in
+ * the critical section: start the lock over.
+ */
+static void xp_lock_reset(void)
+{
+	pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+	memcpy(&xp_lock, &fresh, sizeof(fresh));
+}
+
 static void *xp_sym(const char *name)
 {
 	void *p = dlsym(RTLD_NEXT, name);
@@ -359,7 +373,7 @@ static void xp_init(void)
 	real_recvfrom = xp_sym("recvfrom");
 	real_recvmsg = xp_sym("recvmsg");
 
-	pthread_atfork(xp_lock_take, xp_lock_drop, xp_lock_drop);
+	pthread_atfork(xp_lock_take, xp_lock_drop, xp_lock_reset);
 
 	xp_debug = xp_env_true("XTCP_PRELOAD_DEBUG");
 	xp_loopback = xp_env_true("XTCP_PRELOAD_LOOPBACK");
