@@ -674,11 +674,22 @@ static void xtcp_fin(struct sock *sk)
 	skb_queue_purge(&xs->ooo_queue);
 
 	state = xtcp_state_on_fin(sk->sk_state);
-	if (state == TCP_TIME_WAIT)
-		xtcp_enter_time_wait(sk);
-	else
+	if (state == TCP_CLOSE_WAIT) {
+		/*
+		 * The application will likely close now: its FIN can carry
+		 * this ACK, so delay it rather than quick-ACK (Linux enters
+		 * pingpong mode here), saving a segment per connection.
+		 */
 		xtcp_set_state(sk, state);
-	xtcp_send_ack(sk);
+		xs->quickack = 0;
+		xtcp_ack_snd_check(sk, false);
+	} else {
+		if (state == TCP_TIME_WAIT)
+			xtcp_enter_time_wait(sk);
+		else
+			xtcp_set_state(sk, state);
+		xtcp_send_ack(sk);
+	}
 
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
