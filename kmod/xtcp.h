@@ -441,7 +441,6 @@ void xtcp_child_hash(struct sock *parent, struct sock *child);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_receive_space(const struct sock *sk);
-void xtcp_init_buffer_space(struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
 u32 xtcp_rack_detect_loss(struct sock *sk);

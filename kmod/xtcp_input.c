@@ -57,7 +57,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 }
 
 /* At establishment: the first round trip's measure starts now. */
-void xtcp_init_buffer_space(struct sock *sk)
+static void xtcp_init_buffer_space(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -67,6 +67,20 @@ void xtcp_init_buffer_space(struct sock *sk)
 	xs->rcv_rtt_us = 0;
 	xs->rcv_rtt_time_us = 0;
 	xtcp_sndbuf_expand(sk);
+}
+
+/* The handshake completed, either way: what starts with the connection. */
+static void xtcp_established(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_set_state(sk, TCP_ESTABLISHED);
+	/* TCP_INFO's idle clocks count from here until data moves. */
+	xs->last_data_recv = xtcp_jiffies32();
+	xs->last_data_sent = xs->last_data_recv;
+	xtcp_init_buffer_space(sk);
+	xs->quickack = XTCP_MAX_QUICKACKS;
+	xtcp_reset_keepalive(sk);
 }
 
 /*
@@ -802,7 +816,7 @@ static u32 xtcp_backlog_limit(const struct sock *sk)
  * whose share is worse (a GRO super-segment, a copy of a small one) must
  * still fit, or data inside the window would be dropped.
  */
-static bool xtcp_rmem_fits(const struct sock *sk, const struct sk_buff *skb)
+static bool xtcp_rmem_fits(const struct sock *sk)
 {
 	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
 }
@@ -820,18 +834,18 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *victim;
 
-	if (xtcp_rmem_fits(sk, skb))
+	if (xtcp_rmem_fits(sk))
 		return true;
 	/* Only data that moves rcv_nxt is worth the out-of-order queue. */
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt) ||
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len, xs->rcv_nxt))
 		return false;
-	while (!xtcp_rmem_fits(sk, skb) &&
+	while (!xtcp_rmem_fits(sk) &&
 	       (victim = __skb_dequeue_tail(&xs->ooo_queue))) {
 		XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
 		kfree_skb(victim);
 	}
-	return xtcp_rmem_fits(sk, skb) ||
+	return xtcp_rmem_fits(sk) ||
 	       skb_queue_empty(&sk->sk_receive_queue);
 }
 
@@ -1060,13 +1074,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 		xtcp_ack(sk, skb, &opts);
-		xtcp_set_state(sk, TCP_ESTABLISHED);
-		/* TCP_INFO's idle clocks count from here until data moves. */
-		xs->last_data_recv = xtcp_jiffies32();
-		xs->last_data_sent = xs->last_data_recv;
-		xtcp_init_buffer_space(sk);
-		xs->quickack = XTCP_MAX_QUICKACKS;
-		xtcp_reset_keepalive(sk);
+		xtcp_established(sk);
 		if (xs->parent) {
 			XTCP_INC_STATS(sk, XTCP_MIB_PASSIVEOPENS);
 			xtcp_child_ready(sk);
@@ -1165,13 +1173,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (flags & XTCPHDR_ACK) {
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
-		xtcp_set_state(sk, TCP_ESTABLISHED);
-		/* TCP_INFO's idle clocks count from here until data moves. */
-		xs->last_data_recv = xtcp_jiffies32();
-		xs->last_data_sent = xs->last_data_recv;
-		xtcp_init_buffer_space(sk);
-		xs->quickack = XTCP_MAX_QUICKACKS;
-		xtcp_reset_keepalive(sk);
+		xtcp_established(sk);
 		xtcp_ack(sk, skb, NULL);
 		xtcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
