@@ -58,7 +58,7 @@ static void cong_of(struct __test_metadata *_metadata, int fd, char *name,
  */
 TEST_F(sysctl, defaults)
 {
-	char cc[64], name[16], path[128], v[64];
+	char cc[64], name[16], path[128];
 	long rmem[3], wmem[3];
 	int fd;
 
@@ -83,10 +83,8 @@ TEST_F(sysctl, defaults)
 
 	fd = xt_socket();
 	ASSERT_LE(0, fd);
-	ASSERT_OK(xt_sysctl_get("rmem", v, sizeof(v)));
-	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &rmem[0], &rmem[1], &rmem[2]));
-	ASSERT_OK(xt_sysctl_get("wmem", v, sizeof(v)));
-	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &wmem[0], &wmem[1], &wmem[2]));
+	ASSERT_OK(xt_sysctl_mem("rmem", rmem));
+	ASSERT_OK(xt_sysctl_mem("wmem", wmem));
 	ASSERT_EQ(rmem[1], xt_get_int(fd, SOL_SOCKET, SO_RCVBUF));
 	ASSERT_EQ(wmem[1], xt_get_int(fd, SOL_SOCKET, SO_SNDBUF));
 	ASSERT_EQ(7200, xt_get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));

@@ -123,13 +123,10 @@ TEST_F(xfer, small_writes)
 TEST_F(xfer, buffer_autotuning)
 {
 	long rmem[3], wmem[3];
-	char v[64];
 	int c, s, c2, s2;
 
-	ASSERT_OK(xt_sysctl_get("rmem", v, sizeof(v)));
-	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &rmem[0], &rmem[1], &rmem[2]));
-	ASSERT_OK(xt_sysctl_get("wmem", v, sizeof(v)));
-	ASSERT_EQ(3, sscanf(v, "%ld %ld %ld", &wmem[0], &wmem[1], &wmem[2]));
+	ASSERT_OK(xt_sysctl_mem("rmem", rmem));
+	ASSERT_OK(xt_sysctl_mem("wmem", wmem));
 
 	ASSERT_OK(xt_pair(&c, &s));
 	ASSERT_EQ(rmem[1], xt_get_int(s, SOL_SOCKET, SO_RCVBUF));

@@ -438,6 +438,15 @@ long xt_sysctl_long(const char *name)
 	return strtol(buf, NULL, 10);
 }
 
+int xt_sysctl_mem(const char *name, long v[3])
+{
+	char buf[128];
+
+	if (xt_sysctl_get(name, buf, sizeof(buf)))
+		return -1;
+	return sscanf(buf, "%ld %ld %ld", &v[0], &v[1], &v[2]) == 3 ? 0 : -1;
+}
+
 const char *xt_proc_path(void)
 {
 	return xt_inet() ? "/proc/thread-self/net/tcp" :

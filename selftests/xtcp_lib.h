@@ -159,6 +159,8 @@ int xt_sysctl_get(const char *name, char *buf, size_t len);
 int xt_sysctl_set(const char *name, const char *val);
 /* Its first number, or -1. */
 long xt_sysctl_long(const char *name);
+/* rmem or wmem: min, default, max; 0, or -1 if not three numbers. */
+int xt_sysctl_mem(const char *name, long v[3]);
 
 /* ---- I/O ---- */
 
