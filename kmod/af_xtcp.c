@@ -73,6 +73,13 @@ void xtcp_done(struct sock *sk)
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		XTCP_INC_STATS(sk, XTCP_MIB_ATTEMPTFAILS);
 	xtcp_set_state(sk, TCP_CLOSE);
+	/*
+	 * A socket nobody holds gives up its port now, even if it reached
+	 * CLOSE earlier while a user or the accept queue kept the port: its
+	 * last reference may go at any time, and bhash holds none.
+	 */
+	if (sock_flag(sk, SOCK_DEAD))
+		xtcp_put_port(sk);
 	xtcp_clear_timers(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sock_flag(sk, SOCK_DEAD)) {
@@ -109,6 +116,9 @@ static void xtcp_sock_destruct(struct sock *sk)
 
 	xtcp_free_write_queue(sk);
 	skb_queue_purge(&xs->ooo_queue);
+	/* Every path that ends a socket has left the port table already. */
+	if (WARN_ON_ONCE(!hlist_unhashed(&sk->sk_bind_node)))
+		xtcp_put_port(sk);
 	if (xs->parent)
 		sock_put(xs->parent);
 	inet_sock_destruct(sk);
