@@ -177,6 +177,19 @@ static bool xtcp_need_reset(int state)
 			       TCPF_SYN_RECV);
 }
 
+/*
+ * A new listen() begins: children from an earlier one (still in SYN_RECV
+ * when it stopped) must not join this accept queue.
+ */
+static void xtcp_listen_start(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&xs->accept_lock);
+	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
+	spin_unlock_bh(&xs->accept_lock);
+}
+
 /* Drop every child still waiting to be accepted, with a RST. */
 static void xtcp_listen_stop(struct sock *sk)
 {
@@ -184,7 +197,8 @@ static void xtcp_listen_stop(struct sock *sk)
 	LIST_HEAD(children);
 
 	spin_lock_bh(&xs->accept_lock);
-	xs->listen_closed = true;
+	/* Children still in SYN_RECV now belong to no listen(): they die. */
+	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
 	list_splice_init(&xs->accept_queue, &children);
 	spin_unlock_bh(&xs->accept_lock);
 
@@ -238,7 +252,6 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	xs->backoff = 0;
 	xs->retransmits = 0;
 	xs->high_seq = 0;
-	xs->listen_closed = false;
 	xtcp_rtt_init(&xs->rtt);
 	xs->ca_ops->init(&xs->cong);
 	xs->dupacks = 0;
@@ -494,7 +507,7 @@ static int xtcp_listen(struct socket *sock, int backlog)
 		if (err)
 			goto out;
 	}
-	xtcp_sk(sk)->listen_closed = false;
+	xtcp_listen_start(sk);
 	err = xtcp_listen_hash(sk);
 out:
 	release_sock(sk);
@@ -754,8 +767,12 @@ static void xtcp_close(struct sock *sk, long timeout)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
+	/*
+	 * Children queued for accept() hold a reference on their listener:
+	 * they go with it, whatever state the socket is in now.
+	 */
+	xtcp_listen_stop(sk);
 	if (sk->sk_state == TCP_LISTEN) {
-		xtcp_listen_stop(sk);
 		xtcp_set_state(sk, TCP_CLOSE);
 		goto adjudge;
 	}

@@ -209,10 +209,12 @@ struct xtcp_sock {
 	spinlock_t		accept_lock;
 	struct list_head	accept_queue;	/* established children */
 	u32			syn_pending;	/* children in SYN_RECV */
-	bool			listen_closed;
+	/* Bumped when listening starts or stops: a child of another dies. */
+	u32			listen_gen;
 
-	/* Child: the listener until accept() takes it. */
+	/* Child: the listener until accept() takes it, and its listen_gen. */
 	struct sock		*parent;
+	u32			parent_gen;
 	struct list_head	accept_node;
 
 	/* Counters for TCP_INFO and /proc. */
@@ -413,6 +415,16 @@ static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
 	return xtcp_pipe(xs->packets_out, xs->sacked_out, xs->lost_out,
 			 xs->retrans_out);
+}
+
+/*
+ * Does the listen() that made this child still wait for it?  Not once
+ * its listener closed, shut down or stopped listening, even if it
+ * listens again since (Linux drops the request socket then).
+ */
+static inline bool xtcp_child_wanted(const struct xtcp_sock *cxs)
+{
+	return READ_ONCE(xtcp_sk(cxs->parent)->listen_gen) == cxs->parent_gen;
 }
 
 static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)

@@ -958,7 +958,7 @@ static void xtcp_child_ready(struct sock *child)
 	bool queued = false;
 
 	spin_lock(&pxs->accept_lock);
-	if (!pxs->listen_closed) {
+	if (xtcp_child_wanted(xs)) {
 		list_add_tail(&xs->accept_node, &pxs->accept_queue);
 		sk_acceptq_added(parent);
 		sock_hold(child);	/* the accept queue's reference */
@@ -1299,6 +1299,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	sock_hold(parent);
 	spin_lock(&pxs->accept_lock);
 	pxs->syn_pending++;
+	xs->parent_gen = pxs->listen_gen;
 	spin_unlock(&pxs->accept_lock);
 
 	/*

@@ -131,7 +131,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		 * Its listener closed: a half-open child is dropped, not
 		 * retried for a minute (Linux's reqsk_timer_handler()).
 		 */
-		if (xs->parent && READ_ONCE(xtcp_sk(xs->parent)->listen_closed)) {
+		if (xs->parent && !xtcp_child_wanted(xs)) {
 			xtcp_done(sk);
 			return;
 		}
