@@ -721,6 +721,40 @@ u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us)
 	return (u32)pto;
 }
 
+enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
+				       u32 max_window, u64 bytes_acked)
+{
+	if (xtcp_seq_before(ack, snd_una)) {
+		if (bytes_acked < max_window)
+			max_window = (u32)bytes_acked;
+		return xtcp_seq_before(ack, snd_una - max_window) ?
+		       XTCP_ACK_TOO_OLD : XTCP_ACK_OLD;
+	}
+	return xtcp_seq_after(ack, snd_nxt) ? XTCP_ACK_UNSENT : XTCP_ACK_OK;
+}
+
+bool xtcp_oow_limited(u32 now, u32 last, u32 limit)
+{
+	s32 elapsed = (s32)(now - last);
+
+	return last && elapsed >= 0 && (u32)elapsed < limit;
+}
+
+bool xtcp_probe_give_up(const struct xtcp_probe_state *p)
+{
+	u32 max_probes = p->retries2;
+
+	if (p->user_timeout_ms && p->elapsed_ms >= p->user_timeout_ms)
+		return true;
+	if (p->orphan) {
+		/* Backed off to the maximum: nobody has answered for long. */
+		if (xtcp_rto_backoff(p->rto_us, p->backoff) >= XTCP_RTO_MAX_US)
+			return true;
+		max_probes = p->orphan_retries;
+	}
+	return p->probes_out >= max_probes;
+}
+
 u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
 		       u32 ack_elapsed_us, u32 min_rtt_us)
 {

@@ -122,6 +122,29 @@ bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd);
 bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge);
 
 /*
+ * Is SEG.ACK acceptable (RFC 5961 5.2)?  SND.UNA - MAX.SND.WND <= SEG.ACK
+ * <= SND.NXT, where MAX.SND.WND is, as in Linux's tcp_ack(), the largest
+ * window the peer offered but no more than the bytes it acknowledged: an
+ * ACK below that is blind or forged, and its data must not be taken.
+ */
+enum xtcp_ack_verdict {
+	XTCP_ACK_OK,		/* SND.UNA <= SEG.ACK <= SND.NXT */
+	XTCP_ACK_OLD,		/* below SND.UNA, within MAX.SND.WND: no news */
+	XTCP_ACK_TOO_OLD,	/* further below: challenge ACK, drop */
+	XTCP_ACK_UNSENT,	/* above SND.NXT: drop */
+};
+
+enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
+				       u32 max_window, u64 bytes_acked);
+
+/*
+ * Out-of-window ACKs, PAWS ACKs and challenge ACKs are rate limited per
+ * socket, as Linux's __tcp_oow_rate_limited(): none within @limit jiffies
+ * of the last (@last, 0 for none; all in 32-bit jiffies).
+ */
+bool xtcp_oow_limited(u32 now, u32 last, u32 limit);
+
+/*
  * Retransmission timeout (RFC 6298), all times in microseconds, with
  * Linux's floor: RTO = SRTT + max(4 * RTTVAR, RTO_MIN), then clamped to
  * [RTO_MIN, RTO_MAX].
@@ -450,6 +473,27 @@ u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
 #define XTCP_TLP_WC_DELACK_US	200000U
 #define XTCP_TLP_MIN_US		10000U
 u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us);
+
+/*
+ * The persist timer fired: give up on a peer whose window keeps our data
+ * back?  As Linux's tcp_probe_timer(): RFC 1122 4.2.2.17 keeps probing a
+ * peer that answers (its ACKs reset probes_out), but TCP_USER_TIMEOUT
+ * bounds the time since the first probe, retries2 the probes nobody
+ * answered, and an orphan gets orphan_retries while its probes are still
+ * spaced less than the maximum RTO, none after.
+ */
+struct xtcp_probe_state {
+	u32	probes_out;	/* window probes sent and not answered */
+	u32	elapsed_ms;	/* since the first probe; 0 at the first */
+	u32	user_timeout_ms;	/* TCP_USER_TIMEOUT, 0: none */
+	u32	rto_us;		/* before backoff */
+	u32	backoff;	/* doublings so far */
+	u32	retries2;	/* Linux's tcp_retries2 */
+	u32	orphan_retries;	/* for an orphan whose peer may be alive */
+	bool	orphan;		/* no user holds the socket */
+};
+
+bool xtcp_probe_give_up(const struct xtcp_probe_state *p);
 
 /*
  * Buffer autotuning, as Linux's (tcp_rcv_space_adjust(),

@@ -1574,6 +1574,94 @@ static void test_autotune(void)
 		 "%s", "at most wmem_max, no overflow");
 }
 
+static void test_ack_verdict(void)
+{
+	/* SND.UNA 10000, SND.NXT 20000, the peer offered 5000 at most. */
+	CHECK_EQ(xtcp_ack_verdict(10000, 10000, 20000, 5000, 8000),
+		 XTCP_ACK_OK, "%s", "SEG.ACK = SND.UNA");
+	CHECK_EQ(xtcp_ack_verdict(20000, 10000, 20000, 5000, 8000),
+		 XTCP_ACK_OK, "%s", "SEG.ACK = SND.NXT");
+	CHECK_EQ(xtcp_ack_verdict(20001, 10000, 20000, 5000, 8000),
+		 XTCP_ACK_UNSENT, "%s", "beyond SND.NXT");
+	CHECK_EQ(xtcp_ack_verdict(5000, 10000, 20000, 5000, 8000),
+		 XTCP_ACK_OLD, "%s", "SND.UNA - MAX.SND.WND: old, accepted");
+	CHECK_EQ(xtcp_ack_verdict(4999, 10000, 20000, 5000, 8000),
+		 XTCP_ACK_TOO_OLD, "%s", "one below: too old");
+	CHECK_EQ(xtcp_ack_verdict(9000, 10000, 20000, 5000, 999),
+		 XTCP_ACK_TOO_OLD, "%s",
+		 "below what was ever acknowledged: too old");
+	CHECK_EQ(xtcp_ack_verdict(9001, 10000, 20000, 5000, 999),
+		 XTCP_ACK_OLD, "%s", "within the bytes acknowledged");
+	CHECK_EQ(xtcp_ack_verdict(9999, 10000, 20000, 5000, 0),
+		 XTCP_ACK_TOO_OLD, "%s", "nothing acknowledged yet");
+	/* Across the wrap. */
+	CHECK_EQ(xtcp_ack_verdict(0xfffffff0U, 0x10, 0x100, 0x1000, 1U << 20),
+		 XTCP_ACK_OLD, "%s", "old, across zero");
+	CHECK_EQ(xtcp_ack_verdict(0x20, 0xfffffff0U, 0x10, 0x1000, 1U << 20),
+		 XTCP_ACK_UNSENT, "%s", "unsent, across zero");
+	CHECK_EQ(xtcp_ack_verdict(0x5, 0xfffffff0U, 0x10, 0x1000, 1U << 20),
+		 XTCP_ACK_OK, "%s", "in flight, across zero");
+	/* The largest window scaling allows, 2^30: reaches back that far. */
+	CHECK_EQ(xtcp_ack_verdict(0xc0000010U, 0x10, 0x20, 1U << 30,
+				  1ULL << 40),
+		 XTCP_ACK_OLD, "%s", "2^30 back: old");
+	CHECK_EQ(xtcp_ack_verdict(0xc000000fU, 0x10, 0x20, 1U << 30,
+				  1ULL << 40),
+		 XTCP_ACK_TOO_OLD, "%s", "2^30 + 1 back: too old");
+}
+
+static void test_oow_limited(void)
+{
+	CHECK(!xtcp_oow_limited(1000, 0, 125), "%s", "nothing sent yet");
+	CHECK(xtcp_oow_limited(1000, 1000, 125), "%s", "just sent");
+	CHECK(xtcp_oow_limited(1124, 1000, 125), "%s", "within the limit");
+	CHECK(!xtcp_oow_limited(1125, 1000, 125), "%s", "limit passed");
+	CHECK(!xtcp_oow_limited(999, 1000, 125), "%s",
+	      "a stamp from the future is stale");
+	CHECK(xtcp_oow_limited(5, 0xfffffff0U, 125), "%s", "across the wrap");
+	CHECK(!xtcp_oow_limited(1000, 1000, 0), "%s", "limit 0: never");
+}
+
+static void test_probe_give_up(void)
+{
+	struct xtcp_probe_state p = {
+		.rto_us = 200000, .retries2 = 15, .orphan_retries = 8,
+	};
+
+	CHECK(!xtcp_probe_give_up(&p), "%s", "the first probe goes");
+	p.probes_out = 14;
+	p.backoff = 14;
+	CHECK(!xtcp_probe_give_up(&p), "%s", "14 unanswered: one more");
+	p.probes_out = 15;
+	CHECK(xtcp_probe_give_up(&p), "%s", "retries2 unanswered: abort");
+	p.probes_out = 1;	/* the peer answers each probe */
+	p.elapsed_ms = 3600000;
+	CHECK(!xtcp_probe_give_up(&p), "%s",
+	      "a peer that answers is probed for ever (RFC 1122 4.2.2.17)");
+	p.user_timeout_ms = 3600001;
+	CHECK(!xtcp_probe_give_up(&p), "%s", "before TCP_USER_TIMEOUT");
+	p.user_timeout_ms = 3600000;
+	CHECK(xtcp_probe_give_up(&p), "%s", "TCP_USER_TIMEOUT, even answered");
+	p.user_timeout_ms = 1000;
+	p.elapsed_ms = 0;
+	CHECK(!xtcp_probe_give_up(&p), "%s", "the first probe's own timer");
+
+	p = (struct xtcp_probe_state){ .rto_us = 200000, .retries2 = 15,
+				       .orphan_retries = 8, .orphan = true };
+	p.probes_out = 7;
+	p.backoff = 7;
+	CHECK(!xtcp_probe_give_up(&p), "%s", "orphan: 7 of 8");
+	p.probes_out = 8;
+	CHECK(xtcp_probe_give_up(&p), "%s", "orphan: orphan_retries");
+	p.probes_out = 1;
+	p.backoff = 9;		/* 200 ms << 9 = 102 s: still below 120 s */
+	CHECK(!xtcp_probe_give_up(&p), "%s", "orphan, answered, not at max");
+	p.backoff = 10;		/* 204.8 s: the RTO is at its maximum */
+	CHECK(xtcp_probe_give_up(&p), "%s", "orphan backed off to RTO_MAX");
+	p.orphan = false;
+	CHECK(!xtcp_probe_give_up(&p), "%s", "a user's socket: not then");
+}
+
 /* Linux's wider acceptability test. */
 static void test_seq_window_ok(void)
 {
@@ -1628,6 +1716,9 @@ static const struct {
 	{ "rcv_ratio", test_rcv_ratio },
 	{ "seq_window_ok", test_seq_window_ok },
 	{ "autotune", test_autotune },
+	{ "probe_give_up", test_probe_give_up },
+	{ "ack_verdict", test_ack_verdict },
+	{ "oow_limited", test_oow_limited },
 };
 
 int main(void)
