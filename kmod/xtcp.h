@@ -198,7 +198,8 @@ struct xtcp_sock {
 	u32	keepalive_time;		/* jiffies */
 	u32	keepalive_intvl;	/* jiffies */
 	u8	keepalive_probes;
-	u8	probes_out;		/* keepalive probes unanswered */
+	u8	probes_out;		/* keepalive or window probes unanswered */
+	u32	probes_stamp;		/* jiffies: first window probe; 0: none */
 	u32	user_timeout;		/* ms */
 
 	struct timer_list	rtx_timer;	/* retransmit and persist */

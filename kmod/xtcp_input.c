@@ -589,8 +589,17 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 		xs->max_window = max(xs->max_window, xs->snd_wnd);
-		if (xs->snd_wnd && !xs->packets_out)
-			xs->backoff = 0;	/* a probe was answered */
+		/*
+		 * The window opened for the next segment: persisting is
+		 * over (Linux's tcp_ack_probe()).
+		 */
+		if (!xs->packets_out && xs->snd_wnd &&
+		    (!xs->send_head ||
+		     !xtcp_seq_after(XTCP_SKB_CB(xs->send_head)->end_seq,
+				     ack + xs->snd_wnd))) {
+			xs->backoff = 0;
+			xs->probes_stamp = 0;
+		}
 	}
 	dupack = xtcp_is_dupack(xs, skb, prior_wnd);
 	advanced = xtcp_seq_after(ack, xs->snd_una);

@@ -112,6 +112,56 @@ static u32 xtcp_syn_linear_timeouts(const struct sock *sk)
 #endif
 }
 
+/*
+ * Persist timer: the peer's window keeps data back (RFC 9293 3.8.6.1).
+ * Probe it, backing off, while it answers; give up as Linux does
+ * (xtcp_probe_give_up()), or a peer that shows a zero window and vanishes
+ * holds the socket and its send buffer for ever.
+ */
+static void xtcp_probe_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_probe_state p = {
+		.probes_out = xs->probes_out,
+		.user_timeout_ms = xs->user_timeout,
+		.rto_us = xs->rtt.rto_us,
+		.backoff = xs->backoff,
+		.retries2 = XTCP_RETRIES2,
+		.orphan_retries = XTCP_ORPHAN_RETRIES,
+		.orphan = sock_flag(sk, SOCK_DEAD),
+	};
+	unsigned long when;
+	u32 left;
+
+	if (!xs->send_head) {
+		xs->probes_out = 0;
+		xs->probes_stamp = 0;
+		return;
+	}
+	if (!xs->probes_stamp)
+		xs->probes_stamp = xtcp_jiffies32() ? : 1;
+	else
+		p.elapsed_ms = jiffies_to_msecs(xtcp_jiffies32_since(xs->probes_stamp));
+	if (xtcp_probe_give_up(&p)) {
+		xtcp_write_timeout(sk);
+		return;
+	}
+	XTCP_INC_STATS(sk, XTCP_MIB_WINPROBE);
+	xtcp_send_probe(sk);
+	if (xs->probes_out < U8_MAX)
+		xs->probes_out++;
+	if (xs->backoff < XTCP_RETRIES2)
+		xs->backoff++;
+	when = xtcp_rto_jiffies(xs);
+	/* Not past TCP_USER_TIMEOUT (Linux's tcp_clamp_probe0_to_user_timeout()). */
+	if (xs->user_timeout) {
+		left = msecs_to_jiffies(xs->user_timeout);
+		left -= min(left, xtcp_jiffies32_since(xs->probes_stamp));
+		when = min_t(unsigned long, when, max(left, 2U));
+	}
+	xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, when);
+}
+
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -169,14 +219,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	}
 
 	if (!xs->packets_out) {
-		/* Persist timer: the window keeps data back. */
-		if (!xs->send_head)
-			return;
-		XTCP_INC_STATS(sk, XTCP_MIB_WINPROBE);
-		xtcp_send_probe(sk);
-		if (xs->backoff < XTCP_MAX_BACKOFF)
-			xs->backoff++;
-		xtcp_arm_rtx(sk);
+		xtcp_probe_timer(sk);
 		return;
 	}
 
