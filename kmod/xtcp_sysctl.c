@@ -4,10 +4,12 @@
  * the names, units, ranges and errors of Linux's net.ipv4.tcp_* knobs:
  *
  *   rmem, wmem          min default max (bytes).  default: a new socket's
- *                       SO_RCVBUF / SO_SNDBUF.  rmem max: the window scale
- *                       offered in SYNs (with net.core.rmem_max).  XTCP
- *                       does not autotune buffers or track memory
- *                       pressure, so min and wmem max bound nothing yet.
+ *                       SO_RCVBUF / SO_SNDBUF; max: how far autotuning
+ *                       grows them; rmem max: the window scale offered in
+ *                       SYNs (with net.core.rmem_max).  XTCP tracks no
+ *                       memory pressure, so min bounds nothing yet.  In a
+ *                       namespace other than the first, no value above
+ *                       the first namespace's max (xtcp_proc_mem()).
  *   syn_retries, synack_retries, fin_timeout (s),
  *   keepalive_time (s), keepalive_intvl (s), keepalive_probes,
  *   timestamps, sack, window_scaling (offered in our SYN and SYN-ACK),
@@ -107,12 +109,46 @@ static int xtcp_proc_available_congestion(XTCP_CTL_TABLE *ctl, int write,
 	.extra2		= _max,						\
 }
 
+/*
+ * rmem and wmem: Linux's minimum for each value, and no value above the
+ * initial namespace's maximum (.extra2 points at its three values; NULL
+ * in the initial namespace itself).  Linux takes any size in any
+ * namespace, but tcp_mem, which only the host sets, bounds what all TCP
+ * sockets together may hold; XTCP has no such bound yet, and an
+ * unprivileged user can make a namespace of their own.  So a namespace
+ * may lower the sizes, and only the host may raise them, as only it sets
+ * net.core.rmem_max for SO_RCVBUF.  A write is all or nothing.
+ */
+static int xtcp_proc_mem(XTCP_CTL_TABLE *ctl, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	const int *host = ctl->extra2;
+	int *cur = ctl->data, vals[3], max = INT_MAX;
+	struct ctl_table tbl = {
+		.data	= vals,
+		.maxlen	= sizeof(vals),
+		.extra1	= ctl->extra1,
+		.extra2	= &max,
+	};
+	int i, ret;
+
+	for (i = 0; i < 3; i++)
+		vals[i] = READ_ONCE(cur[i]);
+	if (host)
+		max = READ_ONCE(host[2]);
+	ret = proc_dointvec_minmax(&tbl, write, buffer, lenp, ppos);
+	if (write && !ret)
+		for (i = 0; i < 3; i++)
+			WRITE_ONCE(cur[i], vals[i]);
+	return ret;
+}
+
 #define XTCP_SYSCTL_MEM(_name, _field, _min) {				\
 	.procname	= _name,					\
 	.data		= (void *)offsetof(struct xtcp_sysctl, _field),	\
 	.maxlen		= 3 * sizeof(int),	/* min default max */	\
 	.mode		= 0644,						\
-	.proc_handler	= proc_dointvec_minmax,				\
+	.proc_handler	= xtcp_proc_mem,				\
 	.extra1		= _min,						\
 }
 
@@ -168,9 +204,16 @@ int xtcp_sysctl_init_net(struct net *net)
 	if (!table)
 		return -ENOMEM;
 	/* Every writable entry has its field; the read-only one has none. */
-	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_template) - 1; i++)
-		if (table[i].mode & 0200)
-			table[i].data = (char *)sc + (uintptr_t)table[i].data;
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_template) - 1; i++) {
+		if (!(table[i].mode & 0200))
+			continue;
+		/* rmem, wmem: bounded by the initial namespace's maximum. */
+		if (table[i].proc_handler == xtcp_proc_mem &&
+		    !net_eq(net, &init_net))
+			table[i].extra2 = (char *)&xtcp_pernet(&init_net)->sysctl +
+					  (uintptr_t)table[i].data;
+		table[i].data = (char *)sc + (uintptr_t)table[i].data;
+	}
 #ifdef XTCP_HAVE_SYSCTL_SZ
 	sc->hdr = register_net_sysctl_sz(net, "net/xtcp", table,
 					 ARRAY_SIZE(xtcp_sysctl_template) - 1);
