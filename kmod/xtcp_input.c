@@ -12,6 +12,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/secure_seq.h>
+#include <net/xfrm.h>
 
 #include "xtcp.h"
 #include "xtcp_trace.h"
@@ -870,6 +871,12 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	bool fin = cb->flags & XTCPHDR_FIN;
 	u32 len;
 
+	/*
+	 * Kept for the reader or the out-of-order queue: no route (its dst
+	 * may not even hold a reference) and no IPsec state with it.
+	 */
+	skb_dst_drop(skb);
+	secpath_reset(skb);
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	len = skb->len;
 
@@ -1430,10 +1437,22 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));
+	/*
+	 * IPsec inbound policy: the protocol is registered with no_policy,
+	 * as TCP is, so that the check can see the socket's own policy;
+	 * then it must be made here, before anything answers the segment.
+	 */
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		if (sk)
+			sock_put(sk);
+		goto discard;
+	}
 	if (!sk) {
 		xtcp_send_reset_reply(net, skb);
 		goto discard;
 	}
+	/* Queued data must not pin a conntrack entry. */
+	nf_reset_ct(skb);
 
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
