@@ -8,6 +8,7 @@
  * the rest of the module shares.  Segments arrive in xtcp_input.c and
  * leave in xtcp_output.c.
  */
+#include <linux/igmp.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sockios.h>
@@ -820,6 +821,29 @@ adjudge:
 	sock_put(sk);	/* the user's reference */
 }
 
+/*
+ * Leave the multicast groups the user joined (MCAST_JOIN_GROUP and the
+ * source-specific calls work on any IPv4 socket, TCP's included), as
+ * inet_release() does with ip_mc_drop_socket(), which modules cannot call.
+ */
+static void xtcp_mc_drop(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct ip_mc_socklist *iml;
+
+	if (!rcu_access_pointer(inet->mc_list))
+		return;
+	rtnl_lock();
+	while ((iml = rtnl_dereference(inet->mc_list))) {
+		struct ip_mreqn mreq = iml->multi;
+
+		/* It matches the first entry; failing is a bug, not a loop. */
+		if (WARN_ON_ONCE(ip_mc_leave_group(sk, &mreq)))
+			break;
+	}
+	rtnl_unlock();
+}
+
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -827,6 +851,7 @@ static int xtcp_release(struct socket *sock)
 
 	if (!sk)
 		return 0;
+	xtcp_mc_drop(sk);
 	if (sock_flag(sk, SOCK_LINGER) && !(current->flags & PF_EXITING))
 		timeout = sk->sk_lingertime;
 	xtcp_close(sk, timeout);
@@ -1156,6 +1181,9 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int val, err = 0;
 
+	if (level == SOL_IP && (optname == IP_ADD_MEMBERSHIP ||
+				optname == IP_DROP_MEMBERSHIP))
+		return -EPROTO;	/* ip_setsockopt()'s answer for TCP */
 	if (level != SOL_TCP)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == TCP_CONGESTION)
