@@ -193,6 +193,7 @@ struct xtcp_sock {
 	u64	delivery_rate;	/* bytes per second, the latest sample */
 	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
+	u32	last_oow_ack;	/* jiffies: last out-of-window or challenge ACK */
 
 	/* Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default. */
 	u32	keepalive_time;		/* jiffies */
@@ -300,6 +301,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_LOSTRETRANSMIT,
 	XTCP_MIB_SACKRENEGING,
 	XTCP_MIB_CHALLENGEACK,
+	XTCP_MIB_ACKSKIPPEDSEQ,
+	XTCP_MIB_ACKSKIPPEDPAWS,
+	XTCP_MIB_ACKSKIPPEDCHALLENGE,
 	XTCP_MIB_ABORTONDATA,
 	XTCP_MIB_ABORTONCLOSE,
 	XTCP_MIB_ABORTONTIMEOUT,
@@ -325,6 +329,8 @@ struct xtcp_sysctl {
 	int	timestamps;
 	int	sack;
 	int	window_scaling;
+	int	invalid_ratelimit;	/* jiffies */
+	int	challenge_ack_limit;	/* per second and namespace */
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
 };
@@ -338,6 +344,9 @@ struct xtcp_net {
 	struct hlist_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_node */
 	struct hlist_head	bhash[1 << XTCP_BHASH_BITS];	/* sk_bind_node */
 	atomic_t		tw_count;
+	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */
+	u32			challenge_stamp;	/* seconds */
+	u32			challenge_count;
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
@@ -460,6 +469,9 @@ u32 xtcp_rack_detect_loss(struct sock *sk);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
 
 /* xtcp_output.c */
+void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
+			   enum xtcp_mib_field skipped);
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
 void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);

@@ -1015,6 +1015,21 @@ static void xtcp_parse_ack_options(const struct xtcp_sock *xs,
 		opts->num_sacks = 0;
 }
 
+/*
+ * RFC 7323 4.3: remember the TSval of what we acknowledge next.  Only
+ * for a segment that passed every check, its ACK included, so that a
+ * blind RST or SYN, or an ACK of what we never sent, cannot move it.
+ */
+static void xtcp_update_ts_recent(struct xtcp_sock *xs,
+				  const struct xtcp_skb_cb *cb)
+{
+	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
+	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
+		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = (u32)ktime_get_seconds();
+	}
+}
+
 /* States from SYN_RECV on (RFC 9293 3.10.7.4). */
 static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
@@ -1033,62 +1048,53 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (cb->saw_ts && !(flags & XTCPHDR_RST) &&
 	    !xtcp_paws_ok(cb->tsval, xs->ts_recent,
 			  (u32)ktime_get_seconds() - xs->ts_recent_stamp)) {
+		if (flags & XTCPHDR_SYN)
+			goto challenge;
 		XTCP_INC_STATS(sk, XTCP_MIB_PAWSESTAB);
-		xtcp_send_ack(sk);
+		if (!xtcp_oow_rate_limited(sk, skb, XTCP_MIB_ACKSKIPPEDPAWS))
+			xtcp_send_ack(sk);
 		goto drop;
 	}
 
 	/* First: is the segment in the window? */
 	if (!xtcp_seq_window_ok(cb->seq, cb->end_seq, xs->rcv_wup,
 				xs->rcv_nxt + xtcp_rcv_wnd_left(xs))) {
-		if (!(flags & XTCPHDR_RST)) {
-			if (sk->sk_state == TCP_TIME_WAIT &&
-			    (flags & XTCPHDR_FIN))
-				sk_reset_timer(sk, &sk->sk_timer,
-					       jiffies + XTCP_TIMEWAIT_LEN);
+		if (flags & XTCPHDR_RST)
+			goto drop;
+		if (flags & XTCPHDR_SYN)
+			goto challenge;
+		if (sk->sk_state == TCP_TIME_WAIT && (flags & XTCPHDR_FIN))
+			sk_reset_timer(sk, &sk->sk_timer,
+				       jiffies + XTCP_TIMEWAIT_LEN);
+		if (!xtcp_oow_rate_limited(sk, skb, XTCP_MIB_ACKSKIPPEDSEQ))
 			xtcp_send_ack(sk);
-		}
 		goto drop;
 	}
 	xs->rcv_tstamp = xtcp_jiffies32();
 
 	/* Second: RST.  Only an exact match resets (RFC 5961 3.2). */
 	if (flags & XTCPHDR_RST) {
-		if (cb->seq == xs->rcv_nxt) {
+		if (cb->seq == xs->rcv_nxt)
 			xtcp_reset(sk);
-		} else {
-			XTCP_INC_STATS(sk, XTCP_MIB_CHALLENGEACK);
-			xtcp_send_ack(sk);
-		}
+		else
+			xtcp_send_challenge_ack(sk);
 		goto drop;
 	}
 
 	/* Fourth: a SYN in a synchronized state (RFC 5961 4). */
-	if (flags & XTCPHDR_SYN) {
-		XTCP_INC_STATS(sk, XTCP_MIB_CHALLENGEACK);
-		xtcp_send_ack(sk);
-		goto drop;
-	}
+	if (flags & XTCPHDR_SYN)
+		goto challenge;
 
 	/* Fifth: ACK. */
 	if (!(flags & XTCPHDR_ACK))
 		goto drop;
-
-	/*
-	 * RFC 7323 4.3: remember the TSval of what we acknowledge next;
-	 * only now, so that a blind RST or SYN cannot move it.
-	 */
-	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
-	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
-		xs->ts_recent = cb->tsval;
-		xs->ts_recent_stamp = (u32)ktime_get_seconds();
-	}
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_max)) {
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
+		xtcp_update_ts_recent(xs, cb);
 		xtcp_ack(sk, skb, &opts);
 		xtcp_established(sk);
 		if (xs->parent) {
@@ -1100,11 +1106,28 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
-	} else if (xtcp_seq_after(ack, xs->snd_max)) {
-		xtcp_send_ack(sk);	/* acks what we never sent */
-		goto drop;
-	} else if (!xtcp_seq_before(ack, xs->snd_una)) {
-		xtcp_ack(sk, skb, &opts);
+	} else {
+		switch (xtcp_ack_verdict(ack, xs->snd_una, xs->snd_max,
+					 xs->max_window, xs->bytes_acked)) {
+		case XTCP_ACK_OK:
+			xtcp_update_ts_recent(xs, cb);
+			xtcp_ack(sk, skb, &opts);
+			break;
+		case XTCP_ACK_OLD:	/* reordered: its data is still good */
+			xtcp_update_ts_recent(xs, cb);
+			break;
+		case XTCP_ACK_UNSENT:
+			/*
+			 * Linux drops it in ESTABLISHED
+			 * (tcp_rcv_established()) and challenges it in the
+			 * closing states (tcp_rcv_state_process()).
+			 */
+			if (sk->sk_state == TCP_ESTABLISHED)
+				goto drop;
+			goto challenge;
+		case XTCP_ACK_TOO_OLD:	/* RFC 5961 5.2: blind injection? */
+			goto challenge;
+		}
 	}
 
 	if (xtcp_fin_acked(xs)) {
@@ -1145,6 +1168,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_data_queue(sk, skb);
 		return;
 	}
+	goto drop;
+challenge:
+	xtcp_send_challenge_ack(sk);
 drop:
 	kfree_skb(skb);
 }

@@ -533,6 +533,66 @@ void xtcp_send_ack(struct sock *sk)
 }
 
 /*
+ * An ACK in answer to a segment we drop (out of window, or PAWS): at most
+ * one per net.xtcp.invalid_ratelimit and socket, as Linux's
+ * tcp_oow_rate_limited(), so that two endpoints that disagree about the
+ * window cannot ACK each other forever, and a forger gets little back.
+ * Segments with data (and no SYN) are always answered: they are no loop.
+ * Returns true, counting @skipped, when the ACK must not go.
+ */
+bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
+			   enum xtcp_mib_field skipped)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_jiffies32();
+
+	if (skb && XTCP_SKB_CB(skb)->seq != XTCP_SKB_CB(skb)->end_seq &&
+	    !(XTCP_SKB_CB(skb)->flags & XTCPHDR_SYN))
+		return false;
+	if (xtcp_oow_limited(now, xs->last_oow_ack,
+			     XTCP_SYSCTL(sk, invalid_ratelimit))) {
+		XTCP_INC_STATS(sk, skipped);
+		return true;
+	}
+	xs->last_oow_ack = now ? : 1;
+	return false;
+}
+
+/*
+ * RFC 5961 challenge ACK, for a RST or SYN that is in the window but not
+ * exact, or an ACK too old to be real: limited per socket as the other
+ * ACKs for dropped segments, then to net.xtcp.challenge_ack_limit per
+ * second in the namespace, a budget drawn at random each second so that
+ * an attacker cannot count it (Linux's tcp_send_challenge_ack()).
+ */
+void xtcp_send_challenge_ack(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	u32 limit = XTCP_SYSCTL(sk, challenge_ack_limit);
+	u32 now, count;
+
+	if (xtcp_oow_rate_limited(sk, NULL, XTCP_MIB_ACKSKIPPEDCHALLENGE))
+		return;
+	if (limit < INT_MAX) {
+		now = jiffies / HZ;
+		if (now != READ_ONCE(xn->challenge_stamp)) {
+			u32 half = (limit + 1) / 2;
+
+			WRITE_ONCE(xn->challenge_stamp, now);
+			/* Somewhere in [limit / 2, 3 * limit / 2). */
+			WRITE_ONCE(xn->challenge_count, limit ?
+				   half + get_random_u32_below(limit) : 0);
+		}
+		count = READ_ONCE(xn->challenge_count);
+		if (!count)
+			return;
+		WRITE_ONCE(xn->challenge_count, count - 1);
+	}
+	XTCP_INC_STATS(sk, XTCP_MIB_CHALLENGEACK);
+	xtcp_send_ack(sk);
+}
+
+/*
  * Zero-window probe: an ACK carrying an old sequence number, which the
  * peer must answer with an ACK that shows its current window.
  */

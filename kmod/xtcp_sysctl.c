@@ -13,6 +13,9 @@
  *   syn_retries, synack_retries, fin_timeout (s),
  *   keepalive_time (s), keepalive_intvl (s), keepalive_probes,
  *   timestamps, sack, window_scaling (offered in our SYN and SYN-ACK),
+ *   invalid_ratelimit (ms between out-of-window, PAWS and challenge ACKs
+ *   of one socket), challenge_ack_limit (RFC 5961 challenge ACKs per
+ *   second and namespace),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * A new namespace starts with XTCP's defaults, except rmem and wmem, which
@@ -58,6 +61,8 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->timestamps = 1;
 	sc->sack = 1;
 	sc->window_scaling = 1;
+	sc->invalid_ratelimit = HZ / 2;
+	sc->challenge_ack_limit = INT_MAX;	/* Linux 6.x: no global limit */
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -175,6 +180,10 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			SYSCTL_ZERO, &xtcp_u8_max),
 	XTCP_SYSCTL_INT("window_scaling", window_scaling,
 			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_SYSCTL_INT("invalid_ratelimit", invalid_ratelimit,
+			proc_dointvec_ms_jiffies, NULL, NULL),
+	XTCP_SYSCTL_INT("challenge_ack_limit", challenge_ack_limit,
+			proc_dointvec, NULL, NULL),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),
