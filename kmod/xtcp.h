@@ -340,8 +340,8 @@ struct xtcp_net {
 	struct xtcp_sysctl	sysctl;
 	atomic_t		curr_estab;	/* ESTABLISHED + CLOSE_WAIT */
 	spinlock_t		lock;	/* writers of the three tables */
-	struct hlist_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_node */
-	struct hlist_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_node */
+	struct hlist_nulls_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_nulls_node */
+	struct hlist_nulls_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_nulls_node */
 	struct hlist_head	bhash[1 << XTCP_BHASH_BITS];	/* sk_bind_node */
 	atomic_t		tw_count;
 	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */

@@ -10,6 +10,10 @@
  * Lookups on the receive path run under RCU only: sockets carry
  * SOCK_RCU_FREE, so a socket found in a chain stays valid until the grace
  * period ends, and a reference is taken with refcount_inc_not_zero().
+ * A socket can move to another chain while a lookup walks it (a
+ * disconnect and a new connect): ehash and lhash are hlist_nulls lists
+ * whose end marker names the bucket, so a lookup that finishes in the
+ * wrong chain starts again, as Linux's __inet_lookup_established() does.
  * Writers (bind, connect, listen, close) take the namespace's spinlock.
  */
 #include <linux/jhash.h>
@@ -35,9 +39,9 @@ static u32 xtcp_ehashfn(__be32 laddr, u16 lport, __be32 faddr, __be16 fport)
 			    xtcp_hash_seed) & ((1 << XTCP_EHASH_BITS) - 1);
 }
 
-static struct hlist_head *xtcp_lhash_bucket(struct xtcp_net *xn, u16 port)
+static u32 xtcp_lhashfn(u16 port)
 {
-	return &xn->lhash[hash_32(port, XTCP_LHASH_BITS)];
+	return hash_32(port, XTCP_LHASH_BITS);
 }
 
 static struct hlist_head *xtcp_bhash_bucket(struct xtcp_net *xn, u16 port)
@@ -143,7 +147,7 @@ int xtcp_listen_hash(struct sock *sk)
 		err = -EADDRINUSE;
 	} else {
 		inet_sk_set_state(sk, TCP_LISTEN);
-		sk_add_node_rcu(sk, xtcp_lhash_bucket(xn, port));
+		sk_nulls_add_node_rcu(sk, &xn->lhash[xtcp_lhashfn(port)]);
 	}
 	spin_unlock_bh(&xn->lock);
 	return err;
@@ -163,14 +167,15 @@ int xtcp_connect_hash(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct inet_sock *inet = inet_sk(sk);
-	struct hlist_head *head;
+	struct hlist_nulls_head *head;
+	struct hlist_nulls_node *node;
 	struct sock *sk2;
 	int err = 0;
 
 	head = &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr, inet->inet_num,
 				       inet->inet_daddr, inet->inet_dport)];
 	spin_lock_bh(&xn->lock);
-	sk_for_each(sk2, head) {
+	sk_nulls_for_each(sk2, node, head) {
 		if (xtcp_ehash_match(sk2, inet->inet_daddr, inet->inet_dport,
 				     inet->inet_rcv_saddr, inet->inet_num,
 				     sk->sk_bound_dev_if)) {
@@ -178,7 +183,7 @@ int xtcp_connect_hash(struct sock *sk)
 			goto out;
 		}
 	}
-	sk_add_node_rcu(sk, head);
+	sk_nulls_add_node_rcu(sk, head);
 out:
 	spin_unlock_bh(&xn->lock);
 	return err;
@@ -192,10 +197,11 @@ void xtcp_child_hash(struct sock *parent, struct sock *child)
 
 	spin_lock(&xn->lock);
 	sk_add_bind_node(child, xtcp_bhash_bucket(xn, inet->inet_num));
-	sk_add_node_rcu(child, &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr,
-						       inet->inet_num,
-						       inet->inet_daddr,
-						       inet->inet_dport)]);
+	sk_nulls_add_node_rcu(child,
+			      &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr,
+						      inet->inet_num,
+						      inet->inet_daddr,
+						      inet->inet_dport)]);
 	spin_unlock(&xn->lock);
 }
 
@@ -207,7 +213,7 @@ void xtcp_unhash(struct sock *sk)
 	if (sk_unhashed(sk))
 		return;
 	spin_lock_bh(&xn->lock);
-	sk_del_node_init_rcu(sk);
+	sk_nulls_del_node_init_rcu(sk);
 	spin_unlock_bh(&xn->lock);
 }
 
@@ -234,17 +240,29 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
+	u32 slot = xtcp_ehashfn(daddr, ntohs(dport), saddr, sport);
+	struct hlist_nulls_node *node;
 	u16 hnum = ntohs(dport);
-	struct sock *sk, *best = NULL;
+	struct sock *sk, *best;
 
 	rcu_read_lock();
-	sk_for_each_rcu(sk, &xn->ehash[xtcp_ehashfn(daddr, hnum, saddr,
-						    sport)]) {
-		if (xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif) &&
-		    refcount_inc_not_zero(&sk->sk_refcnt))
+again:
+	sk_nulls_for_each_rcu(sk, node, &xn->ehash[slot]) {
+		if (!xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
+			continue;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			break;		/* being freed: as if not there */
+		/* It may have been rehashed since it matched. */
+		if (xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
 			goto found;
+		sock_put(sk);
+		goto again;
 	}
-	sk_for_each_rcu(sk, xtcp_lhash_bucket(xn, hnum)) {
+	if (is_a_nulls(node) && get_nulls_value(node) != slot)
+		goto again;	/* ended in another chain */
+listeners:
+	best = NULL;
+	sk_nulls_for_each_rcu(sk, node, &xn->lhash[xtcp_lhashfn(hnum)]) {
 		if (inet_sk(sk)->inet_num != hnum ||
 		    sk->sk_state != TCP_LISTEN)
 			continue;
@@ -257,6 +275,8 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 		if (!sk->sk_rcv_saddr && !best)
 			best = sk;
 	}
+	if (is_a_nulls(node) && get_nulls_value(node) != xtcp_lhashfn(hnum))
+		goto listeners;
 	sk = NULL;
 	if (best && refcount_inc_not_zero(&best->sk_refcnt))
 		sk = best;
@@ -268,9 +288,14 @@ found:
 static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-
+	unsigned int i;
 	int err;
 
+	/* Each chain ends in a marker that names its bucket. */
+	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++)
+		INIT_HLIST_NULLS_HEAD(&xn->ehash[i], i);
+	for (i = 0; i < ARRAY_SIZE(xn->lhash); i++)
+		INIT_HLIST_NULLS_HEAD(&xn->lhash[i], i);
 	spin_lock_init(&xn->lock);
 	atomic_set(&xn->tw_count, 0);
 	atomic_set(&xn->curr_estab, 0);
@@ -298,12 +323,13 @@ free_mib:
  */
 static struct sock *xtcp_ehash_first(struct xtcp_net *xn)
 {
+	struct hlist_nulls_node *node;
 	struct sock *sk;
 	unsigned int i;
 
 	spin_lock_bh(&xn->lock);
 	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++) {
-		sk_for_each(sk, &xn->ehash[i]) {
+		sk_nulls_for_each(sk, node, &xn->ehash[i]) {
 			sock_hold(sk);
 			spin_unlock_bh(&xn->lock);
 			return sk;
@@ -326,9 +352,14 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
 	while ((sk = xtcp_ehash_first(xn))) {
-		/* A close() may still own it: wait for its release_sock(). */
+		/*
+		 * A close() may still own it: wait for its release_sock().
+		 * Its TIME_WAIT may also have ended since the table gave it
+		 * to us: it is then in CLOSE, done already.
+		 */
 		lock_sock(sk);
-		WARN_ON_ONCE(sk->sk_state != TCP_TIME_WAIT);
+		WARN_ON_ONCE(sk->sk_state != TCP_TIME_WAIT &&
+			     sk->sk_state != TCP_CLOSE);
 		xtcp_done(sk);
 		/* xtcp_done() leaves a socket in CLOSE already unhashed. */
 		xtcp_unhash(sk);
