@@ -579,7 +579,8 @@ static int __xtcp_accept(struct sock *sk, struct socket *newsock, int flags)
 	newsock->state = SS_CONNECTED;
 	if (cxs->parent) {
 		sock_put(cxs->parent);
-		cxs->parent = NULL;
+		/* /proc/net/xtcp reads it without the socket lock. */
+		WRITE_ONCE(cxs->parent, NULL);
 	}
 	release_sock(child);
 	return 0;

@@ -111,12 +111,12 @@ static int xtcp_timer_info(struct sock *sk, unsigned long *expires)
  * those states; they print as Linux's would.
  */
 static void xtcp_seq_show_mini(struct seq_file *seq, int sl, struct sock *sk,
-			       int state)
+			       int state, struct sock *parent)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	unsigned long expires = jiffies;
-	bool reqsk = state == TCP_SYN_RECV;
+	bool reqsk = parent;
 
 	if (reqsk && timer_pending(&xs->rtx_timer))
 		expires = xs->rtx_timer.expires;
@@ -129,13 +129,13 @@ static void xtcp_seq_show_mini(struct seq_file *seq, int sl, struct sock *sk,
 		   jiffies_delta_to_clock_t((long)(expires - jiffies)),
 		   reqsk ? xs->retransmits : 0,
 		   reqsk ? from_kuid_munged(seq_user_ns(seq),
-					    sock_i_uid(xs->parent)) : 0,
+					    sock_i_uid(parent)) : 0,
 		   0, 0, reqsk ? 0 : refcount_read(&sk->sk_refcnt), sk);
 }
 
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
-	struct sock *sk = v;
+	struct sock *sk = v, *parent;
 	struct xtcp_sock *xs;
 	struct inet_sock *inet;
 	unsigned long expires;
@@ -155,10 +155,15 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	/* Lines are numbered 0, 1, 2... as Linux's, whatever the bucket. */
 	sl = (int)seq->index - 1;
 	seq_setwidth(seq, 149);
+	/*
+	 * Read once: accept() clears it without our lock, and the listener
+	 * stays in memory as long as the walk's lock (an RCU read-side
+	 * section) is held.
+	 */
+	parent = state == TCP_SYN_RECV ? READ_ONCE(xs->parent) : NULL;
 	if (state == TCP_TIME_WAIT ||
-	    (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) ||
-	    (state == TCP_SYN_RECV && xs->parent)) {
-		xtcp_seq_show_mini(seq, sl, sk, state);
+	    (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) || parent) {
+		xtcp_seq_show_mini(seq, sl, sk, state, parent);
 		goto out;
 	}
 	timer = xtcp_timer_info(sk, &expires);
