@@ -188,6 +188,79 @@ TEST_F(ul, netns_exit_purges_timewait)
 }
 
 /*
+ * A listener that stops listening while children are half open (the
+ * loopback delays each packet 100 ms): their handshakes end after it, and
+ * nothing may keep them, or the module could never unload.
+ */
+TEST_F(ul, stopped_listener_frees_children)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	int l, c[4], i, round;
+	uint16_t port = 0;
+
+	NEED_KO();
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev lo root netem delay 100ms"));
+	for (round = 0; round < 2; round++) {
+		l = xt_listener(XT_LOOP, &port, 8);
+		ASSERT_LE(0, l);
+		for (i = 0; i < 4; i++) {
+			c[i] = xt_socket_flags(SOCK_NONBLOCK);
+			ASSERT_LE(0, c[i]);
+			ASSERT_ERRNO(xt_connect(c[i], XT_LOOP, port),
+				     EINPROGRESS);
+		}
+		xt_msleep(150);
+		if (round)
+			ASSERT_OK(connect(l, &sa, sizeof(sa)));
+		else
+			ASSERT_OK(shutdown(l, SHUT_RD));
+		xt_msleep(500);		/* the handshakes end */
+		for (i = 0; i < 4; i++)
+			ASSERT_OK(close(c[i]));
+		ASSERT_OK(close(l));
+		port = 0;
+	}
+	ASSERT_EQ(0, xt_sh("tc qdisc del dev lo root"));
+	ASSERT_EQ(0, unload_within(10000)) TH_LOG("rmmod: %s", strerror(errno));
+	ASSERT_OK(reload());
+}
+
+/*
+ * An orphan with data held back by a zero window, whose peer then
+ * vanishes (all loopback traffic lost): its persist timer gives up
+ * (TCP_USER_TIMEOUT, 1 s), and the module unloads.
+ */
+TEST_F_TIMEOUT(ul, zero_window_orphan_freed, 40)
+{
+	uint16_t port = 0;
+	char buf[16384];
+	int l, c, s;
+
+	NEED_KO();
+	l = xt_listener(XT_LOOP, &port, 1);
+	ASSERT_LE(0, l);
+	c = xt_socket();
+	ASSERT_LE(0, c);
+	ASSERT_OK(xt_bufs(c, 0, 4096));
+	ASSERT_OK(xt_connect(c, XT_LOOP, port));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_OK(close(l));
+	ASSERT_OK(xt_set_int(s, SOL_TCP, TCP_USER_TIMEOUT, 1000));
+	ASSERT_OK(xt_set_nonblock(s, true));
+	memset(buf, 'z', sizeof(buf));
+	while (send(s, buf, sizeof(buf), 0) > 0)
+		;
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_OK(xt_netem_loss("lo", false));
+	ASSERT_OK(close(s));		/* the orphan */
+	ASSERT_OK(xt_close_rst(c));	/* its RST is lost */
+	ASSERT_EQ(0, unload_within(15000)) TH_LOG("rmmod: %s", strerror(errno));
+	ASSERT_OK(xt_netem_loss("lo", true));
+	ASSERT_OK(reload());
+}
+
+/*
  * SLOW (about 60 s): a connection in TIME_WAIT holds the module until the
  * TIME_WAIT ends; 60 s like Linux (budget 70 s, polled every second).
  */

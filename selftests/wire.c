@@ -935,6 +935,79 @@ TEST_F(wire, syn_established_challenge_ack)
 	peer_data(_metadata, w, "alive", 5);
 }
 
+/*
+ * RFC 5961 5.2, blind data injection: an ACK is acceptable only within
+ * SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, MAX.SND.WND being no more
+ * than what the peer ever acknowledged (as Linux's tcp_ack()).  Data
+ * whose ACK lies below that is dropped with a challenge ACK; data whose
+ * ACK is merely old (a reordered segment) is taken.
+ */
+TEST_F(wire, old_ack_blind_data)
+{
+	struct wire *w = &self->w;
+	char data[1000], buf[16];
+	struct rx r;
+
+	establish(_metadata, w, 0, NULL);
+	memset(data, 'h', sizeof(data));
+	ASSERT_EQ(1000, send(w->fd, data, sizeof(data), 0));
+	rx_expect(_metadata, w, &r, 1000, "data");
+	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
+		  1000);
+	w->rcv_nxt += 1000;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+
+	/* 2000 below SND.UNA: more than was ever acknowledged. */
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 2000, "forged", 6);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "a challenge ACK");
+	nothing_to_read(_metadata, w->fd);
+	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
+
+	/* 500 below: an old ACK, and good data. */
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 500, "genuine", 7);
+	w->snd_nxt += 7;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
+	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, "genuine", 7));
+	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+}
+
+/*
+ * Answers to segments that are dropped come at most once per
+ * tcp_invalid_ratelimit (500 ms) and connection: bare ACKs outside the
+ * window, in-window RSTs that are not exact (challenge ACKs), as Linux's
+ * tcp_oow_rate_limited().  Data outside the window is always answered.
+ */
+TEST_F(wire, dropped_segment_acks_rate_limited)
+{
+	struct wire *w = &self->w;
+	int i;
+
+	establish(_metadata, w, 0, NULL);
+	xt_msleep(600);		/* the handshake's last ACK is long past */
+	for (i = 0; i < 5; i++)
+		SEND(w, TH_ACK, w->right + 0x10000 + i, w->rcv_nxt, NULL, 0);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "one ACK out of the window");
+	rx_none(_metadata, w, 300, "the other four");
+	ASSERT_EQ(4, xt_mib("TCPACKSkippedSeq"));
+
+	xt_msleep(300);
+	for (i = 0; i < 5; i++)
+		SEND(w, TH_RST, w->snd_nxt + 100 + i, 0, NULL, 0);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "one challenge ACK");
+	rx_none(_metadata, w, 300, "the other four RSTs");
+	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
+	ASSERT_EQ(4, xt_mib("TCPACKSkippedChallenge"));
+	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+
+	/* Data outside the window: each one answered. */
+	for (i = 0; i < 3; i++) {
+		SEND(w, TH_ACK, w->right + 0x10000, w->rcv_nxt, "x", 1);
+		expect_ack(_metadata, w, w->snd_nxt, 1000, "data out of window");
+	}
+	peer_data(_metadata, w, "still here", 10);
+}
+
 /* ---- FIN ---- */
 
 /*
