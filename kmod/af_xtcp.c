@@ -89,7 +89,7 @@ void xtcp_done(struct sock *sk)
 		/* Nobody will read or resend: free the memory now. */
 		xtcp_free_write_queue(sk);
 		skb_queue_purge(&sk->sk_receive_queue);
-		skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
+		xtcp_ofo_purge(sk);
 	}
 }
 
@@ -116,7 +116,7 @@ static void xtcp_sock_destruct(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_free_write_queue(sk);
-	skb_queue_purge(&xs->ooo_queue);
+	xtcp_ofo_purge(sk);
 	/* Every path that ends a socket has left the port table already. */
 	if (WARN_ON_ONCE(!hlist_unhashed(&sk->sk_bind_node)))
 		xtcp_put_port(sk);
@@ -148,7 +148,7 @@ void xtcp_init_sock(struct sock *sk)
 	inet->uc_ttl = -1;
 	inet->pmtudisc = IP_PMTUDISC_WANT;
 
-	skb_queue_head_init(&xs->ooo_queue);
+	xs->ooo_queue = RB_ROOT;
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
@@ -238,7 +238,7 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	xtcp_set_state(sk, TCP_CLOSE);
 	xtcp_clear_timers(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
-	skb_queue_purge(&xs->ooo_queue);
+	xtcp_ofo_purge(sk);
 	xtcp_free_write_queue(sk);
 
 	inet->inet_dport = 0;
@@ -761,7 +761,6 @@ static int xtcp_shutdown(struct socket *sock, int how)
 /* Close (RFC 9293 3.10.4), as tcp_close(). */
 static void xtcp_close(struct sock *sk, long timeout)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool send_fin;
 	u32 unread;
 	int state;
@@ -781,7 +780,7 @@ static void xtcp_close(struct sock *sk, long timeout)
 
 	unread = xtcp_inq(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
-	skb_queue_purge(&xs->ooo_queue);
+	xtcp_ofo_purge(sk);
 
 	if (sk->sk_state == TCP_CLOSE)
 		goto adjudge;

@@ -12,6 +12,7 @@
 
 #include <linux/types.h>
 #include <linux/skbuff.h>
+#include <linux/rbtree.h>
 #include <linux/timer.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
@@ -140,7 +141,8 @@ struct xtcp_sock {
 	u32	ooo_recent;	/* seq of the latest out-of-order arrival */
 
 	struct sk_buff		*send_head;	/* first unsent on write queue */
-	struct sk_buff_head	ooo_queue;	/* out of order, sorted by seq */
+	/* Out of order, keyed by seq: O(log n) per segment in any order. */
+	struct rb_root		ooo_queue;
 	u32	packets_out;	/* sent, not cumulatively acknowledged */
 	u32	sacked_out;	/* of those, SACKed */
 	u32	lost_out;	/* of those, presumed lost */
@@ -462,6 +464,7 @@ void xtcp_child_hash(struct sock *parent, struct sock *child);
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_ofo_purge(struct sock *sk);
 u32 xtcp_receive_space(const struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);

@@ -140,7 +140,7 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->ack_pending = 1;
-	if (now || xs->quickack || !skb_queue_empty(&xs->ooo_queue) ||
+	if (now || xs->quickack || !RB_EMPTY_ROOT(&xs->ooo_queue) ||
 	    xs->rcv_nxt - xs->rcv_acked >= 2U * xs->rcv_mss) {
 		if (xs->quickack)
 			xs->quickack--;
@@ -695,7 +695,7 @@ static void xtcp_fin(struct sock *sk)
 	xs->rcv_nxt++;
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
-	skb_queue_purge(&xs->ooo_queue);
+	xtcp_ofo_purge(sk);
 
 	state = xtcp_state_on_fin(sk->sk_state);
 	if (state == TCP_CLOSE_WAIT) {
@@ -751,18 +751,35 @@ static u32 xtcp_data_end(const struct sk_buff *skb)
 	return cb->end_seq - !!(cb->flags & XTCPHDR_FIN);
 }
 
+/* Free the out-of-order queue. */
+void xtcp_ofo_purge(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_rb_first(&xs->ooo_queue);
+
+	while (skb) {
+		struct sk_buff *next = skb_rb_next(skb);
+
+		rb_erase(&skb->rbnode, &xs->ooo_queue);
+		kfree_skb(skb);
+		skb = next;
+	}
+}
+
 /* Move segments that the new rcv_nxt made contiguous. */
 static void xtcp_ofo_drain(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *skb = skb_rb_first(&xs->ooo_queue), *next;
 
-	while ((skb = skb_peek(&xs->ooo_queue)) &&
-	       !xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt)) {
+	for (; skb && !xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt);
+	     skb = next) {
 		u32 end = xtcp_data_end(skb);
 		bool fin = XTCP_SKB_CB(skb)->flags & XTCPHDR_FIN;
 
-		__skb_unlink(skb, &xs->ooo_queue);
+		/* rbnode shares storage with next and prev: off the tree first. */
+		next = skb_rb_next(skb);
+		rb_erase(&skb->rbnode, &xs->ooo_queue);
 		if (xtcp_seq_after(end, xs->rcv_nxt)) {
 			xs->bytes_received += end - xs->rcv_nxt;
 			xs->rcv_nxt = end;
@@ -772,37 +789,44 @@ static void xtcp_ofo_drain(struct sock *sk)
 			kfree_skb(skb);
 		}
 		if (fin && end == xs->rcv_nxt) {
-			xtcp_fin(sk);
+			xtcp_fin(sk);	/* purges the queue: next is gone */
 			break;
 		}
 	}
 }
 
-/* Keep an out-of-order segment, sorted by sequence number. */
+/*
+ * Keep an out-of-order segment in the tree, after those that start at or
+ * before it, so that any arrival order costs O(log n) a segment.  It is
+ * dropped if the segment before it covers it.
+ */
 static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct sk_buff *pos;
+	struct rb_node **p = &xs->ooo_queue.rb_node, *parent = NULL;
+	struct sk_buff *prev = NULL;
 
-	skb_queue_reverse_walk(&xs->ooo_queue, pos) {
-		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
+	while (*p) {
+		struct sk_buff *pos = rb_to_skb(*p);
 
-		if (!xtcp_seq_before(cb->seq, pcb->seq) &&
-		    !xtcp_seq_after(cb->end_seq, pcb->end_seq)) {
-			kfree_skb(skb);		/* nothing new */
-			return;
+		parent = *p;
+		if (xtcp_seq_before(cb->seq, XTCP_SKB_CB(pos)->seq)) {
+			p = &parent->rb_left;
+		} else {
+			prev = pos;
+			p = &parent->rb_right;
 		}
-		if (!xtcp_seq_before(cb->seq, pcb->seq))
-			break;
+	}
+	if (prev && !xtcp_seq_after(cb->end_seq, XTCP_SKB_CB(prev)->end_seq)) {
+		kfree_skb(skb);		/* nothing new */
+		return;
 	}
 	xs->ooo_recent = cb->seq;
 	XTCP_INC_STATS(sk, XTCP_MIB_OFOQUEUE);
 	skb_set_owner_r(skb, sk);
-	if (pos == (struct sk_buff *)&xs->ooo_queue)
-		__skb_queue_head(&xs->ooo_queue, skb);
-	else
-		__skb_queue_after(&xs->ooo_queue, pos, skb);
+	rb_link_node(&skb->rbnode, parent, p);
+	rb_insert_color(&skb->rbnode, &xs->ooo_queue);
 }
 
 /*
@@ -842,7 +866,7 @@ static bool xtcp_rmem_fits(const struct sock *sk)
 static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *victim;
+	struct sk_buff *victim, *prev;
 
 	if (xtcp_rmem_fits(sk))
 		return true;
@@ -850,8 +874,10 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt) ||
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len, xs->rcv_nxt))
 		return false;
-	while (!xtcp_rmem_fits(sk) &&
-	       (victim = __skb_dequeue_tail(&xs->ooo_queue))) {
+	for (victim = skb_rb_last(&xs->ooo_queue);
+	     victim && !xtcp_rmem_fits(sk); victim = prev) {
+		prev = skb_rb_prev(victim);
+		rb_erase(&victim->rbnode, &xs->ooo_queue);
 		XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
 		kfree_skb(victim);
 	}

@@ -145,7 +145,7 @@ static unsigned int xtcp_fill_sacks(struct sock *sk, struct xtcp_opts *opts)
 	unsigned int n = 0;
 	struct sk_buff *skb;
 
-	skb_queue_walk(&xs->ooo_queue, skb) {
+	for (skb = skb_rb_first(&xs->ooo_queue); skb; skb = skb_rb_next(skb)) {
 		u32 start = XTCP_SKB_CB(skb)->seq;
 		u32 end = start + skb->len;
 
@@ -214,7 +214,7 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		opts.tsecr = xs->ts_recent;
 	}
 	if (!syn && xs->sack_ok && (flags & XTCPHDR_ACK) &&
-	    !skb_queue_empty(&xs->ooo_queue) && xtcp_fill_sacks(sk, &opts)) {
+	    !RB_EMPTY_ROOT(&xs->ooo_queue) && xtcp_fill_sacks(sk, &opts)) {
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
 		       skb->len + xtcp_options_size(&opts, false) >
