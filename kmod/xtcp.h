@@ -138,11 +138,17 @@ struct xtcp_sock {
 	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
 	u32	ts_recent;	/* TS.Recent: the TSval we echo */
 	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
-	u32	ooo_recent;	/* seq of the latest out-of-order arrival */
 
 	struct sk_buff		*send_head;	/* first unsent on write queue */
 	/* Out of order, keyed by seq: O(log n) per segment in any order. */
 	struct rb_root		ooo_queue;
+	/*
+	 * SACK blocks we report for it, latest arrival first, kept as
+	 * segments arrive, drain and are pruned (xtcp_sack_add() and the
+	 * others), so that an ACK costs the same whatever the queue holds.
+	 */
+	struct xtcp_sack_block	rcv_sacks[XTCP_MAX_SACK_BLOCKS];
+	u8			rcv_num_sacks;
 	u32	packets_out;	/* sent, not cumulatively acknowledged */
 	u32	sacked_out;	/* of those, SACKed */
 	u32	lost_out;	/* of those, presumed lost */

@@ -764,6 +764,7 @@ void xtcp_ofo_purge(struct sock *sk)
 		kfree_skb(skb);
 		skb = next;
 	}
+	xs->rcv_num_sacks = 0;
 }
 
 /* Move segments that the new rcv_nxt made contiguous. */
@@ -790,15 +791,18 @@ static void xtcp_ofo_drain(struct sock *sk)
 		}
 		if (fin && end == xs->rcv_nxt) {
 			xtcp_fin(sk);	/* purges the queue: next is gone */
-			break;
+			return;
 		}
 	}
+	xs->rcv_num_sacks = xtcp_sack_advance(xs->rcv_sacks, xs->rcv_num_sacks,
+					      xs->rcv_nxt);
 }
 
 /*
  * Keep an out-of-order segment in the tree, after those that start at or
  * before it, so that any arrival order costs O(log n) a segment.  It is
- * dropped if the segment before it covers it.
+ * dropped if the segment before it covers it.  Either way its data is
+ * held now, and the first SACK block must say so (RFC 2018 4).
  */
 static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 {
@@ -806,6 +810,11 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct rb_node **p = &xs->ooo_queue.rb_node, *parent = NULL;
 	struct sk_buff *prev = NULL;
+	u32 seq = cb->seq, end = cb->seq + skb->len;
+
+	if (xs->sack_ok)
+		xs->rcv_num_sacks = xtcp_sack_add(xs->rcv_sacks,
+						  xs->rcv_num_sacks, seq, end);
 
 	while (*p) {
 		struct sk_buff *pos = rb_to_skb(*p);
@@ -822,7 +831,6 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);		/* nothing new */
 		return;
 	}
-	xs->ooo_recent = cb->seq;
 	XTCP_INC_STATS(sk, XTCP_MIB_OFOQUEUE);
 	skb_set_owner_r(skb, sk);
 	rb_link_node(&skb->rbnode, parent, p);
@@ -878,6 +886,10 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	     victim && !xtcp_rmem_fits(sk); victim = prev) {
 		prev = skb_rb_prev(victim);
 		rb_erase(&victim->rbnode, &xs->ooo_queue);
+		/* No block may report data dropped from here on. */
+		xs->rcv_num_sacks = xtcp_sack_prune(xs->rcv_sacks,
+						    xs->rcv_num_sacks,
+						    XTCP_SKB_CB(victim)->seq);
 		XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
 		kfree_skb(victim);
 	}

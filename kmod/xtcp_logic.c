@@ -380,40 +380,62 @@ bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)
 	return !xtcp_seq_before(tsval, ts_recent);
 }
 
-unsigned int xtcp_build_sacks(const struct xtcp_sack_block *runs,
-			      unsigned int n, u32 recent,
-			      struct xtcp_sack_block *out, unsigned int max)
+unsigned int xtcp_sack_add(struct xtcp_sack_block *blk, unsigned int n,
+			   u32 start, u32 end)
 {
-	struct xtcp_sack_block merged[XTCP_MAX_SACK_BLOCKS + 1];
-	unsigned int i, m = 0, first = 0, k = 0;
-	bool have_first = false;
+	struct xtcp_sack_block cur = { start, end };
+	unsigned int i, k = 0;
 
-	if (!max)
-		return 0;
-	/* Merge; past max + 1 runs, later ones could never be sent. */
+	if (!xtcp_seq_before(start, end))
+		return n;
+	/*
+	 * Blocks never touch each other, so any block touching the grown
+	 * range touches the new data itself: one pass finds them all.
+	 */
 	for (i = 0; i < n; i++) {
-		if (m && !xtcp_seq_after(runs[i].start, merged[m - 1].end)) {
-			merged[m - 1].end = xtcp_seq_max(merged[m - 1].end,
-							 runs[i].end);
+		if (!xtcp_seq_after(blk[i].start, cur.end) &&
+		    !xtcp_seq_after(cur.start, blk[i].end)) {
+			cur.start = xtcp_seq_min(cur.start, blk[i].start);
+			cur.end = xtcp_seq_max(cur.end, blk[i].end);
+		} else {
+			blk[k++] = blk[i];
+		}
+	}
+	if (k == XTCP_MAX_SACK_BLOCKS)
+		k--;	/* the least recently reported one */
+	for (i = k; i > 0; i--)
+		blk[i] = blk[i - 1];
+	blk[0] = cur;
+	return k + 1;
+}
+
+unsigned int xtcp_sack_advance(struct xtcp_sack_block *blk, unsigned int n,
+			       u32 rcv_nxt)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!xtcp_seq_after(blk[i].end, rcv_nxt))
 			continue;
-		}
-		if (m == XTCP_MAX_SACK_BLOCKS + 1)
-			break;
-		merged[m++] = runs[i];
+		blk[k] = blk[i];
+		blk[k].start = xtcp_seq_max(blk[k].start, rcv_nxt);
+		k++;
 	}
-	for (i = 0; i < m; i++) {
-		if (xtcp_seq_geq(recent, merged[i].start) &&
-		    xtcp_seq_before(recent, merged[i].end)) {
-			first = i;
-			have_first = true;
-			break;
-		}
+	return k;
+}
+
+unsigned int xtcp_sack_prune(struct xtcp_sack_block *blk, unsigned int n,
+			     u32 seq)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!xtcp_seq_before(blk[i].start, seq))
+			continue;
+		blk[k] = blk[i];
+		blk[k].end = xtcp_seq_min(blk[k].end, seq);
+		k++;
 	}
-	if (have_first)
-		out[k++] = merged[first];
-	for (i = 0; i < m && k < max; i++)
-		if (!have_first || i != first)
-			out[k++] = merged[i];
 	return k;
 }
 

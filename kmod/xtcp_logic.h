@@ -258,15 +258,39 @@ u8 xtcp_select_wscale(u32 space);
 bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age);
 
 /*
- * SACK blocks (RFC 2018 4) for an out-of-order queue given as n runs of
- * [start, end), sorted by sequence: adjacent or overlapping runs are
- * merged, the block holding the most recently received sequence number
- * recent goes first and the others follow in sequence order, at most max
- * of them.  Returns the number of blocks written to out.
+ * The SACK blocks a receiver reports (RFC 2018 4), kept up to date as
+ * data arrives and leaves rather than rebuilt from the out-of-order
+ * queue, as Linux's tp->selective_acks[]: at most XTCP_MAX_SACK_BLOCKS
+ * blocks, none overlapping or touching another, the one holding the
+ * latest arrival first and the others in the order they were last
+ * reported.  Each block only ever covers data the receiver holds; a run
+ * of it may be reported in part (when more runs exist than blocks).
+ * Each function updates the n blocks of blk in place and returns how
+ * many there are now.
+ *
+ * xtcp_sack_add(): out-of-order data [start, end) arrived.  Blocks that
+ * overlap or touch it merge with it into the first block; the others
+ * keep their order behind it, the oldest falling off if all were in
+ * use.  An empty range changes nothing.
  */
-unsigned int xtcp_build_sacks(const struct xtcp_sack_block *runs,
-			      unsigned int n, u32 recent,
-			      struct xtcp_sack_block *out, unsigned int max);
+unsigned int xtcp_sack_add(struct xtcp_sack_block *blk, unsigned int n,
+			   u32 start, u32 end);
+
+/*
+ * xtcp_sack_advance(): rcv_nxt moved to rcv_nxt and the data below it
+ * went to the reader.  Blocks ending at or below it go, a block it cuts
+ * keeps the part above it.
+ */
+unsigned int xtcp_sack_advance(struct xtcp_sack_block *blk, unsigned int n,
+			       u32 rcv_nxt);
+
+/*
+ * xtcp_sack_prune(): out-of-order data from seq on was dropped to make
+ * room.  Blocks starting at or after it go, a block it cuts keeps the
+ * part below it.
+ */
+unsigned int xtcp_sack_prune(struct xtcp_sack_block *blk, unsigned int n,
+			     u32 seq);
 
 /*
  * State transitions (RFC 9293 3.3.2, figure 5).  Each returns the new

@@ -134,36 +134,6 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 	return wnd >> shift;
 }
 
-/*
- * SACK blocks for what sits in the out-of-order queue (RFC 2018 4).
- * Returns how many were written to opts.
- */
-static unsigned int xtcp_fill_sacks(struct sock *sk, struct xtcp_opts *opts)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_sack_block runs[XTCP_MAX_SACK_BLOCKS + 1];
-	unsigned int n = 0;
-	struct sk_buff *skb;
-
-	for (skb = skb_rb_first(&xs->ooo_queue); skb; skb = skb_rb_next(skb)) {
-		u32 start = XTCP_SKB_CB(skb)->seq;
-		u32 end = start + skb->len;
-
-		if (n && !xtcp_seq_after(start, runs[n - 1].end)) {
-			runs[n - 1].end = xtcp_seq_max(runs[n - 1].end, end);
-			continue;
-		}
-		if (n == ARRAY_SIZE(runs))
-			break;
-		runs[n].start = start;
-		runs[n].end = end;
-		n++;
-	}
-	opts->num_sacks = xtcp_build_sacks(runs, n, xs->ooo_recent,
-					   opts->sacks, XTCP_MAX_SACK_BLOCKS);
-	return opts->num_sacks;
-}
-
 static __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr,
 				__be32 daddr)
 {
@@ -213,8 +183,12 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		opts.tsval = xtcp_tsval(xs);
 		opts.tsecr = xs->ts_recent;
 	}
+	/* SACK blocks (RFC 2018 4), as xtcp_sack_add() keeps them. */
 	if (!syn && xs->sack_ok && (flags & XTCPHDR_ACK) &&
-	    !RB_EMPTY_ROOT(&xs->ooo_queue) && xtcp_fill_sacks(sk, &opts)) {
+	    xs->rcv_num_sacks) {
+		opts.num_sacks = xs->rcv_num_sacks;
+		memcpy(opts.sacks, xs->rcv_sacks,
+		       opts.num_sacks * sizeof(opts.sacks[0]));
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
 		       skb->len + xtcp_options_size(&opts, false) >
