@@ -1920,6 +1920,280 @@ TEST_F(wire, sack_invalid_blocks)
 	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
 }
 
+/* ---- the out-of-order queue under a flood of small segments ---- */
+
+/*
+ * SegmentSmack (the class of CVE-2018-5390): a peer sends thousands of
+ * small out-of-order segments, each leaving a 1-byte hole so that nothing
+ * merges, in descending sequence order, so that a queue sorted by walking
+ * from its tail (its highest sequence) walks all of it for every segment.
+ * Linux keeps the queue in an rbtree: a segment costs O(log n) however
+ * they come.  Each injection is a write to the tun, which the kernel
+ * processes synchronously in that write (input, queueing and the ACK):
+ * its wall time is what the segment costs.
+ *
+ * OFO_SEGS segments go in; the 10th percentile of the times of the last
+ * OFO_BATCH writes must stay within OFO_MAX_RATIO times that of a batch
+ * with a near-empty queue: the first OFO_BATCH, or OFO_BATCH more sent
+ * into the emptied queue after the flood (its holes filled), whichever
+ * is lower.  Other VMs taking the emulator's CPU add time to whole
+ * stretches of writes, up to doubling them: a low percentile sees
+ * through most of that, and the lower of two baselines keeps a slow
+ * stretch there from hiding a regression.  Under QEMU (TCG) the old
+ * tail-walking list made the last batch cost 4.5 times the baseline (a
+ * walk of some 9750 skbs, ~30 ns each, on 80-90 us a segment); the
+ * rbtree measured 0.95 to 1.1 and Linux 0.6 to 1.1, each once 1.6 to
+ * 1.7 when a slow stretch hit the last batch only.  3 lies between.
+ *
+ * The last ACK's SACK blocks must report the latest arrival first and
+ * the ones before it next, as they came (RFC 2018 4).  When the peer
+ * fills the holes, everything reads back in order.  The listener's
+ * buffer is forced large (SO_RCVBUFFORCE) so that nothing is pruned,
+ * and in-order data (at most OFO_WARMUP_MAX segments) first opens the
+ * window for all of it.
+ */
+#define OFO_SEGS	10000
+#define OFO_LEN		48
+#define OFO_STEP	(OFO_LEN + 1)	/* the segment and a hole */
+#define OFO_BATCH	500
+#define OFO_MAX_RATIO	3
+#define OFO_RCVBUF	(16 << 20)
+#define OFO_WARMUP_MAX	300
+
+static uint8_t ofo_byte(uint32_t seq)
+{
+	return (uint8_t)(seq * 7 + (seq >> 9));
+}
+
+static void ofo_fill(uint8_t *p, uint32_t seq, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = ofo_byte(seq + i);
+}
+
+/* The option of @kind in a segment the host sent, or NULL. */
+static const uint8_t *rx_opt(const struct rx *r, uint8_t kind)
+{
+	size_t i = 0;
+
+	while (i < r->olen && r->opt[i] != 0) {
+		if (r->opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= r->olen || r->opt[i + 1] < 2 ||
+		    i + r->opt[i + 1] > r->olen)
+			return NULL;
+		if (r->opt[i] == kind)
+			return r->opt + i;
+		i += r->opt[i + 1];
+	}
+	return NULL;
+}
+
+/*
+ * Read what the host sent for up to @ms (0: only what is there): the
+ * right edge of its window moves on, @last keeps the last ACK.
+ */
+static void ofo_rx(struct wire *w, uint8_t wscale, struct rx *last, int ms)
+{
+	struct rx r;
+
+	while (!rx_next(w, &r, ms)) {
+		uint32_t edge = r.s.ack + ((uint32_t)r.s.win << wscale);
+
+		if (!(r.s.flags & TH_ACK))
+			continue;
+		if (seq_before(w->right, edge))
+			w->right = edge;
+		if (last) {
+			/* Its pointers point into its own packet. */
+			*last = r;
+			rx_parse(w, last, r.pkt[2] << 8 | r.pkt[3]);
+		}
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Log a batch of write times; return its 10th percentile. */
+static uint64_t ofo_batch(struct __test_metadata *_metadata, uint64_t *v,
+			  const char *what)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < OFO_BATCH; i++)
+		sum += v[i];
+	qsort(v, OFO_BATCH, sizeof(*v), cmp_u64);
+	TH_LOG("%s %d segments: %llu us in all, a segment: median %llu ns, 10th percentile %llu ns",
+	       what, OFO_BATCH, (unsigned long long)sum / 1000,
+	       (unsigned long long)v[OFO_BATCH / 2],
+	       (unsigned long long)v[OFO_BATCH / 10]);
+	return v[OFO_BATCH / 10];
+}
+
+/*
+ * @nseg segments with holes above @base, highest first, each write timed:
+ * the first OFO_BATCH times in @first, the last OFO_BATCH in @last if set.
+ */
+static void ofo_flood(struct __test_metadata *_metadata, struct wire *w,
+		      uint8_t wscale, uint32_t base, int nseg, uint64_t *first,
+		      uint64_t *last, struct rx *ack)
+{
+	uint8_t data[OFO_LEN], seg[128];
+	uint64_t t;
+	uint32_t seq;
+	size_t n;
+	int i;
+
+	for (i = 0; i < nseg; i++) {
+		seq = base + 1 + (nseg - 1 - i) * OFO_STEP;
+		ofo_fill(data, seq, OFO_LEN);
+		n = build(w, seg, w->hport, TH_ACK, seq, w->rcv_nxt, w->win,
+			  NULL, 0, data, OFO_LEN);
+		t = now_ns();
+		ASSERT_OK(inject(w, seg, n));
+		t = now_ns() - t;
+		if (i < OFO_BATCH)
+			first[i] = t;
+		else if (last && i >= nseg - OFO_BATCH)
+			last[i - (nseg - OFO_BATCH)] = t;
+		/* Keep the tun's queue short; untimed. */
+		ofo_rx(w, wscale, ack, 0);
+	}
+	/* The last ACK (Linux may hold it back a little). */
+	ofo_rx(w, wscale, ack, 100);
+}
+
+/* Fill the holes from @base to @end: all of it reads back in order. */
+static void ofo_fill_holes(struct __test_metadata *_metadata, struct wire *w,
+			   uint8_t wscale, uint32_t base, uint32_t end)
+{
+	static uint8_t got[OFO_SEGS * OFO_STEP];
+	uint8_t data[MTU_MSS];
+	struct rx ack = {};
+	uint32_t seq;
+	size_t n;
+
+	ASSERT_GE(sizeof(got), end - base);
+	for (seq = base; seq_before(seq, end); seq += n) {
+		n = end - seq < MTU_MSS ? end - seq : MTU_MSS;
+		ofo_fill(data, seq, n);
+		SEND(w, TH_ACK, seq, w->rcv_nxt, data, n);
+		ofo_rx(w, wscale, &ack, 0);
+	}
+	n = end - base;
+	ASSERT_EQ((ssize_t)n, xt_recv_all(w->fd, got, n));
+	for (seq = 0; seq < n; seq++)
+		ASSERT_EQ(ofo_byte(base + seq), got[seq])
+			TH_LOG("byte %u after %u", seq, base);
+	ofo_rx(w, wscale, &ack, 100);
+	ASSERT_EQ(end, ack.s.ack);
+}
+
+TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
+{
+	static uint64_t first[OFO_BATCH], last[OFO_BATCH], again[OFO_BATCH];
+	uint64_t p10_first, p10_last, p10_again, ref;
+	uint8_t opt[40], data[MTU_MSS];
+	struct wire *w = &self->w;
+	const uint8_t *ws, *sack;
+	uint32_t base, end;
+	unsigned int k, nblk, i;
+	struct rx r, ack;
+	uint8_t wscale;
+	size_t olen;
+	char s[256];
+
+	/* A listener with a big buffer; SACK and window scaling, no TS. */
+	w->lfd = xt_socket();
+	ASSERT_LE(0, w->lfd);
+	ASSERT_OK(xt_set_int(w->lfd, SOL_SOCKET, SO_RCVBUFFORCE, OFO_RCVBUF));
+	ASSERT_OK(xt_bind(w->lfd, HOST_IP, w->hport));
+	ASSERT_OK(listen(w->lfd, 8));
+	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, MTU_MSS, 0, 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	ws = rx_opt(&r, 3);
+	ASSERT_TRUE(ws && ws[1] == 3) TH_LOG("no window scale in the SYN-ACK");
+	wscale = ws[2];
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+
+	/* In-order data until the window covers both floods. */
+	for (i = 0;; i++) {
+		base = w->snd_nxt;
+		end = base + OFO_SEGS * OFO_STEP;
+		if (!seq_before(w->right, end + OFO_BATCH * OFO_STEP))
+			break;
+		ASSERT_GT(OFO_WARMUP_MAX, (int)i)
+			TH_LOG("window edge %u, wanted %u", w->right - base,
+			       (OFO_SEGS + OFO_BATCH) * OFO_STEP);
+		ofo_fill(data, w->snd_nxt, MTU_MSS);
+		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, data, MTU_MSS);
+		w->snd_nxt += MTU_MSS;
+		ofo_rx(w, wscale, NULL, 50);
+		while (recv(w->fd, data, sizeof(data), MSG_DONTWAIT) > 0)
+			;
+	}
+	TH_LOG("window %u after %d in-order segments", w->right - base, i);
+
+	memset(&ack, 0, sizeof(ack));
+	ofo_flood(_metadata, w, wscale, base, OFO_SEGS, first, last, &ack);
+	/*
+	 * Nothing acknowledged.  The blocks of the last ACK: the latest
+	 * arrival first, then those before it, as they came (RFC 2018 4).
+	 * Linux may hold back (compress) its ACKs for the last arrivals, so
+	 * the latest arrival it reports may not be the last one sent.
+	 */
+	rx_str(&ack, s, sizeof(s));
+	ASSERT_EQ(base, ack.s.ack) TH_LOG("%s", s);
+	sack = rx_opt(&ack, 5);
+	ASSERT_TRUE(sack && sack[1] >= 2 + 2 * 8) TH_LOG("SACK blocks: %s", s);
+	nblk = (sack[1] - 2) / 8;
+	k = (get32(sack + 2) - base - 1) / OFO_STEP;
+	ASSERT_GE(OFO_SEGS, (int)(k + nblk)) TH_LOG("%s", s);
+	for (i = 0; i < nblk; i++) {
+		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP, get32(sack + 2 + 8 * i))
+			TH_LOG("block %d: %s", i, s);
+		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP + OFO_LEN,
+			  get32(sack + 6 + 8 * i))
+			TH_LOG("block %d: %s", i, s);
+	}
+	TH_LOG("the last ACK reports segments %u to %u (0 came last)", k,
+	       k + nblk - 1);
+	ofo_fill_holes(_metadata, w, wscale, base, end);
+
+	/* The baseline again, with the queue empty as at first. */
+	ofo_flood(_metadata, w, wscale, end, OFO_BATCH, again, NULL, &ack);
+	ofo_fill_holes(_metadata, w, wscale, end, end + OFO_BATCH * OFO_STEP);
+
+	p10_first = ofo_batch(_metadata, first, "first");
+	p10_last = ofo_batch(_metadata, last, "last");
+	p10_again = ofo_batch(_metadata, again, "again, after the drain:");
+	ref = p10_first < p10_again ? p10_first : p10_again;
+	TH_LOG("last / baseline %.2f (limit %d)", (double)p10_last / ref,
+	       OFO_MAX_RATIO);
+	ASSERT_GE(OFO_MAX_RATIO * ref, p10_last)
+		TH_LOG("an out-of-order segment costs more as the queue grows");
+}
+
 /* ---- bad input ---- */
 
 /*
