@@ -497,6 +497,7 @@ void xtcp_mark_head_lost(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);
 void xtcp_send_loss_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
+bool xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
 void xtcp_free_write_queue(struct sock *sk);
 int xtcp_size_goal(const struct sock *sk);

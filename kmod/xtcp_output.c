@@ -470,6 +470,32 @@ void xtcp_write_xmit(struct sock *sk)
 }
 
 /*
+ * The persist timer fired with the peer's window open: what waits was held
+ * by a cork (or the sender's silly-window avoidance), not by the window.
+ * Send as much of it as the window takes, as Linux's tcp_write_wakeup();
+ * this is also what bounds TCP_CORK to about 200 ms (one RTO).  Returns
+ * true if a segment went.
+ */
+bool xtcp_write_wakeup(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+	struct xtcp_skb_cb *cb;
+
+	if (!skb || !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end))
+		return false;
+	cb = XTCP_SKB_CB(skb);
+	if (xtcp_seq_after(cb->seq + skb->len, wnd_end) &&
+	    xtcp_fragment(sk, skb, wnd_end - cb->seq))
+		return false;
+	cb->flags |= XTCPHDR_PSH;
+	xtcp_send_new(sk, skb);
+	xtcp_schedule_rtx(sk);
+	return true;
+}
+
+/*
  * The sequence number for a segment without data: the highest we sent,
  * which the peer's window has room for, not snd_nxt, which a timeout
  * rewinds to data the peer may have had for long (its acceptability test

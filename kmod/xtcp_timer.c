@@ -146,6 +146,13 @@ static void xtcp_probe_timer(struct sock *sk)
 		xtcp_write_timeout(sk);
 		return;
 	}
+	/* Data the window has room for goes, and persisting is over. */
+	if (xtcp_write_wakeup(sk)) {
+		xs->probes_out = 0;
+		xs->probes_stamp = 0;
+		xs->backoff = 0;
+		return;
+	}
 	XTCP_INC_STATS(sk, XTCP_MIB_WINPROBE);
 	xtcp_send_probe(sk);
 	if (xs->probes_out < U8_MAX)
