@@ -41,15 +41,10 @@ static int xtcp_u8_max = 255;
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 				 const struct xtcp_sysctl *init)
 {
-	static const int rmem[3] = { 4096, 212992, 6291456 };
-	static const int wmem[3] = { 4096, 212992, 4194304 };
+	/* Linux's tcp_rmem/tcp_wmem: autotuning grows them from there. */
+	static const int rmem[3] = { 4096, 131072, 6291456 };
+	static const int wmem[3] = { 4096, 16384, 4194304 };
 
-	/*
-	 * Linux's tcp_rmem/tcp_wmem start a socket at 128 KB/16 KB and grow
-	 * the buffers as the connection proves it needs them.  XTCP has no
-	 * such autotuning yet, so it starts where net.core's defaults put
-	 * any socket (rmem_default/wmem_default, 212992).
-	 */
 	memcpy(sc->rmem, init ? init->rmem : rmem, sizeof(sc->rmem));
 	memcpy(sc->wmem, init ? init->wmem : wmem, sizeof(sc->wmem));
 	sc->syn_retries = XTCP_SYN_RETRIES;

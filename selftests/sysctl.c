@@ -36,10 +36,7 @@ FIXTURE_TEARDOWN(sysctl)
 /* Linux 6.1/6.12 on a machine of a few GB: tcp_rmem/wmem's defaults. */
 static const char *mem_default(bool rmem)
 {
-	if (xt_inet())
-		return rmem ? "4096\t131072\t6291456" : "4096\t16384\t4194304";
-	/* XTCP does not autotune: it starts at net.core's 212992. */
-	return rmem ? "4096\t212992\t6291456" : "4096\t212992\t4194304";
+	return rmem ? "4096\t131072\t6291456" : "4096\t16384\t4194304";
 }
 
 static void cong_of(struct __test_metadata *_metadata, int fd, char *name,
@@ -52,8 +49,8 @@ static void cong_of(struct __test_metadata *_metadata, int fd, char *name,
 }
 
 /*
- * A new namespace has every knob, at Linux's defaults (XTCP's buffers
- * excepted), and a new socket takes them: buffers, keepalive times, the
+ * A new namespace has every knob, at Linux's defaults, and a new socket
+ * takes them: buffers, keepalive times, the
  * congestion control algorithm.
  */
 TEST_F(sysctl, defaults)
