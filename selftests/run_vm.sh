@@ -11,7 +11,11 @@
 # OUTPUT=DIR              where the built programs are (default: here)
 #
 # Each program prints its kselftest output, ending in "# Totals: ...".
-# Exit status: 0 if every program passed (skips allowed), 1 otherwise.
+# Then the final checks: the module unloads, its cache is gone, and the
+# kernel is not tainted beyond the module being out of tree (final()).
+# Exit status: 0 if every program and the final checks passed, 1
+# otherwise.  Skips are allowed here: scripts/test judges them against
+# selftests/expected-skips.  Missing prerequisites fail the run at once.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 bin=${OUTPUT:-$dir}
@@ -24,13 +28,26 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# Best effort: the netns tests skip cleanly without these.
-modprobe veth >/dev/null 2>&1
-modprobe sch_netem >/dev/null 2>&1
-# interop's link to Linux TCP: tc clsact, u32, pedit, csum.
-for m in sch_ingress cls_u32 act_pedit act_csum; do
-	modprobe $m >/dev/null 2>&1
+# Prerequisites, checked once: a test must never skip, or pass, for want
+# of them.  Modules: veth pairs, netem, the tun device of the wire tests,
+# interop's tc link to Linux TCP (clsact, u32, pedit, csum), xfrm's netlink.
+missing=
+for m in veth sch_netem tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
+	modprobe $m >/dev/null 2>&1 || missing="$missing module:$m"
 done
+[ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
+for c in ip tc ethtool python3 iperf3 redis-server redis-cli redis-benchmark curl git; do
+	command -v $c >/dev/null 2>&1 || missing="$missing $c"
+done
+if ! [ -d /sys/kernel/tracing/events ] && ! [ -d /sys/kernel/debug/tracing/events ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	[ -d /sys/kernel/tracing/events ] || missing="$missing tracefs"
+fi
+if [ -n "$missing" ]; then
+	echo "# xtcp selftests: missing prerequisites:$missing" >&2
+	echo "# xtcp selftests FAILED: missing prerequisites:$missing"
+	exit 1
+fi
 
 # `ip netns` wants a writable /run (the tests themselves do not need it).
 if ! mkdir -p /run/netns 2>/dev/null || ! [ -w /run/netns ]; then
@@ -73,6 +90,65 @@ for p in $progs; do
 		failed="$failed $p"
 	fi
 done
+
+# After the last program, what is left of XTCP must go: every socket is
+# closed (a program's end closed them, TIME_WAIT and orphans went with
+# their namespaces, or end on their timers), so the module unloads, its
+# sock cache with it, and the kernel is tainted by nothing but the
+# module being out of tree and unsigned.  A late timer on a leftover
+# socket would hold the module, or splat here rather than unseen.
+n=0 pass=0 fail=0
+result() { # status name [why]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n final.$2"
+	else
+		fail=$((fail + 1))
+		[ -z "$3" ] || echo "# final.$2: $3"
+		echo "not ok $n final.$2"
+	fi
+}
+
+final() {
+	local i t bad
+
+	echo "# selftests: xtcp: final"
+	if ! grep -q '^xtcp ' /proc/modules; then
+		result 1 unload "xtcp is not loaded: a program unloaded it and did not load it again"
+	else
+		i=0
+		while ! rmmod xtcp 2>/dev/null && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if grep -q '^xtcp ' /proc/modules; then
+			echo "# final.unload: still in use after 30 s: $(grep '^xtcp ' /proc/modules)"
+			cat /proc/net/xtcp 2>/dev/null | sed 's/^/# /'
+			result 1 unload
+		else
+			result 0 unload
+		fi
+	fi
+	if [ -e /sys/kernel/slab/XTCP ] || grep -q '^XTCP ' /proc/slabinfo 2>/dev/null; then
+		result 1 slab "the XTCP sock cache outlived the module"
+	else
+		result 0 slab
+	fi
+	# Allowed: O (12, out-of-tree module) and E (13, unsigned module).
+	t=$(cat /proc/sys/kernel/tainted)
+	bad=$((t & ~((1 << 12) | (1 << 13))))
+	result $((bad != 0)) taint "kernel tainted $t (bits beyond O and E: $bad)"
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+	# Loaded again, so that the VM stays usable for what follows.
+	[ -z "$XTCP_KO" ] || grep -q '^xtcp ' /proc/modules ||
+		insmod "$XTCP_KO" 2>/dev/null
+	[ $fail -eq 0 ]
+}
+
+if ! final; then
+	failed="$failed final"
+fi
 
 if [ -n "$failed" ]; then
 	echo "# xtcp selftests FAILED:$failed"
