@@ -14,6 +14,8 @@
 #   make selftests        build the kselftest programs (selftests/)
 #   make demo             set up, build, run scripts/demo-vm.sh in a VM
 #   make test             set up, build, run every test (scripts/test)
+#   make test-reference   the selftests against Linux TCP on 6.12 (also
+#                         part of make test)
 #   make bench            XTCP vs TCP benchmark in a VM (scripts/bench; KVER=6.1, BENCH_ARGS=--quick)
 #   make debug-test       the selftests on a KASAN/lockdep/kmemleak/KFENCE
 #                         kernel built from linux-source-6.12, then kmemleak
@@ -32,7 +34,7 @@ CHECKPATCH := $(BUILD)/linux-source/scripts/checkpatch.pl
 resolve_kver = $(shell $(ROOT)/scripts/kver $(KVER))
 
 .PHONY: all module modules-all tools check checkpatch sparse unit selftests \
-	demo test bench clean distclean setup
+	demo test test-reference bench clean distclean setup
 
 all: module tools
 
@@ -100,6 +102,9 @@ demo:
 
 test:
 	$(ROOT)/scripts/test
+
+test-reference:
+	$(ROOT)/scripts/test --reference
 
 bench:
 	$(ROOT)/scripts/bench --kernel $(or $(KVER),6.12) $(BENCH_ARGS)

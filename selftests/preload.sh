@@ -67,7 +67,7 @@ skip_all() {
 	echo "# preload: $*"
 	for c in $CHECKS; do
 		num=$((num + 1))
-		echo "ok $num $c # SKIP $*"
+		echo "ok $num preload.$c # SKIP $*"
 	done
 	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:$num error:0"
 	exit $KSFT_SKIP
@@ -99,7 +99,7 @@ if [ -z "$lib" ] || [ ! -f "$lib" ]; then
 		echo "# preload: build/tools/libxtcp_preload.so missing: run make tools"
 		for c in $CHECKS; do
 			num=$((num + 1))
-			echo "not ok $num $c # no library"
+			echo "not ok $num preload.$c # no library"
 		done
 		echo "# Totals: pass:0 fail:$num xfail:0 xpass:0 skip:0 error:0"
 		exit 1
@@ -330,9 +330,9 @@ check_xtcp() {	# PORT MIN
 result() {	# NAME RC (0 pass, 4 skip, else fail); $why
 	num=$((num + 1))
 	case $2 in
-	0)	npass=$((npass + 1)); echo "ok $num $1" ;;
-	"$KSFT_SKIP") nskip=$((nskip + 1)); echo "ok $num $1 # SKIP $why" ;;
-	*)	nfail=$((nfail + 1)); echo "# $1: $why"; echo "not ok $num $1" ;;
+	0)	npass=$((npass + 1)); echo "ok $num preload.$1" ;;
+	"$KSFT_SKIP") nskip=$((nskip + 1)); echo "ok $num preload.$1 # SKIP $why" ;;
+	*)	nfail=$((nfail + 1)); echo "# $1: $why"; echo "not ok $num preload.$1" ;;
 	esac
 }
 
