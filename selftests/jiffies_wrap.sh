@@ -23,5 +23,19 @@ echo "# uptime $(cut -d. -f1 /proc/uptime) s"
 rc=0
 # keepalive_dead_peer: the idle time since the last segment; user_timeout:
 # the time since the first retransmission; tcp_info: last_ack/data_recv.
-"$bin/sockopt" -t keepalive_dead_peer -t user_timeout_unacked_data -t tcp_info || rc=1
+# A name that no longer exists would run nothing and pass: each must run.
+tests="keepalive_dead_peer user_timeout_unacked_data tcp_info"
+args=
+for t in $tests; do
+	args="$args -t $t"
+done
+# shellcheck disable=SC2086
+out=$("$bin/sockopt" $args 2>&1) || rc=1
+echo "$out"
+for t in $tests; do
+	if ! echo "$out" | grep -q "^ok [0-9]* so\.$t\$"; then
+		echo "# jiffies_wrap: so.$t did not run, or did not pass"
+		rc=1
+	fi
+done
 exit $rc
