@@ -51,7 +51,12 @@ static void bulk(struct __test_metadata *_metadata, int from, int to,
 		TH_LOG("received sha256 %s, sent %s", h2, h1);
 }
 
-TEST_F(xfer, one_way_4mb)
+/*
+ * The transfers of megabytes take a second or two on Linux TCP, but far
+ * longer under QEMU's emulation on a busy host: 60 s each, not the
+ * harness's 15.
+ */
+TEST_F_TIMEOUT(xfer, one_way_4mb, 60)
 {
 	int c, s;
 
@@ -60,7 +65,7 @@ TEST_F(xfer, one_way_4mb)
 }
 
 /* Odd-sized writes, so segment and buffer boundaries fall everywhere. */
-TEST_F(xfer, one_way_odd_writes)
+TEST_F_TIMEOUT(xfer, one_way_odd_writes, 60)
 {
 	int c, s;
 
@@ -69,7 +74,7 @@ TEST_F(xfer, one_way_odd_writes)
 }
 
 /* 4 MB each way at the same time: four threads. */
-TEST_F(xfer, both_ways_4mb)
+TEST_F_TIMEOUT(xfer, both_ways_4mb, 60)
 {
 	struct xt_stream t1 = { .len = 4 * MB, .chunk = 65536, .seed = 3,
 				.shut_wr = true };
@@ -120,7 +125,7 @@ TEST_F(xfer, small_writes)
  * wmem[1]) and no further than rmem[2], wmem[2]; buffers the program set
  * itself stay as set.  Linux TCP does the same.
  */
-TEST_F(xfer, buffer_autotuning)
+TEST_F_TIMEOUT(xfer, buffer_autotuning, 60)
 {
 	long rmem[3], wmem[3];
 	int c, s, c2, s2;
@@ -452,12 +457,12 @@ static void veth_bulk(struct __test_metadata *_metadata, bool no_offload)
 	xt_veth_free(&v);
 }
 
-TEST_F(xfer, veth_4mb)
+TEST_F_TIMEOUT(xfer, veth_4mb, 60)
 {
 	veth_bulk(_metadata, false);
 }
 
-TEST_F(xfer, veth_4mb_no_offload)
+TEST_F_TIMEOUT(xfer, veth_4mb_no_offload, 60)
 {
 	veth_bulk(_metadata, true);
 }
