@@ -37,8 +37,13 @@ FIXTURE_VARIANT_ADD(netem, loss_5pct) {
 	.netem = "loss 5%", .len = 2 * MB, .lossy = true, .bound_s = 120,
 };
 
+/*
+ * A fifth of the packets lost each way: retransmissions are lost too, and
+ * the timeouts back off.  Linux TCP (the reference) moves 512 KB each way
+ * well within the bound, but 2 MB not always within the test's time.
+ */
 FIXTURE_VARIANT_ADD(netem, loss_20pct) {
-	.netem = "loss 20%", .len = 2 * MB, .lossy = true, .bound_s = 150,
+	.netem = "loss 20%", .len = 512 * KB, .lossy = true, .bound_s = 150,
 };
 
 FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
@@ -254,8 +259,20 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	 */
 	ASSERT_OK(xt_tcp_info_ext(c, &cx));
 	ASSERT_OK(xt_tcp_info_ext(s, &sx));
-	ASSERT_LE(variant->len / ci.tcpi_snd_mss, cx.delivered);
-	ASSERT_LE(variant->len / si.tcpi_snd_mss, sx.delivered);
+	/*
+	 * An exception for the reference: Linux's tcpi_delivered can fall
+	 * short of the segments sent when the path reorders (1432 and 1434
+	 * of 1449 seen with netem delay 50ms 10ms, even adding every
+	 * retransmission), so there it must only have counted something.
+	 * XTCP counts each segment once, when it is first ACKed or SACKed.
+	 */
+	if (xt_inet()) {
+		ASSERT_LT(0U, cx.delivered);
+		ASSERT_LT(0U, sx.delivered);
+	} else {
+		ASSERT_LE(variant->len / ci.tcpi_snd_mss, cx.delivered);
+		ASSERT_LE(variant->len / si.tcpi_snd_mss, sx.delivered);
+	}
 	ASSERT_LT(0ULL, (unsigned long long)cx.delivery_rate);
 	ASSERT_LT(0ULL, (unsigned long long)sx.delivery_rate);
 	TH_LOG("delivery rate: client %llu B/s, server %llu B/s",
