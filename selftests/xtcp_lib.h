@@ -30,8 +30,6 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 
-/* linux/xtcp.h uses __kernel_sa_family_t without including it. */
-#include <linux/socket.h>
 #include <linux/xtcp.h>
 
 /* Linux's TCP states: tcpi_state and the st field of /proc/net/tcp. */
@@ -84,6 +82,11 @@ int xt_connect_to(const char *ip, uint16_t port);
 /* A connected pair on 127.0.0.1 (listener closed): 0 or -1. */
 int xt_pair(int *client, int *server);
 int xt_pair_ip(const char *ip, int *client, int *server);
+/*
+ * The same, the client's SO_RCVBUF set before it connects, so that the
+ * window it offers is small from the first segment: 0 or -1.
+ */
+int xt_pair_rcvbuf(int rcvbuf, int *client, int *server);
 uint16_t xt_local_port(int fd);
 uint16_t xt_peer_port(int fd);
 int xt_set_int(int fd, int level, int opt, int val);

@@ -74,7 +74,6 @@
 #include <unistd.h>
 
 #include <linux/sock_diag.h>	/* SK_MEMINFO_* */
-#include <linux/socket.h>	/* __kernel_sa_family_t, for xtcp.h */
 
 #include "../uapi/linux/xtcp.h"
 

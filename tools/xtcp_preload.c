@@ -89,7 +89,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <linux/socket.h>	/* __kernel_sa_family_t, for xtcp.h */
 #include <linux/sockios.h>
 
 #include "../uapi/linux/xtcp.h"

@@ -26,7 +26,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <linux/socket.h>	/* __kernel_sa_family_t, for xtcp.h */
 
 #include "../uapi/linux/xtcp.h"
 

@@ -13,6 +13,7 @@
 #define _UAPI_LINUX_XTCP_H
 
 #include <linux/types.h>
+#include <linux/socket.h>	/* __kernel_sa_family_t */
 
 /*
  * The address family.  A module cannot register a family at or above
