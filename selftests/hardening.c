@@ -117,22 +117,13 @@ TEST_F(hard, unspec_listener_drops_late_child)
  */
 static void zero_window(struct __test_metadata *_metadata, bool orphan)
 {
-	uint16_t sport, cport, port = 0;
+	uint16_t sport, cport;
 	char buf[16384];
-	int l, c, s, err;
+	int c, s, err;
 	socklen_t len = sizeof(err);
 	uint64_t t0;
 
-	/* A small receive buffer from the start: a small window. */
-	l = xt_listener(XT_LOOP, &port, 1);
-	ASSERT_LE(0, l);
-	c = xt_socket();
-	ASSERT_LE(0, c);
-	ASSERT_OK(xt_bufs(c, 0, 4096));
-	ASSERT_OK(xt_connect(c, XT_LOOP, port));
-	s = accept(l, NULL, NULL);
-	ASSERT_LE(0, s);
-	ASSERT_OK(close(l));
+	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
 	ASSERT_OK(xt_set_int(s, SOL_TCP, TCP_USER_TIMEOUT, 1000));
 	ASSERT_OK(xt_set_nonblock(s, true));
 	memset(buf, 'z', sizeof(buf));

@@ -232,20 +232,11 @@ TEST_F(ul, stopped_listener_frees_children)
  */
 TEST_F_TIMEOUT(ul, zero_window_orphan_freed, 40)
 {
-	uint16_t port = 0;
 	char buf[16384];
-	int l, c, s;
+	int c, s;
 
 	NEED_KO();
-	l = xt_listener(XT_LOOP, &port, 1);
-	ASSERT_LE(0, l);
-	c = xt_socket();
-	ASSERT_LE(0, c);
-	ASSERT_OK(xt_bufs(c, 0, 4096));
-	ASSERT_OK(xt_connect(c, XT_LOOP, port));
-	s = accept(l, NULL, NULL);
-	ASSERT_LE(0, s);
-	ASSERT_OK(close(l));
+	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
 	ASSERT_OK(xt_set_int(s, SOL_TCP, TCP_USER_TIMEOUT, 1000));
 	ASSERT_OK(xt_set_nonblock(s, true));
 	memset(buf, 'z', sizeof(buf));

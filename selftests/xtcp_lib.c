@@ -169,13 +169,14 @@ fail:
 	return -1;
 }
 
-int xt_connect_to(const char *ip, uint16_t port)
+/* A connected socket; its receive buffer set first if @rcvbuf. */
+static int connect_rcvbuf(const char *ip, uint16_t port, int rcvbuf)
 {
 	int fd = xt_socket(), e;
 
 	if (fd < 0)
 		return -1;
-	if (xt_connect(fd, ip, port)) {
+	if ((rcvbuf && xt_bufs(fd, 0, rcvbuf)) || xt_connect(fd, ip, port)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -184,7 +185,12 @@ int xt_connect_to(const char *ip, uint16_t port)
 	return fd;
 }
 
-int xt_pair_ip(const char *ip, int *client, int *server)
+int xt_connect_to(const char *ip, uint16_t port)
+{
+	return connect_rcvbuf(ip, port, 0);
+}
+
+static int pair_rcvbuf(const char *ip, int rcvbuf, int *client, int *server)
 {
 	uint16_t port = 0;
 	int l, c, s, e;
@@ -192,7 +198,7 @@ int xt_pair_ip(const char *ip, int *client, int *server)
 	l = xt_listener(ip, &port, 1);
 	if (l < 0)
 		return -1;
-	c = xt_connect_to(ip, port);
+	c = connect_rcvbuf(ip, port, rcvbuf);
 	if (c < 0)
 		goto fail;
 	s = accept(l, NULL, NULL);
@@ -211,6 +217,16 @@ fail:
 	close(l);
 	errno = e;
 	return -1;
+}
+
+int xt_pair_ip(const char *ip, int *client, int *server)
+{
+	return pair_rcvbuf(ip, 0, client, server);
+}
+
+int xt_pair_rcvbuf(int rcvbuf, int *client, int *server)
+{
+	return pair_rcvbuf(XT_LOOP, rcvbuf, client, server);
 }
 
 int xt_pair(int *client, int *server)
