@@ -177,6 +177,7 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	struct xt_tcp_info cx, sx;
 	struct tcp_info ci, si;
 	uint8_t w1[32], w2[32];
+	long long drops, lost;
 	uint16_t port = 0;
 	uint64_t t0, ms;
 	int l, c, s;
@@ -227,15 +228,28 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	       variant->netem, variant->len / KB, (unsigned long long)ms,
 	       ci.tcpi_total_retrans, si.tcpi_total_retrans);
 	ASSERT_GE((uint64_t)variant->bound_s * 1000, ms);
-	if (variant->lossy)
-		ASSERT_LT(0U, ci.tcpi_total_retrans + si.tcpi_total_retrans);
 	/* Where the retransmissions came from: each namespace's counters. */
 	log_counters(_metadata, "server");
-	TH_LOG("server side qdisc dropped %lld", qdisc_drops(self->v.dev_a));
+	drops = qdisc_drops(self->v.dev_a);
+	lost = drops + xt_mib("InCsumErrors");
+	TH_LOG("server side qdisc dropped %lld", drops);
 	ASSERT_OK(xt_netns_enter(self->v.ns_b));
 	log_counters(_metadata, "client");
-	TH_LOG("client side qdisc dropped %lld", qdisc_drops(self->v.dev_b));
+	drops = qdisc_drops(self->v.dev_b);
+	lost += drops + xt_mib("InCsumErrors");
+	TH_LOG("client side qdisc dropped %lld", drops);
 	ASSERT_OK(xt_netns_enter(self->v.ns_a));
+	/*
+	 * netem dropped or corrupted packets: the senders retransmitted.  An
+	 * exception for the reference: Linux sends 64 KB GSO super-packets,
+	 * so few that 1% loss can miss every one (seen: 4 MB each way,
+	 * nothing dropped, nothing resent), and it is asked only when
+	 * something was lost.  XTCP's segments are MSS-sized: always.
+	 */
+	if (variant->lossy && (!xt_inet() || lost > 0))
+		ASSERT_LT(0U, ci.tcpi_total_retrans + si.tcpi_total_retrans)
+			TH_LOG("%lld packets dropped or corrupted, none resent",
+			       lost);
 	/*
 	 * Both FINs arrived (the receivers saw EOF); the closing handshake
 	 * finishes through the same impairment: each fd reads CLOSE (a
