@@ -118,18 +118,13 @@ TEST_F(hard, unspec_listener_drops_late_child)
 static void zero_window(struct __test_metadata *_metadata, bool orphan)
 {
 	uint16_t sport, cport;
-	char buf[16384];
 	int c, s, err;
 	socklen_t len = sizeof(err);
 	uint64_t t0;
 
 	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
 	ASSERT_OK(xt_set_int(s, SOL_TCP, TCP_USER_TIMEOUT, 1000));
-	ASSERT_OK(xt_set_nonblock(s, true));
-	memset(buf, 'z', sizeof(buf));
-	while (send(s, buf, sizeof(buf), 0) > 0)
-		;
-	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_OK(xt_fill_sndbuf(s));
 	sport = xt_local_port(s);
 	cport = xt_local_port(c);
 	t0 = xt_now_ms();

@@ -232,17 +232,12 @@ TEST_F(ul, stopped_listener_frees_children)
  */
 TEST_F_TIMEOUT(ul, zero_window_orphan_freed, 40)
 {
-	char buf[16384];
 	int c, s;
 
 	NEED_KO();
 	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
 	ASSERT_OK(xt_set_int(s, SOL_TCP, TCP_USER_TIMEOUT, 1000));
-	ASSERT_OK(xt_set_nonblock(s, true));
-	memset(buf, 'z', sizeof(buf));
-	while (send(s, buf, sizeof(buf), 0) > 0)
-		;
-	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_OK(xt_fill_sndbuf(s));
 	ASSERT_OK(xt_netem_loss("lo", false));
 	ASSERT_OK(close(s));		/* the orphan */
 	ASSERT_OK(xt_close_rst(c));	/* its RST is lost */

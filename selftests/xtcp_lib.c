@@ -622,6 +622,18 @@ ssize_t xt_recv_all(int fd, void *buf, size_t len)
 	return done;
 }
 
+int xt_fill_sndbuf(int fd)
+{
+	char buf[16384];
+
+	if (xt_set_nonblock(fd, true))
+		return -1;
+	memset(buf, 'z', sizeof(buf));
+	while (send(fd, buf, sizeof(buf), 0) > 0)
+		;
+	return errno == EAGAIN ? 0 : -1;
+}
+
 int xt_poll1(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };

@@ -171,6 +171,11 @@ ssize_t xt_send_all(int fd, const void *buf, size_t len);
 ssize_t xt_recv_all(int fd, void *buf, size_t len);
 /* poll() one fd; revents, 0 on timeout, -1 on error. */
 int xt_poll1(int fd, short events, int timeout_ms);
+/*
+ * Make @fd non-blocking and write to it until it would block: 0 once
+ * send() says EAGAIN, -1 on any other error.
+ */
+int xt_fill_sndbuf(int fd);
 /* Set the send/receive buffer sizes (SO_SNDBUF/SO_RCVBUF). */
 int xt_bufs(int fd, int snd, int rcv);
 
