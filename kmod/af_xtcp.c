@@ -149,6 +149,8 @@ void xtcp_init_sock(struct sock *sk)
 	inet->pmtudisc = IP_PMTUDISC_WANT;
 
 	xs->ooo_queue = RB_ROOT;
+	xs->rtx_queue = RB_ROOT;
+	INIT_LIST_HEAD(&xs->tsorted_sent);
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
@@ -888,7 +890,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 		size_t copy, done;
 
-		if (!skb || !xs->send_head || skb->len >= goal ||
+		if (!skb || skb->len >= goal ||
 		    (XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
 		    !skb_tailroom(skb)) {
 			/*
@@ -904,7 +906,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto out_err;
 				continue;
 			}
-			if (skb && xs->send_head)
+			if (skb)
 				xtcp_write_xmit(sk);
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;

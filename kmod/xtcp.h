@@ -58,14 +58,6 @@
 struct xtcp_skb_cb {
 	u32	seq;		/* first sequence number (SYN counts) */
 	u32	end_seq;	/* seq + SYN + data + FIN */
-	u32	ack_seq;	/* incoming segments: SEG.ACK */
-	u32	sent_us;	/* outgoing: when last transmitted */
-	/* Outgoing, for the delivery rate: the connection's state then. */
-	u32	tx_delivered;	/* xs->delivered */
-	u32	tx_delivered_us;	/* xs->delivered_us */
-	u32	tx_first_us;	/* xs->first_tx_us */
-	u32	tsval;		/* incoming: SEG.TSval, if saw_ts */
-	u16	window;		/* incoming: SEG.WND, unscaled */
 	u8	flags;		/* TCP header flags (TCPHDR_*) */
 	u8	retransmitted:1,	/* Karn: no RTT sample from it */
 		saw_ts:1,	/* incoming: carried a timestamps option */
@@ -73,9 +65,33 @@ struct xtcp_skb_cb {
 		sacked:1,	/* the peer has it, above a hole */
 		lost:1,		/* presumed lost, to be retransmitted */
 		retrans:1;	/* lost and retransmitted, in flight again */
+	u16	window;		/* incoming: SEG.WND, unscaled */
+	union {
+		struct {	/* incoming */
+			u32	ack_seq;	/* SEG.ACK */
+			u32	tsval;		/* SEG.TSval, if saw_ts */
+		};
+		struct {	/* outgoing */
+			u32	sent_us;	/* when last transmitted */
+			/* For the delivery rate: the connection's state then. */
+			u32	tx_delivered;		/* xs->delivered */
+			u32	tx_delivered_us;	/* xs->delivered_us */
+			u32	tx_first_us;		/* xs->first_tx_us */
+			/*
+			 * On xs->tsorted_sent while in flight and neither
+			 * SACKed nor marked lost: RACK's send-time order.
+			 */
+			struct list_head tsorted;
+		};
+	};
 };
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+static inline struct sk_buff *xtcp_cb_skb(struct xtcp_skb_cb *cb)
+{
+	return (struct sk_buff *)((char *)cb - offsetof(struct sk_buff, cb));
+}
 
 /* What the retransmission timer is armed for (Linux's ICSK_TIME_*). */
 enum {
@@ -139,7 +155,22 @@ struct xtcp_sock {
 	u32	ts_recent;	/* TS.Recent: the TSval we echo */
 	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
 
-	struct sk_buff		*send_head;	/* first unsent on write queue */
+	/*
+	 * Sending (xtcp_output.c): sk_write_queue holds what was never sent;
+	 * rtx_queue, keyed by seq, what was sent and not yet cumulatively
+	 * acknowledged, so that a SACK block finds its segments in
+	 * O(log n); tsorted_sent the same segments in the order they were
+	 * (re)sent, less those SACKed or marked lost, so that RACK stops
+	 * at the first one sent after its reference (Linux's
+	 * tsorted_sent_queue).  retransmit_hint: no segment before it is
+	 * lost and not yet retransmitted (NULL: none is).  sack_seen: the
+	 * valid SACK blocks of the previous ACK, all marked already.
+	 */
+	struct rb_root		rtx_queue;
+	struct list_head	tsorted_sent;
+	struct sk_buff		*retransmit_hint;
+	struct xtcp_sack_block	sack_seen[XTCP_MAX_SACK_BLOCKS];
+	u8			sack_seen_n;
 	/* Out of order, keyed by seq: O(log n) per segment in any order. */
 	struct rb_root		ooo_queue;
 	/*
@@ -266,6 +297,25 @@ static inline u32 xtcp_jiffies32_since(u32 stamp)
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+/* The first segment never sent, or NULL (Linux's tcp_send_head()). */
+static inline struct sk_buff *xtcp_send_head(const struct sock *sk)
+{
+	return skb_peek(&sk->sk_write_queue);
+}
+
+/* The oldest segment sent and not cumulatively acknowledged, or NULL. */
+static inline struct sk_buff *xtcp_rtx_head(const struct sock *sk)
+{
+	return skb_rb_first(&xtcp_sk(sk)->rtx_queue);
+}
+
+/* Nothing waits to be sent and nothing waits for an ACK. */
+static inline bool xtcp_write_queue_empty(const struct sock *sk)
+{
+	return skb_queue_empty(&sk->sk_write_queue) &&
+	       RB_EMPTY_ROOT(&xtcp_sk(sk)->rtx_queue);
 }
 
 /* Per network namespace tables (xtcp_hash.c). */
@@ -494,6 +544,10 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void xtcp_enter_loss(struct sock *sk);
 void xtcp_mark_head_lost(struct sock *sk);
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq);
+void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb);
+void xtcp_resend_syn(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);
 void xtcp_send_loss_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);

@@ -236,44 +236,36 @@ static void xtcp_rack_update(struct xtcp_sock *xs,
 /*
  * RACK loss detection (RFC 8985 6.2 step 5): every segment not SACKed
  * that was sent a reordering window before the most recently sent one
- * the peer has is lost, its retransmission too if it was resent.  Returns
- * 0, or the microseconds until the next segment's window ends.
+ * the peer has is lost, its retransmission too if it was resent.  The
+ * walk is in send order and ends at the first segment sent after that
+ * reference; what it marks leaves the list.  Returns 0, or the
+ * microseconds until the next segment's window ends.
  */
 u32 xtcp_rack_detect_loss(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
-	struct sk_buff *skb;
+	struct xtcp_skb_cb *cb, *tmp;
 
 	if (!xs->rack_sent_us)
 		return 0;
 	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
-				    xs->reord_seen);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+				    xs->reord_seen,
+				    xs->ca_state != XTCP_CA_OPEN,
+				    xs->sacked_out);
+	list_for_each_entry_safe(cb, tmp, &xs->tsorted_sent, tsorted) {
 		u32 left;
 
-		if (skb == xs->send_head)
-			break;
-		if (cb->sacked || (cb->lost && !cb->retrans))
-			continue;
 		if (!xtcp_rack_sent_after(xs->rack_sent_us, xs->rack_end_seq,
 					  cb->sent_us, cb->end_seq))
-			continue;
+			break;
 		left = xtcp_rack_time_left(cb->sent_us, now, xs->rack_rtt_us,
 					   reo_wnd);
 		if (left) {
 			wait = max(wait, left);
 			continue;
 		}
-		if (cb->retrans) {
-			cb->retrans = 0;	/* the retransmission is lost */
-			xs->retrans_out--;
-			XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
-		} else {
-			cb->lost = 1;
-			xs->lost_out++;
-		}
+		xtcp_mark_skb_lost(sk, xtcp_cb_skb(cb));
 	}
 	return wait;
 }
@@ -290,25 +282,17 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
-	bool in_unsent = false, ambiguous = false;
+	bool ambiguous = false;
 	struct sk_buff *skb;
 
 	*delivered = 0;
-	while ((skb = skb_peek(&sk->sk_write_queue))) {
+	while ((skb = xtcp_rtx_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		if (xtcp_seq_after(cb->end_seq, ack))
 			break;
-		if (skb == xs->send_head)
-			in_unsent = true;
-		if (in_unsent) {
-			/* Sent before a simultaneous open rewound send_head. */
-			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
-							  skb) ? NULL :
-				skb_queue_next(&sk->sk_write_queue, skb);
-		} else if (xs->packets_out) {
+		if (xs->packets_out)
 			xs->packets_out--;
-		}
 		if (cb->sacked)
 			xs->sacked_out--;
 		if (cb->lost)
@@ -331,7 +315,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 				(*delivered)++;
 		}
 		acked++;
-		__skb_unlink(skb, &sk->sk_write_queue);
+		xtcp_rtx_unlink(sk, skb);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		__kfree_skb(skb);
 	}
@@ -349,88 +333,78 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 	return acked_segs;
 }
 
+/* The peer has this segment (RFC 2018): count it delivered, once. */
+static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
+			    struct xtcp_rate_sample *rs)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->sacked = 1;
+	xs->sacked_out++;
+	list_del_init(&cb->tsorted);
+	xtcp_check_reordering(xs, cb);
+	xtcp_rack_update(xs, cb, now);
+	xtcp_rate_skb_delivered(rs, cb);
+	if (xtcp_seq_after(cb->end_seq, xs->sack_high))
+		xs->sack_high = cb->end_seq;
+	if (cb->lost) {
+		cb->lost = 0;
+		xs->lost_out--;
+	}
+	if (cb->retrans) {
+		cb->retrans = 0;
+		xs->retrans_out--;
+	}
+	return 1;
+}
+
 /*
  * Mark what the peer's SACK blocks (RFC 2018) say it holds.  Only whole
  * segments are marked; our segments are what the peer received, so its
  * blocks fall on their edges.  A segment carrying our FIN is never
- * marked: the FIN must be acknowledged cumulatively.  Returns the
+ * marked: the FIN must be acknowledged cumulatively.  What the previous
+ * ACK's blocks covered is marked already and is not walked again: a
+ * block costs O(log n) to find plus what it grew by.  Returns the
  * segments newly SACKed.
  */
 static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
 			struct xtcp_rate_sample *rs)
 {
+	struct xtcp_sack_block parts[XTCP_MAX_SACK_BLOCKS + 1];
+	struct xtcp_sack_block valid[XTCP_MAX_SACK_BLOCKS];
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 newly = 0, now = xtcp_clock_us();
-	unsigned int i;
+	unsigned int i, j, nparts, nvalid = 0;
 
 	for (i = 0; i < opts->num_sacks; i++) {
 		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
-		struct sk_buff *skb;
 
 		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_max))
 			continue;
-		skb_queue_walk(&sk->sk_write_queue, skb) {
-			struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		valid[nvalid++] = opts->sacks[i];
+		nparts = xtcp_sack_uncovered(start, end, xs->sack_seen,
+					     xs->sack_seen_n, parts);
+		for (j = 0; j < nparts; j++) {
+			struct sk_buff *skb = xtcp_rtx_find(sk, parts[j].start);
 
-			if (skb == xs->send_head || !xtcp_seq_before(cb->seq, end))
-				break;
-			if (cb->sacked || !skb->len ||
-			    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
-			    xtcp_seq_before(cb->seq, start) ||
-			    xtcp_seq_after(cb->seq + skb->len, end))
-				continue;
-			cb->sacked = 1;
-			xs->sacked_out++;
-			newly++;
-			xtcp_check_reordering(xs, cb);
-			xtcp_rack_update(xs, cb, now);
-			xtcp_rate_skb_delivered(rs, cb);
-			if (xtcp_seq_after(cb->end_seq, xs->sack_high))
-				xs->sack_high = cb->end_seq;
-			if (cb->lost) {
-				cb->lost = 0;
-				xs->lost_out--;
-			}
-			if (cb->retrans) {
-				cb->retrans = 0;
-				xs->retrans_out--;
+			for (; skb; skb = skb_rb_next(skb)) {
+				struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+				if (!xtcp_seq_before(cb->seq, parts[j].end))
+					break;
+				if (cb->sacked || !skb->len ||
+				    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
+				    xtcp_seq_before(cb->seq, start) ||
+				    xtcp_seq_after(cb->seq + skb->len, end))
+					continue;
+				newly += xtcp_sacktag_one(sk, skb, now, rs);
 			}
 		}
 	}
+	memcpy(xs->sack_seen, valid, nvalid * sizeof(valid[0]));
+	xs->sack_seen_n = nvalid;
 	return newly;
-}
-
-/*
- * RFC 6675 IsLost(): a segment not SACKed with at least DupThresh SACKed
- * segments above it is lost.  Walks down from the last segment sent; the
- * first segment already marked lost ends the walk, as the pass that
- * marked it marked everything below it too.  On a path that reorders,
- * counting is no evidence, and RACK's clock alone decides (as Linux
- * raises its reordering threshold).
- */
-static void xtcp_mark_lost(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *end = (struct sk_buff *)&sk->sk_write_queue;
-	struct sk_buff *skb = xs->send_head ? xs->send_head->prev : end->prev;
-	u32 above = 0;
-
-	if (xs->reord_seen)
-		return;
-	for (; skb != end; skb = skb->prev) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		if (cb->sacked) {
-			above++;
-			continue;
-		}
-		if (above < XTCP_DUPTHRESH)
-			continue;
-		if (cb->lost)
-			break;
-		cb->lost = 1;
-		xs->lost_out++;
-	}
 }
 
 /*
@@ -595,8 +569,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		 * over (Linux's tcp_ack_probe()).
 		 */
 		if (!xs->packets_out && xs->snd_wnd &&
-		    (!xs->send_head ||
-		     !xtcp_seq_after(XTCP_SKB_CB(xs->send_head)->end_seq,
+		    (!xtcp_send_head(sk) ||
+		     !xtcp_seq_after(XTCP_SKB_CB(xtcp_send_head(sk))->end_seq,
 				     ack + xs->snd_wnd))) {
 			xs->backoff = 0;
 			xs->probes_stamp = 0;
@@ -619,7 +593,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->backoff = 0;
 		xs->retransmits = 0;
 		xs->retrans_stamp = 0;
-		head = skb_peek(&sk->sk_write_queue);
+		head = xtcp_rtx_head(sk);
 		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
 			xs->tlp_high_seq = 0;	/* the probe was answered */
 		/*
@@ -628,8 +602,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		 * Time out soon; the timeout clears the scoreboard and
 		 * sends it all again.
 		 */
-		if (head && head != xs->send_head &&
-		    XTCP_SKB_CB(head)->sacked) {
+		if (head && XTCP_SKB_CB(head)->sacked) {
 			XTCP_INC_STATS(sk, XTCP_MIB_SACKRENEGING);
 			xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO,
 					   max_t(unsigned long,
@@ -665,8 +638,6 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (xs->sack_ok && xs->packets_out &&
 	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
 		reo_wait = xtcp_rack_detect_loss(sk);
-	if (xs->sacked_out)
-		xtcp_mark_lost(sk);
 	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack,
 			  prior_packets_out);
 	if (advanced)
@@ -1221,7 +1192,6 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_opts opts = {};
 	u8 flags = cb->flags;
-	struct sk_buff *syn;
 
 	if (flags & XTCPHDR_ACK) {
 		if (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
@@ -1267,18 +1237,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wnd = cb->window;
 	xs->max_window = xs->snd_wnd;
 	xtcp_set_state(sk, TCP_SYN_RECV);
-	syn = skb_peek(&sk->sk_write_queue);
-	if (syn) {
-		XTCP_SKB_CB(syn)->flags |= XTCPHDR_ACK;
-		XTCP_SKB_CB(syn)->lost = 0;
-		XTCP_SKB_CB(syn)->retrans = 0;
-		xs->lost_out = 0;
-		xs->retrans_out = 0;
-		xs->send_head = syn;
-		xs->snd_nxt = xs->iss;
-		xs->packets_out = 0;
-		xtcp_write_xmit(sk);
-	}
+	xtcp_resend_syn(sk);
 drop:
 	kfree_skb(skb);
 }

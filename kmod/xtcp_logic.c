@@ -665,6 +665,49 @@ bool xtcp_sack_block_valid(u32 start, u32 end, u32 snd_una, u32 snd_max)
 	       !xtcp_seq_after(end, snd_max);
 }
 
+unsigned int xtcp_sack_uncovered(u32 start, u32 end,
+				 const struct xtcp_sack_block *seen,
+				 unsigned int n, struct xtcp_sack_block *out)
+{
+	int parts = 1, j;
+	unsigned int i;
+
+	out[0].start = start;
+	out[0].end = end;
+	for (i = 0; i < n && parts; i++) {
+		u32 cs = seen[i].start, ce = seen[i].end;
+
+		if (!xtcp_seq_before(cs, ce))
+			continue;
+		for (j = 0; j < parts; j++) {
+			u32 ps = out[j].start, pe = out[j].end;
+
+			if (!xtcp_seq_before(cs, pe) || !xtcp_seq_before(ps, ce))
+				continue;	/* apart */
+			if (xtcp_seq_before(ps, cs) && xtcp_seq_before(ce, pe)) {
+				/* cs..ce inside: two parts */
+				memmove(&out[j + 2], &out[j + 1],
+					(parts - j - 1) * sizeof(*out));
+				out[j].end = cs;
+				out[j + 1].start = ce;
+				out[j + 1].end = pe;
+				parts++;
+				j++;
+			} else if (xtcp_seq_before(ps, cs)) {
+				out[j].end = cs;
+			} else if (xtcp_seq_before(ce, pe)) {
+				out[j].start = ce;
+			} else {
+				memmove(&out[j], &out[j + 1],
+					(parts - j - 1) * sizeof(*out));
+				parts--;
+				j--;
+			}
+		}
+	}
+	return parts;
+}
+
 u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out)
 {
 	u32 left = sacked_out + lost_out;
@@ -711,9 +754,14 @@ bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
 	return xtcp_seq_after(end1, end2);
 }
 
-u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen)
+u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
+		      bool in_recovery, u32 sacked_out)
 {
-	u32 wnd = reord_seen ? srtt_us : min_rtt_us / 4;
+	u32 wnd;
+
+	if (!reord_seen && (in_recovery || sacked_out >= XTCP_DUPTHRESH))
+		return 0;
+	wnd = reord_seen ? srtt_us : min_rtt_us / 4;
 
 	return wnd < srtt_us ? wnd : srtt_us;
 }

@@ -432,6 +432,17 @@ bool xtcp_sack_block_valid(u32 start, u32 end, u32 snd_una, u32 snd_max);
  * cumulatively acknowledged (packets_out), less those the peer SACKed
  * and those presumed lost, plus the retransmissions of lost ones.
  */
+/*
+ * The parts of the SACK block [start, end) that none of the @n blocks in
+ * @seen covers, into @out (room for n + 1), in order; returns how many.
+ * The sender keeps the blocks of the previous ACK in @seen: what they
+ * covered is marked already, so an ACK whose blocks only grew costs what
+ * they grew by, not what they hold (Linux's recv_sack_cache).
+ */
+unsigned int xtcp_sack_uncovered(u32 start, u32 end,
+				 const struct xtcp_sack_block *seen,
+				 unsigned int n, struct xtcp_sack_block *out);
+
 u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out);
 
 /* RFC 6675 DupThresh: a hole with this many SACKed segments above is lost. */
@@ -465,9 +476,13 @@ bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2);
  * The reordering window (6.2 step 4): min_rtt / 4, never above srtt.
  * Once the connection has seen reordering, srtt itself: RFC 8985 grows
  * the window in steps on D-SACKs, which XTCP does not read yet, so it
- * takes the largest window the RFC allows at once.
+ * takes the largest window the RFC allows at once.  On a path not seen
+ * to reorder, zero once in recovery or once DupThresh segments are
+ * SACKed: RACK then marks every hole below the latest delivery, which is
+ * RFC 6675's counting rule (6.2 step 4, Linux's tcp_rack_reo_wnd()).
  */
-u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen);
+u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
+		      bool in_recovery, u32 sacked_out);
 /*
  * A segment sent at sent_us, before the most recently sent segment the
  * peer has (whose round trip took rack_rtt_us), is lost once rack_rtt_us

@@ -2,12 +2,14 @@
 /*
  * XTCP output: segments leave.
  *
- * The write queue (sk->sk_write_queue) holds every byte the user wrote that
- * the peer has not acknowledged, one skb per segment, in sequence order.
- * Its head is the oldest unacknowledged segment; xs->send_head is the first
- * one not yet sent.  A segment is transmitted as a clone of its skb, so the
- * original stays queued for retransmission until an ACK covers it.  SYN and
- * FIN travel on the same queue, so they are retransmitted like data.
+ * Every byte the user wrote that the peer has not acknowledged is in one
+ * skb per segment, in sequence order: first on the write queue
+ * (sk->sk_write_queue), which holds what was never sent, then, once sent,
+ * in the retransmission queue (xs->rtx_queue), an rbtree keyed by
+ * sequence number, as Linux's tcp_rtx_queue.  A segment is transmitted as
+ * a clone of its skb, so the original stays queued for retransmission
+ * until an ACK covers it.  SYN and FIN travel on the same queues, so they
+ * are retransmitted like data.
  */
 #include <net/ip.h>
 #include <net/route.h>
@@ -235,12 +237,85 @@ static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
-	if (!xs->send_head)
-		xs->send_head = skb;
+}
+
+/* A segment just sent joins the retransmission queue, in seq order. */
+static void xtcp_rtx_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct rb_node **p = &xtcp_sk(sk)->rtx_queue.rb_node, *parent = NULL;
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+
+	while (*p) {
+		parent = *p;
+		if (xtcp_seq_before(seq, XTCP_SKB_CB(rb_to_skb(parent))->seq))
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&skb->rbnode, parent, p);
+	rb_insert_color(&skb->rbnode, &xtcp_sk(sk)->rtx_queue);
+}
+
+/* Take a segment off the retransmission queue and out of RACK's list. */
+void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->retransmit_hint == skb)
+		xs->retransmit_hint = skb_rb_next(skb);
+	list_del_init(&XTCP_SKB_CB(skb)->tsorted);
+	rb_erase(&skb->rbnode, &xs->rtx_queue);
+}
+
+/*
+ * The sent segment holding @seq, or the first one after it: NULL if none
+ * ends after @seq.  Segments do not overlap, so their ends are in the
+ * order of their starts.
+ */
+struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq)
+{
+	struct rb_node *n = xtcp_sk(sk)->rtx_queue.rb_node;
+	struct sk_buff *found = NULL;
+
+	while (n) {
+		struct sk_buff *skb = rb_to_skb(n);
+
+		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, seq)) {
+			found = skb;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return found;
+}
+
+/*
+ * Mark a segment in flight lost (RFC 6675 IsLost(), RACK, an RTO): it
+ * leaves RACK's list until it is sent again, and the retransmission walk
+ * starts no later than at it.  A lost retransmission is lost data again.
+ */
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *hint = xs->retransmit_hint;
+
+	if (cb->sacked || (cb->lost && !cb->retrans))
+		return;
+	if (cb->retrans) {
+		cb->retrans = 0;
+		xs->retrans_out--;
+		XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
+	} else {
+		cb->lost = 1;
+		xs->lost_out++;
+	}
+	list_del_init(&cb->tsorted);
+	if (!hint || xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
+		xs->retransmit_hint = skb;
 }
 
 static struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp)
@@ -284,8 +359,7 @@ void xtcp_queue_fin(struct sock *sk)
 	if (xs->fin_queued)
 		return;
 	xs->fin_queued = 1;
-	if (tail && xs->send_head &&
-	    !(XTCP_SKB_CB(tail)->flags & XTCPHDR_SYN)) {
+	if (tail && !(XTCP_SKB_CB(tail)->flags & XTCPHDR_SYN)) {
 		XTCP_SKB_CB(tail)->flags |= XTCPHDR_FIN;
 		XTCP_SKB_CB(tail)->end_seq++;
 	} else {
@@ -350,6 +424,7 @@ static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		XTCP_INC_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS);
 	}
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	list_move_tail(&cb->tsorted, &xs->tsorted_sent);
 	trace_xtcp_retransmit_skb(sk, skb);
 	/* A retransmission lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
@@ -359,17 +434,20 @@ static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Lost segments go before new data, oldest first, as far as the
- * congestion window lets the pipe grow (RFC 6675 NextSeg() rule 1).
+ * congestion window lets the pipe grow (RFC 6675 NextSeg() rule 1).  The
+ * walk starts at the hint and leaves it where it stopped, so a long
+ * scoreboard is walked once, not once per ACK (Linux's
+ * retransmit_skb_hint).
  */
 static void xtcp_retransmit_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *skb = xs->retransmit_hint;
 
-	skb_queue_walk(&sk->sk_write_queue, skb) {
+	for (; skb; skb = skb_rb_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (skb == xs->send_head || xs->retrans_out >= xs->lost_out)
+		if (xs->retrans_out >= xs->lost_out)
 			break;
 		if (!cb->lost || cb->retrans)
 			continue;
@@ -377,9 +455,13 @@ static void xtcp_retransmit_lost(struct sock *sk)
 			break;
 		xtcp_retransmit_skb(sk, skb);
 	}
+	xs->retransmit_hint = skb;
 }
 
-/* Send send_head, a segment never sent before, and move on past it. */
+/*
+ * Send the send head, a segment never sent before: it moves to the
+ * retransmission queue and to the tail of RACK's list.
+ */
 static void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -396,7 +478,9 @@ static void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	xs->snd_nxt = cb->end_seq;
 	if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
 		xs->snd_max = xs->snd_nxt;
-	xs->send_head = last ? NULL : skb_queue_next(&sk->sk_write_queue, skb);
+	__skb_unlink(skb, &sk->sk_write_queue);
+	xtcp_rtx_insert(sk, skb);
+	list_add_tail(&cb->tsorted, &xs->tsorted_sent);
 	xs->packets_out++;
 }
 
@@ -415,7 +499,7 @@ void xtcp_write_xmit(struct sock *sk)
 	if (xs->lost_out > xs->retrans_out)
 		xtcp_retransmit_lost(sk);
 
-	while ((skb = xs->send_head)) {
+	while ((skb = xtcp_send_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 
@@ -464,7 +548,7 @@ void xtcp_write_xmit(struct sock *sk)
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);
 	xs->push_once = 0;
-	if (xs->send_head && !xs->packets_out &&
+	if (xtcp_send_head(sk) && !xs->packets_out &&
 	    !timer_pending(&xs->rtx_timer))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
 }
@@ -479,7 +563,7 @@ void xtcp_write_xmit(struct sock *sk)
 bool xtcp_write_wakeup(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->send_head;
+	struct sk_buff *skb = xtcp_send_head(sk);
 	u32 wnd_end = xs->snd_una + xs->snd_wnd;
 	struct xtcp_skb_cb *cb;
 
@@ -698,17 +782,10 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
  */
 void xtcp_mark_head_lost(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb = xtcp_rtx_head(sk);
 
-	if (!skb || skb == xs->send_head)
-		return;
-	cb = XTCP_SKB_CB(skb);
-	if (cb->lost || cb->sacked)
-		return;
-	cb->lost = 1;
-	xs->lost_out++;
+	if (skb && !XTCP_SKB_CB(skb)->lost)
+		xtcp_mark_skb_lost(sk, skb);
 }
 
 /*
@@ -718,13 +795,10 @@ void xtcp_mark_head_lost(struct sock *sk)
  */
 void xtcp_fast_retransmit(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb = xtcp_rtx_head(sk);
 
 	xtcp_mark_head_lost(sk);
-	if (!skb || skb == xs->send_head)
-		return;
-	if (XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
+	if (skb && XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
 		xtcp_retransmit_skb(sk, skb);
 }
 
@@ -737,7 +811,7 @@ void xtcp_fast_retransmit(struct sock *sk)
 void xtcp_send_loss_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->send_head;
+	struct sk_buff *skb = xtcp_send_head(sk);
 	struct xtcp_skb_cb *cb;
 
 	/*
@@ -752,14 +826,16 @@ void xtcp_send_loss_probe(struct sock *sk)
 		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
 		return;
 	}
-	skb = skb ? skb->prev : skb_peek_tail(&sk->sk_write_queue);
-	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue)
+	skb = skb_rb_last(&xs->rtx_queue);
+	if (!skb)
 		return;
 	cb = XTCP_SKB_CB(skb);
 	if (cb->sacked)
 		return;
 	cb->retransmitted = 1;
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	if (!cb->lost || cb->retrans)
+		list_move_tail(&cb->tsorted, &xs->tsorted_sent);
 	xs->total_retrans++;
 	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
 	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
@@ -781,10 +857,8 @@ void xtcp_send_loss_probe(struct sock *sk)
 void xtcp_enter_loss(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-	bool reneged = head && head != xs->send_head &&
-		       XTCP_SKB_CB(head)->sacked;
-	struct sk_buff *skb;
+	struct sk_buff *skb = xtcp_rtx_head(sk);
+	bool reneged = skb && XTCP_SKB_CB(skb)->sacked;
 
 	/*
 	 * The first timeout of a loss episode sets ssthresh from what was
@@ -800,21 +874,24 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->sacked_out = 0;
 	xs->lost_out = 0;
 	xs->retrans_out = 0;
-	skb_queue_walk(&sk->sk_write_queue, skb) {
+	xs->retransmit_hint = NULL;
+	xs->sack_seen_n = 0;
+	for (; skb; skb = skb_rb_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (skb == xs->send_head)
-			break;
 		cb->retrans = 0;
 		if (reneged)
 			cb->sacked = 0;
 		if (cb->sacked) {
 			xs->sacked_out++;
 			cb->lost = 0;
-		} else {
-			cb->lost = 1;
-			xs->lost_out++;
+			continue;
 		}
+		cb->lost = 1;
+		xs->lost_out++;
+		list_del_init(&cb->tsorted);
+		if (!xs->retransmit_hint)
+			xs->retransmit_hint = skb;
 	}
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->tlp_high_seq = 0;
@@ -824,16 +901,48 @@ void xtcp_enter_loss(struct sock *sk)
 	xtcp_write_xmit(sk);
 }
 
+/*
+ * Simultaneous open (RFC 9293 3.5): our SYN, sent, becomes a SYN-ACK and
+ * goes again as if never sent.
+ */
+void xtcp_resend_syn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *syn = xtcp_rtx_head(sk);
+	struct xtcp_skb_cb *cb;
+
+	if (!syn)
+		return;
+	cb = XTCP_SKB_CB(syn);
+	xtcp_rtx_unlink(sk, syn);
+	__skb_queue_head(&sk->sk_write_queue, syn);
+	cb->flags |= XTCPHDR_ACK;
+	cb->lost = 0;
+	cb->retrans = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
+	xs->retransmit_hint = NULL;
+	xs->snd_nxt = xs->iss;
+	xs->packets_out = 0;
+	xtcp_write_xmit(sk);
+}
+
 void xtcp_free_write_queue(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	while ((skb = xtcp_rtx_head(sk))) {
+		xtcp_rtx_unlink(sk, skb);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
 		sk_wmem_queued_add(sk, -skb->truesize);
 		__kfree_skb(skb);
 	}
-	xs->send_head = NULL;
+	xs->retransmit_hint = NULL;
+	xs->sack_seen_n = 0;
 	xs->packets_out = 0;
 	xs->sacked_out = 0;
 	xs->lost_out = 0;

@@ -54,7 +54,7 @@ static bool xtcp_tlp_eligible(const struct sock *sk)
 void xtcp_schedule_rtx(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *head = xtcp_rtx_head(sk);
 	u32 rto_us, elapsed, pto_us;
 
 	if (!xs->packets_out || !head)
@@ -133,7 +133,7 @@ static void xtcp_probe_timer(struct sock *sk)
 	unsigned long when;
 	u32 left;
 
-	if (!xs->send_head) {
+	if (!xtcp_send_head(sk)) {
 		xs->probes_out = 0;
 		xs->probes_stamp = 0;
 		return;
@@ -199,7 +199,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		limit = sock_flag(sk, SOCK_DEAD) ? XTCP_ORPHAN_RETRIES :
 						   XTCP_RETRIES2;
 	}
-	if (skb_queue_empty(&sk->sk_write_queue))
+	if (xtcp_write_queue_empty(sk))
 		return;
 
 	if (xs->rtx_pending == XTCP_TIMER_TLP && xs->packets_out) {
@@ -340,7 +340,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || !xtcp_keepalive_state(sk))
 		return;
-	if (xs->packets_out || xs->send_head)
+	if (xs->packets_out || xtcp_send_head(sk))
 		goto rearm;
 	idle = xtcp_jiffies32_since(xs->rcv_tstamp);
 	if (idle < when) {

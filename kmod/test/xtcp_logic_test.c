@@ -1641,6 +1641,58 @@ static void test_prr(void)
 		 "saturates");
 }
 
+static unsigned int uncovered(u32 start, u32 end,
+			      const struct xtcp_sack_block *seen,
+			      unsigned int n, char *buf, size_t len)
+{
+	struct xtcp_sack_block out[XTCP_MAX_SACK_BLOCKS + 1];
+	unsigned int parts, i;
+	size_t at = 0;
+
+	parts = xtcp_sack_uncovered(start, end, seen, n, out);
+	buf[0] = 0;
+	for (i = 0; i < parts && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%u-%u", i ? " " : "",
+			       out[i].start, out[i].end);
+	return parts;
+}
+
+/* The sender's SACK cache: only what the previous ACK did not cover. */
+static void test_sack_uncovered(void)
+{
+	const struct xtcp_sack_block prev[] = {
+		{ 100, 200 }, { 300, 400 }, { 500, 600 }, { 700, 800 },
+	};
+	const struct xtcp_sack_block wrap[] = { { 0xfffffff0U, 0x10 } };
+	const struct xtcp_sack_block bad[] = { { 50, 50 }, { 90, 10 } };
+	char b[128];
+
+	CHECK_EQ(uncovered(100, 200, prev, 0, b, sizeof(b)), 1, "%s", b);
+	CHECK(!strcmp(b, "100-200"), "nothing seen: all of it, %s", b);
+	CHECK_EQ(uncovered(100, 200, prev, 4, b, sizeof(b)), 0, "%s", b);
+	CHECK_EQ(uncovered(120, 180, prev, 4, b, sizeof(b)), 0,
+		 "inside a block seen: nothing, %s", b);
+	CHECK_EQ(uncovered(100, 248, prev, 4, b, sizeof(b)), 1, "%s", b);
+	CHECK(!strcmp(b, "200-248"), "grown at the right: the growth, %s", b);
+	CHECK_EQ(uncovered(52, 200, prev, 4, b, sizeof(b)), 1, "%s", b);
+	CHECK(!strcmp(b, "52-100"), "grown at the left: the growth, %s", b);
+	CHECK_EQ(uncovered(150, 750, prev, 4, b, sizeof(b)), 3, "%s", b);
+	CHECK(!strcmp(b, "200-300 400-500 600-700"),
+	      "merged blocks: the holes between, %s", b);
+	CHECK_EQ(uncovered(0, 1000, prev, 4, b, sizeof(b)), 5, "%s", b);
+	CHECK(!strcmp(b, "0-100 200-300 400-500 600-700 800-1000"),
+	      "all four inside: five parts, %s", b);
+	CHECK_EQ(uncovered(210, 290, prev, 4, b, sizeof(b)), 1, "%s", b);
+	CHECK(!strcmp(b, "210-290"), "between blocks: all of it, %s", b);
+	CHECK_EQ(uncovered(0xffffffe0U, 0x20, wrap, 1, b, sizeof(b)), 2,
+		 "%s", b);
+	CHECK(!strcmp(b, "4294967264-4294967280 16-32"),
+	      "across the wrap, %s", b);
+	CHECK_EQ(uncovered(40, 60, bad, 2, b, sizeof(b)), 1, "%s", b);
+	CHECK(!strcmp(b, "40-60"), "empty or reversed blocks cover nothing, %s",
+	      b);
+}
+
 /* RACK-TLP (RFC 8985): send order, reordering window, deadlines, PTO. */
 static void test_rack_tlp(void)
 {
@@ -1652,12 +1704,18 @@ static void test_rack_tlp(void)
 	CHECK(!xtcp_rack_sent_after(1000, 100, 1000, 100), "%s", "same segment");
 	CHECK(xtcp_rack_sent_after(5, 1, 0xfffffff0U, 1), "%s", "clock wrapped");
 
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false), 10000, "%s",
-		 "min_rtt / 4");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 8000, false), 8000, "%s",
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 2), 10000,
+		 "%s", "min_rtt / 4");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 8000, false, false, 0), 8000, "%s",
 		 "at most srtt");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true), 50000, "%s",
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, false, 0), 50000, "%s",
 		 "reordering seen: srtt");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 3), 0, "%s",
+		 "DupThresh SACKed: no window");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, true, 0), 0, "%s",
+		 "in recovery: no window");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, true, 9), 50000, "%s",
+		 "reordering seen: the window stays in recovery");
 
 	CHECK_EQ(xtcp_rack_time_left(1000, 1000, 500, 100), 600, "%s",
 		 "just sent: rtt + reo_wnd to go");
@@ -1883,6 +1941,7 @@ static const struct {
 	{ "sack_scoreboard", test_sack_scoreboard },
 	{ "prr", test_prr },
 	{ "rack_tlp", test_rack_tlp },
+	{ "sack_uncovered", test_sack_uncovered },
 	{ "rcv_ratio", test_rcv_ratio },
 	{ "seq_window_ok", test_seq_window_ok },
 	{ "autotune", test_autotune },
