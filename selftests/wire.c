@@ -2033,19 +2033,18 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Log a batch of write times; return its 10th percentile. */
 static uint64_t ofo_batch(struct __test_metadata *_metadata, uint64_t *v,
-			  const char *what)
+			  int n, const char *what)
 {
 	uint64_t sum = 0;
-	size_t i;
+	int i;
 
-	for (i = 0; i < OFO_BATCH; i++)
+	for (i = 0; i < n; i++)
 		sum += v[i];
-	qsort(v, OFO_BATCH, sizeof(*v), cmp_u64);
+	qsort(v, n, sizeof(*v), cmp_u64);
 	TH_LOG("%s %d segments: %llu us in all, a segment: median %llu ns, 10th percentile %llu ns",
-	       what, OFO_BATCH, (unsigned long long)sum / 1000,
-	       (unsigned long long)v[OFO_BATCH / 2],
-	       (unsigned long long)v[OFO_BATCH / 10]);
-	return v[OFO_BATCH / 10];
+	       what, n, (unsigned long long)sum / 1000,
+	       (unsigned long long)v[n / 2], (unsigned long long)v[n / 10]);
+	return v[n / 10];
 }
 
 /*
@@ -2184,14 +2183,182 @@ TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
 	ofo_flood(_metadata, w, wscale, end, OFO_BATCH, again, NULL, &ack);
 	ofo_fill_holes(_metadata, w, wscale, end, end + OFO_BATCH * OFO_STEP);
 
-	p10_first = ofo_batch(_metadata, first, "first");
-	p10_last = ofo_batch(_metadata, last, "last");
-	p10_again = ofo_batch(_metadata, again, "again, after the drain:");
+	p10_first = ofo_batch(_metadata, first, OFO_BATCH, "first");
+	p10_last = ofo_batch(_metadata, last, OFO_BATCH, "last");
+	p10_again = ofo_batch(_metadata, again, OFO_BATCH,
+			      "again, after the drain:");
 	ref = p10_first < p10_again ? p10_first : p10_again;
 	TH_LOG("last / baseline %.2f (limit %d)", (double)p10_last / ref,
 	       OFO_MAX_RATIO);
 	ASSERT_GE(OFO_MAX_RATIO * ref, p10_last)
 		TH_LOG("an out-of-order segment costs more as the queue grows");
+}
+
+/*
+ * The sender's side of the same attack: a peer that forces a 48-byte MSS,
+ * lets thousands of segments into flight, loses the first and SACKs the
+ * rest one more at a time.  Each ACK must cost about the same whatever
+ * the flight holds (the scoreboard is searched, not walked): the 10th
+ * percentile of the last SCB_BATCH ACKs of an SCB_FLIGHT-segment flight
+ * stays within SCB_MAX_RATIO times that of the ACKs of a flight of
+ * SCB_BATCH segments.  Reno on both stacks, so that slow start (no
+ * HyStart) opens the window to the flight quickly.
+ */
+#define SCB_MSS		48
+#define SCB_FLIGHT	4000
+#define SCB_BATCH	300
+#define SCB_MAX_RATIO	3
+#define SCB_WSCALE	7
+
+struct scb {
+	uint32_t hi;		/* highest end the host sent, as read */
+	uint32_t acked;		/* the peer's cumulative ACK */
+};
+
+/* Read what is there (or for up to @ms): hi follows the highest end. */
+static void scb_rx(struct wire *w, struct scb *c, int ms)
+{
+	struct rx r;
+
+	while (!rx_next(w, &r, ms)) {
+		uint32_t end = r.s.seq + (r.s.tcp_len - r.s.hlen);
+
+		if (seq_before(c->hi, end))
+			c->hi = end;
+	}
+}
+
+/* Cumulative ACK of all that was read, again until @end is acknowledged. */
+static void scb_ack_to(struct __test_metadata *_metadata, struct wire *w,
+		       struct scb *c, uint32_t end)
+{
+	uint64_t deadline = xt_now_ms() + 20000;
+
+	while (seq_before(c->acked, end)) {
+		ASSERT_GT(deadline, xt_now_ms())
+			TH_LOG("acknowledged %u of %u", c->acked - w->rcv_nxt,
+			       end - w->rcv_nxt);
+		scb_rx(w, c, 20);
+		if (seq_before(c->acked, c->hi)) {
+			c->acked = c->hi;
+			SEND(w, TH_ACK, w->snd_nxt, c->acked, NULL, 0);
+		}
+	}
+}
+
+/*
+ * The segment at @c->acked lost, and ACKs that SACK the @nseg segments
+ * after it one more at a time, each write timed: the last SCB_BATCH
+ * times in @t.
+ */
+static void scb_sack_flight(struct __test_metadata *_metadata,
+			    struct wire *w, struct scb *c, int nseg,
+			    uint64_t *t)
+{
+	uint32_t hole = c->acked;
+	uint8_t opt[12], seg[128];
+	uint64_t t0;
+	size_t n;
+	int k;
+
+	opt[0] = 1;
+	opt[1] = 1;
+	opt[2] = 5;
+	opt[3] = 10;
+	put32(opt + 4, hole + SCB_MSS);
+	for (k = 1; k <= nseg; k++) {
+		put32(opt + 8, hole + SCB_MSS * (k + 1));
+		n = build(w, seg, w->hport, TH_ACK, w->snd_nxt, hole, w->win,
+			  opt, sizeof(opt), NULL, 0);
+		t0 = now_ns();
+		ASSERT_OK(inject(w, seg, n));
+		t0 = now_ns() - t0;
+		if (k > nseg - SCB_BATCH)
+			t[k - 1 - (nseg - SCB_BATCH)] = t0;
+		/* What the ACK let out: read, untimed, not acknowledged. */
+		scb_rx(w, c, 0);
+	}
+}
+
+TEST_F_TIMEOUT(wire, sack_scoreboard_cost, 120)
+{
+	static uint64_t small[SCB_BATCH], large[SCB_BATCH];
+	static char data[3 * SCB_FLIGHT * SCB_MSS];
+	uint64_t p10_small, p10_large;
+	struct wire *w = &self->w;
+	struct scb c = {};
+	struct tcp_info ti;
+	uint8_t opt[40];
+	uint32_t flight;
+	size_t olen, off;
+	char s[256];
+	struct rx r;
+	int i;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, SCB_MSS, 0, SCB_WSCALE);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_OK(setsockopt(w->fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4));
+	ASSERT_OK(xt_set_int(w->fd, SOL_SOCKET, SO_SNDBUFFORCE, 64 << 20));
+	/* Room in the tun for a whole flight: nothing lost on the way. */
+	ASSERT_OK(xt_sh("ip link set %s txqueuelen %d", TUN_NAME,
+			4 * SCB_FLIGHT));
+	c.hi = w->rcv_nxt;
+	c.acked = w->rcv_nxt;
+
+	xt_pattern(data, sizeof(data), 13, 0);
+	for (off = 0; off < sizeof(data);) {
+		ssize_t got = send(w->fd, data + off, sizeof(data) - off,
+				   MSG_DONTWAIT);
+
+		ASSERT_LT(0, got) TH_LOG("send at %zu: %s", off, strerror(errno));
+		off += got;
+	}
+
+	/* Slow start, every flight acknowledged, until cwnd holds one. */
+	for (i = 0;; i++) {
+		ASSERT_OK(xt_tcp_info(w->fd, &ti));
+		if (ti.tcpi_snd_cwnd >= SCB_FLIGHT + 2)
+			break;
+		ASSERT_GT(40, i) TH_LOG("cwnd %u after %d flights",
+					ti.tcpi_snd_cwnd, i);
+		scb_ack_to(_metadata, w, &c, c.hi + 1);
+	}
+	/* Now the flight it lets out, none of it acknowledged. */
+	scb_rx(w, &c, 50);
+	flight = (c.hi - c.acked) / SCB_MSS;
+	TH_LOG("cwnd %u after %d flights; %u segments in flight",
+	       ti.tcpi_snd_cwnd, i, flight);
+	ASSERT_LE(SCB_FLIGHT, (int)flight);
+	scb_sack_flight(_metadata, w, &c, SCB_FLIGHT - 1, large);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	info_str(&ti, s, sizeof(s));
+	TH_LOG("after the large flight: %s", s);
+	ASSERT_LE((uint32_t)SCB_FLIGHT - 1, ti.tcpi_sacked) TH_LOG("%s", s);
+
+	/* All acknowledged; then a flight of SCB_BATCH + 1 alone. */
+	scb_ack_to(_metadata, w, &c, w->rcv_nxt + sizeof(data));
+	w->rcv_nxt += sizeof(data);
+	ASSERT_EQ((ssize_t)(SCB_BATCH + 1) * SCB_MSS,
+		  send(w->fd, data, (SCB_BATCH + 1) * SCB_MSS, MSG_DONTWAIT));
+	scb_rx(w, &c, 50);
+	ASSERT_EQ(c.acked + (SCB_BATCH + 1) * SCB_MSS, c.hi)
+		TH_LOG("the small flight did not go at once");
+	scb_sack_flight(_metadata, w, &c, SCB_BATCH, small);
+	scb_ack_to(_metadata, w, &c, c.hi);
+
+	p10_small = ofo_batch(_metadata, small, SCB_BATCH,
+			      "ACKs of a small flight:");
+	p10_large = ofo_batch(_metadata, large, SCB_BATCH,
+			      "the last ACKs of a large flight:");
+	TH_LOG("large / small %.2f (limit %d)", (double)p10_large / p10_small,
+	       SCB_MAX_RATIO);
+	ASSERT_GE(SCB_MAX_RATIO * p10_small, p10_large)
+		TH_LOG("an ACK costs more as the flight grows");
 }
 
 /* ---- bad input ---- */
