@@ -823,6 +823,71 @@ static u32 xtcp_backlog_limit(const struct sock *sk)
 }
 
 /*
+ * A segment for a socket a process owns waits on the backlog.  Data that
+ * only continues the data before it (from the same peer, in sequence,
+ * ACK and perhaps PSH only, the same options, the same TOS) is appended
+ * to it, as Linux's tcp_add_backlog() does: a burst then costs its
+ * payload against the backlog's limit, not an sk_buff per segment, and a
+ * receiver busy copying does not drop what its window invited.  The
+ * merged segment carries the newer ACK and window, and the sizes of its
+ * parts as GRO would.  Returns nonzero if the segment must be dropped.
+ */
+static int xtcp_add_backlog(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
+	const struct tcphdr *th = tcp_hdr(skb);
+	unsigned int hdrlen = th->doff * 4;
+	struct sk_buff *tail = sk->sk_backlog.tail;
+	u16 size, tail_size, segs, tail_segs;
+	struct skb_shared_info *shinfo;
+	struct tcphdr *thtail;
+	bool fragstolen;
+	int delta;
+
+	skb_dst_drop(skb);
+	if (!tail)
+		goto queue;
+	tcb = XTCP_SKB_CB(tail);
+	thtail = tcp_hdr(tail);
+	if (tcb->end_seq != cb->seq || cb->seq == cb->end_seq ||
+	    tcb->seq == tcb->end_seq || th->source != thtail->source ||
+	    ip_hdr(tail)->saddr != ip_hdr(skb)->saddr ||
+	    ((tcb->flags | cb->flags) & ~(XTCPHDR_ACK | XTCPHDR_PSH)) ||
+	    !(tcb->flags & cb->flags & XTCPHDR_ACK) ||
+	    ip_hdr(tail)->tos != ip_hdr(skb)->tos ||
+	    thtail->doff != th->doff ||
+	    memcmp(thtail + 1, th + 1, hdrlen - sizeof(*th)))
+		goto queue;
+
+	size = skb_shinfo(skb)->gso_size ? : skb->len - hdrlen;
+	segs = skb_shinfo(skb)->gso_segs ? : 1;
+	tail_size = skb_shinfo(tail)->gso_size ? : tail->len - hdrlen;
+	tail_segs = skb_shinfo(tail)->gso_segs ? : 1;
+	__skb_pull(skb, hdrlen);
+	if (!skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		__skb_push(skb, hdrlen);
+		goto queue;
+	}
+	tcb->end_seq = cb->end_seq;
+	tcb->flags |= cb->flags;
+	if (!xtcp_seq_before(cb->ack_seq, tcb->ack_seq)) {
+		tcb->ack_seq = cb->ack_seq;
+		tcb->window = cb->window;
+		thtail->ack_seq = th->ack_seq;
+		thtail->window = th->window;
+	}
+	shinfo = skb_shinfo(tail);
+	shinfo->gso_size = max(size, tail_size);
+	shinfo->gso_segs = min_t(u32, segs + tail_segs, 0xffff);
+	sk->sk_backlog.len += delta;
+	XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGCOALESCE);
+	kfree_skb_partial(skb, fragstolen);
+	return 0;
+queue:
+	return sk_add_backlog(sk, skb, xtcp_backlog_limit(sk));
+}
+
+/*
  * Room for one more skb while the buffer is not yet over its size, as
  * Linux's tcp_try_rmem_schedule(): the last one may overshoot.  The
  * window was offered from the payload share of the free space; an skb
@@ -1388,7 +1453,8 @@ drop:
 
 static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	xtcp_sk(sk)->segs_in++;
+	/* A GRO or backlog merge counts the segments it holds. */
+	xtcp_sk(sk)->segs_in += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		xtcp_rcv_listen(sk, skb);
@@ -1481,8 +1547,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
 	} else {
-		skb_dst_drop(skb);
-		if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
+		if (xtcp_add_backlog(sk, skb)) {
 			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
 			bh_unlock_sock(sk);
 			sock_put(sk);

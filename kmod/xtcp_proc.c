@@ -230,6 +230,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OFODROP]		= "TCPOFODrop",
 	[XTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
 	[XTCP_MIB_BACKLOGDROP]		= "TCPBacklogDrop",
+	[XTCP_MIB_BACKLOGCOALESCE]	= "TCPBacklogCoalesce",
 	[XTCP_MIB_RENORECOVERY]		= "TCPRenoRecovery",
 	[XTCP_MIB_SACKRECOVERY]		= "TCPSackRecovery",
 	[XTCP_MIB_FASTRETRANS]		= "TCPFastRetrans",
