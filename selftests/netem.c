@@ -27,6 +27,11 @@ FIXTURE_VARIANT(netem) {
 	size_t len;		/* bytes each way */
 	bool lossy;		/* netem drops or corrupts: expect retransmits */
 	unsigned int bound_s;	/* generous time limit */
+	/*
+	 * Why the reference (Linux TCP) is not asked, if it is not: a
+	 * named exception, listed in selftests/expected-skips.
+	 */
+	const char *not_linux;
 };
 
 FIXTURE_VARIANT_ADD(netem, loss_1pct) {
@@ -39,11 +44,14 @@ FIXTURE_VARIANT_ADD(netem, loss_5pct) {
 
 /*
  * A fifth of the packets lost each way: retransmissions are lost too, and
- * the timeouts back off.  Linux TCP (the reference) moves 512 KB each way
- * well within the bound, but 2 MB not always within the test's time.
+ * the timeouts back off.  Linux TCP (the reference) moved 512 KB each way
+ * within the bound in most runs, but in one of four its timeouts backed
+ * off past the test's 180 s: what Linux does here is luck, and a run must
+ * not fail on it.  XTCP must meet the bound every time.
  */
 FIXTURE_VARIANT_ADD(netem, loss_20pct) {
 	.netem = "loss 20%", .len = 512 * KB, .lossy = true, .bound_s = 150,
+	.not_linux = "Linux TCP's timeouts back off past the test's time in some runs",
 };
 
 FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
@@ -145,6 +153,8 @@ FIXTURE_SETUP(netem)
 	char why[128];
 
 	XT_INIT();
+	if (xt_inet() && variant->not_linux)
+		SKIP(return, "not asked of Linux TCP: %s", variant->not_linux);
 	if (!xt_have_prog("tc"))
 		SKIP(return, "tc (iproute2) not installed");
 	if (xt_veth_setup(&self->v, 1500, why, sizeof(why)))
