@@ -33,8 +33,8 @@ CHECKPATCH := $(BUILD)/linux-source/scripts/checkpatch.pl
 # Resolved lazily: scripts/setup may install the kernels first.
 resolve_kver = $(shell $(ROOT)/scripts/kver $(KVER))
 
-.PHONY: all module modules-all tools check checkpatch sparse unit selftests \
-	demo test test-reference bench clean distclean setup
+.PHONY: all module modules-all tools check checkpatch sparse uapi-check unit \
+	selftests demo test test-reference bench clean distclean setup
 
 all: module tools
 
@@ -54,8 +54,13 @@ modules-all:
 tools:
 	$(MAKE) -C $(ROOT)/tools
 
-# checkpatch + sparse/W=1 on both kernels; any warning or error fails.
-check: checkpatch sparse
+# checkpatch + sparse/W=1 on both kernels + the uapi header as
+# applications include it; any warning or error fails.
+check: checkpatch sparse uapi-check
+
+uapi-check:
+	@echo "  UAPI    uapi/linux/xtcp.h alone and after libc headers, C and C++"
+	@$(ROOT)/scripts/uapi-check
 
 checkpatch:
 	@test -f $(CHECKPATCH) || $(ROOT)/scripts/setup
