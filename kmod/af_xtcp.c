@@ -20,6 +20,7 @@
 #include <net/secure_seq.h>
 
 #include "xtcp.h"
+#include "xtcp_compat.h"
 #include "xtcp_trace.h"
 
 /* ---- state helpers ---------------------------------------------------- */
@@ -527,7 +528,7 @@ static bool xtcp_accept_queue_empty(struct xtcp_sock *xs)
 	return empty;
 }
 
-static int __xtcp_accept(struct sock *sk, struct socket *newsock, int flags)
+int xtcp_do_accept(struct sock *sk, struct socket *newsock, int flags)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct xtcp_sock *xs = xtcp_sk(sk), *cxs;
@@ -590,20 +591,6 @@ out:
 	release_sock(sk);
 	return err;
 }
-
-#ifdef XTCP_HAVE_ACCEPT_ARG
-static int xtcp_accept(struct socket *sock, struct socket *newsock,
-		       struct proto_accept_arg *arg)
-{
-	return __xtcp_accept(sock->sk, newsock, arg->flags);
-}
-#else
-static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
-		       bool kern)
-{
-	return __xtcp_accept(sock->sk, newsock, flags);
-}
-#endif
 
 static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {

@@ -24,13 +24,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include "xtcp.h"
-
-/* 6.11 made sysctl tables (and their handlers' view of them) const. */
-#ifdef XTCP_HAVE_CONST_CTL_TABLE
-#define XTCP_CTL_TABLE	const struct ctl_table
-#else
-#define XTCP_CTL_TABLE	struct ctl_table
-#endif
+#include "xtcp_compat.h"
 
 /* Linux's limits for the same knobs (net/ipv4/sysctl_net_ipv4.c). */
 static int xtcp_rmem_min = 4096;
@@ -218,12 +212,8 @@ int xtcp_sysctl_init_net(struct net *net)
 					  (uintptr_t)table[i].data;
 		table[i].data = (char *)sc + (uintptr_t)table[i].data;
 	}
-#ifdef XTCP_HAVE_SYSCTL_SZ
-	sc->hdr = register_net_sysctl_sz(net, "net/xtcp", table,
-					 ARRAY_SIZE(xtcp_sysctl_template) - 1);
-#else
-	sc->hdr = register_net_sysctl(net, "net/xtcp", table);
-#endif
+	sc->hdr = xtcp_register_net_sysctl(net, "net/xtcp", table,
+					   ARRAY_SIZE(xtcp_sysctl_template) - 1);
 	if (!sc->hdr) {
 		kfree(table);
 		return -ENOMEM;

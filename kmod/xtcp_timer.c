@@ -14,6 +14,7 @@
  * rather than touching state the owner is using.
  */
 #include "xtcp.h"
+#include "xtcp_compat.h"
 
 #define XTCP_RETRY_OWNED	(HZ / 20)
 #define XTCP_MAX_BACKOFF	15
@@ -99,20 +100,6 @@ static void xtcp_write_timeout(struct sock *sk)
 }
 
 /*
- * The first SYN retransmissions that keep a 1 s interval before backing
- * off, where the kernel has tcp_syn_linear_timeouts (Debian's 6.12; 4
- * by default), as Linux's connect() does there.
- */
-static u32 xtcp_syn_linear_timeouts(const struct sock *sk)
-{
-#ifdef XTCP_HAVE_SYN_LINEAR_TIMEOUTS
-	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_linear_timeouts);
-#else
-	return 0;
-#endif
-}
-
-/*
  * Persist timer: the peer's window keeps data back (RFC 9293 3.8.6.1).
  * Probe it, backing off, while it answers; give up as Linux does
  * (xtcp_probe_give_up()), or a peer that shows a zero window and vanishes
@@ -181,7 +168,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	case TCP_SYN_SENT:
 		limit = XTCP_SYSCTL(sk, syn_retries) +
-			xtcp_syn_linear_timeouts(sk);
+			xtcp_syn_linear_timeouts(sock_net(sk));
 		break;
 	case TCP_SYN_RECV:
 		/*
@@ -242,7 +229,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	xs->retransmits++;
 	if (xs->backoff < XTCP_MAX_BACKOFF &&
 	    (sk->sk_state != TCP_SYN_SENT ||
-	     xs->retransmits > xtcp_syn_linear_timeouts(sk)))
+	     xs->retransmits > xtcp_syn_linear_timeouts(sock_net(sk))))
 		xs->backoff++;
 	XTCP_INC_STATS(sk, XTCP_MIB_TIMEOUTS);
 	xtcp_enter_loss(sk);
@@ -396,20 +383,12 @@ void xtcp_release_net(struct sock *sk)
 
 	if (!sk->sk_net_refcnt)
 		return;
-	/*
-	 * Become what sk_alloc() makes of a kernel socket; newer kernels
-	 * give those a passive reference, which keeps struct net in memory
-	 * until the socket is freed.
-	 */
-#ifdef XTCP_HAVE_NET_PASSIVE
-	net_passive_inc(net);
-#endif
+	/* Become what sk_alloc() makes of a kernel socket. */
+	xtcp_net_passive_get(net);
 	sock_inuse_add(net, -1);
 	sk->sk_net_refcnt = 0;
 	put_net_track(net, &sk->ns_tracker);
-#ifdef XTCP_HAVE_NETNS_TRACKER_ALLOC
-	__netns_tracker_alloc(net, &sk->ns_tracker, false, GFP_ATOMIC);
-#endif
+	xtcp_netns_tracker_alloc(net, &sk->ns_tracker);
 }
 
 /* 2MSL wait, bounded per namespace as Linux's tcp_max_tw_buckets. */

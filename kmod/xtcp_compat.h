@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels XTCP builds for (Debian's 6.1 and
+ * 6.12), in one place.  Kbuild finds each feature in the kernel's own
+ * headers and defines XTCP_HAVE_*; the .c files use only what is here.
+ */
+#ifndef _XTCP_COMPAT_H
+#define _XTCP_COMPAT_H
+
+#include <linux/net.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+/* 6.11 made sysctl tables (and their handlers' view of them) const. */
+#ifdef XTCP_HAVE_CONST_CTL_TABLE
+#define XTCP_CTL_TABLE	const struct ctl_table
+#else
+#define XTCP_CTL_TABLE	struct ctl_table
+#endif
+
+/* 6.6 registers a table with its size instead of a sentinel entry. */
+static inline struct ctl_table_header *
+xtcp_register_net_sysctl(struct net *net, const char *path,
+			 struct ctl_table *table, size_t n)
+{
+#ifdef XTCP_HAVE_SYSCTL_SZ
+	return register_net_sysctl_sz(net, path, table, n);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/*
+ * The first SYN retransmissions that keep a 1 s interval before backing
+ * off, where the kernel has tcp_syn_linear_timeouts (Debian's 6.12; 4
+ * by default): 0 elsewhere.
+ */
+static inline u32 xtcp_syn_linear_timeouts(const struct net *net)
+{
+#ifdef XTCP_HAVE_SYN_LINEAR_TIMEOUTS
+	return READ_ONCE(net->ipv4.sysctl_tcp_syn_linear_timeouts);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * A socket that gives up its reference on the namespace becomes what
+ * sk_alloc() makes of a kernel socket: newer kernels give those a
+ * passive reference, which keeps struct net in memory until the socket
+ * is freed, and a tracker that is not a refcount.
+ */
+static inline void xtcp_net_passive_get(struct net *net)
+{
+#ifdef XTCP_HAVE_NET_PASSIVE
+	net_passive_inc(net);
+#endif
+}
+
+static inline void xtcp_netns_tracker_alloc(struct net *net,
+					    netns_tracker *tracker)
+{
+#ifdef XTCP_HAVE_NETNS_TRACKER_ALLOC
+	__netns_tracker_alloc(net, tracker, false, GFP_ATOMIC);
+#endif
+}
+
+/* proto_ops.accept: 6.10 passes its flags in struct proto_accept_arg. */
+int xtcp_do_accept(struct sock *sk, struct socket *newsock, int flags);
+#ifdef XTCP_HAVE_ACCEPT_ARG
+static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
+			      struct proto_accept_arg *arg)
+{
+	return xtcp_do_accept(sock->sk, newsock, arg->flags);
+}
+#else
+static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
+			      int flags, bool kern)
+{
+	return xtcp_do_accept(sock->sk, newsock, flags);
+}
+#endif
+
+#endif /* _XTCP_COMPAT_H */
