@@ -299,6 +299,23 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* bind() and connect() take AF_XTCP, or AF_INET with the same layout. */
+static inline bool xtcp_family_ok(sa_family_t family)
+{
+	return family == AF_XTCP || family == AF_INET;
+}
+
+/* A listener has no established child waiting for accept(). */
+static inline bool xtcp_accept_queue_empty(struct xtcp_sock *xs)
+{
+	bool empty;
+
+	spin_lock_bh(&xs->accept_lock);
+	empty = list_empty(&xs->accept_queue);
+	spin_unlock_bh(&xs->accept_lock);
+	return empty;
+}
+
 /* The first segment never sent, or NULL (Linux's tcp_send_head()). */
 static inline struct sk_buff *xtcp_send_head(const struct sock *sk)
 {
@@ -421,8 +438,11 @@ static inline void xtcp_inc_stats(const struct net *net,
 /* A net.xtcp.* value of sk's namespace. */
 #define XTCP_SYSCTL(sk, field) \
 	READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.field)
-int xtcp_hash_init(void);
-void xtcp_hash_exit(void);
+void xtcp_hash_init(void);
+void xtcp_hash_init_net(struct xtcp_net *xn);
+struct sock *xtcp_ehash_first(struct xtcp_net *xn);
+int xtcp_net_register(void);
+void xtcp_net_unregister(void);
 
 /* Time base for RTT samples. */
 static inline u32 xtcp_clock_us(void)
@@ -461,24 +481,6 @@ static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 	return xs->ts_ok ? 12 : 0;
 }
 
-/*
- * A segment (data, or a retransmission) leaves: stamp it with the
- * delivery state for the rate sample its ACK will take.  With nothing
- * in flight, a new sampling interval starts now.
- */
-static inline void xtcp_rate_on_send(struct xtcp_sock *xs,
-				     struct xtcp_skb_cb *cb, u32 now)
-{
-	if (!xs->packets_out) {
-		xs->first_tx_us = now;
-		xs->delivered_us = now;
-	}
-	cb->sent_us = now;
-	cb->tx_delivered = xs->delivered;
-	cb->tx_delivered_us = xs->delivered_us;
-	cb->tx_first_us = xs->first_tx_us;
-}
-
 /* Segments in the network (RFC 6675's pipe), for the congestion window. */
 static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
@@ -501,12 +503,29 @@ static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
 	return usecs_to_jiffies(xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff));
 }
 
-/* af_xtcp.c */
+/* xtcp.c */
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_init_sock(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
-extern struct proto xtcp_prot;
+void xtcp_listen_start(struct sock *sk);
+void xtcp_listen_stop(struct sock *sk);
+int xtcp_disconnect(struct sock *sk, int flags);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+void xtcp_shutdown_send(struct sock *sk);
+void xtcp_close(struct sock *sk, long timeout);
+void xtcp_mc_drop(struct sock *sk);
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		 int flags);
+struct sock *xtcp_accept_child(struct sock *sk, int flags, int *err);
+
+/* xtcp_sockopt.c */
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen);
 
 /* xtcp_hash.c */
 int xtcp_bind_port(struct sock *sk, u16 port);
@@ -518,17 +537,61 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif);
 void xtcp_child_hash(struct sock *parent, struct sock *child);
 
-/* xtcp_input.c */
+/* xtcp_rate.c */
+/* What an ACK tells of the delivery rate (Linux's struct rate_sample). */
+struct xtcp_rate_sample {
+	bool	valid;
+	u32	sent_us;	/* the newest segment delivered: sent then, */
+	u32	end_seq;
+	u32	prior_delivered;	/* with the connection's state then */
+	u32	prior_us;
+	u32	first_us;
+};
+
+void xtcp_rate_on_send(struct xtcp_sock *xs, struct xtcp_skb_cb *cb, u32 now);
+void xtcp_rate_skb_delivered(struct xtcp_rate_sample *rs,
+			     const struct xtcp_skb_cb *cb);
+void xtcp_rate_gen(struct sock *sk, u32 delivered,
+		   const struct xtcp_rate_sample *rs);
+
+/* xtcp_ipv4.c */
+extern struct proto xtcp_prot;
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+__sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+
+/* xtcp_input.c */
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_ofo_purge(struct sock *sk);
 u32 xtcp_receive_space(const struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
+
+/* xtcp_recovery.c */
+void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb);
+void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+		      u32 now);
 u32 xtcp_rack_detect_loss(struct sock *sk);
+u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
+		 struct xtcp_rate_sample *rs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
+void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
+		       u32 delivered, bool dupack);
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
+void xtcp_mark_head_lost(struct sock *sk);
+void xtcp_fast_retransmit(struct sock *sk);
+void xtcp_enter_loss(struct sock *sk);
+bool xtcp_tlp_eligible(const struct sock *sk);
+void xtcp_schedule_rtx(struct sock *sk);
+void xtcp_send_loss_probe(struct sock *sk);
 
 /* xtcp_output.c */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
+		      gfp_t gfp);
+void xtcp_send_new(struct sock *sk, struct sk_buff *skb);
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
@@ -537,20 +600,15 @@ void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);
 void xtcp_push_pending(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
-void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
-void xtcp_enter_loss(struct sock *sk);
-void xtcp_mark_head_lost(struct sock *sk);
-void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq);
 void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb);
 void xtcp_resend_syn(struct sock *sk);
-void xtcp_fast_retransmit(struct sock *sk);
-void xtcp_send_loss_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 bool xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
@@ -562,7 +620,6 @@ void xtcp_init_timers(struct sock *sk);
 void xtcp_clear_timers(struct sock *sk);
 void xtcp_arm_rtx(struct sock *sk);
 void xtcp_arm_rtx_timer(struct sock *sk, u8 what, unsigned long delay);
-void xtcp_schedule_rtx(struct sock *sk);
 void xtcp_arm_delack(struct sock *sk);
 void xtcp_enter_time_wait(struct sock *sk);
 void xtcp_arm_fin_wait2(struct sock *sk);

@@ -19,18 +19,11 @@
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 #include <net/ip.h>
 
 #include "xtcp.h"
 
-static unsigned int xtcp_net_id __read_mostly;
 static u32 xtcp_hash_seed __read_mostly;
-
-struct xtcp_net *xtcp_pernet(const struct net *net)
-{
-	return net_generic(net, xtcp_net_id);
-}
 
 static u32 xtcp_ehashfn(__be32 laddr, u16 lport, __be32 faddr, __be16 fport)
 {
@@ -285,43 +278,11 @@ found:
 	return sk;
 }
 
-static int __net_init xtcp_net_init(struct net *net)
-{
-	struct xtcp_net *xn = xtcp_pernet(net);
-	unsigned int i;
-	int err;
-
-	/* Each chain ends in a marker that names its bucket. */
-	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++)
-		INIT_HLIST_NULLS_HEAD(&xn->ehash[i], i);
-	for (i = 0; i < ARRAY_SIZE(xn->lhash); i++)
-		INIT_HLIST_NULLS_HEAD(&xn->lhash[i], i);
-	spin_lock_init(&xn->lock);
-	atomic_set(&xn->tw_count, 0);
-	atomic_set(&xn->curr_estab, 0);
-	xn->mib = alloc_percpu(struct xtcp_mib);
-	if (!xn->mib)
-		return -ENOMEM;
-	err = xtcp_sysctl_init_net(net);
-	if (err)
-		goto free_mib;
-	err = xtcp_proc_init_net(net);
-	if (err)
-		goto free_sysctl;
-	return 0;
-
-free_sysctl:
-	xtcp_sysctl_exit_net(net);
-free_mib:
-	free_percpu(xn->mib);
-	return err;
-}
-
 /*
  * Take one socket still in the connection table, with a reference, or
  * NULL when the table is empty.
  */
-static struct sock *xtcp_ehash_first(struct xtcp_net *xn)
+struct sock *xtcp_ehash_first(struct xtcp_net *xn)
 {
 	struct hlist_nulls_node *node;
 	struct sock *sk;
@@ -339,51 +300,19 @@ static struct sock *xtcp_ehash_first(struct xtcp_net *xn)
 	return NULL;
 }
 
-/*
- * The namespace is going away, so nothing holds a reference on it: what
- * is left in its tables are orphans in TIME_WAIT (xtcp_release_net()).
- * End them now, as Linux purges its timewait sockets.
- */
-static void __net_exit xtcp_net_exit(struct net *net)
+/* A namespace's empty tables: each chain ends in a marker naming its bucket. */
+void xtcp_hash_init_net(struct xtcp_net *xn)
 {
-	struct xtcp_net *xn = xtcp_pernet(net);
-	struct sock *sk;
+	unsigned int i;
 
-	xtcp_proc_exit_net(net);
-	xtcp_sysctl_exit_net(net);
-	while ((sk = xtcp_ehash_first(xn))) {
-		/*
-		 * A close() may still own it: wait for its release_sock().
-		 * Its TIME_WAIT may also have ended since the table gave it
-		 * to us: it is then in CLOSE, done already.
-		 */
-		lock_sock(sk);
-		WARN_ON_ONCE(sk->sk_state != TCP_TIME_WAIT &&
-			     sk->sk_state != TCP_CLOSE);
-		xtcp_done(sk);
-		/* xtcp_done() leaves a socket in CLOSE already unhashed. */
-		xtcp_unhash(sk);
-		release_sock(sk);
-		sock_put(sk);
-	}
-	/* Only now: ending those sockets counted in it. */
-	free_percpu(xn->mib);
+	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++)
+		INIT_HLIST_NULLS_HEAD(&xn->ehash[i], i);
+	for (i = 0; i < ARRAY_SIZE(xn->lhash); i++)
+		INIT_HLIST_NULLS_HEAD(&xn->lhash[i], i);
+	spin_lock_init(&xn->lock);
 }
 
-static struct pernet_operations xtcp_net_ops = {
-	.init	= xtcp_net_init,
-	.exit	= xtcp_net_exit,
-	.id	= &xtcp_net_id,
-	.size	= sizeof(struct xtcp_net),
-};
-
-int xtcp_hash_init(void)
+void xtcp_hash_init(void)
 {
 	xtcp_hash_seed = get_random_u32();
-	return register_pernet_subsys(&xtcp_net_ops);
-}
-
-void xtcp_hash_exit(void)
-{
-	unregister_pernet_subsys(&xtcp_net_ops);
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP input: a segment arrives.
+ * XTCP input: a segment arrives, Linux's tcp_input.c.
  *
- * xtcp_v4_rcv() is IP's handler for protocol 253.  It checks the header
- * and checksum, finds the socket, and either processes the segment at
- * once (softirq, socket lock held with bh_lock_sock) or, when a process
- * owns the socket, leaves it on the socket's backlog for release_sock()
- * to hand to xtcp_backlog_rcv().  Both paths end in xtcp_rcv(), which
- * follows RFC 9293 3.10.7 ("SEGMENT ARRIVES") state by state.
+ * xtcp_v4_rcv() (xtcp_ipv4.c) checks the header and checksum, finds the
+ * socket, and either processes the segment at once (softirq, socket lock
+ * held with bh_lock_sock) or, when a process owns the socket, leaves it
+ * on the socket's backlog for release_sock() to hand to
+ * xtcp_backlog_rcv().  Both paths end in xtcp_rcv() here, which follows
+ * RFC 9293 3.10.7 ("SEGMENT ARRIVES") state by state: ACK processing,
+ * data in and out of order, the receive window and buffer autotuning,
+ * and passive opens.  Loss recovery is in xtcp_recovery.c.
  */
 #include <net/ip.h>
 #include <net/route.h>
@@ -175,101 +177,6 @@ static void xtcp_reset(struct sock *sk)
 		sk_error_report(sk);
 }
 
-/* What an ACK tells of the delivery rate (Linux's struct rate_sample). */
-struct xtcp_rate_sample {
-	bool	valid;
-	u32	sent_us;	/* the newest segment delivered: sent then, */
-	u32	end_seq;
-	u32	prior_delivered;	/* with the connection's state then */
-	u32	prior_us;
-	u32	first_us;
-};
-
-/* The newest segment this ACK delivered sets the sample. */
-static void xtcp_rate_skb_delivered(struct xtcp_rate_sample *rs,
-				    const struct xtcp_skb_cb *cb)
-{
-	if (rs->valid && !xtcp_rack_sent_after(cb->sent_us, cb->end_seq,
-					       rs->sent_us, rs->end_seq))
-		return;
-	rs->valid = true;
-	rs->sent_us = cb->sent_us;
-	rs->end_seq = cb->end_seq;
-	rs->prior_delivered = cb->tx_delivered;
-	rs->prior_us = cb->tx_delivered_us;
-	rs->first_us = cb->tx_first_us;
-}
-
-/*
- * The peer got a segment, sent once, after segments above it that it
- * SACKed: the network reorders (Linux's tcp_check_sack_reordering()).
- */
-static void xtcp_check_reordering(struct xtcp_sock *xs,
-				  const struct xtcp_skb_cb *cb)
-{
-	if (!cb->retransmitted && xtcp_seq_after(xs->sack_high, cb->end_seq))
-		xs->reord_seen = 1;
-}
-
-/*
- * RACK (RFC 8985 6.2): the peer has this segment; if it was sent after
- * the one RACK knows, it becomes the reference.  A retransmitted segment
- * acknowledged sooner than any round trip could take was acknowledged
- * for its first transmission, which says nothing about when it was sent.
- */
-static void xtcp_rack_update(struct xtcp_sock *xs,
-			     const struct xtcp_skb_cb *cb, u32 now)
-{
-	u32 rtt = now - cb->sent_us;
-
-	if (cb->retransmitted && rtt < xs->rtt.min_rtt_us)
-		return;
-	if (xs->rack_sent_us &&
-	    !xtcp_rack_sent_after(cb->sent_us, cb->end_seq, xs->rack_sent_us,
-				  xs->rack_end_seq))
-		return;
-	xs->rack_sent_us = cb->sent_us ? : 1;
-	xs->rack_end_seq = cb->end_seq;
-	xs->rack_rtt_us = rtt;
-}
-
-/*
- * RACK loss detection (RFC 8985 6.2 step 5): every segment not SACKed
- * that was sent a reordering window before the most recently sent one
- * the peer has is lost, its retransmission too if it was resent.  The
- * walk is in send order and ends at the first segment sent after that
- * reference; what it marks leaves the list.  Returns 0, or the
- * microseconds until the next segment's window ends.
- */
-u32 xtcp_rack_detect_loss(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
-	struct xtcp_skb_cb *cb, *tmp;
-
-	if (!xs->rack_sent_us)
-		return 0;
-	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
-				    xs->reord_seen,
-				    xs->ca_state != XTCP_CA_OPEN,
-				    xs->sacked_out);
-	list_for_each_entry_safe(cb, tmp, &xs->tsorted_sent, tsorted) {
-		u32 left;
-
-		if (!xtcp_rack_sent_after(xs->rack_sent_us, xs->rack_end_seq,
-					  cb->sent_us, cb->end_seq))
-			break;
-		left = xtcp_rack_time_left(cb->sent_us, now, xs->rack_rtt_us,
-					   reo_wnd);
-		if (left) {
-			wait = max(wait, left);
-			continue;
-		}
-		xtcp_mark_skb_lost(sk, xtcp_cb_skb(cb));
-	}
-	return wait;
-}
-
 /*
  * Free what the peer has acknowledged and take an RTT sample from the
  * send time of the oldest segment acknowledged, unless a segment
@@ -333,80 +240,6 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 	return acked_segs;
 }
 
-/* The peer has this segment (RFC 2018): count it delivered, once. */
-static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
-			    struct xtcp_rate_sample *rs)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-	cb->sacked = 1;
-	xs->sacked_out++;
-	list_del_init(&cb->tsorted);
-	xtcp_check_reordering(xs, cb);
-	xtcp_rack_update(xs, cb, now);
-	xtcp_rate_skb_delivered(rs, cb);
-	if (xtcp_seq_after(cb->end_seq, xs->sack_high))
-		xs->sack_high = cb->end_seq;
-	if (cb->lost) {
-		cb->lost = 0;
-		xs->lost_out--;
-	}
-	if (cb->retrans) {
-		cb->retrans = 0;
-		xs->retrans_out--;
-	}
-	return 1;
-}
-
-/*
- * Mark what the peer's SACK blocks (RFC 2018) say it holds.  Only whole
- * segments are marked; our segments are what the peer received, so its
- * blocks fall on their edges.  A segment carrying our FIN is never
- * marked: the FIN must be acknowledged cumulatively.  What the previous
- * ACK's blocks covered is marked already and is not walked again: a
- * block costs O(log n) to find plus what it grew by.  Returns the
- * segments newly SACKed.
- */
-static u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
-			struct xtcp_rate_sample *rs)
-{
-	struct xtcp_sack_block parts[XTCP_MAX_SACK_BLOCKS + 1];
-	struct xtcp_sack_block valid[XTCP_MAX_SACK_BLOCKS];
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 newly = 0, now = xtcp_clock_us();
-	unsigned int i, j, nparts, nvalid = 0;
-
-	for (i = 0; i < opts->num_sacks; i++) {
-		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
-
-		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_max))
-			continue;
-		valid[nvalid++] = opts->sacks[i];
-		nparts = xtcp_sack_uncovered(start, end, xs->sack_seen,
-					     xs->sack_seen_n, parts);
-		for (j = 0; j < nparts; j++) {
-			struct sk_buff *skb = xtcp_rtx_find(sk, parts[j].start);
-
-			for (; skb; skb = skb_rb_next(skb)) {
-				struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-				if (!xtcp_seq_before(cb->seq, parts[j].end))
-					break;
-				if (cb->sacked || !skb->len ||
-				    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
-				    xtcp_seq_before(cb->seq, start) ||
-				    xtcp_seq_after(cb->seq + skb->len, end))
-					continue;
-				newly += xtcp_sacktag_one(sk, skb, now, rs);
-			}
-		}
-	}
-	memcpy(xs->sack_seen, valid, nvalid * sizeof(valid[0]));
-	xs->sack_seen_n = nvalid;
-	return newly;
-}
-
 /*
  * RFC 5681 2: a duplicate ACK acknowledges nothing new, carries no data,
  * SYN or FIN, leaves the window as it was, and comes while data is out.
@@ -420,76 +253,6 @@ static bool xtcp_is_dupack(const struct xtcp_sock *xs,
 	return cb->ack_seq == xs->snd_una && xs->packets_out && !data &&
 	       !(cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) &&
 	       xs->snd_wnd == prior_wnd;
-}
-
-/* Fast retransmit starts fast recovery (RFC 5681 3.2, RFC 6675 5). */
-void xtcp_enter_recovery(struct sock *sk, u32 delivered)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->recover = xs->snd_max;
-	xs->ca_state = XTCP_CA_RECOVERY;
-	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
-					 XTCP_MIB_RENORECOVERY);
-	if (!xs->sack_ok) {
-		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
-					 xs->packets_out);
-		xtcp_fast_retransmit(sk);
-		return;
-	}
-	xs->cong.ssthresh = xs->ca_ops->ssthresh(&xs->cong, xs->packets_out);
-	xs->cong.cwnd_cnt = 0;
-	xs->recover_fs = xs->packets_out;
-	xs->prr_delivered = delivered;
-	xs->prr_out = 0;
-	xtcp_fast_retransmit(sk);
-	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
-				      xs->recover_fs, xs->prr_delivered,
-				      xs->prr_out, delivered);
-}
-
-/*
- * Fast recovery, one ACK at a time.  With SACK (RFC 6675) the scoreboard
- * says what to resend and PRR (RFC 6937) how much may go; without it,
- * NewReno (RFC 6582): each partial ACK shows the next hole.  A full ACK,
- * one that covers all that was out when recovery began, ends it.
- */
-static void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
-			      u32 delivered, bool dupack)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
-		xs->ca_state = XTCP_CA_OPEN;
-		if (xs->sack_ok) {
-			/*
-			 * ssthresh, as Linux, but no more than PRR left:
-			 * a burst to it would overflow the queue that just
-			 * dropped; slow start climbs the rest.
-			 */
-			xs->cong.cwnd = min(xs->cong.ssthresh,
-					    max(xs->cong.cwnd, 2U));
-			xs->cong.cwnd_cnt = 0;
-		} else {
-			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
-		}
-		return;
-	}
-	if (!xs->sack_ok) {
-		if (advanced) {
-			xtcp_cong_recovery_partial(&xs->cong, acked_segs);
-			xtcp_fast_retransmit(sk);
-		} else if (dupack) {
-			xtcp_cong_recovery_dupack(&xs->cong);
-		}
-		return;
-	}
-	if (advanced)
-		xtcp_mark_head_lost(sk);
-	xs->prr_delivered += delivered;
-	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
-				      xs->recover_fs, xs->prr_delivered,
-				      xs->prr_out, delivered);
 }
 
 /*
@@ -617,24 +380,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
 	}
-	if (delivered) {
-		u32 now = xtcp_clock_us();
-		u64 rate;
-
-		xs->delivered += delivered;
-		xs->delivered_us = now;
-		if (rs.valid) {
-			rate = xtcp_delivery_rate(xs->delivered -
-						  rs.prior_delivered,
-						  xs->mss_cache,
-						  rs.sent_us - rs.first_us,
-						  now - rs.prior_us,
-						  xs->rtt.min_rtt_us);
-			xs->first_tx_us = rs.sent_us;
-			if (rate)
-				xs->delivery_rate = rate;
-		}
-	}
+	if (delivered)
+		xtcp_rate_gen(sk, delivered, &rs);
 	if (xs->sack_ok && xs->packets_out &&
 	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
 		reo_wait = xtcp_rack_detect_loss(sk);
@@ -806,85 +553,6 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	skb_set_owner_r(skb, sk);
 	rb_link_node(&skb->rbnode, parent, p);
 	rb_insert_color(&skb->rbnode, &xs->ooo_queue);
-}
-
-/*
- * How much the backlog may hold while the owner has the socket locked,
- * Linux 6.12's tcp_add_backlog() limit: the backlog's length is only reset
- * once the owner has processed all of it, and both it and the receive
- * queue may reach sk_rcvbuf in normal operation.
- */
-static u32 xtcp_backlog_limit(const struct sock *sk)
-{
-	u64 limit = ((u64)READ_ONCE(sk->sk_rcvbuf) << 1) +
-		    ((u32)READ_ONCE(sk->sk_sndbuf) >> 1) + 64 * 1024;
-
-	return min_t(u64, limit, UINT_MAX);
-}
-
-/*
- * A segment for a socket a process owns waits on the backlog.  Data that
- * only continues the data before it (from the same peer, in sequence,
- * ACK and perhaps PSH only, the same options, the same TOS) is appended
- * to it, as Linux's tcp_add_backlog() does: a burst then costs its
- * payload against the backlog's limit, not an sk_buff per segment, and a
- * receiver busy copying does not drop what its window invited.  The
- * merged segment carries the newer ACK and window, and the sizes of its
- * parts as GRO would.  Returns nonzero if the segment must be dropped.
- */
-static int xtcp_add_backlog(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
-	const struct tcphdr *th = tcp_hdr(skb);
-	unsigned int hdrlen = th->doff * 4;
-	struct sk_buff *tail = sk->sk_backlog.tail;
-	u16 size, tail_size, segs, tail_segs;
-	struct skb_shared_info *shinfo;
-	struct tcphdr *thtail;
-	bool fragstolen;
-	int delta;
-
-	skb_dst_drop(skb);
-	if (!tail)
-		goto queue;
-	tcb = XTCP_SKB_CB(tail);
-	thtail = tcp_hdr(tail);
-	if (tcb->end_seq != cb->seq || cb->seq == cb->end_seq ||
-	    tcb->seq == tcb->end_seq || th->source != thtail->source ||
-	    ip_hdr(tail)->saddr != ip_hdr(skb)->saddr ||
-	    ((tcb->flags | cb->flags) & ~(XTCPHDR_ACK | XTCPHDR_PSH)) ||
-	    !(tcb->flags & cb->flags & XTCPHDR_ACK) ||
-	    ip_hdr(tail)->tos != ip_hdr(skb)->tos ||
-	    thtail->doff != th->doff ||
-	    memcmp(thtail + 1, th + 1, hdrlen - sizeof(*th)))
-		goto queue;
-
-	size = skb_shinfo(skb)->gso_size ? : skb->len - hdrlen;
-	segs = skb_shinfo(skb)->gso_segs ? : 1;
-	tail_size = skb_shinfo(tail)->gso_size ? : tail->len - hdrlen;
-	tail_segs = skb_shinfo(tail)->gso_segs ? : 1;
-	__skb_pull(skb, hdrlen);
-	if (!skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
-		__skb_push(skb, hdrlen);
-		goto queue;
-	}
-	tcb->end_seq = cb->end_seq;
-	tcb->flags |= cb->flags;
-	if (!xtcp_seq_before(cb->ack_seq, tcb->ack_seq)) {
-		tcb->ack_seq = cb->ack_seq;
-		tcb->window = cb->window;
-		thtail->ack_seq = th->ack_seq;
-		thtail->window = th->window;
-	}
-	shinfo = skb_shinfo(tail);
-	shinfo->gso_size = max(size, tail_size);
-	shinfo->gso_segs = min_t(u32, segs + tail_segs, 0xffff);
-	sk->sk_backlog.len += delta;
-	XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGCOALESCE);
-	kfree_skb_partial(skb, fragstolen);
-	return 0;
-queue:
-	return sk_add_backlog(sk, skb, xtcp_backlog_limit(sk));
 }
 
 /*
@@ -1451,7 +1119,7 @@ drop:
 	kfree_skb(skb);
 }
 
-static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	/* A GRO or backlog merge counts the segments it holds. */
 	xtcp_sk(sk)->segs_in += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
@@ -1470,97 +1138,5 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	default:
 		xtcp_rcv_synchronized(sk, skb);
 	}
-	return 0;
-}
-
-/*
- * Segments that arrived while a process owned the socket, handed over by
- * release_sock() in process context.  xtcp_rcv() is written for softirq
- * context: it takes a child's bh_lock_sock and the accept queue's plain
- * spinlock, and a transmit's local_bh_enable() would otherwise run the
- * softirq that wants the same locks on this CPU.
- */
-int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	local_bh_disable();
-	xtcp_rcv(sk, skb);
-	local_bh_enable();
-	return 0;
-}
-
-int xtcp_v4_rcv(struct sk_buff *skb)
-{
-	struct net *net = dev_net(skb->dev);
-	const struct tcphdr *th;
-	const struct iphdr *iph;
-	struct xtcp_skb_cb *cb;
-	struct sock *sk;
-
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
-	/* Counted as Linux's tcp_v4_rcv() counts: InSegs, then errors. */
-	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
-	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
-		goto bad_segment;
-	th = (const struct tcphdr *)skb->data;
-	if (th->doff < sizeof(struct tcphdr) / 4 ||
-	    !pskb_may_pull(skb, th->doff * 4))
-		goto bad_segment;
-	/* The checksum covers TCP's pseudo-header, with protocol 6. */
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
-	    skb_checksum_complete(skb)) {
-		xtcp_inc_stats(net, XTCP_MIB_CSUMERRORS);
-		goto bad_segment;
-	}
-
-	th = tcp_hdr(skb);
-	iph = ip_hdr(skb);
-	cb = XTCP_SKB_CB(skb);
-	cb->seq = ntohl(th->seq);
-	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
-	cb->ack_seq = ntohl(th->ack_seq);
-	cb->window = ntohs(th->window);
-	cb->flags = ((const u8 *)th)[13];
-	cb->retransmitted = 0;
-	cb->saw_ts = 0;
-
-	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
-			 inet_iif(skb));
-	/*
-	 * IPsec inbound policy: the protocol is registered with no_policy,
-	 * as TCP is, so that the check can see the socket's own policy;
-	 * then it must be made here, before anything answers the segment.
-	 */
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
-		if (sk)
-			sock_put(sk);
-		goto discard;
-	}
-	if (!sk) {
-		xtcp_send_reset_reply(net, skb);
-		goto discard;
-	}
-	/* Queued data must not pin a conntrack entry. */
-	nf_reset_ct(skb);
-
-	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv(sk, skb);
-	} else {
-		if (xtcp_add_backlog(sk, skb)) {
-			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
-			bh_unlock_sock(sk);
-			sock_put(sk);
-			goto discard;
-		}
-	}
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return 0;
-
-bad_segment:
-	xtcp_inc_stats(net, XTCP_MIB_INERRS);
-discard:
-	kfree_skb(skb);
 	return 0;
 }

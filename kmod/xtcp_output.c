@@ -12,8 +12,6 @@
  * are retransmitted like data.
  */
 #include <net/ip.h>
-#include <net/route.h>
-#include <net/checksum.h>
 #include <net/dst.h>
 
 #include "xtcp.h"
@@ -136,21 +134,13 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 	return wnd >> shift;
 }
 
-static __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr,
-				__be32 daddr)
-{
-	/* TCP's pseudo-header says protocol 6 even though IP says 253. */
-	return csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP,
-				 skb_checksum(skb, 0, skb->len, 0));
-}
-
 /*
  * Put the TCP header in front of skb and hand it to IP.  With clone set,
  * skb stays on the write queue and a clone (or a copy, when an earlier
  * clone may still be in a device queue) goes out instead.
  */
-static int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
-			     bool clone, gfp_t gfp)
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
+		      gfp_t gfp)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -292,33 +282,7 @@ struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq)
 	return found;
 }
 
-/*
- * Mark a segment in flight lost (RFC 6675 IsLost(), RACK, an RTO): it
- * leaves RACK's list until it is sent again, and the retransmission walk
- * starts no later than at it.  A lost retransmission is lost data again.
- */
-void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct sk_buff *hint = xs->retransmit_hint;
-
-	if (cb->sacked || (cb->lost && !cb->retrans))
-		return;
-	if (cb->retrans) {
-		cb->retrans = 0;
-		xs->retrans_out--;
-		XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
-	} else {
-		cb->lost = 1;
-		xs->lost_out++;
-	}
-	list_del_init(&cb->tsorted);
-	if (!hint || xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
-		xs->retransmit_hint = skb;
-}
-
-static struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp)
+struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
 
@@ -407,7 +371,7 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
  * write queue and in packets_out; as a retransmission in flight it counts
  * in the pipe again.
  */
-static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -462,7 +426,7 @@ static void xtcp_retransmit_lost(struct sock *sk)
  * Send the send head, a segment never sent before: it moves to the
  * retransmission queue and to the tail of RACK's list.
  */
-static void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
+void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -709,196 +673,6 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 			      inet_sk(sk)->inet_dport, XTCP_SKB_CB(skb)->seq,
 			      xs->rcv_nxt);
 	xtcp_transmit_skb(sk, skb, false, gfp);
-}
-
-/*
- * RST for a segment no connection owns (RFC 9293 3.10.7.1): if it had
- * an ACK, the RST takes its sequence number from SEG.ACK; otherwise it
- * has sequence 0 and acknowledges SEG.SEQ + SEG.LEN.  Built by hand, as
- * there is no socket to send it from.
- */
-void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
-{
-	const struct tcphdr *th = tcp_hdr(in);
-	const struct iphdr *iph = ip_hdr(in);
-	struct sk_buff *skb;
-	struct tcphdr *rth;
-	struct iphdr *niph;
-	struct flowi4 fl4;
-	struct rtable *rt;
-
-	if (th->rst || inet_addr_type(net, iph->daddr) != RTN_LOCAL)
-		return;
-	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
-				   th->source, th->dest, IPPROTO_XTCP, 0,
-				   inet_iif(in));
-	if (IS_ERR(rt))
-		return;
-	skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
-	if (!skb) {
-		ip_rt_put(rt);
-		return;
-	}
-
-	rth = skb_push(skb, sizeof(*rth));
-	skb_reset_transport_header(skb);
-	memset(rth, 0, sizeof(*rth));
-	rth->source = th->dest;
-	rth->dest = th->source;
-	rth->doff = sizeof(*rth) >> 2;
-	rth->rst = 1;
-	if (th->ack) {
-		rth->seq = th->ack_seq;
-	} else {
-		rth->ack = 1;
-		rth->ack_seq = htonl(XTCP_SKB_CB(in)->end_seq);
-	}
-	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
-	trace_xtcp_send_reset(NULL, iph->daddr, iph->saddr, rth->source,
-			      rth->dest, ntohl(rth->seq), ntohl(rth->ack_seq));
-
-	niph = skb_push(skb, sizeof(*niph));
-	skb_reset_network_header(skb);
-	niph->version = 4;
-	niph->ihl = sizeof(*niph) >> 2;
-	niph->tos = 0;
-	niph->id = 0;
-	niph->frag_off = htons(IP_DF);
-	niph->ttl = ip4_dst_hoplimit(&rt->dst);
-	niph->protocol = IPPROTO_XTCP;
-	niph->saddr = iph->daddr;
-	niph->daddr = iph->saddr;
-	/* __ip_local_out() fills tot_len and the header checksum. */
-	skb->protocol = htons(ETH_P_IP);
-	skb_dst_set(skb, &rt->dst);
-	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
-	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
-	ip_local_out(net, NULL, skb);
-}
-
-/*
- * The oldest unacknowledged segment is lost: three duplicate ACKs said so
- * (RFC 5681 3.2), or a partial ACK in recovery did (RFC 6582 3.2).
- */
-void xtcp_mark_head_lost(struct sock *sk)
-{
-	struct sk_buff *skb = xtcp_rtx_head(sk);
-
-	if (skb && !XTCP_SKB_CB(skb)->lost)
-		xtcp_mark_skb_lost(sk, skb);
-}
-
-/*
- * Fast retransmit (RFC 5681 3.2, RFC 6675 5 step 4.3): the oldest
- * unacknowledged segment goes again now, whatever the congestion window
- * says, unless it is already on its way again.
- */
-void xtcp_fast_retransmit(struct sock *sk)
-{
-	struct sk_buff *skb = xtcp_rtx_head(sk);
-
-	xtcp_mark_head_lost(sk);
-	if (skb && XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
-		xtcp_retransmit_skb(sk, skb);
-}
-
-/*
- * Tail loss probe (RFC 8985 7.3): the last segment sent goes again, so
- * that the peer's ACK, with its SACK blocks, shows what of the tail is
- * missing.  It stays counted once in the pipe; the probe itself is a
- * retransmission, so Karn's rule keeps it from the RTT estimator.
- */
-void xtcp_send_loss_probe(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xtcp_send_head(sk);
-	struct xtcp_skb_cb *cb;
-
-	/*
-	 * New data the peer's window takes is the better probe: it costs
-	 * nothing if nothing was lost (RFC 8985 7.3).
-	 */
-	if (skb && skb->len &&
-	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len,
-			    xs->snd_una + xs->snd_wnd)) {
-		xtcp_send_new(sk, skb);
-		xs->tlp_high_seq = xs->snd_max;
-		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
-		return;
-	}
-	skb = skb_rb_last(&xs->rtx_queue);
-	if (!skb)
-		return;
-	cb = XTCP_SKB_CB(skb);
-	if (cb->sacked)
-		return;
-	cb->retransmitted = 1;
-	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
-	if (!cb->lost || cb->retrans)
-		list_move_tail(&cb->tsorted, &xs->tsorted_sent);
-	xs->total_retrans++;
-	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
-	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
-	xs->tlp_high_seq = xs->snd_max;
-	trace_xtcp_retransmit_skb(sk, skb);
-	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
-}
-
-/*
- * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1, RFC 6675 5.1):
- * every segment out and not SACKed is presumed lost, and earlier
- * retransmissions with it; they go again oldest first as the (now one
- * segment) congestion window grows.  Any fast recovery ends, and no new
- * one starts until what was out now is acknowledged.  If the peer's
- * cumulative ACK stopped at a segment it had SACKed, it dropped what it
- * SACKed (reneging, RFC 2018 8): the scoreboard is cleared and all of it
- * goes again, as Linux does.
- */
-void xtcp_enter_loss(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xtcp_rtx_head(sk);
-	bool reneged = skb && XTCP_SKB_CB(skb)->sacked;
-
-	/*
-	 * The first timeout of a loss episode sets ssthresh from what was
-	 * in flight; later ones (one segment out) only keep cwnd at one,
-	 * or ssthresh would collapse to 2 (Linux's tcp_enter_loss()).
-	 */
-	if (xs->retransmits <= 1) {
-		xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
-	} else {
-		xs->cong.cwnd = 1;
-		xs->cong.cwnd_cnt = 0;
-	}
-	xs->sacked_out = 0;
-	xs->lost_out = 0;
-	xs->retrans_out = 0;
-	xs->retransmit_hint = NULL;
-	xs->sack_seen_n = 0;
-	for (; skb; skb = skb_rb_next(skb)) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-		cb->retrans = 0;
-		if (reneged)
-			cb->sacked = 0;
-		if (cb->sacked) {
-			xs->sacked_out++;
-			cb->lost = 0;
-			continue;
-		}
-		cb->lost = 1;
-		xs->lost_out++;
-		list_del_init(&cb->tsorted);
-		if (!xs->retransmit_hint)
-			xs->retransmit_hint = skb;
-	}
-	xs->ca_state = XTCP_CA_LOSS;
-	xs->tlp_high_seq = 0;
-	xs->dupacks = 0;
-	xs->recover = xs->snd_max;
-	xs->high_seq = xs->snd_max;
-	xtcp_write_xmit(sk);
 }
 
 /*

@@ -32,45 +32,6 @@ void xtcp_arm_rtx(struct sock *sk)
 	xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, xtcp_rto_jiffies(xtcp_sk(sk)));
 }
 
-/*
- * A tail loss probe (RFC 8985 7) asks for the ACK that lets RACK or
- * SACK find a loss at the tail, which no later segment would reveal.
- * Only with SACK, in the open state, one probe per episode, as Linux.
- */
-static bool xtcp_tlp_eligible(const struct sock *sk)
-{
-	const struct xtcp_sock *xs = xtcp_sk(sk);
-
-	return xs->sack_ok && xs->ca_state == XTCP_CA_OPEN &&
-	       !xs->tlp_high_seq && xs->rtt.has_sample && xs->packets_out &&
-	       (sk->sk_state == TCP_ESTABLISHED ||
-		sk->sk_state == TCP_CLOSE_WAIT);
-}
-
-/*
- * Data went out or an ACK came in: time the next event for what is
- * outstanding, a loss probe if one may go, else the RTO.  The probe never
- * fires later than the RTO for the oldest segment would.
- */
-void xtcp_schedule_rtx(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = xtcp_rtx_head(sk);
-	u32 rto_us, elapsed, pto_us;
-
-	if (!xs->packets_out || !head)
-		return;
-	if (!xtcp_tlp_eligible(sk)) {
-		xtcp_arm_rtx(sk);
-		return;
-	}
-	rto_us = xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff);
-	elapsed = xtcp_clock_us() - XTCP_SKB_CB(head)->sent_us;
-	pto_us = xtcp_tlp_pto(xs->rtt.srtt_us, xs->packets_out,
-			      elapsed < rto_us ? rto_us - elapsed : 0);
-	xtcp_arm_rtx_timer(sk, XTCP_TIMER_TLP, usecs_to_jiffies(pto_us));
-}
-
 void xtcp_arm_delack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -369,26 +330,6 @@ static void xtcp_sk_timer(struct timer_list *t)
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
-}
-
-/*
- * An orphan in TIME_WAIT is only a record that keeps old duplicates out:
- * like Linux's timewait sockets it must not keep its network namespace
- * alive.  It drops its reference on the namespace, and the namespace's
- * exit (xtcp_hash.c) ends any such socket still there.
- */
-void xtcp_release_net(struct sock *sk)
-{
-	struct net *net = sock_net(sk);
-
-	if (!sk->sk_net_refcnt)
-		return;
-	/* Become what sk_alloc() makes of a kernel socket. */
-	xtcp_net_passive_get(net);
-	sock_inuse_add(net, -1);
-	sk->sk_net_refcnt = 0;
-	put_net_track(net, &sk->ns_tracker);
-	xtcp_netns_tracker_alloc(net, &sk->ns_tracker);
 }
 
 /* 2MSL wait, bounded per namespace as Linux's tcp_max_tw_buckets. */

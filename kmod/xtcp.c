@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP sockets, Linux's tcp.c: what a connection's socket does for its
+ * user, once af_xtcp.c has dispatched the call to it.  The state helpers
+ * the rest of the module shares, a socket's set-up and teardown, starting
+ * and stopping to listen, sending and receiving, poll, ioctl, shutting
+ * down writing, and close.  Segments arrive in xtcp_input.c and leave in
+ * xtcp_output.c.
+ */
+#include <linux/igmp.h>
+#include <linux/poll.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+
+#include "xtcp.h"
+#include "xtcp_trace.h"
+
+/*
+ * Change state, keeping the tables and counters that depend on it right.
+ * A socket reaching CLOSE leaves the connection tables; it gives up its
+ * port too unless its user bound that port and still holds the socket.
+ */
+void xtcp_set_state(struct sock *sk, int state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int old = sk->sk_state;
+
+	if (old == state)
+		return;
+	if (old == TCP_SYN_RECV && xs->parent) {
+		struct xtcp_sock *pxs = xtcp_sk(xs->parent);
+
+		spin_lock_bh(&pxs->accept_lock);
+		pxs->syn_pending--;
+		spin_unlock_bh(&pxs->accept_lock);
+	}
+	if (old == TCP_TIME_WAIT)
+		atomic_dec(&xn->tw_count);
+	if (state == TCP_TIME_WAIT)
+		atomic_inc(&xn->tw_count);
+	trace_xtcp_set_state(sk, old, state);
+	/* The MIB's state counters, as Linux's tcp_set_state(). */
+	if (state == TCP_ESTABLISHED && old != TCP_CLOSE_WAIT)
+		atomic_inc(&xn->curr_estab);
+	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
+		 state != TCP_CLOSE_WAIT)
+		atomic_dec(&xn->curr_estab);
+	if (state == TCP_CLOSE &&
+	    (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT))
+		XTCP_INC_STATS(sk, XTCP_MIB_ESTABRESETS);
+	inet_sk_set_state(sk, state);
+
+	if (state == TCP_CLOSE) {
+		xtcp_unhash(sk);
+		if (sock_flag(sk, SOCK_DEAD) ||
+		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			xtcp_put_port(sk);
+	}
+}
+
+/* The connection is over (Linux's tcp_done()). */
+void xtcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		XTCP_INC_STATS(sk, XTCP_MIB_ATTEMPTFAILS);
+	xtcp_set_state(sk, TCP_CLOSE);
+	/*
+	 * A socket nobody holds gives up its port now, even if it reached
+	 * CLOSE earlier while a user or the accept queue kept the port: its
+	 * last reference may go at any time, and bhash holds none.
+	 */
+	if (sock_flag(sk, SOCK_DEAD))
+		xtcp_put_port(sk);
+	xtcp_clear_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+	} else {
+		/* Nobody will read or resend: free the memory now. */
+		xtcp_free_write_queue(sk);
+		skb_queue_purge(&sk->sk_receive_queue);
+		xtcp_ofo_purge(sk);
+	}
+}
+
+void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !__sk_stream_is_writeable(sk, 1))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+						      EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+static void xtcp_sock_destruct(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_free_write_queue(sk);
+	xtcp_ofo_purge(sk);
+	/* Every path that ends a socket has left the port table already. */
+	if (WARN_ON_ONCE(!hlist_unhashed(&sk->sk_bind_node)))
+		xtcp_put_port(sk);
+	if (xs->parent)
+		sock_put(xs->parent);
+	inet_sock_destruct(sk);
+}
+
+void xtcp_init_sock(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	sk->sk_protocol = IPPROTO_XTCP;
+	sk->sk_destruct = xtcp_sock_destruct;
+	xs->rcv_ratio = XTCP_RCV_RATIO_DEFAULT;
+	sk->sk_write_space = xtcp_write_space;
+	/* Families set this themselves (inet_create() does for TCP). */
+	sk->sk_backlog_rcv = xtcp_backlog_rcv;
+	/* Lookups run under RCU: free sockets after a grace period. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* Freed skbs must not wake writers: the write queue decides. */
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+
+	/* net.xtcp.rmem and wmem, as TCP's tcp_init_sock() takes tcp_rmem/wmem. */
+	WRITE_ONCE(sk->sk_rcvbuf, XTCP_SYSCTL(sk, rmem[1]));
+	WRITE_ONCE(sk->sk_sndbuf, XTCP_SYSCTL(sk, wmem[1]));
+
+	inet->uc_ttl = -1;
+	inet->pmtudisc = IP_PMTUDISC_WANT;
+
+	xs->ooo_queue = RB_ROOT;
+	xs->rtx_queue = RB_ROOT;
+	INIT_LIST_HEAD(&xs->tsorted_sent);
+	spin_lock_init(&xs->accept_lock);
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xtcp_init_timers(sk);
+	xtcp_rtt_init(&xs->rtt);
+	xtcp_cong_set_ops(sk, XTCP_SYSCTL(sk, default_ca));
+	xs->mss_cache = XTCP_MSS_DEFAULT;
+	xs->advmss = XTCP_MSS_DEFAULT;
+	xs->rcv_mss = XTCP_MSS_DEFAULT;
+}
+
+/* Bytes ready for the reader, the FIN not counted (Linux's tcp_inq()). */
+static u32 xtcp_inq(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 answ = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+	if (answ && sock_flag(sk, SOCK_DONE))
+		answ--;
+	return answ;
+}
+
+static bool xtcp_need_reset(int state)
+{
+	return (1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+			       TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 |
+			       TCPF_SYN_RECV);
+}
+
+/*
+ * A new listen() begins: children from an earlier one (still in SYN_RECV
+ * when it stopped) must not join this accept queue.
+ */
+void xtcp_listen_start(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&xs->accept_lock);
+	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
+	spin_unlock_bh(&xs->accept_lock);
+}
+
+/* Drop every child still waiting to be accepted, with a RST. */
+void xtcp_listen_stop(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
+	LIST_HEAD(children);
+
+	spin_lock_bh(&xs->accept_lock);
+	/* Children still in SYN_RECV now belong to no listen(): they die. */
+	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
+	list_splice_init(&xs->accept_queue, &children);
+	spin_unlock_bh(&xs->accept_lock);
+
+	list_for_each_entry_safe(cxs, tmp, &children, accept_node) {
+		struct sock *child = &cxs->inet.sk;
+
+		list_del_init(&cxs->accept_node);
+		sk_acceptq_removed(sk);
+		local_bh_disable();
+		bh_lock_sock_nested(child);
+		sock_set_flag(child, SOCK_DEAD);
+		if (xtcp_need_reset(child->sk_state))
+			xtcp_send_active_reset(child, GFP_ATOMIC);
+		xtcp_done(child);
+		bh_unlock_sock(child);
+		local_bh_enable();
+		sock_put(child);	/* the accept queue's reference */
+	}
+}
+
+/* Forget the connection so the socket can connect again. */
+int xtcp_disconnect(struct sock *sk, int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int old = sk->sk_state;
+
+	if (old == TCP_LISTEN) {
+		xtcp_listen_stop(sk);
+	} else if (xtcp_need_reset(old)) {
+		xtcp_send_active_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	} else if (old == TCP_SYN_SENT) {
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_clear_timers(sk);
+	skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(sk);
+	xtcp_free_write_queue(sk);
+
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	xs->fin_queued = 0;
+	xs->backoff = 0;
+	xs->retransmits = 0;
+	xs->high_seq = 0;
+	xtcp_rtt_init(&xs->rtt);
+	xs->ca_ops->init(&xs->cong);
+	xs->dupacks = 0;
+	xs->ca_state = XTCP_CA_OPEN;
+	sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+/* As tcp_poll(). */
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return xtcp_accept_queue_empty(xtcp_sk(sk)) ?
+		       0 : EPOLLIN | EPOLLRDNORM;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (xtcp_inq(sk) >= (u32)max(READ_ONCE(sk->sk_rcvlowat), 1))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Recheck after setting the bit: no lost wakeup. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* Order the error read after the state read, as tcp_poll(). */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = xtcp_inq(sk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
+
+void xtcp_shutdown_send(struct sock *sk)
+{
+	bool send_fin;
+	int state;
+
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_RECV |
+				     TCPF_CLOSE_WAIT)))
+		return;
+	state = xtcp_state_on_close(sk->sk_state, &send_fin);
+	xtcp_set_state(sk, state);
+	if (send_fin)
+		xtcp_queue_fin(sk);
+}
+
+/* Close (RFC 9293 3.10.4), as tcp_close(). */
+void xtcp_close(struct sock *sk, long timeout)
+{
+	bool send_fin;
+	u32 unread;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	/*
+	 * Children queued for accept() hold a reference on their listener:
+	 * they go with it, whatever state the socket is in now.
+	 */
+	xtcp_listen_stop(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		goto adjudge;
+	}
+
+	unread = xtcp_inq(sk);
+	skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(sk);
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+
+	if (unread) {
+		/* RFC 2525 2.17: data the user never read is lost; say so. */
+		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONCLOSE);
+		xtcp_send_active_reset(sk, sk->sk_allocation);
+		xtcp_set_state(sk, TCP_CLOSE);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		/* SO_LINGER {1, 0}: abort. */
+		xtcp_disconnect(sk, 0);
+		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONDATA);
+	} else {
+		state = xtcp_state_on_close(sk->sk_state, &send_fin);
+		xtcp_set_state(sk, state);
+		if (send_fin)
+			xtcp_queue_fin(sk);
+	}
+
+	if (timeout)
+		sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	sock_orphan(sk);
+	state = sk->sk_state;
+	if (state == TCP_CLOSE) {
+		xtcp_clear_timers(sk);
+		xtcp_free_write_queue(sk);
+		xtcp_unhash(sk);
+		xtcp_put_port(sk);
+	} else if (state == TCP_FIN_WAIT2) {
+		xtcp_arm_fin_wait2(sk);
+	} else if (state == TCP_TIME_WAIT) {
+		xtcp_release_net(sk);
+	}
+	release_sock(sk);
+	sock_put(sk);	/* the user's reference */
+}
+
+/*
+ * Leave the multicast groups the user joined (MCAST_JOIN_GROUP and the
+ * source-specific calls work on any IPv4 socket, TCP's included), as
+ * inet_release() does with ip_mc_drop_socket(), which modules cannot call.
+ */
+void xtcp_mc_drop(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct ip_mc_socklist *iml;
+
+	if (!rcu_access_pointer(inet->mc_list))
+		return;
+	rtnl_lock();
+	while ((iml = rtnl_dereference(inet->mc_list))) {
+		struct ip_mreqn mreq = iml->multi;
+
+		/* It matches the first entry; failing is a bug, not a loop. */
+		if (WARN_ON_ONCE(ip_mc_leave_group(sk, &mreq)))
+			break;
+	}
+	rtnl_unlock();
+}
+
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags;
+	int copied = 0, goal, err;
+	long timeo;
+
+	/* XTCP has no urgent data (RFC 6093 advises against it). */
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto out_err;
+
+	goal = xtcp_size_goal(sk);
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t copy, done;
+
+		if (!skb || skb->len >= goal ||
+		    (XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
+		    !skb_tailroom(skb)) {
+			/*
+			 * Between segments, take in what arrived while we
+			 * held the lock (ACKs open the window, and our data
+			 * then carries a fresh ACK), as tcp_sendmsg() does,
+			 * and send what is ready.
+			 */
+			if (sk_flush_backlog(sk)) {
+				err = -EPIPE;
+				if (sk->sk_err ||
+				    (sk->sk_shutdown & SEND_SHUTDOWN))
+					goto out_err;
+				continue;
+			}
+			if (skb)
+				xtcp_write_xmit(sk);
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb(XTCP_DATA_HEADER + goal, sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, XTCP_DATA_HEADER);
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
+			XTCP_SKB_CB(skb)->retransmitted = 0;
+			xtcp_queue_skb(sk, skb);
+		}
+		copy = min3((size_t)(goal - skb->len), msg_data_left(msg),
+			    (size_t)skb_tailroom(skb));
+		done = copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter);
+		if (done < copy)
+			skb_trim(skb, skb->len - (copy - done));
+		XTCP_SKB_CB(skb)->end_seq += done;
+		xs->write_seq += done;
+		copied += done;
+		if (done < copy) {
+			err = -EFAULT;
+			goto out_err;
+		}
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_write_xmit(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+		goal = xtcp_size_goal(sk);
+	}
+	xtcp_write_xmit(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		xtcp_write_xmit(sk);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * After the reader took data: ACK now if it emptied the queue of short
+ * segments the sender pushed (two or more: a single one is likely a
+ * request, whose answer will carry the ACK), as Linux's
+ * tcp_cleanup_rbuf(); else advertise the space if it grew a lot.
+ */
+static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 cur = xtcp_rcv_wnd_left(xs);
+	u32 wnd;
+
+	if (copied <= 0 || !xtcp_state_can_recv_data(sk->sk_state) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
+	if (xs->ack_pending && xs->ack_pushed2 &&
+	    !atomic_read(&sk->sk_rmem_alloc)) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	if (2 * cur > xtcp_max_rcv_wnd(xs))
+		return;
+	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,
+				 xtcp_max_rcv_wnd(xs));
+	if (wnd && wnd >= 2 * cur)
+		xtcp_send_ack(sk);
+}
+
+/* As tcp_recvmsg(): in-order bytes from the receive queue. */
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		 int flags)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EINVAL;	/* Linux's answer when no urgent byte is due */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;	/* the error queue is always empty */
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	seq = &xs->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xs->copied_seq;
+		seq = &peek_seq;
+	}
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	while (len > 0) {
+		struct sk_buff *skb, *last;
+		u32 offset;
+		size_t used;
+
+		last = skb_peek_tail(&sk->sk_receive_queue);
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+		}
+
+		if (copied >= target)
+			break;
+		if (copied) {
+			if (!timeo || sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;	/* never connected */
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		xtcp_cleanup_rbuf(sk, copied);
+		sk_wait_data(sk, &timeo, last);
+		continue;
+
+found:
+		used = min_t(size_t, skb->len - offset, len);
+		if (skb_copy_datagram_msg(skb, offset, msg, used)) {
+			if (!copied)
+				copied = -EFAULT;
+			break;
+		}
+		*seq += used;
+		copied += used;
+		len -= used;
+		if (!(flags & MSG_PEEK) && offset + used == skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			__kfree_skb(skb);
+		}
+	}
+	if (!(flags & MSG_PEEK)) {
+		xtcp_rcv_space_adjust(sk);
+		xtcp_cleanup_rbuf(sk, copied);
+	}
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/*
+ * Wait for, and take, an established child from a listener's accept
+ * queue (Linux's inet_csk_accept()).  NULL with *err set if none came:
+ * -EAGAIN for a non-blocking socket or an expired SO_RCVTIMEO, -EINVAL
+ * once the socket no longer listens, or the signal's errno.
+ */
+struct sock *xtcp_accept_child(struct sock *sk, int flags, int *err)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct xtcp_sock *xs = xtcp_sk(sk), *cxs;
+	long timeo;
+
+	lock_sock(sk);
+	*err = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (xtcp_accept_queue_empty(xs)) {
+		*err = -EAGAIN;
+		if (!timeo)
+			break;
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		*err = -EINVAL;
+		if (sk->sk_state != TCP_LISTEN)
+			break;
+		*err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		*err = 0;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (*err && xtcp_accept_queue_empty(xs))
+		goto out;
+
+	spin_lock_bh(&xs->accept_lock);
+	cxs = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
+				       accept_node);
+	if (cxs) {
+		list_del_init(&cxs->accept_node);
+		sk_acceptq_removed(sk);
+	}
+	spin_unlock_bh(&xs->accept_lock);
+	*err = -EAGAIN;
+	if (!cxs)
+		goto out;
+	release_sock(sk);
+	return &cxs->inet.sk;
+out:
+	release_sock(sk);
+	return NULL;
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP over IPv4, Linux's tcp_ipv4.c: the route and the four-tuple of an
+ * active open, a segment's arrival from IP (header and checksum checks,
+ * the socket lookup, IPsec policy, then processing or the owner's
+ * backlog), and the resets sent for segments no socket owns.
+ */
+#include <linux/module.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/secure_seq.h>
+#include <net/xfrm.h>
+
+#include "xtcp.h"
+#include "xtcp_trace.h"
+
+/* Route, pick a port, and send the SYN (RFC 9293 3.10.1, active OPEN). */
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool autobind = !inet->inet_num;
+	union tcp_seq_and_ts_off isn;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (!xtcp_family_ok(usin->sin_family))
+		return -EAFNOSUPPORT;
+
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_output_ports(net, fl4, sk, usin->sin_addr.s_addr,
+				   inet->inet_saddr, usin->sin_port,
+				   inet->inet_sport, IPPROTO_XTCP,
+				   inet->tos & IPTOS_TOS_MASK,
+				   sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = inet->inet_saddr;
+	/* Connecting to INADDR_ANY reaches this host, as in Linux. */
+	inet->inet_daddr = fl4->daddr;
+	inet->inet_dport = usin->sin_port;
+	sk_setup_caps(sk, &rt->dst);
+
+	if (autobind) {
+		err = xtcp_bind_port(sk, 0);
+		/* connect() says so when the port range is used up. */
+		if (err == -EADDRINUSE)
+			err = -EADDRNOTAVAIL;
+		if (err)
+			goto failure;
+	}
+	xtcp_set_state(sk, TCP_SYN_SENT);
+	err = xtcp_connect_hash(sk);
+	if (err)
+		goto failure;
+
+	/* RFC 6528 initial sequence number, RFC 7323 7.1 TSval offset. */
+	isn = secure_tcp_seq_and_ts_off(net, inet->inet_saddr,
+					inet->inet_daddr, inet->inet_sport,
+					inet->inet_dport);
+	xs->iss = isn.seq;
+	xs->ts_off = isn.ts_off;
+	xtcp_offer_options(sk);
+	xtcp_set_mss(sk, 0);
+	err = xtcp_queue_syn(sk, XTCPHDR_SYN);
+	if (err)
+		goto failure;
+	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
+	xtcp_write_xmit(sk);
+	return 0;
+
+failure:
+	xtcp_set_state(sk, TCP_CLOSE);
+	if (autobind)
+		xtcp_put_port(sk);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	sk_dst_reset(sk);
+	return err;
+}
+
+__sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr)
+{
+	/* TCP's pseudo-header says protocol 6 even though IP says 253. */
+	return csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP,
+				 skb_checksum(skb, 0, skb->len, 0));
+}
+
+/*
+ * RST for a segment no connection owns (RFC 9293 3.10.7.1): if it had
+ * an ACK, the RST takes its sequence number from SEG.ACK; otherwise it
+ * has sequence 0 and acknowledges SEG.SEQ + SEG.LEN.  Built by hand, as
+ * there is no socket to send it from.
+ */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
+{
+	const struct tcphdr *th = tcp_hdr(in);
+	const struct iphdr *iph = ip_hdr(in);
+	struct sk_buff *skb;
+	struct tcphdr *rth;
+	struct iphdr *niph;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (th->rst || inet_addr_type(net, iph->daddr) != RTN_LOCAL)
+		return;
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
+				   th->source, th->dest, IPPROTO_XTCP, 0,
+				   inet_iif(in));
+	if (IS_ERR(rt))
+		return;
+	skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+
+	rth = skb_push(skb, sizeof(*rth));
+	skb_reset_transport_header(skb);
+	memset(rth, 0, sizeof(*rth));
+	rth->source = th->dest;
+	rth->dest = th->source;
+	rth->doff = sizeof(*rth) >> 2;
+	rth->rst = 1;
+	if (th->ack) {
+		rth->seq = th->ack_seq;
+	} else {
+		rth->ack = 1;
+		rth->ack_seq = htonl(XTCP_SKB_CB(in)->end_seq);
+	}
+	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
+	trace_xtcp_send_reset(NULL, iph->daddr, iph->saddr, rth->source,
+			      rth->dest, ntohl(rth->seq), ntohl(rth->ack_seq));
+
+	niph = skb_push(skb, sizeof(*niph));
+	skb_reset_network_header(skb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) >> 2;
+	niph->tos = 0;
+	niph->id = 0;
+	niph->frag_off = htons(IP_DF);
+	niph->ttl = ip4_dst_hoplimit(&rt->dst);
+	niph->protocol = IPPROTO_XTCP;
+	niph->saddr = iph->daddr;
+	niph->daddr = iph->saddr;
+	/* __ip_local_out() fills tot_len and the header checksum. */
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
+	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
+	ip_local_out(net, NULL, skb);
+}
+
+/*
+ * How much the backlog may hold while the owner has the socket locked,
+ * Linux 6.12's tcp_add_backlog() limit: the backlog's length is only reset
+ * once the owner has processed all of it, and both it and the receive
+ * queue may reach sk_rcvbuf in normal operation.
+ */
+static u32 xtcp_backlog_limit(const struct sock *sk)
+{
+	u64 limit = ((u64)READ_ONCE(sk->sk_rcvbuf) << 1) +
+		    ((u32)READ_ONCE(sk->sk_sndbuf) >> 1) + 64 * 1024;
+
+	return min_t(u64, limit, UINT_MAX);
+}
+
+/*
+ * A segment for a socket a process owns waits on the backlog.  Data that
+ * only continues the data before it (from the same peer, in sequence,
+ * ACK and perhaps PSH only, the same options, the same TOS) is appended
+ * to it, as Linux's tcp_add_backlog() does: a burst then costs its
+ * payload against the backlog's limit, not an sk_buff per segment, and a
+ * receiver busy copying does not drop what its window invited.  The
+ * merged segment carries the newer ACK and window, and the sizes of its
+ * parts as GRO would.  Returns nonzero if the segment must be dropped.
+ */
+static int xtcp_add_backlog(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
+	const struct tcphdr *th = tcp_hdr(skb);
+	unsigned int hdrlen = th->doff * 4;
+	struct sk_buff *tail = sk->sk_backlog.tail;
+	u16 size, tail_size, segs, tail_segs;
+	struct skb_shared_info *shinfo;
+	struct tcphdr *thtail;
+	bool fragstolen;
+	int delta;
+
+	skb_dst_drop(skb);
+	if (!tail)
+		goto queue;
+	tcb = XTCP_SKB_CB(tail);
+	thtail = tcp_hdr(tail);
+	if (tcb->end_seq != cb->seq || cb->seq == cb->end_seq ||
+	    tcb->seq == tcb->end_seq || th->source != thtail->source ||
+	    ip_hdr(tail)->saddr != ip_hdr(skb)->saddr ||
+	    ((tcb->flags | cb->flags) & ~(XTCPHDR_ACK | XTCPHDR_PSH)) ||
+	    !(tcb->flags & cb->flags & XTCPHDR_ACK) ||
+	    ip_hdr(tail)->tos != ip_hdr(skb)->tos ||
+	    thtail->doff != th->doff ||
+	    memcmp(thtail + 1, th + 1, hdrlen - sizeof(*th)))
+		goto queue;
+
+	size = skb_shinfo(skb)->gso_size ? : skb->len - hdrlen;
+	segs = skb_shinfo(skb)->gso_segs ? : 1;
+	tail_size = skb_shinfo(tail)->gso_size ? : tail->len - hdrlen;
+	tail_segs = skb_shinfo(tail)->gso_segs ? : 1;
+	__skb_pull(skb, hdrlen);
+	if (!skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		__skb_push(skb, hdrlen);
+		goto queue;
+	}
+	tcb->end_seq = cb->end_seq;
+	tcb->flags |= cb->flags;
+	if (!xtcp_seq_before(cb->ack_seq, tcb->ack_seq)) {
+		tcb->ack_seq = cb->ack_seq;
+		tcb->window = cb->window;
+		thtail->ack_seq = th->ack_seq;
+		thtail->window = th->window;
+	}
+	shinfo = skb_shinfo(tail);
+	shinfo->gso_size = max(size, tail_size);
+	shinfo->gso_segs = min_t(u32, segs + tail_segs, 0xffff);
+	sk->sk_backlog.len += delta;
+	XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGCOALESCE);
+	kfree_skb_partial(skb, fragstolen);
+	return 0;
+queue:
+	return sk_add_backlog(sk, skb, xtcp_backlog_limit(sk));
+}
+
+/*
+ * Segments that arrived while a process owned the socket, handed over by
+ * release_sock() in process context.  xtcp_rcv() is written for softirq
+ * context: it takes a child's bh_lock_sock and the accept queue's plain
+ * spinlock, and a transmit's local_bh_enable() would otherwise run the
+ * softirq that wants the same locks on this CPU.
+ */
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	local_bh_disable();
+	xtcp_rcv(sk, skb);
+	local_bh_enable();
+	return 0;
+}
+
+int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct xtcp_skb_cb *cb;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	/* Counted as Linux's tcp_v4_rcv() counts: InSegs, then errors. */
+	xtcp_inc_stats(net, XTCP_MIB_INSEGS);
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		goto bad_segment;
+	th = (const struct tcphdr *)skb->data;
+	if (th->doff < sizeof(struct tcphdr) / 4 ||
+	    !pskb_may_pull(skb, th->doff * 4))
+		goto bad_segment;
+	/* The checksum covers TCP's pseudo-header, with protocol 6. */
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb)) {
+		xtcp_inc_stats(net, XTCP_MIB_CSUMERRORS);
+		goto bad_segment;
+	}
+
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	cb = XTCP_SKB_CB(skb);
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->flags = ((const u8 *)th)[13];
+	cb->retransmitted = 0;
+	cb->saw_ts = 0;
+
+	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
+			 inet_iif(skb));
+	/*
+	 * IPsec inbound policy: the protocol is registered with no_policy,
+	 * as TCP is, so that the check can see the socket's own policy;
+	 * then it must be made here, before anything answers the segment.
+	 */
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		if (sk)
+			sock_put(sk);
+		goto discard;
+	}
+	if (!sk) {
+		xtcp_send_reset_reply(net, skb);
+		goto discard;
+	}
+	/* Queued data must not pin a conntrack entry. */
+	nf_reset_ct(skb);
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else {
+		if (xtcp_add_backlog(sk, skb)) {
+			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
+			bh_unlock_sock(sk);
+			sock_put(sk);
+			goto discard;
+		}
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+bad_segment:
+	xtcp_inc_stats(net, XTCP_MIB_INERRS);
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* The protocol, as Linux defines tcp_prot here. */
+struct proto xtcp_prot = {
+	.name		= "XTCP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct xtcp_sock),
+	.backlog_rcv	= xtcp_backlog_rcv,
+	.keepalive	= xtcp_keepalive,
+};

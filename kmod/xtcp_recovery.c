@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP loss recovery: what the peer's SACK blocks say it holds (the
+ * scoreboard, RFC 6675), which segments are lost (RACK, RFC 8985), how
+ * fast recovery sends (PRR, RFC 6937) and when it ends, the retransmission
+ * timeout's loss state, and the tail loss probe (RFC 8985 7).  Linux has
+ * this in tcp_input.c (tcp_sacktag_write_queue(), tcp_fastretrans_alert(),
+ * tcp_enter_loss()), tcp_recovery.c (RACK) and tcp_output.c (TLP).
+ */
+#include "xtcp.h"
+#include "xtcp_trace.h"
+
+/*
+ * The peer got a segment, sent once, after segments above it that it
+ * SACKed: the network reorders (Linux's tcp_check_sack_reordering()).
+ */
+void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
+{
+	if (!cb->retransmitted && xtcp_seq_after(xs->sack_high, cb->end_seq))
+		xs->reord_seen = 1;
+}
+
+/*
+ * RACK (RFC 8985 6.2): the peer has this segment; if it was sent after
+ * the one RACK knows, it becomes the reference.  A retransmitted segment
+ * acknowledged sooner than any round trip could take was acknowledged
+ * for its first transmission, which says nothing about when it was sent.
+ */
+void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+		      u32 now)
+{
+	u32 rtt = now - cb->sent_us;
+
+	if (cb->retransmitted && rtt < xs->rtt.min_rtt_us)
+		return;
+	if (xs->rack_sent_us &&
+	    !xtcp_rack_sent_after(cb->sent_us, cb->end_seq, xs->rack_sent_us,
+				  xs->rack_end_seq))
+		return;
+	xs->rack_sent_us = cb->sent_us ? : 1;
+	xs->rack_end_seq = cb->end_seq;
+	xs->rack_rtt_us = rtt;
+}
+
+/*
+ * RACK loss detection (RFC 8985 6.2 step 5): every segment not SACKed
+ * that was sent a reordering window before the most recently sent one
+ * the peer has is lost, its retransmission too if it was resent.  The
+ * walk is in send order and ends at the first segment sent after that
+ * reference; what it marks leaves the list.  Returns 0, or the
+ * microseconds until the next segment's window ends.
+ */
+u32 xtcp_rack_detect_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
+	struct xtcp_skb_cb *cb, *tmp;
+
+	if (!xs->rack_sent_us)
+		return 0;
+	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
+				    xs->reord_seen,
+				    xs->ca_state != XTCP_CA_OPEN,
+				    xs->sacked_out);
+	list_for_each_entry_safe(cb, tmp, &xs->tsorted_sent, tsorted) {
+		u32 left;
+
+		if (!xtcp_rack_sent_after(xs->rack_sent_us, xs->rack_end_seq,
+					  cb->sent_us, cb->end_seq))
+			break;
+		left = xtcp_rack_time_left(cb->sent_us, now, xs->rack_rtt_us,
+					   reo_wnd);
+		if (left) {
+			wait = max(wait, left);
+			continue;
+		}
+		xtcp_mark_skb_lost(sk, xtcp_cb_skb(cb));
+	}
+	return wait;
+}
+
+/* The peer has this segment (RFC 2018): count it delivered, once. */
+static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
+			    struct xtcp_rate_sample *rs)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->sacked = 1;
+	xs->sacked_out++;
+	list_del_init(&cb->tsorted);
+	xtcp_check_reordering(xs, cb);
+	xtcp_rack_update(xs, cb, now);
+	xtcp_rate_skb_delivered(rs, cb);
+	if (xtcp_seq_after(cb->end_seq, xs->sack_high))
+		xs->sack_high = cb->end_seq;
+	if (cb->lost) {
+		cb->lost = 0;
+		xs->lost_out--;
+	}
+	if (cb->retrans) {
+		cb->retrans = 0;
+		xs->retrans_out--;
+	}
+	return 1;
+}
+
+/*
+ * Mark what the peer's SACK blocks (RFC 2018) say it holds.  Only whole
+ * segments are marked; our segments are what the peer received, so its
+ * blocks fall on their edges.  A segment carrying our FIN is never
+ * marked: the FIN must be acknowledged cumulatively.  What the previous
+ * ACK's blocks covered is marked already and is not walked again: a
+ * block costs O(log n) to find plus what it grew by.  Returns the
+ * segments newly SACKed.
+ */
+u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
+		 struct xtcp_rate_sample *rs)
+{
+	struct xtcp_sack_block parts[XTCP_MAX_SACK_BLOCKS + 1];
+	struct xtcp_sack_block valid[XTCP_MAX_SACK_BLOCKS];
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 newly = 0, now = xtcp_clock_us();
+	unsigned int i, j, nparts, nvalid = 0;
+
+	for (i = 0; i < opts->num_sacks; i++) {
+		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
+
+		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_max))
+			continue;
+		valid[nvalid++] = opts->sacks[i];
+		nparts = xtcp_sack_uncovered(start, end, xs->sack_seen,
+					     xs->sack_seen_n, parts);
+		for (j = 0; j < nparts; j++) {
+			struct sk_buff *skb = xtcp_rtx_find(sk, parts[j].start);
+
+			for (; skb; skb = skb_rb_next(skb)) {
+				struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+				if (!xtcp_seq_before(cb->seq, parts[j].end))
+					break;
+				if (cb->sacked || !skb->len ||
+				    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
+				    xtcp_seq_before(cb->seq, start) ||
+				    xtcp_seq_after(cb->seq + skb->len, end))
+					continue;
+				newly += xtcp_sacktag_one(sk, skb, now, rs);
+			}
+		}
+	}
+	memcpy(xs->sack_seen, valid, nvalid * sizeof(valid[0]));
+	xs->sack_seen_n = nvalid;
+	return newly;
+}
+
+/* Fast retransmit starts fast recovery (RFC 5681 3.2, RFC 6675 5). */
+void xtcp_enter_recovery(struct sock *sk, u32 delivered)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->recover = xs->snd_max;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
+					 XTCP_MIB_RENORECOVERY);
+	if (!xs->sack_ok) {
+		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
+					 xs->packets_out);
+		xtcp_fast_retransmit(sk);
+		return;
+	}
+	xs->cong.ssthresh = xs->ca_ops->ssthresh(&xs->cong, xs->packets_out);
+	xs->cong.cwnd_cnt = 0;
+	xs->recover_fs = xs->packets_out;
+	xs->prr_delivered = delivered;
+	xs->prr_out = 0;
+	xtcp_fast_retransmit(sk);
+	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
+				      xs->recover_fs, xs->prr_delivered,
+				      xs->prr_out, delivered);
+}
+
+/*
+ * Fast recovery, one ACK at a time.  With SACK (RFC 6675) the scoreboard
+ * says what to resend and PRR (RFC 6937) how much may go; without it,
+ * NewReno (RFC 6582): each partial ACK shows the next hole.  A full ACK,
+ * one that covers all that was out when recovery began, ends it.
+ */
+void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
+		       u32 delivered, bool dupack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
+		xs->ca_state = XTCP_CA_OPEN;
+		if (xs->sack_ok) {
+			/*
+			 * ssthresh, as Linux, but no more than PRR left:
+			 * a burst to it would overflow the queue that just
+			 * dropped; slow start climbs the rest.
+			 */
+			xs->cong.cwnd = min(xs->cong.ssthresh,
+					    max(xs->cong.cwnd, 2U));
+			xs->cong.cwnd_cnt = 0;
+		} else {
+			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
+		}
+		return;
+	}
+	if (!xs->sack_ok) {
+		if (advanced) {
+			xtcp_cong_recovery_partial(&xs->cong, acked_segs);
+			xtcp_fast_retransmit(sk);
+		} else if (dupack) {
+			xtcp_cong_recovery_dupack(&xs->cong);
+		}
+		return;
+	}
+	if (advanced)
+		xtcp_mark_head_lost(sk);
+	xs->prr_delivered += delivered;
+	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
+				      xs->recover_fs, xs->prr_delivered,
+				      xs->prr_out, delivered);
+}
+
+/*
+ * Mark a segment in flight lost (RFC 6675 IsLost(), RACK, an RTO): it
+ * leaves RACK's list until it is sent again, and the retransmission walk
+ * starts no later than at it.  A lost retransmission is lost data again.
+ */
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *hint = xs->retransmit_hint;
+
+	if (cb->sacked || (cb->lost && !cb->retrans))
+		return;
+	if (cb->retrans) {
+		cb->retrans = 0;
+		xs->retrans_out--;
+		XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
+	} else {
+		cb->lost = 1;
+		xs->lost_out++;
+	}
+	list_del_init(&cb->tsorted);
+	if (!hint || xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
+		xs->retransmit_hint = skb;
+}
+
+/*
+ * The oldest unacknowledged segment is lost: three duplicate ACKs said so
+ * (RFC 5681 3.2), or a partial ACK in recovery did (RFC 6582 3.2).
+ */
+void xtcp_mark_head_lost(struct sock *sk)
+{
+	struct sk_buff *skb = xtcp_rtx_head(sk);
+
+	if (skb && !XTCP_SKB_CB(skb)->lost)
+		xtcp_mark_skb_lost(sk, skb);
+}
+
+/*
+ * Fast retransmit (RFC 5681 3.2, RFC 6675 5 step 4.3): the oldest
+ * unacknowledged segment goes again now, whatever the congestion window
+ * says, unless it is already on its way again.
+ */
+void xtcp_fast_retransmit(struct sock *sk)
+{
+	struct sk_buff *skb = xtcp_rtx_head(sk);
+
+	xtcp_mark_head_lost(sk);
+	if (skb && XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
+		xtcp_retransmit_skb(sk, skb);
+}
+
+/*
+ * Tail loss probe (RFC 8985 7.3): the last segment sent goes again, so
+ * that the peer's ACK, with its SACK blocks, shows what of the tail is
+ * missing.  It stays counted once in the pipe; the probe itself is a
+ * retransmission, so Karn's rule keeps it from the RTT estimator.
+ */
+void xtcp_send_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_send_head(sk);
+	struct xtcp_skb_cb *cb;
+
+	/*
+	 * New data the peer's window takes is the better probe: it costs
+	 * nothing if nothing was lost (RFC 8985 7.3).
+	 */
+	if (skb && skb->len &&
+	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len,
+			    xs->snd_una + xs->snd_wnd)) {
+		xtcp_send_new(sk, skb);
+		xs->tlp_high_seq = xs->snd_max;
+		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
+		return;
+	}
+	skb = skb_rb_last(&xs->rtx_queue);
+	if (!skb)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	if (cb->sacked)
+		return;
+	cb->retransmitted = 1;
+	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	if (!cb->lost || cb->retrans)
+		list_move_tail(&cb->tsorted, &xs->tsorted_sent);
+	xs->total_retrans++;
+	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
+	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
+	xs->tlp_high_seq = xs->snd_max;
+	trace_xtcp_retransmit_skb(sk, skb);
+	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+}
+
+/*
+ * Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1, RFC 6675 5.1):
+ * every segment out and not SACKed is presumed lost, and earlier
+ * retransmissions with it; they go again oldest first as the (now one
+ * segment) congestion window grows.  Any fast recovery ends, and no new
+ * one starts until what was out now is acknowledged.  If the peer's
+ * cumulative ACK stopped at a segment it had SACKed, it dropped what it
+ * SACKed (reneging, RFC 2018 8): the scoreboard is cleared and all of it
+ * goes again, as Linux does.
+ */
+void xtcp_enter_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_rtx_head(sk);
+	bool reneged = skb && XTCP_SKB_CB(skb)->sacked;
+
+	/*
+	 * The first timeout of a loss episode sets ssthresh from what was
+	 * in flight; later ones (one segment out) only keep cwnd at one,
+	 * or ssthresh would collapse to 2 (Linux's tcp_enter_loss()).
+	 */
+	if (xs->retransmits <= 1) {
+		xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
+	} else {
+		xs->cong.cwnd = 1;
+		xs->cong.cwnd_cnt = 0;
+	}
+	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
+	xs->retransmit_hint = NULL;
+	xs->sack_seen_n = 0;
+	for (; skb; skb = skb_rb_next(skb)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		cb->retrans = 0;
+		if (reneged)
+			cb->sacked = 0;
+		if (cb->sacked) {
+			xs->sacked_out++;
+			cb->lost = 0;
+			continue;
+		}
+		cb->lost = 1;
+		xs->lost_out++;
+		list_del_init(&cb->tsorted);
+		if (!xs->retransmit_hint)
+			xs->retransmit_hint = skb;
+	}
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->tlp_high_seq = 0;
+	xs->dupacks = 0;
+	xs->recover = xs->snd_max;
+	xs->high_seq = xs->snd_max;
+	xtcp_write_xmit(sk);
+}
+
+/*
+ * A tail loss probe (RFC 8985 7) asks for the ACK that lets RACK or
+ * SACK find a loss at the tail, which no later segment would reveal.
+ * Only with SACK, in the open state, one probe per episode, as Linux.
+ */
+bool xtcp_tlp_eligible(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xs->sack_ok && xs->ca_state == XTCP_CA_OPEN &&
+	       !xs->tlp_high_seq && xs->rtt.has_sample && xs->packets_out &&
+	       (sk->sk_state == TCP_ESTABLISHED ||
+		sk->sk_state == TCP_CLOSE_WAIT);
+}
+
+/*
+ * Data went out or an ACK came in: time the next event for what is
+ * outstanding, a loss probe if one may go, else the RTO.  The probe never
+ * fires later than the RTO for the oldest segment would.
+ */
+void xtcp_schedule_rtx(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = xtcp_rtx_head(sk);
+	u32 rto_us, elapsed, pto_us;
+
+	if (!xs->packets_out || !head)
+		return;
+	if (!xtcp_tlp_eligible(sk)) {
+		xtcp_arm_rtx(sk);
+		return;
+	}
+	rto_us = xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff);
+	elapsed = xtcp_clock_us() - XTCP_SKB_CB(head)->sent_us;
+	pto_us = xtcp_tlp_pto(xs->rtt.srtt_us, xs->packets_out,
+			      elapsed < rto_us ? rto_us - elapsed : 0);
+	xtcp_arm_rtx_timer(sk, XTCP_TIMER_TLP, usecs_to_jiffies(pto_us));
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP socket options and TCP_INFO: setsockopt() and getsockopt() at
+ * level SOL_TCP with Linux's TCP_* names, numbers, bounds and errnos
+ * (Linux's do_tcp_setsockopt(), do_tcp_getsockopt() and tcp_get_info()),
+ * and the other levels passed on to the socket and IP layers as
+ * inet_stream_ops does.
+ */
+#include <net/ip.h>
+
+#include "xtcp.h"
+
+static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = inet_sk_state_load(sk);
+	/*
+	 * Linux hands a connection in TIME_WAIT to a timewait mini-socket
+	 * and the user's socket reads CLOSE; XTCP keeps the socket itself
+	 * in TIME_WAIT (its /proc line says so) but answers as Linux does.
+	 */
+	if (info->tcpi_state == TCP_TIME_WAIT)
+		info->tcpi_state = TCP_CLOSE;
+	if (info->tcpi_state == TCP_LISTEN) {
+		/* As Linux: the accept queue and its limit. */
+		info->tcpi_unacked = READ_ONCE(sk->sk_ack_backlog);
+		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
+		return;
+	}
+	lock_sock(sk);
+	info->tcpi_retransmits = xs->retransmits;
+	info->tcpi_backoff = xs->backoff;
+	info->tcpi_rto = jiffies_to_usecs(xtcp_rto_jiffies(xs));
+	info->tcpi_ato = jiffies_to_usecs(XTCP_DELACK_MIN);
+	info->tcpi_snd_mss = xs->mss_cache;
+	info->tcpi_rcv_mss = xs->rcv_mss;
+	info->tcpi_ca_state = xs->ca_state;
+	info->tcpi_unacked = xs->packets_out;
+	info->tcpi_sacked = xs->sacked_out;
+	info->tcpi_lost = xs->lost_out;
+	info->tcpi_retrans = xs->retrans_out;
+	info->tcpi_delivered = xs->delivered;
+	info->tcpi_delivery_rate = xs->delivery_rate;
+	info->tcpi_last_data_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_recv));
+	dst = __sk_dst_get(sk);
+	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
+	info->tcpi_rcv_ssthresh = xs->rcv_wnd;
+	info->tcpi_rtt = xs->rtt.srtt_us;
+	info->tcpi_rttvar = xs->rtt.rttvar_us;
+	info->tcpi_snd_ssthresh = xs->cong.ssthresh;
+	info->tcpi_snd_cwnd = xs->cong.cwnd;
+	info->tcpi_advmss = xs->advmss;
+	info->tcpi_reordering = 3;
+	info->tcpi_rcv_space = xs->rcvq_space;
+	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_bytes_acked = xs->bytes_acked;
+	info->tcpi_bytes_received = xs->bytes_received;
+	info->tcpi_segs_out = xs->segs_out;
+	info->tcpi_segs_in = xs->segs_in;
+	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
+	info->tcpi_last_data_sent =
+		jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_sent));
+	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+	info->tcpi_snd_wnd = xs->snd_wnd;
+	if (xs->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (xs->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = xs->snd_wscale;
+		info->tcpi_rcv_wscale = xs->rcv_wscale;
+	}
+	info->tcpi_probes = xs->probes_out;
+	info->tcpi_last_ack_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->rcv_tstamp));
+	release_sock(sk);
+}
+
+/* TCP_CONGESTION: an algorithm's name, not necessarily NUL-terminated. */
+static int xtcp_setsockopt_cong(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	const struct xtcp_cong_ops *ops;
+	char name[XTCP_CA_NAME_MAX];
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = 0;
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;	/* Linux's answer for an unknown name */
+	lock_sock(sk);
+	if (ops != xtcp_sk(sk)->ca_ops)
+		xtcp_cong_set_ops(sk, ops);
+	release_sock(sk);
+	return 0;
+}
+
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, err = 0;
+
+	if (level == SOL_IP && (optname == IP_ADD_MEMBERSHIP ||
+				optname == IP_DROP_MEMBERSHIP))
+		return -EPROTO;	/* ip_setsockopt()'s answer for TCP */
+	if (level != SOL_TCP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (optname == TCP_CONGESTION)
+		return xtcp_setsockopt_cong(sk, optval, optlen);
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		xs->nonagle = !!val;
+		if (val)
+			xtcp_push_pending(sk);	/* as Linux does */
+		break;
+	case TCP_CORK:
+		xs->corked = !!val;
+		if (!val)
+			xtcp_push_pending(sk);
+		break;
+	case TCP_MAXSEG:
+		/* Linux's bounds: TCP_MIN_MSS .. MAX_TCP_WINDOW. */
+		if (val && (val < XTCP_MIN_MSS || val > 32767)) {
+			err = -EINVAL;
+			break;
+		}
+		xs->user_mss = val;
+		break;
+	case TCP_KEEPIDLE:
+		/* Linux's bounds: 1 .. XTCP_MAX_KEEPIDLE seconds. */
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE) {
+			err = -EINVAL;
+			break;
+		}
+		xs->keepalive_time = val * HZ;
+		xtcp_reset_keepalive(sk);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
+			err = -EINVAL;
+		else
+			xs->keepalive_intvl = val * HZ;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			err = -EINVAL;
+		else
+			xs->keepalive_probes = val;
+		break;
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			xs->user_timeout = val;
+		break;
+	case TCP_QUICKACK:
+		if (val) {
+			xs->quickack = XTCP_MAX_QUICKACKS;
+			if (xs->ack_pending &&
+			    xtcp_state_can_recv_data(sk->sk_state))
+				xtcp_send_ack(sk);
+		} else {
+			xs->quickack = 0;
+		}
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct tcp_info info;
+	int val, len;
+
+	if (level != SOL_TCP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;	/* as do_tcp_getsockopt() */
+
+	switch (optname) {
+	case TCP_NODELAY:
+		val = xs->nonagle;
+		break;
+	case TCP_CORK:
+		val = xs->corked;
+		break;
+	case TCP_MAXSEG:
+		val = xs->mss_cache;
+		if (xs->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = xs->user_mss;
+		break;
+	case TCP_QUICKACK:
+		val = xs->quickack > 0;
+		break;
+	case TCP_KEEPIDLE:
+		val = xtcp_keepalive_time(xs) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = xtcp_keepalive_intvl(xs) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = xtcp_keepalive_probes(xs);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = xs->user_timeout;
+		break;
+	case TCP_CONGESTION: {
+		char name[XTCP_CA_NAME_MAX] = {};
+
+		strscpy(name, READ_ONCE(xs->ca_ops)->name, sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen))
+			return -EFAULT;
+		if (copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_INFO:
+		xtcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen))
+			return -EFAULT;
+		if (copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
