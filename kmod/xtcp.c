@@ -28,6 +28,7 @@ void xtcp_set_state(struct sock *sk, int state)
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	int old = sk->sk_state;
 
+	sock_owned_by_me(sk);
 	if (old == state)
 		return;
 	if (old == TCP_SYN_RECV && xs->parent) {
@@ -64,6 +65,7 @@ void xtcp_set_state(struct sock *sk, int state)
 /* The connection is over (Linux's tcp_done()). */
 void xtcp_done(struct sock *sk)
 {
+	sock_owned_by_me(sk);
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		XTCP_INC_STATS(sk, XTCP_MIB_ATTEMPTFAILS);
 	xtcp_set_state(sk, TCP_CLOSE);
@@ -181,6 +183,7 @@ void xtcp_listen_start(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	spin_lock_bh(&xs->accept_lock);
 	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
 	spin_unlock_bh(&xs->accept_lock);
@@ -192,6 +195,7 @@ void xtcp_listen_stop(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
 	LIST_HEAD(children);
 
+	sock_owned_by_me(sk);
 	spin_lock_bh(&xs->accept_lock);
 	/* Children still in SYN_RECV now belong to no listen(): they die. */
 	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
@@ -222,6 +226,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	struct inet_sock *inet = inet_sk(sk);
 	int old = sk->sk_state;
 
+	sock_owned_by_me(sk);
 	if (old == TCP_LISTEN) {
 		xtcp_listen_stop(sk);
 	} else if (xtcp_need_reset(old)) {
@@ -338,6 +343,7 @@ void xtcp_shutdown_send(struct sock *sk)
 	bool send_fin;
 	int state;
 
+	sock_owned_by_me(sk);
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_RECV |
 				     TCPF_CLOSE_WAIT)))
 		return;

@@ -113,6 +113,19 @@ enum {
 #define XTCPHDR_PSH	0x08
 #define XTCPHDR_ACK	0x10
 
+/*
+ * Locking (docs/design.md has the whole model).  A socket's state is
+ * guarded by its socket lock, held one of two ways: by a process with
+ * lock_sock() (the socket calls, and release_sock() handing over the
+ * backlog), or by softirq and timer context with bh_lock_sock() while no
+ * process owns the socket; a segment arriving while a process owns it
+ * waits on the backlog.  Input, output, recovery and the state helpers
+ * need one or the other, and say so with sock_owned_by_me(), which
+ * lockdep checks.  Apart from it: accept_lock (the accept queue and
+ * listen_gen, shared by a listener and its children), and each
+ * namespace's table lock (xtcp_hash.c) for bind, listen, connect and
+ * unhash; lookups on the receive path take no lock (RCU).
+ */
 struct xtcp_sock {
 	struct inet_sock	inet;	/* must be first */
 

@@ -61,6 +61,7 @@ static bool xtcp_bind_conflict(struct xtcp_net *xn, const struct sock *sk,
 {
 	struct sock *sk2;
 
+	lockdep_assert_held(&xn->lock);
 	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port)) {
 		if (sk2 == sk || inet_sk(sk2)->inet_num != port)
 			continue;
@@ -78,6 +79,7 @@ static bool xtcp_port_in_use(struct xtcp_net *xn, u16 port)
 {
 	struct sock *sk2;
 
+	lockdep_assert_held(&xn->lock);
 	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port))
 		if (inet_sk(sk2)->inet_num == port)
 			return true;
@@ -86,6 +88,7 @@ static bool xtcp_port_in_use(struct xtcp_net *xn, u16 port)
 
 static void __xtcp_add_bind(struct xtcp_net *xn, struct sock *sk, u16 port)
 {
+	lockdep_assert_held(&xn->lock);
 	inet_sk(sk)->inet_num = port;
 	inet_sk(sk)->inet_sport = htons(port);
 	sk_add_bind_node(sk, xtcp_bhash_bucket(xn, port));

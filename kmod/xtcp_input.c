@@ -1121,6 +1121,7 @@ drop:
 
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	sock_owned_by_me(sk);
 	/* A GRO or backlog merge counts the segments it holds. */
 	xtcp_sk(sk)->segs_in += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
 	switch (sk->sk_state) {

@@ -27,6 +27,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	struct rtable *rt;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (addr_len < sizeof(struct sockaddr_in))
 		return -EINVAL;
 	if (!xtcp_family_ok(usin->sin_family))

@@ -154,6 +154,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	u16 window;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (clone) {
 		skb = skb_cloned(skb) ? pskb_copy(skb, gfp) :
 					skb_clone(skb, gfp);
@@ -320,6 +321,7 @@ void xtcp_queue_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 
+	sock_owned_by_me(sk);
 	if (xs->fin_queued)
 		return;
 	xs->fin_queued = 1;
@@ -460,6 +462,7 @@ void xtcp_write_xmit(struct sock *sk)
 	bool sent_new = false;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	if (xs->lost_out > xs->retrans_out)
 		xtcp_retransmit_lost(sk);
 

@@ -56,6 +56,7 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
 	struct xtcp_skb_cb *cb, *tmp;
 
+	sock_owned_by_me(sk);
 	if (!xs->rack_sent_us)
 		return 0;
 	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
@@ -123,6 +124,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
 	u32 newly = 0, now = xtcp_clock_us();
 	unsigned int i, j, nparts, nvalid = 0;
 
+	sock_owned_by_me(sk);
 	for (i = 0; i < opts->num_sacks; i++) {
 		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
 
@@ -158,6 +160,7 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	xs->recover = xs->snd_max;
 	xs->ca_state = XTCP_CA_RECOVERY;
 	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
@@ -287,6 +290,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	struct sk_buff *skb = xtcp_send_head(sk);
 	struct xtcp_skb_cb *cb;
 
+	sock_owned_by_me(sk);
 	/*
 	 * New data the peer's window takes is the better probe: it costs
 	 * nothing if nothing was lost (RFC 8985 7.3).
@@ -333,6 +337,7 @@ void xtcp_enter_loss(struct sock *sk)
 	struct sk_buff *skb = xtcp_rtx_head(sk);
 	bool reneged = skb && XTCP_SKB_CB(skb)->sacked;
 
+	sock_owned_by_me(sk);
 	/*
 	 * The first timeout of a loss episode sets ssthresh from what was
 	 * in flight; later ones (one segment out) only keep cwnd at one,

@@ -23,6 +23,7 @@ void xtcp_arm_rtx_timer(struct sock *sk, u8 what, unsigned long delay)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	xs->rtx_pending = what;
 	sk_reset_timer(sk, &xs->rtx_timer, jiffies + max(delay, 1UL));
 }
@@ -338,6 +339,7 @@ void xtcp_enter_time_wait(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
+	sock_owned_by_me(sk);
 	sk_stop_timer(sk, &xs->rtx_timer);
 	sk_stop_timer(sk, &xs->delack_timer);
 	if (atomic_read(&xn->tw_count) >= XTCP_MAX_TW) {
