@@ -193,6 +193,12 @@ struct xtcp_sock {
 	 */
 	struct xtcp_sack_block	rcv_sacks[XTCP_MAX_SACK_BLOCKS];
 	u8			rcv_num_sacks;
+	/*
+	 * RFC 2883: a D-SACK block for data received twice, sent first
+	 * in the next ACK's SACK option, once (Linux's tcp_dsack_set()).
+	 */
+	struct xtcp_sack_block	rcv_dsack;
+	u8			rcv_dsack_pending;
 	u32	packets_out;	/* sent, not cumulatively acknowledged */
 	u32	sacked_out;	/* of those, SACKed */
 	u32	lost_out;	/* of those, presumed lost */
@@ -389,6 +395,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_LOSSPROBES,
 	XTCP_MIB_LOSTRETRANSMIT,
 	XTCP_MIB_SACKRENEGING,
+	XTCP_MIB_DSACKOLDSENT,
+	XTCP_MIB_DSACKOFOSENT,
+	XTCP_MIB_DSACKRECV,
 	XTCP_MIB_CHALLENGEACK,
 	XTCP_MIB_ACKSKIPPEDSEQ,
 	XTCP_MIB_ACKSKIPPEDPAWS,
@@ -587,7 +596,7 @@ void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb);
 void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 		      u32 now);
 u32 xtcp_rack_detect_loss(struct sock *sk);
-u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
+u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,

@@ -343,7 +343,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	advanced = xtcp_seq_after(ack, xs->snd_una);
 
 	if (xs->sack_ok && opts && opts->num_sacks && xs->packets_out)
-		delivered = xtcp_sacktag(sk, opts, &rs);
+		delivered = xtcp_sacktag(sk, opts, ack, &rs);
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
@@ -517,6 +517,24 @@ static void xtcp_ofo_drain(struct sock *sk)
 }
 
 /*
+ * Data [start, end) arrived that we had already: the next ACK reports it
+ * in a D-SACK block (RFC 2883), so that the sender learns its
+ * retransmission was spurious, as Linux's tcp_dsack_set().
+ */
+static void xtcp_dsack_set(struct sock *sk, u32 start, u32 end,
+			   enum xtcp_mib_field mib)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !xtcp_seq_before(start, end))
+		return;
+	xs->rcv_dsack.start = start;
+	xs->rcv_dsack.end = end;
+	xs->rcv_dsack_pending = 1;
+	XTCP_INC_STATS(sk, mib);
+}
+
+/*
  * Keep an out-of-order segment in the tree, after those that start at or
  * before it, so that any arrival order costs O(log n) a segment.  It is
  * dropped if the segment before it covers it.  Either way its data is
@@ -546,6 +564,7 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 	if (prev && !xtcp_seq_after(cb->end_seq, XTCP_SKB_CB(prev)->end_seq)) {
+		xtcp_dsack_set(sk, seq, end, XTCP_MIB_DSACKOFOSENT);
 		kfree_skb(skb);		/* nothing new */
 		return;
 	}
@@ -648,9 +667,12 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 				       jiffies + XTCP_TIMEWAIT_LEN);
 		goto drop_ack;
 	}
-	/* An old duplicate needs no room: say where we are. */
-	if (!xtcp_seq_after(cb->seq + len, xs->rcv_nxt) && !fin)
+	/* An old duplicate needs no room: say where we are, and what came twice. */
+	if (!xtcp_seq_after(cb->seq + len, xs->rcv_nxt) && !fin) {
+		xtcp_dsack_set(sk, cb->seq, cb->seq + len,
+			       XTCP_MIB_DSACKOLDSENT);
 		goto drop_ack;
+	}
 	if (len && !xtcp_rmem_schedule(sk, skb)) {
 		/* Out of buffer: the sender will retransmit. */
 		XTCP_INC_STATS(sk, XTCP_MIB_RCVQDROP);
@@ -675,6 +697,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		u32 end = cb->seq + len;
 
+		/* Its start we had already. */
+		xtcp_dsack_set(sk, cb->seq, xs->rcv_nxt, XTCP_MIB_DSACKOLDSENT);
 		if (xtcp_seq_after(end, xs->rcv_nxt)) {
 			xs->bytes_received += end - xs->rcv_nxt;
 			xs->rcv_nxt = end;

@@ -665,6 +665,17 @@ bool xtcp_sack_block_valid(u32 start, u32 end, u32 snd_una, u32 snd_max)
 	       !xtcp_seq_after(end, snd_max);
 }
 
+bool xtcp_sack_is_dsack(const struct xtcp_sack_block *blk, unsigned int n,
+			u32 ack)
+{
+	if (!n)
+		return false;
+	if (xtcp_seq_before(blk[0].start, ack))
+		return true;
+	return n > 1 && !xtcp_seq_after(blk[0].end, blk[1].end) &&
+	       !xtcp_seq_before(blk[0].start, blk[1].start);
+}
+
 unsigned int xtcp_sack_uncovered(u32 start, u32 end,
 				 const struct xtcp_sack_block *seen,
 				 unsigned int n, struct xtcp_sack_block *out)

@@ -433,6 +433,14 @@ bool xtcp_sack_block_valid(u32 start, u32 end, u32 snd_una, u32 snd_max);
  * and those presumed lost, plus the retransmissions of lost ones.
  */
 /*
+ * RFC 2883 4: the first of the @n SACK blocks of an ACK for @ack is a
+ * D-SACK, reporting data received twice, if it lies below the ACK or
+ * inside the second block (Linux's tcp_check_dsack()).
+ */
+bool xtcp_sack_is_dsack(const struct xtcp_sack_block *blk, unsigned int n,
+			u32 ack);
+
+/*
  * The parts of the SACK block [start, end) that none of the @n blocks in
  * @seen covers, into @out (room for n + 1), in order; returns how many.
  * The sender keeps the blocks of the previous ACK in @seen: what they

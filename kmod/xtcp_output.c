@@ -176,12 +176,21 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		opts.tsval = xtcp_tsval(xs);
 		opts.tsecr = xs->ts_recent;
 	}
-	/* SACK blocks (RFC 2018 4), as xtcp_sack_add() keeps them. */
+	/*
+	 * SACK blocks (RFC 2018 4), as xtcp_sack_add() keeps them, after
+	 * a D-SACK block if data came twice (RFC 2883 4).
+	 */
 	if (!syn && xs->sack_ok && (flags & XTCPHDR_ACK) &&
-	    xs->rcv_num_sacks) {
-		opts.num_sacks = xs->rcv_num_sacks;
-		memcpy(opts.sacks, xs->rcv_sacks,
+	    (xs->rcv_num_sacks || xs->rcv_dsack_pending)) {
+		unsigned int n = 0;
+
+		if (xs->rcv_dsack_pending)
+			opts.sacks[n++] = xs->rcv_dsack;
+		opts.num_sacks = min_t(unsigned int, xs->rcv_num_sacks,
+				       XTCP_MAX_SACK_BLOCKS - n);
+		memcpy(opts.sacks + n, xs->rcv_sacks,
 		       opts.num_sacks * sizeof(opts.sacks[0]));
+		opts.num_sacks += n;
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
 		       skb->len + xtcp_options_size(&opts, false) >
@@ -207,6 +216,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		th->ack = 1;
 		th->ack_seq = htonl(xs->rcv_nxt);
 		xs->rcv_acked = xs->rcv_nxt;
+		xs->rcv_dsack_pending = 0;
 		xs->ack_pending = 0;
 		xs->ack_pushed = 0;
 		xs->ack_pushed2 = 0;

@@ -115,7 +115,7 @@ static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
  * block costs O(log n) to find plus what it grew by.  Returns the
  * segments newly SACKed.
  */
-u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
+u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sack_block parts[XTCP_MAX_SACK_BLOCKS + 1];
@@ -125,6 +125,16 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts,
 	unsigned int i, j, nparts, nvalid = 0;
 
 	sock_owned_by_me(sk);
+	/*
+	 * A D-SACK for data we sent more than once: a retransmission was
+	 * spurious, so the path reorders; RACK widens its window (RFC
+	 * 8985 6.2 step 4), as Linux's reo_wnd_steps grow on D-SACKs.
+	 */
+	if (xtcp_sack_is_dsack(opts->sacks, opts->num_sacks, ack)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_DSACKRECV);
+		if (xs->total_retrans)
+			xs->reord_seen = 1;
+	}
 	for (i = 0; i < opts->num_sacks; i++) {
 		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
 

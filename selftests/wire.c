@@ -2195,6 +2195,94 @@ TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
 }
 
 /*
+ * The next ACK for @ack, within @ms: its SACK blocks must be @b (@n of
+ * them, 0: no SACK option), in that order.
+ */
+static void expect_sack(struct __test_metadata *_metadata, struct wire *w,
+			uint32_t ack, const struct sack_blk *b, int n, int ms,
+			const char *what)
+{
+	const uint8_t *sack;
+	char str[256];
+	struct rx r;
+	int i;
+
+	for (;;) {
+		ASSERT_EQ(0, rx_next(w, &r, ms)) TH_LOG("no ACK: %s", what);
+		if ((r.s.flags & TH_ACK) && r.s.ack == ack)
+			break;
+	}
+	rx_str(&r, str, sizeof(str));
+	sack = rx_opt(&r, 5);
+	if (!n) {
+		ASSERT_EQ(NULL, sack) TH_LOG("%s: %s", what, str);
+		return;
+	}
+	ASSERT_TRUE(sack && sack[1] == 2 + 8 * n) TH_LOG("%s: %s", what, str);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(b[i].start, get32(sack + 2 + 8 * i))
+			TH_LOG("%s: block %d: %s", what, i, str);
+		ASSERT_EQ(b[i].end, get32(sack + 6 + 8 * i))
+			TH_LOG("%s: block %d: %s", what, i, str);
+	}
+}
+
+/*
+ * RFC 2883: data that arrives twice is reported in a D-SACK block, the
+ * first of the SACK option of the ACK it gets at once, so that the sender
+ * learns its retransmission was spurious: an old duplicate, and a
+ * duplicate of data held out of order (followed by the block that holds
+ * it).  Linux does it with net.ipv4.tcp_dsack=1, its default.
+ */
+TEST_F(wire, dsack_duplicates)
+{
+	struct wire *w = &self->w;
+	uint32_t s0;
+	uint8_t opt[40], got[300];
+	char d[300];
+	size_t olen;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK, MTU_MSS, 0, 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	xt_pattern(d, sizeof(d), 21, 0);
+	s0 = w->snd_nxt;
+
+	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
+	expect_sack(_metadata, w, s0 + 100, NULL, 0, 1000, "in order");
+	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0, s0 + 100 } }, 1, 1000,
+		    "the same again: D-SACK");
+
+	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 200, s0 + 300 } }, 1, 1000,
+		    "out of order");
+	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 200, s0 + 300 },
+					 { s0 + 200, s0 + 300 } }, 2, 1000,
+		    "out of order again: D-SACK, then its block");
+	/* Once reported, a D-SACK is not repeated. */
+	SEND(w, TH_ACK | TH_PSH, s0 + 250, w->rcv_nxt, d + 250, 50);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 250, s0 + 300 },
+					 { s0 + 200, s0 + 300 } }, 2, 1000,
+		    "a part of it again");
+
+	SEND(w, TH_ACK | TH_PSH, s0 + 100, w->rcv_nxt, d + 100, 100);
+	expect_sack(_metadata, w, s0 + 300, NULL, 0, 1000, "the hole filled");
+	w->snd_nxt = s0 + 300;
+	ASSERT_EQ(300, xt_recv_all(w->fd, got, 300));
+	ASSERT_EQ(0, memcmp(got, d, 300));
+}
+
+/*
  * The sender's side of the same attack: a peer that forces a 48-byte MSS,
  * lets thousands of segments into flight, loses the first and SACKs the
  * rest one more at a time.  Each ACK must cost about the same whatever

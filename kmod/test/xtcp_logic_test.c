@@ -1657,6 +1657,30 @@ static unsigned int uncovered(u32 start, u32 end,
 	return parts;
 }
 
+/* RFC 2883 4: which first SACK block is a D-SACK. */
+static void test_sack_is_dsack(void)
+{
+	const struct xtcp_sack_block below[] = { { 100, 200 }, { 500, 600 } };
+	const struct xtcp_sack_block inside[] = { { 520, 560 }, { 500, 600 } };
+	const struct xtcp_sack_block apart[] = { { 300, 400 }, { 500, 600 } };
+	const struct xtcp_sack_block over[] = { { 450, 550 }, { 500, 600 } };
+	const struct xtcp_sack_block wrap[] = { { 0xfffffff0U, 0x10 } };
+
+	CHECK(xtcp_sack_is_dsack(below, 2, 250), "%s", "below the ACK");
+	CHECK(xtcp_sack_is_dsack(below, 1, 200), "%s", "ending at the ACK");
+	CHECK(!xtcp_sack_is_dsack(below, 2, 100), "%s", "starting at the ACK");
+	CHECK(xtcp_sack_is_dsack(inside, 2, 250), "%s", "inside the second");
+	CHECK(!xtcp_sack_is_dsack(below + 1, 1, 250), "%s",
+	      "a block alone above the ACK");
+	CHECK(!xtcp_sack_is_dsack(apart, 2, 250), "%s", "apart from the second");
+	CHECK(!xtcp_sack_is_dsack(over, 2, 250), "%s",
+	      "overlapping the second only in part");
+	CHECK(!xtcp_sack_is_dsack(below, 0, 250), "%s", "no blocks");
+	CHECK(xtcp_sack_is_dsack(wrap, 1, 0x20), "%s", "below across the wrap");
+	CHECK(!xtcp_sack_is_dsack(wrap, 1, 0xfffffff0U), "%s",
+	      "at the ACK across the wrap");
+}
+
 /* The sender's SACK cache: only what the previous ACK did not cover. */
 static void test_sack_uncovered(void)
 {
@@ -1942,6 +1966,7 @@ static const struct {
 	{ "prr", test_prr },
 	{ "rack_tlp", test_rack_tlp },
 	{ "sack_uncovered", test_sack_uncovered },
+	{ "sack_is_dsack", test_sack_is_dsack },
 	{ "rcv_ratio", test_rcv_ratio },
 	{ "seq_window_ok", test_seq_window_ok },
 	{ "autotune", test_autotune },
