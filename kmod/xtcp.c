@@ -453,7 +453,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+	if (!xtcp_state_can_send(sk->sk_state)) {
 		err = sk_stream_wait_connect(sk, &timeo);
 		if (err)
 			goto out_err;

@@ -896,9 +896,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
+	/* Our FIN acknowledged: the state table says what follows. */
 	if (xtcp_fin_acked(xs)) {
-		switch (sk->sk_state) {
-		case TCP_FIN_WAIT1:
+		switch (xtcp_state_on_fin_acked(sk->sk_state)) {
+		case TCP_FIN_WAIT2:
 			xtcp_set_state(sk, TCP_FIN_WAIT2);
 			WRITE_ONCE(sk->sk_shutdown,
 				   sk->sk_shutdown | SEND_SHUTDOWN);
@@ -907,10 +908,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			else
 				sk->sk_state_change(sk);
 			break;
-		case TCP_CLOSING:
+		case TCP_TIME_WAIT:
 			xtcp_enter_time_wait(sk);
 			goto drop;
-		case TCP_LAST_ACK:
+		case TCP_CLOSE:
 			xtcp_done(sk);
 			goto drop;
 		}

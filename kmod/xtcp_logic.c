@@ -39,46 +39,6 @@ const char *xtcp_state_name(int state)
 	}
 }
 
-/*
- * RFC 9293 3.10.7.4 lists four cases:
- *
- *   SEG.LEN  RCV.WND  acceptable when
- *   0        0        SEG.SEQ = RCV.NXT
- *   0        >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
- *   >0       0        never
- *   >0       >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND, or
- *                     RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
- *
- * "x lies in [RCV.NXT, RCV.NXT+RCV.WND)" is x - RCV.NXT < RCV.WND in
- * unsigned 32-bit arithmetic: the distance walked forward from RCV.NXT to
- * x is shorter than the window.  That form is immune to wraparound.
- */
-static bool xtcp_in_window(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
-{
-	return (u32)(seq - rcv_nxt) < rcv_wnd;
-}
-
-bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
-{
-	if (seg_len == 0) {
-		if (rcv_wnd == 0)
-			return seg_seq == rcv_nxt;
-		return xtcp_in_window(seg_seq, rcv_nxt, rcv_wnd);
-	}
-	if (rcv_wnd == 0)
-		return false;
-	if (xtcp_in_window(seg_seq, rcv_nxt, rcv_wnd))
-		return true;
-	/*
-	 * The segment starts outside the window.  It still overlaps it if it
-	 * starts before RCV.NXT and reaches it: then either its last byte is
-	 * in the window (the RFC's second test) or the segment runs over the
-	 * whole window, which Linux also accepts.  Both mean that RCV.NXT
-	 * lies in [SEG.SEQ, SEG.SEQ+SEG.LEN).
-	 */
-	return (u32)(rcv_nxt - seg_seq) < seg_len;
-}
-
 bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge)
 {
 	return !xtcp_seq_before(end_seq, rcv_wup) &&
@@ -537,7 +497,7 @@ u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd)
 	return wnd;
 }
 
-void xtcp_cong_init(struct xtcp_cong *c)
+static void xtcp_cong_init(struct xtcp_cong *c)
 {
 	c->cwnd = XTCP_INIT_CWND;
 	c->ssthresh = XTCP_INFINITE_SSTHRESH;
@@ -552,7 +512,7 @@ static u32 xtcp_cwnd_add(u32 cwnd, u64 n)
 	return sum > 0xffffffffU ? 0xffffffffU : (u32)sum;
 }
 
-void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
+static void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
 {
 	u32 w, step;
 	u64 cnt, delta;
@@ -594,21 +554,6 @@ static u32 xtcp_loss_ssthresh(u32 in_flight_segs)
 	u32 half = in_flight_segs / 2;
 
 	return half > 2 ? half : 2;
-}
-
-void xtcp_cong_on_loss(struct xtcp_cong *c, u32 in_flight_segs)
-{
-	c->ssthresh = xtcp_loss_ssthresh(in_flight_segs);
-	c->cwnd = c->ssthresh;
-	c->cwnd_cnt = 0;
-}
-
-void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs)
-{
-	/* RFC 5681 3.1: back to one segment, slow start up to ssthresh. */
-	c->ssthresh = xtcp_loss_ssthresh(in_flight_segs);
-	c->cwnd = 1;
-	c->cwnd_cnt = 0;
 }
 
 static u32 xtcp_reno_ssthresh(const struct xtcp_cong *c, u32 in_flight_segs)
@@ -847,7 +792,7 @@ u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
 	return (u64)delivered_segs * mss * 1000000U / interval;
 }
 
-u32 xtcp_rcv_ratio(u32 len, u32 truesize)
+static u32 xtcp_rcv_ratio(u32 len, u32 truesize)
 {
 	u64 r;
 

@@ -2,8 +2,10 @@
 /*
  * XTCP protocol logic that needs no kernel API: sequence arithmetic, the
  * segment acceptability test, the RTO estimator, the option codec, the
- * state transition table, receive window selection and congestion window
- * arithmetic.
+ * state transition table, receive window selection, congestion window
+ * arithmetic, the SACK blocks and scoreboard arithmetic, PRR and RACK.
+ * Every function here that is not static is what the module calls for
+ * that work: the unit tests test the logic that runs.
  *
  * The same source builds into the module and, outside the kernel, into
  * the unit tests and the fuzzer in kmod/test/.  Everything here is plain
@@ -100,16 +102,6 @@ static inline u32 xtcp_seq_min(u32 a, u32 b)
 {
 	return xtcp_seq_before(a, b) ? a : b;
 }
-
-/*
- * RFC 9293 3.10.7.4: does a segment of seg_len sequence numbers (data plus
- * one each for SYN and FIN) starting at seg_seq occupy any part of the
- * receive window [rcv_nxt, rcv_nxt + rcv_wnd)?  With a zero window only an
- * empty segment at exactly rcv_nxt is acceptable.  A segment that starts
- * before the window and ends after it also counts (it holds the whole
- * window), as in Linux.
- */
-bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd);
 
 /*
  * The acceptability test Linux applies (tcp_sequence()), a little wider
@@ -343,7 +335,6 @@ u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
  * offered from free buffer space is that fraction of it.
  */
 #define XTCP_RCV_RATIO_DEFAULT	128U	/* half, before anything arrives */
-u32 xtcp_rcv_ratio(u32 len, u32 truesize);
 /*
  * The ratio kept from segments of mixed make (a GSO skb of 64 KB in page
  * fragments, then a 1448-byte one in a 4 KB head): a lower ratio is taken
@@ -367,18 +358,12 @@ struct xtcp_cong {
 };
 
 /* cwnd = 10, ssthresh = infinite, cwnd_cnt = 0. */
-void xtcp_cong_init(struct xtcp_cong *c);
 /*
  * acked_segs newly acknowledged.  Slow start while cwnd < ssthresh: cwnd
  * grows by acked_segs but not past ssthresh, and what is left over goes to
  * congestion avoidance: cwnd_cnt += acked; each time cwnd_cnt reaches cwnd,
  * cwnd grows by one (about one segment per round trip).
  */
-void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs);
-/* Fast retransmit: ssthresh = max(in_flight / 2, 2), cwnd = ssthresh. */
-void xtcp_cong_on_loss(struct xtcp_cong *c, u32 in_flight_segs);
-/* Retransmission timeout: ssthresh = max(in_flight / 2, 2), cwnd = 1. */
-void xtcp_cong_on_rto(struct xtcp_cong *c, u32 in_flight_segs);
 
 /*
  * A congestion control algorithm, as Linux's struct tcp_congestion_ops:
@@ -482,9 +467,10 @@ u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
 bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2);
 /*
  * The reordering window (6.2 step 4): min_rtt / 4, never above srtt.
- * Once the connection has seen reordering, srtt itself: RFC 8985 grows
- * the window in steps on D-SACKs, which XTCP does not read yet, so it
- * takes the largest window the RFC allows at once.  On a path not seen
+ * Once the connection has seen reordering (a segment SACKed below others
+ * it had not been sent after, or a D-SACK), srtt itself: RFC 8985 grows
+ * the window in steps on D-SACKs; XTCP takes the largest window the RFC
+ * allows at once.  On a path not seen
  * to reorder, zero once in recovery or once DupThresh segments are
  * SACKed: RACK then marks every hole below the latest delivery, which is
  * RFC 6675's counting rule (6.2 step 4, Linux's tcp_rack_reo_wnd()).
