@@ -1000,31 +1000,26 @@ drop:
 	kfree_skb(skb);
 }
 
-/* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
-static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
+/*
+ * A new socket for a passive open that inherits its listener's settings:
+ * its socket options and the TCP options the user set (Linux's
+ * inet_csk_clone_lock(), which copies the listener whole).
+ */
+static struct sock *xtcp_clone_listener(struct sock *parent)
 {
-	struct xtcp_sock *pxs = xtcp_sk(parent);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct net *net = sock_net(parent);
-	struct xtcp_opts opts = {};
+	struct xtcp_sock *pxs = xtcp_sk(parent), *xs;
 	struct inet_sock *inet;
-	union tcp_seq_and_ts_off isn;
-	struct xtcp_sock *xs;
-	struct rtable *rt;
 	struct sock *child;
 
-	child = sk_alloc(net, PF_XTCP, GFP_ATOMIC, &xtcp_prot, 0);
+	child = sk_alloc(sock_net(parent), PF_XTCP, GFP_ATOMIC, &xtcp_prot, 0);
 	if (!child)
-		return;
+		return NULL;
 	sock_init_data_uid(NULL, child, parent->sk_uid);
 	xtcp_init_sock(child);
 	sock_set_flag(child, SOCK_DEAD);	/* no user until accept() */
 	xs = xtcp_sk(child);
 	inet = inet_sk(child);
 
-	/* A child inherits its listener's socket options. */
 	child->sk_type = parent->sk_type;
 	child->sk_rcvbuf = parent->sk_rcvbuf;
 	child->sk_sndbuf = parent->sk_sndbuf;
@@ -1052,6 +1047,26 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	xs->keepalive_probes = pxs->keepalive_probes;
 	xs->user_timeout = pxs->user_timeout;
 	xtcp_cong_set_ops(child, pxs->ca_ops);
+	return child;
+}
+
+/*
+ * What a SYN sets up in the child that answers it: the four-tuple and
+ * its route, the options both sides agree on, the MSS, the sequence
+ * numbers both ways, and the SYN-ACK on the write queue (Linux's
+ * tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
+ */
+static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct inet_sock *inet = inet_sk(child);
+	struct xtcp_sock *xs = xtcp_sk(child);
+	struct net *net = sock_net(child);
+	struct xtcp_opts opts = {};
+	union tcp_seq_and_ts_off isn;
+	struct rtable *rt;
 
 	inet->inet_rcv_saddr = iph->daddr;
 	inet->inet_saddr = iph->daddr;
@@ -1067,7 +1082,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 				   inet->tos & IPTOS_TOS_MASK,
 				   child->sk_bound_dev_if);
 	if (IS_ERR(rt))
-		goto free;
+		return PTR_ERR(rt);
 	sk_setup_caps(child, &rt->dst);
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
@@ -1088,9 +1103,22 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 					th->dest, th->source);
 	xs->iss = isn.seq;
 	xs->ts_off = isn.ts_off;
-	if (xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK))
+	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK);
+}
+
+/* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
+static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
+{
+	struct xtcp_sock *pxs = xtcp_sk(parent), *xs;
+	struct sock *child;
+
+	child = xtcp_clone_listener(parent);
+	if (!child)
+		return;
+	if (xtcp_init_passive_open(child, skb))
 		goto free;
 
+	xs = xtcp_sk(child);
 	inet_sk_set_state(child, TCP_SYN_RECV);
 	xs->parent = parent;
 	sock_hold(parent);
