@@ -1159,6 +1159,15 @@ static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 	return sum;
 }
 
+uint16_t xt_ip_csum(const void *hdr, size_t len)
+{
+	uint32_t sum = csum_add(0, hdr, len);
+
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;	/* host order */
+}
+
 uint16_t xt_tcp_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
 		     const void *tcp, size_t len)
 {

@@ -275,6 +275,11 @@ struct xt_seg {
 	size_t tcp_len;
 };
 
+/*
+ * The Internet checksum (RFC 1071) of an IPv4 header, in host order: what
+ * goes in its checksum field, or 0 over a header whose checksum is right.
+ */
+uint16_t xt_ip_csum(const void *hdr, size_t len);
 /* Internet checksum of the pseudo-header (protocol @proto) + segment. */
 uint16_t xt_tcp_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
 		     const void *tcp, size_t len);

@@ -1,7 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Wire-level conformance.  A fake peer on a tun device talks to the stack
- * under test with hand-built IPv4 segments of the wire protocol (253 for
+ * The fake peer of the wire-level conformance tests, wire_*.c, one
+ * program per area: handshake, window, recovery, teardown, bad input.
+ *
+ * A fake peer on a tun device talks to the stack under test with
+ * hand-built IPv4 segments of the wire protocol (253 for
  * XTCP; 6, Linux's TCP, with XTCP_TEST_FAMILY=inet) and checks the replies
  * field by field: the SYN-ACK and its options, duplicate and challenge
  * ACKs (RFC 5961), the window's edges, FIN and the closing states, zero
@@ -26,12 +29,19 @@
  * trimming at the right window edge), a test asserts what both guarantee.
  * XTCP_TEST_VERBOSE=1 traces every segment in and out.
  */
+#ifndef XTCP_WIRE_PEER_H
+#define XTCP_WIRE_PEER_H
+
 #include <fcntl.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <linux/if_tun.h>
 
 #include "xtcp_harness.h"
+
+/* Each wire_*.c program uses some of these helpers, none all. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
 
 #define TH_FIN	0x01
 #define TH_SYN	0x02
@@ -109,18 +119,6 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint16_t ip_csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;	/* host order */
-}
-
 static bool tracing(void)
 {
 	const char *v = getenv("XTCP_TEST_VERBOSE");
@@ -190,7 +188,7 @@ static int inject(struct wire *w, const uint8_t *tcp, size_t len)
 	pkt[9] = w->proto;
 	memcpy(pkt + 12, &w->peer, 4);
 	memcpy(pkt + 16, &w->host, 4);
-	put16(pkt + 10, ip_csum(pkt, 20));
+	put16(pkt + 10, xt_ip_csum(pkt, 20));
 	memcpy(pkt + 20, tcp, len);
 	trace(w, "peer", tcp, len);
 	return write(w->tun, pkt, tot) == (ssize_t)tot ? 0 : -1;
@@ -277,7 +275,7 @@ static int rx_parse(const struct wire *w, struct rx *r, size_t n)
 		return -1;
 	if (xt_parse_seg(p, n, &r->s))
 		return -1;
-	r->ipcsum = ip_csum(p, (p[0] & 15) * 4);
+	r->ipcsum = xt_ip_csum(p, (p[0] & 15) * 4);
 	r->csum = xt_tcp_csum(r->s.saddr, r->s.daddr, IPPROTO_TCP, r->s.tcp,
 			      r->s.tcp_len);
 	r->urg = r->s.tcp[18] << 8 | r->s.tcp[19];
@@ -681,40 +679,8 @@ static void nothing_to_read(struct __test_metadata *_metadata, int fd)
  * tun's MTU), SACK-permitted, timestamps echoing our TSval, NOP, window
  * scale (7 by default), laid out as Linux does; the window is unscaled.
  */
-TEST_F(wire, synack_options)
-{
-	struct wire *w = &self->w;
-	uint8_t opt[40], want[40];
-	size_t olen, wlen;
-	struct rx r;
-
-	listen_on(_metadata, w, 0);
-	olen = syn_opts(opt, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
-			0x01020304, 7);
-	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-	ASSERT_EQ(40U, r.s.hlen);
-	/* Our TSval echoed; the host's own TSval is its business. */
-	wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
-			get32(r.opt + 8), syn_wscale());
-	put32(want + 12, 0x01020304);
-	check_opts(_metadata, &r, want, wlen);
-	ASSERT_EQ(syn_window(true), r.s.win);
-}
 
 /* A SYN without options: the SYN-ACK offers only an MSS. */
-TEST_F(wire, synack_no_options)
-{
-	struct wire *w = &self->w;
-	uint8_t want[4];
-	struct rx r;
-
-	listen_on(_metadata, w, 0);
-	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
-	syn_opts(want, O_MSS, MTU_MSS, 0, 0);
-	ASSERT_EQ(24U, r.s.hlen);
-	check_opts(_metadata, &r, want, 4);
-	ASSERT_EQ(syn_window(false), r.s.win);
-}
 
 /*
  * Unknown kinds (an experimental one, one with an odd length) and
@@ -722,31 +688,6 @@ TEST_F(wire, synack_no_options)
  * SYN-ACK still has SACK-permitted, timestamps and window scaling.  The
  * peer's MSS (1400) does not change the MSS the host offers.
  */
-TEST_F(wire, synack_unknown_options)
-{
-	static const uint8_t unk[] = {
-		253, 6, 0xab, 0xcd, 0x01, 0x02,	/* RFC 6994 experimental */
-		80, 3, 0xee,			/* unassigned, odd length */
-		1,				/* NOP */
-	};
-	struct wire *w = &self->w;
-	uint8_t opt[40], want[40];
-	size_t olen, wlen;
-	struct rx r;
-
-	listen_on(_metadata, w, 0);
-	memcpy(opt, unk, sizeof(unk));
-	olen = sizeof(unk);
-	olen += syn_opts(opt + olen, O_MSS | O_SACK | O_TS | O_WS, 1400,
-			 0x0a0b0c0d, 7);
-	ASSERT_GE(40U, olen);
-	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-	wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
-			get32(r.opt + 8), syn_wscale());
-	put32(want + 12, 0x0a0b0c0d);
-	check_opts(_metadata, &r, want, wlen);
-	ASSERT_EQ(syn_window(true), r.s.win);
-}
 
 /*
  * An option whose length runs past the end of the header ends the list:
@@ -754,48 +695,12 @@ TEST_F(wire, synack_unknown_options)
  * cut-off timestamps option does not.  So the SYN-ACK has no timestamps
  * (and SACK-permitted padded NOP NOP, as Linux lays it out then).
  */
-TEST_F(wire, synack_option_past_header)
-{
-	static const uint8_t opt[] = {
-		2, 4, 0x05, 0x78,		/* MSS 1400 */
-		4, 2,				/* SACK-permitted */
-		1, 1,
-		3, 3, 7,			/* window scale 7 */
-		8, 10, 0, 0, 0,			/* timestamps: 10 bytes, 5 left */
-	};
-	uint8_t want[12] = {
-		2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7,
-	};
-	struct wire *w = &self->w;
-	struct rx r;
-
-	want[11] = syn_wscale();
-	listen_on(_metadata, w, 0);
-	syn_synack(_metadata, w, opt, sizeof(opt), NULL, 0, &r);
-	check_opts(_metadata, &r, want, sizeof(want));
-	ASSERT_EQ(syn_window(false), r.s.win);
-}
 
 /*
  * A SYN carrying data, without a Fast Open cookie: the SYN-ACK
  * acknowledges the SYN only (ack = ISS + 1); the data is not delivered,
  * and once sent again after the handshake it is.
  */
-TEST_F(wire, syn_with_data)
-{
-	struct wire *w = &self->w;
-	struct rx r;
-
-	listen_on(_metadata, w, 0);
-	syn_synack(_metadata, w, NULL, 0, "early data", 10, &r);
-	ASSERT_EQ(PEER_ISS + 1, r.s.ack);
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->fd = accept_within(w->lfd, 2000);
-	ASSERT_LE(0, w->fd);
-	rx_none(_metadata, w, 200, "the handshake's ACK");
-	nothing_to_read(_metadata, w->fd);
-	peer_data(_metadata, w, "early data", 10);
-}
 
 /* ---- sequence numbers and the window ---- */
 
@@ -803,45 +708,12 @@ TEST_F(wire, syn_with_data)
  * Data entirely beyond the right edge of the window is not taken; the
  * answer is an immediate duplicate ACK (RFC 9293 3.10.7.4: ack unchanged).
  */
-TEST_F(wire, data_out_of_window)
-{
-	struct wire *w = &self->w;
-
-	establish(_metadata, w, 0, NULL);
-	SEND(w, TH_ACK | TH_PSH, w->right + 1000, w->rcv_nxt, "beyond", 6);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "a duplicate ACK");
-	nothing_to_read(_metadata, w->fd);
-	/* The connection carries on. */
-	peer_data(_metadata, w, "in window", 9);
-}
 
 /*
  * An old duplicate (data already acknowledged) is answered by an ACK of
  * where we are and not delivered again; a segment that is partly old
  * delivers only its new bytes.
  */
-TEST_F(wire, old_duplicate)
-{
-	struct wire *w = &self->w;
-	uint32_t old;
-	char buf[32];
-
-	establish(_metadata, w, 0, NULL);
-	old = w->snd_nxt;
-	peer_data(_metadata, w, "hello", 5);
-
-	SEND(w, TH_ACK | TH_PSH, old, w->rcv_nxt, "hello", 5);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of an old duplicate");
-	nothing_to_read(_metadata, w->fd);
-
-	/* "lo, world": "lo" is old, ", world" new. */
-	SEND(w, TH_ACK | TH_PSH, old + 3, w->rcv_nxt, "lo, world", 9);
-	w->snd_nxt += 7;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the new bytes");
-	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
-	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
-	ASSERT_EQ(0, memcmp(buf, ", world", 7));
-}
 
 /*
  * A segment starting in the window and running past its right edge.
@@ -853,38 +725,6 @@ TEST_F(wire, old_duplicate)
  * window and at most the segment, and exactly the acknowledged bytes
  * delivered, in order.
  */
-TEST_F(wire, data_beyond_window_trimmed)
-{
-	struct wire *w = &self->w;
-	uint8_t data[3000], buf[4096];
-	uint32_t wnd, len, took;
-	struct rx r;
-	ssize_t n;
-
-	/* The smallest receive buffer: a window under one segment. */
-	establish(_metadata, w, 1, NULL);
-	wnd = w->right - w->snd_nxt;
-	ASSERT_LT(0U, wnd);
-	ASSERT_GT(2000U, wnd) TH_LOG("window %u: SO_RCVBUF not honoured?", wnd);
-	/* Past the edge, but no longer than the MSS offered if possible. */
-	len = wnd + 100 < MTU_MSS ? MTU_MSS : wnd + 200;
-	xt_pattern(data, len, 7, 0);
-	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, data, len);
-	rx_expect(_metadata, w, &r, 1000, "the ACK of the data");
-	took = r.s.ack - w->snd_nxt;
-	TH_LOG("window %u, segment %u bytes: %u acknowledged", wnd, len, took);
-	ASSERT_LE(wnd, took);
-	ASSERT_GE(len, took);
-	if (!xt_inet())
-		ASSERT_EQ(wnd, took) TH_LOG("not trimmed to the window");
-	w->snd_nxt += took;
-	check_ack(_metadata, w, &r, w->snd_nxt);
-	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
-	n = xt_recv_all(w->fd, buf, took);
-	ASSERT_EQ((ssize_t)took, n);
-	ASSERT_EQ(0, memcmp(buf, data, took));
-	nothing_to_read(_metadata, w->fd);
-}
 
 /* ---- RST and SYN on an established connection (RFC 5961) ---- */
 
@@ -893,47 +733,10 @@ TEST_F(wire, data_beyond_window_trimmed)
  * at rcv_nxt gets a challenge ACK (RFC 5961 3.2) and the connection stays
  * ESTABLISHED.
  */
-TEST_F(wire, rst_in_window_challenge_ack)
-{
-	struct wire *w = &self->w;
-
-	establish(_metadata, w, 0, NULL);
-	SEND(w, TH_RST, w->right + 0x10000, 0, NULL, 0);
-	rx_none(_metadata, w, 300, "a RST outside the window");
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-
-	SEND(w, TH_RST, w->snd_nxt + 100, 0, NULL, 0);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "a challenge ACK");
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
-	peer_data(_metadata, w, "still here", 10);
-}
 
 /* A RST exactly at rcv_nxt resets: ECONNRESET, CLOSE, no answer. */
-TEST_F(wire, rst_exact_resets)
-{
-	struct wire *w = &self->w;
-	char b;
-
-	establish(_metadata, w, 0, NULL);
-	SEND(w, TH_RST, w->snd_nxt, 0, NULL, 0);
-	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
-	ASSERT_ERRNO(recv(w->fd, &b, 1, MSG_DONTWAIT), ECONNRESET);
-	ASSERT_STATE(w->fd, XT_CLOSE);
-	rx_none(_metadata, w, 200, "an exact RST");
-}
 
 /* A SYN on an established connection: challenge ACK (RFC 5961 4.2). */
-TEST_F(wire, syn_established_challenge_ack)
-{
-	struct wire *w = &self->w;
-
-	establish(_metadata, w, 0, NULL);
-	SEND(w, TH_SYN, w->snd_nxt + 1000, 0, NULL, 0);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "a challenge ACK");
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-	peer_data(_metadata, w, "alive", 5);
-}
 
 /*
  * RFC 5961 5.2, blind data injection: an ACK is acceptable only within
@@ -942,35 +745,6 @@ TEST_F(wire, syn_established_challenge_ack)
  * whose ACK lies below that is dropped with a challenge ACK; data whose
  * ACK is merely old (a reordered segment) is taken.
  */
-TEST_F(wire, old_ack_blind_data)
-{
-	struct wire *w = &self->w;
-	char data[1000], buf[16];
-	struct rx r;
-
-	establish(_metadata, w, 0, NULL);
-	memset(data, 'h', sizeof(data));
-	ASSERT_EQ(1000, send(w->fd, data, sizeof(data), 0));
-	rx_expect(_metadata, w, &r, 1000, "data");
-	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
-		  1000);
-	w->rcv_nxt += 1000;
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-
-	/* 2000 below SND.UNA: more than was ever acknowledged. */
-	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 2000, "forged", 6);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "a challenge ACK");
-	nothing_to_read(_metadata, w->fd);
-	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
-
-	/* 500 below: an old ACK, and good data. */
-	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 500, "genuine", 7);
-	w->snd_nxt += 7;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
-	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
-	ASSERT_EQ(0, memcmp(buf, "genuine", 7));
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-}
 
 /*
  * Answers to segments that are dropped come at most once per
@@ -978,35 +752,6 @@ TEST_F(wire, old_ack_blind_data)
  * window, in-window RSTs that are not exact (challenge ACKs), as Linux's
  * tcp_oow_rate_limited().  Data outside the window is always answered.
  */
-TEST_F(wire, dropped_segment_acks_rate_limited)
-{
-	struct wire *w = &self->w;
-	int i;
-
-	establish(_metadata, w, 0, NULL);
-	xt_msleep(600);		/* the handshake's last ACK is long past */
-	for (i = 0; i < 5; i++)
-		SEND(w, TH_ACK, w->right + 0x10000 + i, w->rcv_nxt, NULL, 0);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "one ACK out of the window");
-	rx_none(_metadata, w, 300, "the other four");
-	ASSERT_EQ(4, xt_mib("TCPACKSkippedSeq"));
-
-	xt_msleep(300);
-	for (i = 0; i < 5; i++)
-		SEND(w, TH_RST, w->snd_nxt + 100 + i, 0, NULL, 0);
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "one challenge ACK");
-	rx_none(_metadata, w, 300, "the other four RSTs");
-	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
-	ASSERT_EQ(4, xt_mib("TCPACKSkippedChallenge"));
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-
-	/* Data outside the window: each one answered. */
-	for (i = 0; i < 3; i++) {
-		SEND(w, TH_ACK, w->right + 0x10000, w->rcv_nxt, "x", 1);
-		expect_ack(_metadata, w, w->snd_nxt, 1000, "data out of window");
-	}
-	peer_data(_metadata, w, "still here", 10);
-}
 
 /* ---- FIN ---- */
 
@@ -1015,28 +760,6 @@ TEST_F(wire, dropped_segment_acks_rate_limited)
  * goes CLOSE_WAIT and reads return 0.  Our own FIN then (LAST_ACK), and
  * the peer's ACK of it closes the connection without an answer.
  */
-TEST_F(wire, fin_from_peer)
-{
-	struct wire *w = &self->w;
-	struct rx r;
-	char b;
-
-	establish(_metadata, w, 0, NULL);
-	SEND(w, TH_FIN | TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->snd_nxt++;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the FIN");
-	ASSERT_STATE(w->fd, XT_CLOSE_WAIT);
-	ASSERT_EQ(0, recv(w->fd, &b, 1, MSG_DONTWAIT));
-
-	ASSERT_OK(shutdown(w->fd, SHUT_WR));
-	rx_expect(_metadata, w, &r, 1000, "our FIN");
-	check_seg(_metadata, w, &r, TH_FIN | TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
-	ASSERT_STATE(w->fd, XT_LAST_ACK);
-	w->rcv_nxt++;
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	ASSERT_EQ(XT_CLOSE, xt_wait_state(w->fd, XT_CLOSE, 1000));
-	rx_none(_metadata, w, 200, "the ACK of our FIN");
-}
 
 /*
  * Active close: FIN (FIN_WAIT1); the peer's ACK of it (FIN_WAIT2, no
@@ -1044,37 +767,6 @@ TEST_F(wire, fin_from_peer)
  * /proc line, the fd itself is CLOSE); a retransmission of that FIN in
  * TIME_WAIT is acknowledged again.
  */
-TEST_F(wire, active_close)
-{
-	struct wire *w = &self->w;
-	struct rx r;
-	char b;
-
-	establish(_metadata, w, 0, NULL);
-	ASSERT_OK(shutdown(w->fd, SHUT_WR));
-	rx_expect(_metadata, w, &r, 1000, "our FIN");
-	check_seg(_metadata, w, &r, TH_FIN | TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
-	ASSERT_STATE(w->fd, XT_FIN_WAIT1);
-	w->rcv_nxt++;
-
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	ASSERT_EQ(XT_FIN_WAIT2, xt_wait_state(w->fd, XT_FIN_WAIT2, 1000));
-	rx_none(_metadata, w, 200, "the ACK of our FIN");
-
-	SEND(w, TH_FIN | TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->snd_nxt++;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the peer's FIN");
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(w->hport, w->pport,
-						   XT_TIME_WAIT, 1000));
-	ASSERT_EQ(XT_CLOSE, xt_wait_state(w->fd, XT_CLOSE, 1000));
-	ASSERT_EQ(0, recv(w->fd, &b, 1, MSG_DONTWAIT));
-
-	/* Our ACK was "lost": the FIN again, acknowledged again. */
-	SEND(w, TH_FIN | TH_ACK, w->snd_nxt - 1, w->rcv_nxt, NULL, 0);
-	expect_ack(_metadata, w, w->snd_nxt, 1000,
-		   "the ACK of the FIN in TIME_WAIT");
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_state(w->hport, w->pport));
-}
 
 /* ---- timers ---- */
 
@@ -1114,49 +806,6 @@ static unsigned int rto_ms(struct __test_metadata *_metadata, int fd)
  * time, though every probe is answered (with window 0 still).  When the
  * window opens, the data goes.
  */
-TEST_F(wire, zero_window_probes)
-{
-	struct wire *w = &self->w;
-	uint64_t last, want;
-	unsigned int rto;
-	char data[100];
-	struct rx r;
-	int i;
-
-	establish(_metadata, w, 0, NULL);
-	memset(data, 'a', sizeof(data));
-	ASSERT_EQ(100, send(w->fd, data, 100, 0));
-	rx_expect(_metadata, w, &r, 1000, "data");
-	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
-		  100);
-	w->rcv_nxt += 100;
-	w->win = 0;
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	xt_msleep(50);
-	rto = rto_ms(_metadata, w->fd);
-	want = rto > 200 ? rto : 200;
-
-	memset(data, 'b', sizeof(data));
-	ASSERT_EQ(100, send(w->fd, data, 100, 0));
-	last = xt_now_ms();
-	for (i = 0; i < 3; i++) {
-		rx_expect(_metadata, w, &r, 6000, "a window probe");
-		check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt - 1, w->snd_nxt,
-			  0);
-		TH_LOG("probe %d after %llu ms (RTO %u ms)", i + 1,
-		       (unsigned long long)(r.t - last), rto);
-		ASSERT_TIMER(r.t - last, want << i, "window probe");
-		last = r.t;
-		/* Answered, the window still closed. */
-		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	}
-	w->win = PEER_WIN;
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	rx_expect(_metadata, w, &r, 1000, "data once the window opens");
-	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
-		  100);
-	ASSERT_EQ(0, memcmp(r.data, data, 100));
-}
 
 /*
  * Retransmission timeout: data the peer never acknowledges goes again
@@ -1164,40 +813,6 @@ TEST_F(wire, zero_window_probes)
  * tcpi_rto: here from the handshake's RTT sample, so about the 200 ms
  * minimum), then after twice and four times that (RFC 6298 5.5).
  */
-TEST_F(wire, rto_backoff)
-{
-	struct wire *w = &self->w;
-	unsigned int rto;
-	char data[100];
-	uint32_t seq;
-	uint64_t last;
-	struct rx r;
-	int i;
-
-	establish(_metadata, w, 0, NULL);
-	xt_pattern(data, sizeof(data), 3, 0);
-	ASSERT_EQ(100, send(w->fd, data, 100, 0));
-	rto = rto_ms(_metadata, w->fd);
-	rx_expect(_metadata, w, &r, 1000, "data");
-	seq = w->rcv_nxt;
-	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, seq, w->snd_nxt, 100);
-	ASSERT_LE(200U, rto);
-	ASSERT_GE(1000U, rto);
-	last = r.t;
-	for (i = 0; i < 3; i++) {
-		rx_expect(_metadata, w, &r, 5000, "a retransmission");
-		check_seg(_metadata, w, &r, TH_ACK | TH_PSH, seq, w->snd_nxt,
-			  100);
-		ASSERT_EQ(0, memcmp(r.data, data, 100));
-		TH_LOG("retransmission %d after %llu ms (RTO %u ms)", i + 1,
-		       (unsigned long long)(r.t - last), rto);
-		ASSERT_TIMER(r.t - last, (uint64_t)rto << i, "retransmission");
-		last = r.t;
-	}
-	w->rcv_nxt += 100;
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	rx_none(_metadata, w, 300, "the ACK of everything");
-}
 
 /*
  * An active open nobody answers: the SYN (MSS, SACK-permitted, timestamps,
@@ -1207,49 +822,6 @@ TEST_F(wire, rto_backoff)
  * (Debian's 6.12, upstream 6.17; default 4) keep the first retries 1 s
  * apart, then double: where that sysctl exists, it is the reference.
  */
-TEST_F_TIMEOUT(wire, syn_retransmit, 30)
-{
-	struct wire *w = &self->w;
-	uint8_t want[40];
-	uint32_t iss = 0, ts = 0;
-	int linear = 0;
-	uint64_t last = 0;
-	struct rx r;
-	size_t wlen;
-	int i, fd;
-
-	if (!access("/proc/sys/net/ipv4/tcp_syn_linear_timeouts", R_OK))
-		linear = (int)sysctl_last("/proc/sys/net/ipv4/tcp_syn_linear_timeouts");
-	fd = xt_socket_flags(SOCK_NONBLOCK);
-	ASSERT_LE(0, fd);
-	ASSERT_OK(xt_bind(fd, HOST_IP, HPORT));
-	ASSERT_ERRNO(xt_connect(fd, PEER_IP, PPORT), EINPROGRESS);
-	w->fd = fd;
-	for (i = 0; i < 4; i++) {
-		rx_expect(_metadata, w, &r, 8000, "a SYN");
-		if (!i) {
-			iss = r.s.seq;
-			ts = get32(r.opt + 8);
-		}
-		check_seg(_metadata, w, &r, TH_SYN, iss, 0, 0);
-		ASSERT_EQ(0U, r.s.ack);
-		ASSERT_EQ(syn_window(false), r.s.win);
-		wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
-				get32(r.opt + 8), syn_wscale());
-		check_opts(_metadata, &r, want, wlen);
-		ASSERT_FALSE(seq_before(get32(r.opt + 8), ts));
-		ts = get32(r.opt + 8);
-		if (i) {
-			TH_LOG("SYN %d after %llu ms (linear timeouts: %d)",
-			       i + 1, (unsigned long long)(r.t - last), linear);
-			ASSERT_TIMER(r.t - last,
-				     1000ULL << (i <= linear ? 0 : i - 1 - linear),
-				     "SYN retransmission");
-		}
-		last = r.t;
-	}
-	ASSERT_STATE(fd, XT_SYN_SENT);
-}
 
 /* ---- loss recovery with SACK ---- */
 
@@ -1609,40 +1181,6 @@ static void new_data_flows(struct __test_metadata *_metadata, struct wire *w)
  * before its RTO, and is in recovery meanwhile with 8 segments SACKed.
  * The ACK of everything ends the recovery; new data goes.
  */
-TEST_F(wire, sack_fast_retransmit)
-{
-	struct wire *w = &self->w;
-	unsigned int rto;
-	uint64_t t_sack;
-	struct burst b;
-	struct rx r;
-
-	establish_sack(_metadata, w, RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[1], NULL, 0);
-	t_sack = xt_now_ms();
-	sack_all_but_2(_metadata, w, &b);
-	rto = rto_ms(_metadata, w->fd);
-	expect_again(_metadata, w, &b, 1, 2000, &r, "segment 2 again");
-	TH_LOG("segment 2 again %llu ms after the first SACK (RTO %u ms)",
-	       (unsigned long long)(r.t - t_sack), rto);
-	ASSERT_GT(rto, r.t - t_sack) TH_LOG("not a fast retransmit");
-	rx_none_burst(_metadata, w, &b, 150, "segment 2 again");
-	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
-		   .unacked = NSEG - 1, .sacked = NSEG - 2, .lost = 1,
-		   .retrans = 1, .total_retrans = 1);
-
-	w->ts_ecr = rx_tsval(&r);
-	sleep_until(r.t + w->rtt_ms);
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .sacked = 0, .lost = 0, .retrans = 0, .total_retrans = 1);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-	new_data_flows(_metadata, w);
-	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN,
-		   .total_retrans = 1);
-}
 
 /*
  * Segment 2 is lost, 3..10 SACKed, and then the peer falls silent.  The
@@ -1650,62 +1188,6 @@ TEST_F(wire, sack_fast_retransmit)
  * twice that, ...), in the loss state, but never a segment the peer
  * SACKed: for 3 s, segment 2 is all that goes.
  */
-TEST_F(wire, sack_rto_skips_sacked)
-{
-	struct wire *w = &self->w;
-	uint64_t t_sack, end, last = 0;
-	unsigned int rto;
-	uint32_t tsval = 0;
-	struct burst b;
-	char s[256];
-	struct rx r;
-	int n = 0;
-
-	establish_sack(_metadata, w, RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[1], NULL, 0);
-	t_sack = xt_now_ms();
-	sack_all_but_2(_metadata, w, &b);
-	rto = rto_ms(_metadata, w->fd);
-	end = t_sack + 3000;
-	while (xt_now_ms() < end &&
-	       !rx_next(w, &r, (int)(end - xt_now_ms()))) {
-		rx_str(&r, s, sizeof(s));
-		ASSERT_EQ(b.seq[1], r.s.seq)
-			TH_LOG("after %llu ms: segment %d sent again (SACKed: 3..%d): %s",
-			       (unsigned long long)(r.t - t_sack),
-			       burst_index(&b, r.s.seq), NSEG, s);
-		check_data(_metadata, w, &r, false, b.seq[1], b.mss);
-		ASSERT_EQ(0, memcmp(r.data, b.data + b.mss, b.mss));
-		tsval = rx_tsval(&r);
-		n++;
-		TH_LOG("segment 2 again (%d) %llu ms after the first SACK",
-		       n, (unsigned long long)(r.t - t_sack));
-		if (n == 1) {
-			ASSERT_GT(rto, r.t - t_sack)
-				TH_LOG("not a fast retransmit (RTO %u ms)",
-				       rto);
-		} else {
-			ASSERT_TIMER(r.t - last, (uint64_t)rto << (n - 2),
-				     "retransmission timeout");
-		}
-		if (n == 2)
-			CHECK_INFO(w->fd, "after the RTO", .ca_state = CA_LOSS,
-				   .unacked = NSEG - 1, .sacked = NSEG - 2,
-				   .lost = 1, .retrans = 1,
-				   .total_retrans = 2);
-		last = r.t;
-	}
-	TH_LOG("segment 2 sent %d times in 3 s (RTO %u ms)", n, rto);
-	ASSERT_LE(3, n) TH_LOG("wanted a fast retransmit and two RTOs");
-
-	w->ts_ecr = tsval;
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .sacked = 0, .lost = 0, .retrans = 0, .total_retrans = n);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-}
 
 /*
  * Only the last segment is lost, and nothing follows it to tell: the
@@ -1716,51 +1198,6 @@ TEST_F(wire, sack_rto_skips_sacked)
  * (200 ms), but never longer than the RTO: so about the RTO (from the
  * segment, RFC 8985, or from the ACK, Linux: here nearly the same).
  */
-TEST_F(wire, tail_loss_probe)
-{
-	struct wire *w = &self->w;
-	uint64_t t_ack, from_ack, from_send;
-	struct tcp_info ti;
-	unsigned int rto;
-	struct burst b;
-	char s[256];
-	struct rx r;
-
-	establish_sack(_metadata, w, RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[NSEG - 1], NULL, 0);
-	t_ack = xt_now_ms();
-	CHECK_INFO(w->fd, "last segment out", .ca_state = CA_OPEN,
-		   .unacked = 1, .total_retrans = 0);
-	rto = rto_ms(_metadata, w->fd);
-	expect_again(_metadata, w, &b, NSEG - 1, 2 * rto + 1000, &r,
-		     "a loss probe: the last segment again");
-	from_ack = r.t - t_ack;
-	from_send = r.t - b.t;
-	TH_LOG("probe %llu ms after the ACK, %llu ms after the segment (RTO %u ms)",
-	       (unsigned long long)from_ack, (unsigned long long)from_send,
-	       rto);
-	ASSERT_TRUE(timer_ok(from_send, rto) || timer_ok(from_ack, rto))
-		TH_LOG("probe not at about the RTO");
-	ASSERT_OK(xt_tcp_info(w->fd, &ti));
-	info_str(&ti, s, sizeof(s));
-	TH_LOG("after the probe: %s", s);
-	ASSERT_EQ(CA_OPEN, ti.tcpi_ca_state)
-		TH_LOG("a timeout, not a probe: %s", s);
-	ASSERT_EQ(0, ti.tcpi_backoff) TH_LOG("a timeout, not a probe: %s", s);
-	ASSERT_EQ(0, ti.tcpi_retransmits)
-		TH_LOG("a timeout, not a probe: %s", s);
-	ASSERT_EQ(1U, ti.tcpi_total_retrans) TH_LOG("%s", s);
-	ASSERT_EQ(1U, ti.tcpi_unacked) TH_LOG("%s", s);
-
-	w->ts_ecr = rx_tsval(&r);
-	sleep_until(r.t + w->rtt_ms);
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .total_retrans = 1);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-}
 
 /*
  * The last two segments are lost: the peer acknowledges 1..8.  With two
@@ -1769,52 +1206,6 @@ TEST_F(wire, tail_loss_probe)
  * (RACK: sent before a segment that arrived): it goes again at once, in
  * recovery.
  */
-TEST_F(wire, tail_loss_probe_sack)
-{
-	struct wire *w = &self->w;
-	unsigned int rto, srtt;
-	struct sack_blk blk;
-	struct tcp_info ti;
-	uint64_t t_ack;
-	struct burst b;
-	struct rx r;
-
-	establish_sack(_metadata, w, RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[NSEG - 2], NULL, 0);
-	t_ack = xt_now_ms();
-	ASSERT_OK(xt_tcp_info(w->fd, &ti));
-	rto = ti.tcpi_rto / 1000;
-	srtt = ti.tcpi_rtt / 1000;
-	expect_again(_metadata, w, &b, NSEG - 1, 2 * rto + 1000, &r,
-		     "a loss probe: the last segment again");
-	TH_LOG("probe %llu ms after the ACK (srtt %u ms, RTO %u ms)",
-	       (unsigned long long)(r.t - t_ack), srtt, rto);
-	ASSERT_TIMER(r.t - t_ack, 2 * srtt, "loss probe");
-	ASSERT_GT(rto, r.t - t_ack) TH_LOG("the probe came with the RTO");
-	CHECK_INFO(w->fd, "after the probe", .ca_state = CA_OPEN,
-		   .unacked = 2, .sacked = 0, .total_retrans = 1);
-
-	/* The probe arrived: SACKed a round trip later. */
-	sleep_until(r.t + w->rtt_ms + 20);
-	blk.start = b.seq[NSEG - 1];
-	blk.end = b.seq[NSEG];
-	peer_ack(_metadata, w, b.seq[NSEG - 2], &blk, 1);
-	expect_again(_metadata, w, &b, NSEG - 2, 1000, &r,
-		     "segment 9 again");
-	rx_none_burst(_metadata, w, &b, 100, "segment 9 again");
-	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
-		   .unacked = 2, .sacked = 1, .lost = 1, .retrans = 1,
-		   .total_retrans = 2);
-
-	w->ts_ecr = rx_tsval(&r);
-	sleep_until(r.t + w->rtt_ms);
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .sacked = 0, .lost = 0, .retrans = 0, .total_retrans = 2);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-}
 
 /*
  * Reneging (RFC 2018 8): the peer SACKed 3..10, got segment 2 again,
@@ -1823,51 +1214,6 @@ TEST_F(wire, tail_loss_probe_sack)
  * loss state, the scoreboard cleared) it sends 3..10 again, in order,
  * each once, as the peer acknowledges them.
  */
-TEST_F(wire, sack_reneging)
-{
-	struct wire *w = &self->w;
-	unsigned int rto;
-	uint64_t t_ack;
-	struct burst b;
-	struct rx r;
-	int i;
-
-	establish_sack(_metadata, w, RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[1], NULL, 0);
-	sack_all_but_2(_metadata, w, &b);
-	expect_again(_metadata, w, &b, 1, 2000, &r, "segment 2 again");
-	rx_none_burst(_metadata, w, &b, 50, "segment 2 again");
-	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
-		   .sacked = NSEG - 2);
-
-	w->ts_ecr = rx_tsval(&r);
-	sleep_until(r.t + w->rtt_ms);
-	peer_ack(_metadata, w, b.seq[2], NULL, 0);
-	t_ack = xt_now_ms();
-	rto = rto_ms(_metadata, w->fd);
-	expect_again(_metadata, w, &b, 2, 2 * rto + 1000, &r,
-		     "segment 3 again");
-	TH_LOG("segment 3 again %llu ms after the reneging ACK (RTO %u ms)",
-	       (unsigned long long)(r.t - t_ack), rto);
-	ASSERT_GE(rto * 3 / 2 + 300, r.t - t_ack);
-	CHECK_INFO(w->fd, "after the timeout", .ca_state = CA_LOSS,
-		   .unacked = NSEG - 2, .sacked = 0);
-	for (i = 3; i < NSEG; i++) {
-		/* The peer acknowledges each segment as it comes. */
-		w->ts_ecr = rx_tsval(&r);
-		peer_ack(_metadata, w, r.s.seq + r.s.plen, NULL, 0);
-		expect_again(_metadata, w, &b, i, 1000, &r,
-			     "the next segment again");
-	}
-	w->ts_ecr = rx_tsval(&r);
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .sacked = 0, .lost = 0, .retrans = 0,
-		   .total_retrans = NSEG - 1);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-}
 
 /*
  * SACK blocks that say nothing of data out (RFC 2018, Linux's
@@ -1880,45 +1226,6 @@ TEST_F(wire, sack_reneging)
  * counts as duplicates only ACKs with new SACK information).  A longer
  * round trip here keeps the loss probe (2 * srtt) away from the checks.
  */
-TEST_F(wire, sack_invalid_blocks)
-{
-	struct wire *w = &self->w;
-	struct sack_blk blk[5];
-	struct burst b;
-	int i;
-
-	establish_sack(_metadata, w, 2 * RTT_MS);
-	send_burst(_metadata, w, &b);
-	peer_ack(_metadata, w, b.seq[1], NULL, 0);
-	/* Below SND.UNA (a D-SACK); ending before it starts; empty. */
-	blk[0] = (struct sack_blk){ b.seq[0], b.seq[1] };
-	blk[1] = (struct sack_blk){ b.seq[4], b.seq[3] };
-	blk[2] = (struct sack_blk){ b.seq[5], b.seq[5] };
-	/* Beyond SND.MAX; from the last segment to past SND.MAX. */
-	blk[3] = (struct sack_blk){ b.seq[NSEG] + b.mss,
-				    b.seq[NSEG] + 2 * b.mss };
-	blk[4] = (struct sack_blk){ b.seq[NSEG - 1], b.seq[NSEG] + b.mss };
-	for (i = 0; i < 2; i++)
-		peer_ack(_metadata, w, b.seq[1], &blk[i], 1);
-	rx_none_burst(_metadata, w, &b, 30,
-		      "two ACKs with invalid SACK blocks");
-	CHECK_INFO(w->fd, "after two ACKs with invalid SACK blocks",
-		   .ca_state = CA_OPEN, .unacked = NSEG - 1, .sacked = 0,
-		   .lost = 0, .retrans = 0, .total_retrans = 0);
-	for (i = 2; i < 5; i++)
-		peer_ack(_metadata, w, b.seq[1], &blk[i], 1);
-	rx_none_burst(_metadata, w, &b, 50,
-		      "five ACKs with invalid SACK blocks");
-	CHECK_INFO(w->fd, "after five ACKs with invalid SACK blocks",
-		   .ca_state = CA_OPEN, .unacked = NSEG - 1, .sacked = 0,
-		   .lost = 0, .retrans = 0, .total_retrans = 0);
-
-	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
-	wait_unacked(_metadata, w->fd, 0, 1000);
-	CHECK_INFO(w->fd, "after the ACK of everything", .ca_state = CA_OPEN,
-		   .sacked = 0, .total_retrans = 0);
-	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
-}
 
 /* ---- the out-of-order queue under a flood of small segments ---- */
 
@@ -2106,94 +1413,6 @@ static void ofo_fill_holes(struct __test_metadata *_metadata, struct wire *w,
 	ASSERT_EQ(end, ack.s.ack);
 }
 
-TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
-{
-	static uint64_t first[OFO_BATCH], last[OFO_BATCH], again[OFO_BATCH];
-	uint64_t p10_first, p10_last, p10_again, ref;
-	uint8_t opt[40], data[MTU_MSS];
-	struct wire *w = &self->w;
-	const uint8_t *ws, *sack;
-	uint32_t base, end;
-	unsigned int k, nblk, i;
-	struct rx r, ack;
-	uint8_t wscale;
-	size_t olen;
-	char s[256];
-
-	/* A listener with a big buffer; SACK and window scaling, no TS. */
-	w->lfd = xt_socket();
-	ASSERT_LE(0, w->lfd);
-	ASSERT_OK(xt_set_int(w->lfd, SOL_SOCKET, SO_RCVBUFFORCE, OFO_RCVBUF));
-	ASSERT_OK(xt_bind(w->lfd, HOST_IP, w->hport));
-	ASSERT_OK(listen(w->lfd, 8));
-	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, MTU_MSS, 0, 0);
-	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-	ws = rx_opt(&r, 3);
-	ASSERT_TRUE(ws && ws[1] == 3) TH_LOG("no window scale in the SYN-ACK");
-	wscale = ws[2];
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->fd = accept_within(w->lfd, 2000);
-	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
-
-	/* In-order data until the window covers both floods. */
-	for (i = 0;; i++) {
-		base = w->snd_nxt;
-		end = base + OFO_SEGS * OFO_STEP;
-		if (!seq_before(w->right, end + OFO_BATCH * OFO_STEP))
-			break;
-		ASSERT_GT(OFO_WARMUP_MAX, (int)i)
-			TH_LOG("window edge %u, wanted %u", w->right - base,
-			       (OFO_SEGS + OFO_BATCH) * OFO_STEP);
-		ofo_fill(data, w->snd_nxt, MTU_MSS);
-		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, data, MTU_MSS);
-		w->snd_nxt += MTU_MSS;
-		ofo_rx(w, wscale, NULL, 50);
-		while (recv(w->fd, data, sizeof(data), MSG_DONTWAIT) > 0)
-			;
-	}
-	TH_LOG("window %u after %d in-order segments", w->right - base, i);
-
-	memset(&ack, 0, sizeof(ack));
-	ofo_flood(_metadata, w, wscale, base, OFO_SEGS, first, last, &ack);
-	/*
-	 * Nothing acknowledged.  The blocks of the last ACK: the latest
-	 * arrival first, then those before it, as they came (RFC 2018 4).
-	 * Linux may hold back (compress) its ACKs for the last arrivals, so
-	 * the latest arrival it reports may not be the last one sent.
-	 */
-	rx_str(&ack, s, sizeof(s));
-	ASSERT_EQ(base, ack.s.ack) TH_LOG("%s", s);
-	sack = rx_opt(&ack, 5);
-	ASSERT_TRUE(sack && sack[1] >= 2 + 2 * 8) TH_LOG("SACK blocks: %s", s);
-	nblk = (sack[1] - 2) / 8;
-	k = (get32(sack + 2) - base - 1) / OFO_STEP;
-	ASSERT_GE(OFO_SEGS, (int)(k + nblk)) TH_LOG("%s", s);
-	for (i = 0; i < nblk; i++) {
-		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP, get32(sack + 2 + 8 * i))
-			TH_LOG("block %d: %s", i, s);
-		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP + OFO_LEN,
-			  get32(sack + 6 + 8 * i))
-			TH_LOG("block %d: %s", i, s);
-	}
-	TH_LOG("the last ACK reports segments %u to %u (0 came last)", k,
-	       k + nblk - 1);
-	ofo_fill_holes(_metadata, w, wscale, base, end);
-
-	/* The baseline again, with the queue empty as at first. */
-	ofo_flood(_metadata, w, wscale, end, OFO_BATCH, again, NULL, &ack);
-	ofo_fill_holes(_metadata, w, wscale, end, end + OFO_BATCH * OFO_STEP);
-
-	p10_first = ofo_batch(_metadata, first, OFO_BATCH, "first");
-	p10_last = ofo_batch(_metadata, last, OFO_BATCH, "last");
-	p10_again = ofo_batch(_metadata, again, OFO_BATCH,
-			      "again, after the drain:");
-	ref = p10_first < p10_again ? p10_first : p10_again;
-	TH_LOG("last / baseline %.2f (limit %d)", (double)p10_last / ref,
-	       OFO_MAX_RATIO);
-	ASSERT_GE(OFO_MAX_RATIO * ref, p10_last)
-		TH_LOG("an out-of-order segment costs more as the queue grows");
-}
-
 /*
  * The next ACK for @ack, within @ms: its SACK blocks must be @b (@n of
  * them, 0: no SACK option), in that order.
@@ -2234,53 +1453,6 @@ static void expect_sack(struct __test_metadata *_metadata, struct wire *w,
  * duplicate of data held out of order (followed by the block that holds
  * it).  Linux does it with net.ipv4.tcp_dsack=1, its default.
  */
-TEST_F(wire, dsack_duplicates)
-{
-	struct wire *w = &self->w;
-	uint32_t s0;
-	uint8_t opt[40], got[300];
-	char d[300];
-	size_t olen;
-	struct rx r;
-
-	listen_on(_metadata, w, 0);
-	olen = syn_opts(opt, O_MSS | O_SACK, MTU_MSS, 0, 0);
-	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->fd = accept_within(w->lfd, 2000);
-	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
-	xt_pattern(d, sizeof(d), 21, 0);
-	s0 = w->snd_nxt;
-
-	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
-	expect_sack(_metadata, w, s0 + 100, NULL, 0, 1000, "in order");
-	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
-	expect_sack(_metadata, w, s0 + 100,
-		    (struct sack_blk[]){ { s0, s0 + 100 } }, 1, 1000,
-		    "the same again: D-SACK");
-
-	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
-	expect_sack(_metadata, w, s0 + 100,
-		    (struct sack_blk[]){ { s0 + 200, s0 + 300 } }, 1, 1000,
-		    "out of order");
-	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
-	expect_sack(_metadata, w, s0 + 100,
-		    (struct sack_blk[]){ { s0 + 200, s0 + 300 },
-					 { s0 + 200, s0 + 300 } }, 2, 1000,
-		    "out of order again: D-SACK, then its block");
-	/* Once reported, a D-SACK is not repeated. */
-	SEND(w, TH_ACK | TH_PSH, s0 + 250, w->rcv_nxt, d + 250, 50);
-	expect_sack(_metadata, w, s0 + 100,
-		    (struct sack_blk[]){ { s0 + 250, s0 + 300 },
-					 { s0 + 200, s0 + 300 } }, 2, 1000,
-		    "a part of it again");
-
-	SEND(w, TH_ACK | TH_PSH, s0 + 100, w->rcv_nxt, d + 100, 100);
-	expect_sack(_metadata, w, s0 + 300, NULL, 0, 1000, "the hole filled");
-	w->snd_nxt = s0 + 300;
-	ASSERT_EQ(300, xt_recv_all(w->fd, got, 300));
-	ASSERT_EQ(0, memcmp(got, d, 300));
-}
 
 /*
  * The sender's side of the same attack: a peer that forces a 48-byte MSS,
@@ -2368,87 +1540,6 @@ static void scb_sack_flight(struct __test_metadata *_metadata,
 	}
 }
 
-TEST_F_TIMEOUT(wire, sack_scoreboard_cost, 120)
-{
-	static uint64_t small[SCB_BATCH], large[SCB_BATCH];
-	static char data[3 * SCB_FLIGHT * SCB_MSS];
-	uint64_t p10_small, p10_large;
-	struct wire *w = &self->w;
-	struct scb c = {};
-	struct tcp_info ti;
-	uint8_t opt[40];
-	uint32_t flight;
-	size_t olen, off;
-	char s[256];
-	struct rx r;
-	int i;
-
-	listen_on(_metadata, w, 0);
-	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, SCB_MSS, 0, SCB_WSCALE);
-	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->fd = accept_within(w->lfd, 2000);
-	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
-	ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_NODELAY, 1));
-	ASSERT_OK(setsockopt(w->fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4));
-	ASSERT_OK(xt_set_int(w->fd, SOL_SOCKET, SO_SNDBUFFORCE, 64 << 20));
-	/* Room in the tun for a whole flight: nothing lost on the way. */
-	ASSERT_OK(xt_sh("ip link set %s txqueuelen %d", TUN_NAME,
-			4 * SCB_FLIGHT));
-	c.hi = w->rcv_nxt;
-	c.acked = w->rcv_nxt;
-
-	xt_pattern(data, sizeof(data), 13, 0);
-	for (off = 0; off < sizeof(data);) {
-		ssize_t got = send(w->fd, data + off, sizeof(data) - off,
-				   MSG_DONTWAIT);
-
-		ASSERT_LT(0, got) TH_LOG("send at %zu: %s", off, strerror(errno));
-		off += got;
-	}
-
-	/* Slow start, every flight acknowledged, until cwnd holds one. */
-	for (i = 0;; i++) {
-		ASSERT_OK(xt_tcp_info(w->fd, &ti));
-		if (ti.tcpi_snd_cwnd >= SCB_FLIGHT + 2)
-			break;
-		ASSERT_GT(40, i) TH_LOG("cwnd %u after %d flights",
-					ti.tcpi_snd_cwnd, i);
-		scb_ack_to(_metadata, w, &c, c.hi + 1);
-	}
-	/* Now the flight it lets out, none of it acknowledged. */
-	scb_rx(w, &c, 50);
-	flight = (c.hi - c.acked) / SCB_MSS;
-	TH_LOG("cwnd %u after %d flights; %u segments in flight",
-	       ti.tcpi_snd_cwnd, i, flight);
-	ASSERT_LE(SCB_FLIGHT, (int)flight);
-	scb_sack_flight(_metadata, w, &c, SCB_FLIGHT - 1, large);
-	ASSERT_OK(xt_tcp_info(w->fd, &ti));
-	info_str(&ti, s, sizeof(s));
-	TH_LOG("after the large flight: %s", s);
-	ASSERT_LE((uint32_t)SCB_FLIGHT - 1, ti.tcpi_sacked) TH_LOG("%s", s);
-
-	/* All acknowledged; then a flight of SCB_BATCH + 1 alone. */
-	scb_ack_to(_metadata, w, &c, w->rcv_nxt + sizeof(data));
-	w->rcv_nxt += sizeof(data);
-	ASSERT_EQ((ssize_t)(SCB_BATCH + 1) * SCB_MSS,
-		  send(w->fd, data, (SCB_BATCH + 1) * SCB_MSS, MSG_DONTWAIT));
-	scb_rx(w, &c, 50);
-	ASSERT_EQ(c.acked + (SCB_BATCH + 1) * SCB_MSS, c.hi)
-		TH_LOG("the small flight did not go at once");
-	scb_sack_flight(_metadata, w, &c, SCB_BATCH, small);
-	scb_ack_to(_metadata, w, &c, c.hi);
-
-	p10_small = ofo_batch(_metadata, small, SCB_BATCH,
-			      "ACKs of a small flight:");
-	p10_large = ofo_batch(_metadata, large, SCB_BATCH,
-			      "the last ACKs of a large flight:");
-	TH_LOG("large / small %.2f (limit %d)", (double)p10_large / p10_small,
-	       SCB_MAX_RATIO);
-	ASSERT_GE(SCB_MAX_RATIO * p10_small, p10_large)
-		TH_LOG("an ACK costs more as the flight grows");
-}
-
 /* ---- bad input ---- */
 
 /*
@@ -2457,123 +1548,22 @@ TEST_F_TIMEOUT(wire, sack_scoreboard_cost, 120)
  * SYN-ACK for a SYN, no RST for a closed port.  The same segment with
  * the right checksum is taken.
  */
-TEST_F(wire, bad_checksum)
-{
-	struct wire *w = &self->w;
-	long long csum0, err0;
-	uint8_t b[256];
-	size_t n;
-
-	establish(_metadata, w, 0, NULL);
-	csum0 = xt_mib("InCsumErrors");
-	err0 = xt_mib("InErrs");
-	ASSERT_LE(0, csum0);
-	n = build(w, b, w->hport, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt,
-		  w->win, NULL, 0, "bad sum", 7);
-	b[17] ^= 1;
-	ASSERT_OK(inject(w, b, n));
-	/* Protocol 253 in the pseudo-header. */
-	set_csum(w, b, n, IPPROTO_XTCP);
-	ASSERT_OK(inject(w, b, n));
-	n = build(w, b, CLOSED_PORT, TH_ACK, 1, 2, w->win, NULL, 0, NULL, 0);
-	b[16] ^= 0x80;
-	ASSERT_OK(inject(w, b, n));
-	w->pport++;
-	n = build(w, b, w->hport, TH_SYN, 1, 0, w->win, NULL, 0, NULL, 0);
-	w->pport--;
-	b[17] ^= 0x40;
-	ASSERT_OK(inject(w, b, n));
-	rx_none(_metadata, w, 300, "segments with bad checksums");
-	nothing_to_read(_metadata, w->fd);
-	/* Each counted, as Linux counts them: a checksum error, an error. */
-	ASSERT_EQ(csum0 + 4, xt_mib("InCsumErrors"));
-	ASSERT_EQ(err0 + 4, xt_mib("InErrs"));
-	peer_data(_metadata, w, "bad sum", 7);
-}
 
 /*
  * IP payloads too short for a TCP header (0, 1, 12, 19 bytes) are
  * dropped: no answer from the connection or from a closed port.
  */
-TEST_F(wire, short_header)
-{
-	static const size_t lens[] = { 0, 1, 12, 19 };
-	struct wire *w = &self->w;
-	uint8_t b[64];
-	size_t i;
-
-	establish(_metadata, w, 0, NULL);
-	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		build(w, b, w->hport, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt,
-		      w->win, NULL, 0, NULL, 0);
-		ASSERT_OK(inject(w, b, lens[i]));
-		build(w, b, CLOSED_PORT, TH_SYN, 1, 0, w->win, NULL, 0, NULL, 0);
-		ASSERT_OK(inject(w, b, lens[i]));
-	}
-	rx_none(_metadata, w, 300, "truncated headers");
-	nothing_to_read(_metadata, w->fd);
-	peer_data(_metadata, w, "whole", 5);
-}
 
 /*
  * A data offset below 5 words, or beyond the end of the packet: dropped,
  * no answer, nothing delivered; to a closed port no RST either.
  */
-TEST_F(wire, bad_data_offset)
-{
-	static const uint8_t doffs[] = { 0, 4, 6, 15 };
-	struct wire *w = &self->w;
-	uint8_t b[256];
-	size_t i, n;
-
-	establish(_metadata, w, 0, NULL);
-	for (i = 0; i < sizeof(doffs); i++) {
-		n = build(w, b, w->hport, TH_ACK | TH_PSH, w->snd_nxt,
-			  w->rcv_nxt, w->win, NULL, 0, "abc", 3);
-		/* 20 + 3 bytes: offsets 6 and 15 point past the end. */
-		b[12] = doffs[i] << 4;
-		fix_csum(w, b, n);
-		ASSERT_OK(inject(w, b, n));
-		n = build(w, b, CLOSED_PORT, TH_ACK, 1, 2, w->win, NULL, 0,
-			  "abc", 3);
-		b[12] = doffs[i] << 4;
-		fix_csum(w, b, n);
-		ASSERT_OK(inject(w, b, n));
-	}
-	rx_none(_metadata, w, 300, "bad data offsets");
-	nothing_to_read(_metadata, w->fd);
-	peer_data(_metadata, w, "abc", 3);
-}
 
 /*
  * Options with an impossible length in a data segment (one running past
  * the end of the header; a length of 0 or 1) end the option list; the
  * segment itself is good and is taken (Linux's tcp_parse_options()).
  */
-TEST_F(wire, bad_option_length)
-{
-	static const uint8_t past[] = { 1, 1, 8, 10 };	/* TS, 2 bytes left */
-	static const uint8_t zero[] = { 3, 0, 1, 1 };	/* length 0 */
-	static const uint8_t one[] = { 1, 5, 1, 0 };	/* length 1 */
-	struct wire *w = &self->w;
-	char buf[16];
-
-	establish(_metadata, w, 0, NULL);
-	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, past,
-		 sizeof(past), "one", 3);
-	w->snd_nxt += 3;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
-	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, zero,
-		 sizeof(zero), "two", 3);
-	w->snd_nxt += 3;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
-	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, one,
-		 sizeof(one), "six", 3);
-	w->snd_nxt += 3;
-	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
-	ASSERT_EQ(9, xt_recv_all(w->fd, buf, 9));
-	ASSERT_EQ(0, memcmp(buf, "onetwosix", 9));
-}
 
 /* ---- segments nobody owns (RFC 9293 3.10.7.1) ---- */
 
@@ -2607,71 +1597,17 @@ static void closed_rst(struct __test_metadata *_metadata, struct wire *w,
  * With ACK set, the RST takes its sequence number from SEG.ACK and has
  * no ACK: <SEQ=SEG.ACK><CTL=RST>.
  */
-TEST_F(wire, no_socket_ack_rst)
-{
-	struct wire *w = &self->w;
-
-	closed_rst(_metadata, w, TH_ACK, 1000, 0x12345678, NULL, 0,
-		   TH_RST, 0x12345678, 0);
-	closed_rst(_metadata, w, TH_ACK | TH_PSH, 2000, 0xfffffffe, "data", 4,
-		   TH_RST, 0xfffffffe, 0);
-	closed_rst(_metadata, w, TH_ACK | TH_FIN, 3000, 7, NULL, 0,
-		   TH_RST, 7, 0);
-	/* A RST is never answered. */
-	SEND(w, TH_RST, 1, 0, NULL, 0);
-	w->hport = CLOSED_PORT;
-	SEND(w, TH_RST | TH_ACK, 1, 2, NULL, 0);
-	rx_none(_metadata, w, 300, "a RST to a closed port");
-}
 
 /*
  * Without ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, SEG.LEN
  * counting the data, SYN and FIN.
  */
-TEST_F(wire, no_socket_rst_ack)
-{
-	struct wire *w = &self->w;
-
-	closed_rst(_metadata, w, TH_SYN, 1000, 0, NULL, 0,
-		   TH_RST | TH_ACK, 0, 1001);
-	closed_rst(_metadata, w, TH_SYN, 0xfffffff0, 0, "0123456789abcdefXY",
-		   18, TH_RST | TH_ACK, 0, 0xfffffff0 + 19);
-	closed_rst(_metadata, w, TH_PSH, 5000, 0, "0123456789", 10,
-		   TH_RST | TH_ACK, 0, 5010);
-	closed_rst(_metadata, w, TH_FIN, 6000, 0, "abcde", 5,
-		   TH_RST | TH_ACK, 0, 6006);
-	closed_rst(_metadata, w, 0, 7000, 0, NULL, 0, TH_RST | TH_ACK, 0, 7000);
-}
 
 /*
  * A half-open connection (SYN_RECV) that gets an ACK of something it
  * never sent, or of less than its SYN, answers <SEQ=SEG.ACK><CTL=RST>
  * and stays; the right ACK then completes the handshake.
  */
-TEST_F(wire, syn_recv_bad_ack)
-{
-	struct wire *w = &self->w;
-	uint32_t bad[2];
-	struct rx r;
-	int i;
-
-	listen_on(_metadata, w, 0);
-	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
-	bad[0] = w->rcv_nxt + 1000;	/* beyond the SYN-ACK */
-	bad[1] = w->rcv_nxt - 1;	/* the ISN itself: not SND.UNA < ack */
-	for (i = 0; i < 2; i++) {
-		SEND(w, TH_ACK, w->snd_nxt, bad[i], NULL, 0);
-		rx_expect(_metadata, w, &r, 1000, "a RST");
-		check_seg(_metadata, w, &r, TH_RST, bad[i], 0, 0);
-		ASSERT_EQ(20U, r.s.hlen);
-	}
-	ASSERT_EQ(-1, accept_within(w->lfd, 100));
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	w->fd = accept_within(w->lfd, 2000);
-	ASSERT_LE(0, w->fd) TH_LOG("the handshake did not complete");
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
-	peer_data(_metadata, w, "ok", 2);
-}
 
 /* ---- sysctls on the wire ---- */
 
@@ -2681,85 +1617,13 @@ TEST_F(wire, syn_recv_bad_ack)
  * and nothing more; the half-open connection is gone 2 s after that, so
  * the late ACK finds no one (RST) and nothing comes to accept().
  */
-TEST_F_TIMEOUT(wire, synack_retries_sysctl, 30)
-{
-	struct wire *w = &self->w;
-	struct rx r, again;
-	uint32_t iss;
-
-	ASSERT_OK(xt_sysctl_set("synack_retries", "1"));
-	listen_on(_metadata, w, 0);
-	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
-	iss = r.s.seq;
-	rx_expect(_metadata, w, &again, 3000, "the SYN-ACK again");
-	check_seg(_metadata, w, &again, TH_SYN | TH_ACK, iss, PEER_ISS + 1, 0);
-	ASSERT_TIMER(again.t - r.t, 1000ULL, "SYN-ACK retransmission");
-	rx_none(_metadata, w, 3500, "the one SYN-ACK retransmission");
-	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	rx_expect(_metadata, w, &r, 1000, "a RST for the late ACK");
-	check_seg(_metadata, w, &r, TH_RST, w->rcv_nxt, 0, 0);
-	ASSERT_EQ(-1, accept_within(w->lfd, 100));
-}
 
 /*
  * timestamps, sack and window_scaling, each 0 in turn: our SYN does not
  * offer that option and our SYN-ACK does not take it from a SYN offering
  * all four; the rest keep Linux's layout.
  */
-TEST_F(wire, option_sysctls)
-{
-	static const struct {
-		const char *name;
-		unsigned int left_out;
-	} knobs[] = {
-		{ "timestamps", O_TS },
-		{ "sack", O_SACK },
-		{ "window_scaling", O_WS },
-	};
-	const unsigned int all = O_MSS | O_SACK | O_TS | O_WS;
-	struct wire *w = &self->w;
-	uint8_t opt[40], want[40];
-	size_t olen, wlen;
-	unsigned int i, which;
-	struct rx r;
-	int fd;
 
-	listen_on(_metadata, w, 0);
-	olen = syn_opts(opt, all, MTU_MSS, 0x01020304, 7);
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		ASSERT_OK(xt_sysctl_set(knobs[i].name, "0"));
-		which = all & ~knobs[i].left_out;
+#pragma GCC diagnostic pop
 
-		/* The SYN-ACK, to a fresh port of the peer's. */
-		w->pport = PPORT + i;
-		syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
-		wlen = syn_opts(want, which, MTU_MSS,
-				which & O_TS ? get32(r.opt + 8) : 0,
-				syn_wscale());
-		if (which & O_TS)
-			put32(want + 12, 0x01020304);
-		check_opts(_metadata, &r, want, wlen);
-		ASSERT_EQ(syn_window(which & O_TS), r.s.win);
-		SEND(w, TH_RST, w->snd_nxt, 0, NULL, 0);
-
-		/* Our own SYN. */
-		fd = xt_socket_flags(SOCK_NONBLOCK);
-		ASSERT_LE(0, fd);
-		ASSERT_OK(xt_bind(fd, HOST_IP, HPORT + 10 + i));
-		ASSERT_ERRNO(xt_connect(fd, PEER_IP, w->pport), EINPROGRESS);
-		rx_expect(_metadata, w, &r, 2000, "a SYN");
-		w->hport = HPORT + 10 + i;
-		check_seg(_metadata, w, &r, TH_SYN, r.s.seq, 0, 0);
-		w->hport = HPORT;
-		wlen = syn_opts(want, which, MTU_MSS,
-				which & O_TS ? get32(r.opt + 8) : 0,
-				syn_wscale());
-		check_opts(_metadata, &r, want, wlen);
-		ASSERT_EQ(0, xt_close_rst(fd));
-		rx_drain(w);
-
-		ASSERT_OK(xt_sysctl_set(knobs[i].name, "1"));
-	}
-}
-
-TEST_HARNESS_MAIN
+#endif /* XTCP_WIRE_PEER_H */

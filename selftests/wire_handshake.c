@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wire-level conformance against a fake peer (wire_peer.h): the SYN-ACK
+ * and its options as Linux lays them out, a SYN with data, the SYN and
+ * SYN-ACK retransmission timers, a bad ACK in SYN_RECV, and the option
+ * sysctls.
+ * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
+ */
+#include "wire_peer.h"
+
+TEST_F(wire, synack_options)
+{
+	struct wire *w = &self->w;
+	uint8_t opt[40], want[40];
+	size_t olen, wlen;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			0x01020304, 7);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	ASSERT_EQ(40U, r.s.hlen);
+	/* Our TSval echoed; the host's own TSval is its business. */
+	wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			get32(r.opt + 8), syn_wscale());
+	put32(want + 12, 0x01020304);
+	check_opts(_metadata, &r, want, wlen);
+	ASSERT_EQ(syn_window(true), r.s.win);
+}
+
+TEST_F(wire, synack_no_options)
+{
+	struct wire *w = &self->w;
+	uint8_t want[4];
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
+	syn_opts(want, O_MSS, MTU_MSS, 0, 0);
+	ASSERT_EQ(24U, r.s.hlen);
+	check_opts(_metadata, &r, want, 4);
+	ASSERT_EQ(syn_window(false), r.s.win);
+}
+
+TEST_F(wire, synack_unknown_options)
+{
+	static const uint8_t unk[] = {
+		253, 6, 0xab, 0xcd, 0x01, 0x02,	/* RFC 6994 experimental */
+		80, 3, 0xee,			/* unassigned, odd length */
+		1,				/* NOP */
+	};
+	struct wire *w = &self->w;
+	uint8_t opt[40], want[40];
+	size_t olen, wlen;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	memcpy(opt, unk, sizeof(unk));
+	olen = sizeof(unk);
+	olen += syn_opts(opt + olen, O_MSS | O_SACK | O_TS | O_WS, 1400,
+			 0x0a0b0c0d, 7);
+	ASSERT_GE(40U, olen);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			get32(r.opt + 8), syn_wscale());
+	put32(want + 12, 0x0a0b0c0d);
+	check_opts(_metadata, &r, want, wlen);
+	ASSERT_EQ(syn_window(true), r.s.win);
+}
+
+TEST_F(wire, synack_option_past_header)
+{
+	static const uint8_t opt[] = {
+		2, 4, 0x05, 0x78,		/* MSS 1400 */
+		4, 2,				/* SACK-permitted */
+		1, 1,
+		3, 3, 7,			/* window scale 7 */
+		8, 10, 0, 0, 0,			/* timestamps: 10 bytes, 5 left */
+	};
+	uint8_t want[12] = {
+		2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7,
+	};
+	struct wire *w = &self->w;
+	struct rx r;
+
+	want[11] = syn_wscale();
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, opt, sizeof(opt), NULL, 0, &r);
+	check_opts(_metadata, &r, want, sizeof(want));
+	ASSERT_EQ(syn_window(false), r.s.win);
+}
+
+TEST_F(wire, syn_with_data)
+{
+	struct wire *w = &self->w;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, "early data", 10, &r);
+	ASSERT_EQ(PEER_ISS + 1, r.s.ack);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd);
+	rx_none(_metadata, w, 200, "the handshake's ACK");
+	nothing_to_read(_metadata, w->fd);
+	peer_data(_metadata, w, "early data", 10);
+}
+
+TEST_F_TIMEOUT(wire, syn_retransmit, 30)
+{
+	struct wire *w = &self->w;
+	uint8_t want[40];
+	uint32_t iss = 0, ts = 0;
+	int linear = 0;
+	uint64_t last = 0;
+	struct rx r;
+	size_t wlen;
+	int i, fd;
+
+	if (!access("/proc/sys/net/ipv4/tcp_syn_linear_timeouts", R_OK))
+		linear = (int)sysctl_last("/proc/sys/net/ipv4/tcp_syn_linear_timeouts");
+	fd = xt_socket_flags(SOCK_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_OK(xt_bind(fd, HOST_IP, HPORT));
+	ASSERT_ERRNO(xt_connect(fd, PEER_IP, PPORT), EINPROGRESS);
+	w->fd = fd;
+	for (i = 0; i < 4; i++) {
+		rx_expect(_metadata, w, &r, 8000, "a SYN");
+		if (!i) {
+			iss = r.s.seq;
+			ts = get32(r.opt + 8);
+		}
+		check_seg(_metadata, w, &r, TH_SYN, iss, 0, 0);
+		ASSERT_EQ(0U, r.s.ack);
+		ASSERT_EQ(syn_window(false), r.s.win);
+		wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+				get32(r.opt + 8), syn_wscale());
+		check_opts(_metadata, &r, want, wlen);
+		ASSERT_FALSE(seq_before(get32(r.opt + 8), ts));
+		ts = get32(r.opt + 8);
+		if (i) {
+			TH_LOG("SYN %d after %llu ms (linear timeouts: %d)",
+			       i + 1, (unsigned long long)(r.t - last), linear);
+			ASSERT_TIMER(r.t - last,
+				     1000ULL << (i <= linear ? 0 : i - 1 - linear),
+				     "SYN retransmission");
+		}
+		last = r.t;
+	}
+	ASSERT_STATE(fd, XT_SYN_SENT);
+}
+
+TEST_F(wire, syn_recv_bad_ack)
+{
+	struct wire *w = &self->w;
+	uint32_t bad[2];
+	struct rx r;
+	int i;
+
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
+	bad[0] = w->rcv_nxt + 1000;	/* beyond the SYN-ACK */
+	bad[1] = w->rcv_nxt - 1;	/* the ISN itself: not SND.UNA < ack */
+	for (i = 0; i < 2; i++) {
+		SEND(w, TH_ACK, w->snd_nxt, bad[i], NULL, 0);
+		rx_expect(_metadata, w, &r, 1000, "a RST");
+		check_seg(_metadata, w, &r, TH_RST, bad[i], 0, 0);
+		ASSERT_EQ(20U, r.s.hlen);
+	}
+	ASSERT_EQ(-1, accept_within(w->lfd, 100));
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("the handshake did not complete");
+	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+	peer_data(_metadata, w, "ok", 2);
+}
+
+TEST_F_TIMEOUT(wire, synack_retries_sysctl, 30)
+{
+	struct wire *w = &self->w;
+	struct rx r, again;
+	uint32_t iss;
+
+	ASSERT_OK(xt_sysctl_set("synack_retries", "1"));
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
+	iss = r.s.seq;
+	rx_expect(_metadata, w, &again, 3000, "the SYN-ACK again");
+	check_seg(_metadata, w, &again, TH_SYN | TH_ACK, iss, PEER_ISS + 1, 0);
+	ASSERT_TIMER(again.t - r.t, 1000ULL, "SYN-ACK retransmission");
+	rx_none(_metadata, w, 3500, "the one SYN-ACK retransmission");
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "a RST for the late ACK");
+	check_seg(_metadata, w, &r, TH_RST, w->rcv_nxt, 0, 0);
+	ASSERT_EQ(-1, accept_within(w->lfd, 100));
+}
+
+TEST_F(wire, option_sysctls)
+{
+	static const struct {
+		const char *name;
+		unsigned int left_out;
+	} knobs[] = {
+		{ "timestamps", O_TS },
+		{ "sack", O_SACK },
+		{ "window_scaling", O_WS },
+	};
+	const unsigned int all = O_MSS | O_SACK | O_TS | O_WS;
+	struct wire *w = &self->w;
+	uint8_t opt[40], want[40];
+	size_t olen, wlen;
+	unsigned int i, which;
+	struct rx r;
+	int fd;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, all, MTU_MSS, 0x01020304, 7);
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		ASSERT_OK(xt_sysctl_set(knobs[i].name, "0"));
+		which = all & ~knobs[i].left_out;
+
+		/* The SYN-ACK, to a fresh port of the peer's. */
+		w->pport = PPORT + i;
+		syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+		wlen = syn_opts(want, which, MTU_MSS,
+				which & O_TS ? get32(r.opt + 8) : 0,
+				syn_wscale());
+		if (which & O_TS)
+			put32(want + 12, 0x01020304);
+		check_opts(_metadata, &r, want, wlen);
+		ASSERT_EQ(syn_window(which & O_TS), r.s.win);
+		SEND(w, TH_RST, w->snd_nxt, 0, NULL, 0);
+
+		/* Our own SYN. */
+		fd = xt_socket_flags(SOCK_NONBLOCK);
+		ASSERT_LE(0, fd);
+		ASSERT_OK(xt_bind(fd, HOST_IP, HPORT + 10 + i));
+		ASSERT_ERRNO(xt_connect(fd, PEER_IP, w->pport), EINPROGRESS);
+		rx_expect(_metadata, w, &r, 2000, "a SYN");
+		w->hport = HPORT + 10 + i;
+		check_seg(_metadata, w, &r, TH_SYN, r.s.seq, 0, 0);
+		w->hport = HPORT;
+		wlen = syn_opts(want, which, MTU_MSS,
+				which & O_TS ? get32(r.opt + 8) : 0,
+				syn_wscale());
+		check_opts(_metadata, &r, want, wlen);
+		ASSERT_EQ(0, xt_close_rst(fd));
+		rx_drain(w);
+
+		ASSERT_OK(xt_sysctl_set(knobs[i].name, "1"));
+	}
+}
+
+TEST_HARNESS_MAIN

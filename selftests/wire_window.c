@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wire-level conformance against a fake peer (wire_peer.h): sequence
+ * numbers and the window: segments outside it, old duplicates, data past
+ * the right edge, zero-window probes, RFC 5961's check of old ACKs and
+ * the rate limit on ACKs for dropped segments, the out-of-order queue
+ * under a flood of small segments, and D-SACKs.
+ * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
+ */
+#include "wire_peer.h"
+
+TEST_F(wire, data_out_of_window)
+{
+	struct wire *w = &self->w;
+
+	establish(_metadata, w, 0, NULL);
+	SEND(w, TH_ACK | TH_PSH, w->right + 1000, w->rcv_nxt, "beyond", 6);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "a duplicate ACK");
+	nothing_to_read(_metadata, w->fd);
+	/* The connection carries on. */
+	peer_data(_metadata, w, "in window", 9);
+}
+
+TEST_F(wire, old_duplicate)
+{
+	struct wire *w = &self->w;
+	uint32_t old;
+	char buf[32];
+
+	establish(_metadata, w, 0, NULL);
+	old = w->snd_nxt;
+	peer_data(_metadata, w, "hello", 5);
+
+	SEND(w, TH_ACK | TH_PSH, old, w->rcv_nxt, "hello", 5);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of an old duplicate");
+	nothing_to_read(_metadata, w->fd);
+
+	/* "lo, world": "lo" is old, ", world" new. */
+	SEND(w, TH_ACK | TH_PSH, old + 3, w->rcv_nxt, "lo, world", 9);
+	w->snd_nxt += 7;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the new bytes");
+	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
+	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, ", world", 7));
+}
+
+TEST_F(wire, data_beyond_window_trimmed)
+{
+	struct wire *w = &self->w;
+	uint8_t data[3000], buf[4096];
+	uint32_t wnd, len, took;
+	struct rx r;
+	ssize_t n;
+
+	/* The smallest receive buffer: a window under one segment. */
+	establish(_metadata, w, 1, NULL);
+	wnd = w->right - w->snd_nxt;
+	ASSERT_LT(0U, wnd);
+	ASSERT_GT(2000U, wnd) TH_LOG("window %u: SO_RCVBUF not honoured?", wnd);
+	/* Past the edge, but no longer than the MSS offered if possible. */
+	len = wnd + 100 < MTU_MSS ? MTU_MSS : wnd + 200;
+	xt_pattern(data, len, 7, 0);
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, data, len);
+	rx_expect(_metadata, w, &r, 1000, "the ACK of the data");
+	took = r.s.ack - w->snd_nxt;
+	TH_LOG("window %u, segment %u bytes: %u acknowledged", wnd, len, took);
+	ASSERT_LE(wnd, took);
+	ASSERT_GE(len, took);
+	if (!xt_inet())
+		ASSERT_EQ(wnd, took) TH_LOG("not trimmed to the window");
+	w->snd_nxt += took;
+	check_ack(_metadata, w, &r, w->snd_nxt);
+	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
+	n = xt_recv_all(w->fd, buf, took);
+	ASSERT_EQ((ssize_t)took, n);
+	ASSERT_EQ(0, memcmp(buf, data, took));
+	nothing_to_read(_metadata, w->fd);
+}
+
+TEST_F(wire, old_ack_blind_data)
+{
+	struct wire *w = &self->w;
+	char data[1000], buf[16];
+	struct rx r;
+
+	establish(_metadata, w, 0, NULL);
+	memset(data, 'h', sizeof(data));
+	ASSERT_EQ(1000, send(w->fd, data, sizeof(data), 0));
+	rx_expect(_metadata, w, &r, 1000, "data");
+	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
+		  1000);
+	w->rcv_nxt += 1000;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+
+	/* 2000 below SND.UNA: more than was ever acknowledged. */
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 2000, "forged", 6);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "a challenge ACK");
+	nothing_to_read(_metadata, w->fd);
+	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
+
+	/* 500 below: an old ACK, and good data. */
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt - 500, "genuine", 7);
+	w->snd_nxt += 7;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
+	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, "genuine", 7));
+	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+}
+
+TEST_F(wire, dropped_segment_acks_rate_limited)
+{
+	struct wire *w = &self->w;
+	int i;
+
+	establish(_metadata, w, 0, NULL);
+	xt_msleep(600);		/* the handshake's last ACK is long past */
+	for (i = 0; i < 5; i++)
+		SEND(w, TH_ACK, w->right + 0x10000 + i, w->rcv_nxt, NULL, 0);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "one ACK out of the window");
+	rx_none(_metadata, w, 300, "the other four");
+	ASSERT_EQ(4, xt_mib("TCPACKSkippedSeq"));
+
+	xt_msleep(300);
+	for (i = 0; i < 5; i++)
+		SEND(w, TH_RST, w->snd_nxt + 100 + i, 0, NULL, 0);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "one challenge ACK");
+	rx_none(_metadata, w, 300, "the other four RSTs");
+	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
+	ASSERT_EQ(4, xt_mib("TCPACKSkippedChallenge"));
+	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+
+	/* Data outside the window: each one answered. */
+	for (i = 0; i < 3; i++) {
+		SEND(w, TH_ACK, w->right + 0x10000, w->rcv_nxt, "x", 1);
+		expect_ack(_metadata, w, w->snd_nxt, 1000, "data out of window");
+	}
+	peer_data(_metadata, w, "still here", 10);
+}
+
+TEST_F(wire, zero_window_probes)
+{
+	struct wire *w = &self->w;
+	uint64_t last, want;
+	unsigned int rto;
+	char data[100];
+	struct rx r;
+	int i;
+
+	establish(_metadata, w, 0, NULL);
+	memset(data, 'a', sizeof(data));
+	ASSERT_EQ(100, send(w->fd, data, 100, 0));
+	rx_expect(_metadata, w, &r, 1000, "data");
+	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
+		  100);
+	w->rcv_nxt += 100;
+	w->win = 0;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	xt_msleep(50);
+	rto = rto_ms(_metadata, w->fd);
+	want = rto > 200 ? rto : 200;
+
+	memset(data, 'b', sizeof(data));
+	ASSERT_EQ(100, send(w->fd, data, 100, 0));
+	last = xt_now_ms();
+	for (i = 0; i < 3; i++) {
+		rx_expect(_metadata, w, &r, 6000, "a window probe");
+		check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt - 1, w->snd_nxt,
+			  0);
+		TH_LOG("probe %d after %llu ms (RTO %u ms)", i + 1,
+		       (unsigned long long)(r.t - last), rto);
+		ASSERT_TIMER(r.t - last, want << i, "window probe");
+		last = r.t;
+		/* Answered, the window still closed. */
+		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	}
+	w->win = PEER_WIN;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "data once the window opens");
+	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
+		  100);
+	ASSERT_EQ(0, memcmp(r.data, data, 100));
+}
+
+TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
+{
+	static uint64_t first[OFO_BATCH], last[OFO_BATCH], again[OFO_BATCH];
+	uint64_t p10_first, p10_last, p10_again, ref;
+	uint8_t opt[40], data[MTU_MSS];
+	struct wire *w = &self->w;
+	const uint8_t *ws, *sack;
+	uint32_t base, end;
+	unsigned int k, nblk, i;
+	struct rx r, ack;
+	uint8_t wscale;
+	size_t olen;
+	char s[256];
+
+	/* A listener with a big buffer; SACK and window scaling, no TS. */
+	w->lfd = xt_socket();
+	ASSERT_LE(0, w->lfd);
+	ASSERT_OK(xt_set_int(w->lfd, SOL_SOCKET, SO_RCVBUFFORCE, OFO_RCVBUF));
+	ASSERT_OK(xt_bind(w->lfd, HOST_IP, w->hport));
+	ASSERT_OK(listen(w->lfd, 8));
+	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, MTU_MSS, 0, 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	ws = rx_opt(&r, 3);
+	ASSERT_TRUE(ws && ws[1] == 3) TH_LOG("no window scale in the SYN-ACK");
+	wscale = ws[2];
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+
+	/* In-order data until the window covers both floods. */
+	for (i = 0;; i++) {
+		base = w->snd_nxt;
+		end = base + OFO_SEGS * OFO_STEP;
+		if (!seq_before(w->right, end + OFO_BATCH * OFO_STEP))
+			break;
+		ASSERT_GT(OFO_WARMUP_MAX, (int)i)
+			TH_LOG("window edge %u, wanted %u", w->right - base,
+			       (OFO_SEGS + OFO_BATCH) * OFO_STEP);
+		ofo_fill(data, w->snd_nxt, MTU_MSS);
+		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, data, MTU_MSS);
+		w->snd_nxt += MTU_MSS;
+		ofo_rx(w, wscale, NULL, 50);
+		while (recv(w->fd, data, sizeof(data), MSG_DONTWAIT) > 0)
+			;
+	}
+	TH_LOG("window %u after %d in-order segments", w->right - base, i);
+
+	memset(&ack, 0, sizeof(ack));
+	ofo_flood(_metadata, w, wscale, base, OFO_SEGS, first, last, &ack);
+	/*
+	 * Nothing acknowledged.  The blocks of the last ACK: the latest
+	 * arrival first, then those before it, as they came (RFC 2018 4).
+	 * Linux may hold back (compress) its ACKs for the last arrivals, so
+	 * the latest arrival it reports may not be the last one sent.
+	 */
+	rx_str(&ack, s, sizeof(s));
+	ASSERT_EQ(base, ack.s.ack) TH_LOG("%s", s);
+	sack = rx_opt(&ack, 5);
+	ASSERT_TRUE(sack && sack[1] >= 2 + 2 * 8) TH_LOG("SACK blocks: %s", s);
+	nblk = (sack[1] - 2) / 8;
+	k = (get32(sack + 2) - base - 1) / OFO_STEP;
+	ASSERT_GE(OFO_SEGS, (int)(k + nblk)) TH_LOG("%s", s);
+	for (i = 0; i < nblk; i++) {
+		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP, get32(sack + 2 + 8 * i))
+			TH_LOG("block %d: %s", i, s);
+		ASSERT_EQ(base + 1 + (k + i) * OFO_STEP + OFO_LEN,
+			  get32(sack + 6 + 8 * i))
+			TH_LOG("block %d: %s", i, s);
+	}
+	TH_LOG("the last ACK reports segments %u to %u (0 came last)", k,
+	       k + nblk - 1);
+	ofo_fill_holes(_metadata, w, wscale, base, end);
+
+	/* The baseline again, with the queue empty as at first. */
+	ofo_flood(_metadata, w, wscale, end, OFO_BATCH, again, NULL, &ack);
+	ofo_fill_holes(_metadata, w, wscale, end, end + OFO_BATCH * OFO_STEP);
+
+	p10_first = ofo_batch(_metadata, first, OFO_BATCH, "first");
+	p10_last = ofo_batch(_metadata, last, OFO_BATCH, "last");
+	p10_again = ofo_batch(_metadata, again, OFO_BATCH,
+			      "again, after the drain:");
+	ref = p10_first < p10_again ? p10_first : p10_again;
+	TH_LOG("last / baseline %.2f (limit %d)", (double)p10_last / ref,
+	       OFO_MAX_RATIO);
+	ASSERT_GE(OFO_MAX_RATIO * ref, p10_last)
+		TH_LOG("an out-of-order segment costs more as the queue grows");
+}
+
+TEST_F(wire, dsack_duplicates)
+{
+	struct wire *w = &self->w;
+	uint32_t s0;
+	uint8_t opt[40], got[300];
+	char d[300];
+	size_t olen;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK, MTU_MSS, 0, 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	xt_pattern(d, sizeof(d), 21, 0);
+	s0 = w->snd_nxt;
+
+	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
+	expect_sack(_metadata, w, s0 + 100, NULL, 0, 1000, "in order");
+	SEND(w, TH_ACK | TH_PSH, s0, w->rcv_nxt, d, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0, s0 + 100 } }, 1, 1000,
+		    "the same again: D-SACK");
+
+	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 200, s0 + 300 } }, 1, 1000,
+		    "out of order");
+	SEND(w, TH_ACK | TH_PSH, s0 + 200, w->rcv_nxt, d + 200, 100);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 200, s0 + 300 },
+					 { s0 + 200, s0 + 300 } }, 2, 1000,
+		    "out of order again: D-SACK, then its block");
+	/* Once reported, a D-SACK is not repeated. */
+	SEND(w, TH_ACK | TH_PSH, s0 + 250, w->rcv_nxt, d + 250, 50);
+	expect_sack(_metadata, w, s0 + 100,
+		    (struct sack_blk[]){ { s0 + 250, s0 + 300 },
+					 { s0 + 200, s0 + 300 } }, 2, 1000,
+		    "a part of it again");
+
+	SEND(w, TH_ACK | TH_PSH, s0 + 100, w->rcv_nxt, d + 100, 100);
+	expect_sack(_metadata, w, s0 + 300, NULL, 0, 1000, "the hole filled");
+	w->snd_nxt = s0 + 300;
+	ASSERT_EQ(300, xt_recv_all(w->fd, got, 300));
+	ASSERT_EQ(0, memcmp(got, d, 300));
+}
+
+TEST_HARNESS_MAIN
