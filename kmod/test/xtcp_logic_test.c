@@ -2,74 +2,30 @@
 /*
  * User-space unit tests for kmod/xtcp_logic.c.
  *
- * Build and run with "make run" in this directory.  Each failing check
- * prints one line with its file:line; each test prints "ok"/"not ok",
- * and the last line is "N passed, N failed", counting tests; the exit
- * status is nonzero iff a check failed.
+ * Build and run with "make run" in this directory.  The tests use the
+ * kernel's kselftest_harness.h: each test prints "ok"/"not ok" (a failing
+ * check prints its file:line and context first), and the run ends with
+ * "# Totals:"; the exit status is nonzero iff a test failed.
  *
  * Option bytes are handed to the parser in heap buffers of exactly their
  * length, so AddressSanitizer catches a read past the end.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "kselftest_harness.h"
+
 #include "../xtcp_logic.h"
 
-static unsigned int n_passed, n_failed;
-
-static void __attribute__((format(printf, 5, 6)))
-check(int ok, const char *file, int line, const char *expr,
-      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("%s:%d: FAIL: %s", file, line, expr);
-	if (fmt && *fmt) {
-		printf(" [");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("]");
-	}
-	printf("\n");
-}
-
-static void __attribute__((format(printf, 7, 8)))
-check_eq(unsigned long long got, unsigned long long want, const char *file,
-	 int line, const char *got_expr, const char *want_expr,
-	 const char *fmt, ...)
-{
-	va_list ap;
-
-	if (got == want) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("%s:%d: FAIL: %s == %s: got %llu (0x%llx), want %llu (0x%llx)",
-	       file, line, got_expr, want_expr, got, got, want, want);
-	if (fmt && *fmt) {
-		printf(" [");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("]");
-	}
-	printf("\n");
-}
-
-/* CHECK(cond, "context fmt", args...): the context may be "". */
-#define CHECK(cond, ...) \
-	check(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
-#define CHECK_EQ(got, want, ...) \
-	check_eq((unsigned long long)(got), (unsigned long long)(want), \
-		 __FILE__, __LINE__, #got, #want, __VA_ARGS__)
+/*
+ * CHECK(cond, "context fmt", args...) and CHECK_EQ(got, want, ...): a
+ * failed check fails the test, and says where and in which case; the
+ * test goes on to its other cases (the harness's EXPECT, not ASSERT).
+ */
+#define CHECK(cond, ...) EXPECT_TRUE(cond) TH_LOG(__VA_ARGS__)
+#define CHECK_EQ(got, want, ...)					\
+	EXPECT_EQ((unsigned long long)(want), (unsigned long long)(got))	\
+		TH_LOG(__VA_ARGS__)
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -77,7 +33,7 @@ check_eq(unsigned long long got, unsigned long long want, const char *file,
 /* Sequence arithmetic                                                     */
 /* ---------------------------------------------------------------------- */
 
-static void test_seq_compare(void)
+TEST(seq_compare)
 {
 	static const struct {
 		u32 a, b;
@@ -121,7 +77,7 @@ static void test_seq_compare(void)
 	}
 }
 
-static void test_seq_between(void)
+TEST(seq_between)
 {
 	static const struct {
 		u32 seq, lo, hi;
@@ -153,12 +109,13 @@ static void test_seq_between(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_LEN(t); i++)
+	for (i = 0; i < ARRAY_LEN(t); i++) {
 		CHECK_EQ(xtcp_seq_between(t[i].seq, t[i].lo, t[i].hi),
 			 t[i].in, "case %u", i);
+	}
 }
 
-static void test_seq_minmax(void)
+TEST(seq_minmax)
 {
 	static const struct {
 		u32 a, b, max, min;
@@ -191,8 +148,8 @@ struct rtt_step {
 	u32 srtt, rttvar, rto;
 };
 
-static void run_rtt(const char *name, const struct rtt_step *s,
-		    unsigned int n)
+static void run_rtt(struct __test_metadata *_metadata, const char *name,
+		    const struct rtt_step *s, unsigned int n)
 {
 	struct xtcp_rtt_est e;
 	unsigned int i;
@@ -207,7 +164,7 @@ static void run_rtt(const char *name, const struct rtt_step *s,
 	}
 }
 
-static void test_rtt(void)
+TEST(rtt)
 {
 	struct xtcp_rtt_est e;
 
@@ -310,13 +267,13 @@ static void test_rtt(void)
 	CHECK_EQ(XTCP_RTO_MIN_US, 200000, "constant");
 	CHECK_EQ(XTCP_RTO_MAX_US, 120000000, "constant");
 
-	run_rtt("wan", wan, ARRAY_LEN(wan));
-	run_rtt("steady", steady, ARRAY_LEN(steady));
-	run_rtt("lan", lan, ARRAY_LEN(lan));
-	run_rtt("rounding", rounding, ARRAY_LEN(rounding));
-	run_rtt("zero", zero, ARRAY_LEN(zero));
-	run_rtt("huge", huge, ARRAY_LEN(huge));
-	run_rtt("extreme", extreme, ARRAY_LEN(extreme));
+	run_rtt(_metadata, "wan", wan, ARRAY_LEN(wan));
+	run_rtt(_metadata, "steady", steady, ARRAY_LEN(steady));
+	run_rtt(_metadata, "lan", lan, ARRAY_LEN(lan));
+	run_rtt(_metadata, "rounding", rounding, ARRAY_LEN(rounding));
+	run_rtt(_metadata, "zero", zero, ARRAY_LEN(zero));
+	run_rtt(_metadata, "huge", huge, ARRAY_LEN(huge));
+	run_rtt(_metadata, "extreme", extreme, ARRAY_LEN(extreme));
 
 	/* init after samples forgets them. */
 	xtcp_rtt_sample(&e, 5000);
@@ -325,7 +282,7 @@ static void test_rtt(void)
 	CHECK_EQ(e.rto_us, XTCP_RTO_INIT_US, "re-init");
 }
 
-static void test_rtt_bounds(void)
+TEST(rtt_bounds)
 {
 	static const u32 samples[] = { 0, 1, 7, 999, 40000, 200000, 1000000,
 				       7654321, 60000000, 0x7fffffffU,
@@ -342,7 +299,7 @@ static void test_rtt_bounds(void)
 	CHECK_EQ(bad, 0, "rto out of range");
 }
 
-static void test_rto_backoff(void)
+TEST(rto_backoff)
 {
 	static const struct {
 		u32 rto;
@@ -371,9 +328,10 @@ static void test_rto_backoff(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_LEN(t); i++)
+	for (i = 0; i < ARRAY_LEN(t); i++) {
 		CHECK_EQ(xtcp_rto_backoff(t[i].rto, t[i].backoff), t[i].want,
 			 "case %u: %u << %u", i, t[i].rto, t[i].backoff);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
@@ -410,15 +368,15 @@ struct want_opts {
 	struct xtcp_sack_block sacks[XTCP_MAX_SACK_BLOCKS];
 };
 
-static void check_opts(const char *name, const struct xtcp_opts *o, int ret,
+static void check_opts(struct __test_metadata *_metadata, const char *name,
+		       const struct xtcp_opts *o, int ret,
 		       const struct want_opts *w, int line)
 {
 	unsigned int i;
 
 	/* Report failures at the table entry's line. */
 #define CHECK_AT(got, want) \
-	check_eq((unsigned long long)(got), (unsigned long long)(want), \
-		 __FILE__, line, #got, #want, "%s", name)
+	CHECK_EQ(got, want, "%s (table line %d)", name, line)
 	CHECK_AT(ret, w->ret);
 	CHECK_AT(o->mss_ok, w->mss_ok);
 	CHECK_AT(o->wscale_ok, w->wscale_ok);
@@ -646,7 +604,7 @@ static const struct parse_case parse_cases[] = {
 	  { 0, false, false, false, true, 0, 0, TSVAL, TSECR, 0, {} } },
 };
 
-static void test_parse(void)
+TEST(parse)
 {
 	const struct parse_case *c;
 	struct xtcp_opts o;
@@ -656,7 +614,7 @@ static void test_parse(void)
 	for (i = 0; i < ARRAY_LEN(parse_cases); i++) {
 		c = &parse_cases[i];
 		ret = parse_exact(c->bytes, c->len, c->syn, &o);
-		check_opts(c->name, &o, ret, &c->want, c->line);
+		check_opts(_metadata, c->name, &o, ret, &c->want, c->line);
 	}
 }
 
@@ -665,7 +623,7 @@ static void test_parse(void)
  * parse without reading past the cut (ASan watches) and only ever fail
  * with -EINVAL.
  */
-static void test_parse_truncations(void)
+TEST(parse_truncations)
 {
 	static const u8 syn[] = { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08,
 				  0x0a, TS_BYTES, 0x01, 0x03, 0x03, 0x07 };
@@ -680,12 +638,13 @@ static void test_parse_truncations(void)
 		ret = parse_exact(syn, len, true, &o);
 		/* Cuts inside an option fail; cuts between options do not. */
 		if (len == 0 || len == 4 || len == 6 || len == 16 ||
-		    len == 20)
+		    len == 20) {
 			CHECK_EQ(ret, 0, "syn cut at %u", len);
-		else if (len == 17)	/* a trailing NOP is complete */
+		} else if (len == 17) {	/* a trailing NOP is complete */
 			CHECK_EQ(ret, 0, "syn cut at %u", len);
-		else
+		} else {
 			CHECK_EQ(ret, -EINVAL, "syn cut at %u", len);
+		}
 		CHECK_EQ(o.mss_ok, len >= 4, "syn cut at %u", len);
 		CHECK_EQ(o.sack_ok, len >= 6, "syn cut at %u", len);
 		CHECK_EQ(o.ts_ok, len >= 16, "syn cut at %u", len);
@@ -705,7 +664,8 @@ static void test_parse_truncations(void)
 /* ---------------------------------------------------------------------- */
 
 /* Write into a buffer with guard bytes after 40 and check they survive. */
-static unsigned int write_checked(u8 *buf, const struct xtcp_opts *o,
+static unsigned int write_checked(struct __test_metadata *_metadata,
+				  u8 *buf, const struct xtcp_opts *o,
 				  bool syn, const char *name, int line)
 {
 	unsigned int n, i, bad = 0;
@@ -714,11 +674,12 @@ static unsigned int write_checked(u8 *buf, const struct xtcp_opts *o,
 	n = xtcp_write_options(buf, o, syn);
 	for (i = n; i < MAXB; i++)
 		bad += buf[i] != 0xee;
-	check_eq(bad, 0, __FILE__, line, "bytes past the end", "0", "%s", name);
-	check_eq(n, xtcp_options_size(o, syn), __FILE__, line, "written",
-		 "xtcp_options_size()", "%s", name);
-	check(n <= XTCP_MAX_OPT_SPACE && n % 4 == 0, __FILE__, line,
-	      "n <= 40 && n % 4 == 0", "%s: n = %u", name, n);
+	CHECK_EQ(bad, 0, "%s (line %d): bytes past the end", name, line);
+	CHECK_EQ(n, xtcp_options_size(o, syn),
+		 "%s (line %d): written, against xtcp_options_size()", name,
+		 line);
+	CHECK(n <= XTCP_MAX_OPT_SPACE && n % 4 == 0, "%s (line %d): n = %u",
+	      name, line, n);
 	return n;
 }
 
@@ -811,7 +772,7 @@ static const struct write_case write_cases[] = {
 	{ __LINE__, "ACK nothing", false, {}, 0, {} },
 };
 
-static void test_write(void)
+TEST(write_options)
 {
 	const struct write_case *c;
 	u8 buf[MAXB];
@@ -819,11 +780,10 @@ static void test_write(void)
 
 	for (i = 0; i < ARRAY_LEN(write_cases); i++) {
 		c = &write_cases[i];
-		n = write_checked(buf, &c->o, c->syn, c->name, c->line);
-		check_eq(n, c->len, __FILE__, c->line, "n", "len", "%s",
-			 c->name);
-		check_eq(memcmp(buf, c->bytes, c->len), 0, __FILE__, c->line,
-			 "memcmp(buf, bytes)", "0", "%s", c->name);
+		n = write_checked(_metadata, buf, &c->o, c->syn, c->name, c->line);
+		CHECK_EQ(n, c->len, "%s (table line %d)", c->name, c->line);
+		CHECK_EQ(memcmp(buf, c->bytes, c->len), 0,
+			 "%s (table line %d): the bytes", c->name, c->line);
 	}
 }
 
@@ -832,7 +792,7 @@ static void test_write(void)
  * blocks: the parse must give back what was written, minus what a
  * segment of that kind cannot carry.
  */
-static void test_round_trip(void)
+TEST(round_trip)
 {
 	static const u16 msses[] = { 1, 536, 1460, 65495, 65535 };
 	static const u8 scales[] = { 0, 7, 14 };
@@ -864,7 +824,7 @@ static void test_round_trip(void)
 					 "syn %d bits %#x sacks %u", syn, bits,
 					 nsack);
 
-				n = write_checked(buf, &o, syn, name, __LINE__);
+				n = write_checked(_metadata, buf, &o, syn, name, __LINE__);
 				ret = parse_exact(buf, n, syn, &p);
 				CHECK_EQ(ret, 0, "%s", name);
 				CHECK_EQ(p.mss_ok, syn && o.mss_ok, "%s", name);
@@ -872,10 +832,12 @@ static void test_round_trip(void)
 					 name);
 				CHECK_EQ(p.sack_ok, syn && o.sack_ok, "%s", name);
 				CHECK_EQ(p.ts_ok, o.ts_ok, "%s", name);
-				if (p.mss_ok)
+				if (p.mss_ok) {
 					CHECK_EQ(p.mss, o.mss, "%s", name);
-				if (p.wscale_ok)
+				}
+				if (p.wscale_ok) {
 					CHECK_EQ(p.wscale, o.wscale, "%s", name);
+				}
 				if (p.ts_ok) {
 					CHECK_EQ(p.tsval, o.tsval, "%s", name);
 					CHECK_EQ(p.tsecr, o.tsecr, "%s", name);
@@ -900,7 +862,7 @@ static void test_round_trip(void)
 /* State transitions                                                       */
 /* ---------------------------------------------------------------------- */
 
-static void test_states(void)
+TEST(states)
 {
 	static const struct {
 		int state;
@@ -977,7 +939,7 @@ static void test_states(void)
 }
 
 /* Whole closes, event by event, through figure 5 of RFC 9293. */
-static void test_close_sequences(void)
+TEST(close_sequences)
 {
 	bool fin;
 	int s;
@@ -1015,7 +977,7 @@ static void test_close_sequences(void)
 /* Receive window selection                                                */
 /* ---------------------------------------------------------------------- */
 
-static void test_select_window(void)
+TEST(select_window)
 {
 	static const struct {
 		u32 free, cur, mss, max, want;
@@ -1056,30 +1018,30 @@ static void test_select_window(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_LEN(t); i++)
+	for (i = 0; i < ARRAY_LEN(t); i++) {
 		CHECK_EQ(xtcp_select_window(t[i].free, t[i].cur, t[i].mss,
 					    t[i].max),
 			 t[i].want, "case %u", i);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
 /* Congestion control                                                      */
 /* ---------------------------------------------------------------------- */
 
-static void check_cong(const struct xtcp_cong *c, u32 cwnd, u32 ssthresh,
+static void check_cong(struct __test_metadata *_metadata,
+		       const struct xtcp_cong *c, u32 cwnd, u32 ssthresh,
 		       u32 cnt, const char *what, int line)
 {
-	check_eq(c->cwnd, cwnd, __FILE__, line, "cwnd", "want", "%s", what);
-	check_eq(c->ssthresh, ssthresh, __FILE__, line, "ssthresh", "want",
-		 "%s", what);
-	check_eq(c->cwnd_cnt, cnt, __FILE__, line, "cwnd_cnt", "want", "%s",
-		 what);
+	CHECK_EQ(c->cwnd, cwnd, "%s (line %d): cwnd", what, line);
+	CHECK_EQ(c->ssthresh, ssthresh, "%s (line %d): ssthresh", what, line);
+	CHECK_EQ(c->cwnd_cnt, cnt, "%s (line %d): cwnd_cnt", what, line);
 }
 
 #define CHECK_CONG(c, cwnd, ssth, cnt, what) \
-	check_cong(c, cwnd, ssth, cnt, what, __LINE__)
+	check_cong(_metadata, c, cwnd, ssth, cnt, what, __LINE__)
 
-static void test_cong(void)
+TEST(cong)
 {
 	static const struct {
 		u32 cwnd, ssthresh, cnt, acked;
@@ -1132,7 +1094,7 @@ static void test_cong(void)
 	}
 }
 
-static void test_cong_loss(void)
+TEST(cong_loss)
 {
 	static const struct {
 		u32 in_flight, ssthresh;
@@ -1163,7 +1125,7 @@ static void test_cong_loss(void)
 }
 
 /* A connection's life, RFC 5681 in order. */
-static void test_cong_story(void)
+TEST(cong_story)
 {
 	struct xtcp_cong c;
 	int i;
@@ -1197,7 +1159,7 @@ static void test_cong_story(void)
 }
 
 /* Window scale from the buffer size: Linux gives 7 for its 6 MB default. */
-static void test_select_wscale(void)
+TEST(select_wscale)
 {
 	CHECK_EQ(xtcp_select_wscale(0), 0, "%s", "");
 	CHECK_EQ(xtcp_select_wscale(65535), 0, "%s", "");
@@ -1210,7 +1172,7 @@ static void test_select_wscale(void)
 	CHECK_EQ(xtcp_select_wscale(0xffffffffU), 14, "%s", "");	/* clamped */
 }
 
-static void test_paws(void)
+TEST(paws)
 {
 	CHECK(xtcp_paws_ok(100, 100, 0), "equal is fine");
 	CHECK(xtcp_paws_ok(101, 100, 0), "newer");
@@ -1223,37 +1185,34 @@ static void test_paws(void)
 }
 
 /* The n blocks are exactly these (start, end) pairs, in this order. */
-static void check_blocks(const char *file, int line,
+static void check_blocks(struct __test_metadata *_metadata, int line,
 			 const struct xtcp_sack_block *blk, unsigned int n,
 			 const u32 *want, unsigned int want_n)
 {
+	char got[256] = "", wanted[256] = "";
+	size_t g = 0, w = 0;
 	unsigned int i;
 	bool ok = n == want_n;
 
 	for (i = 0; ok && i < n; i++)
 		ok = blk[i].start == want[2 * i] &&
 		     blk[i].end == want[2 * i + 1];
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("%s:%d: FAIL: blocks", file, line);
-	for (i = 0; i < n; i++)
-		printf(" [%u, %u)", blk[i].start, blk[i].end);
-	printf(", wanted");
-	for (i = 0; i < want_n; i++)
-		printf(" [%u, %u)", want[2 * i], want[2 * i + 1]);
-	printf("\n");
+	for (i = 0; i < n && g < sizeof(got); i++)
+		g += snprintf(got + g, sizeof(got) - g, " [%u, %u)",
+			      blk[i].start, blk[i].end);
+	for (i = 0; i < want_n && w < sizeof(wanted); i++)
+		w += snprintf(wanted + w, sizeof(wanted) - w, " [%u, %u)",
+			      want[2 * i], want[2 * i + 1]);
+	CHECK(ok, "line %d: blocks%s, wanted%s", line, got, wanted);
 }
 
 #define CHECK_BLOCKS(blk, n, ...) do {					\
 	static const u32 __w[] = { __VA_ARGS__ };			\
-	check_blocks(__FILE__, __LINE__, blk, n, __w,			\
+	check_blocks(_metadata, __LINE__, blk, n, __w,			\
 		     ARRAY_LEN(__w) / 2);				\
 } while (0)
 
-static void test_sack_blocks(void)
+TEST(sack_blocks)
 {
 	struct xtcp_sack_block b[XTCP_MAX_SACK_BLOCKS];
 	unsigned int n = 0;
@@ -1349,7 +1308,7 @@ static unsigned int held_runs(const bool *held)
 	return runs;
 }
 
-static void test_sack_blocks_model(void)
+TEST(sack_blocks_model)
 {
 	const u32 base = 0xffffff80U;	/* crosses the wrap at 128 */
 	unsigned int iter, round, i, j, n;
@@ -1429,7 +1388,7 @@ static void test_sack_blocks_model(void)
 }
 
 /* NewReno fast recovery through the ops table, as RFC 6582 tells it. */
-static void test_cong_recovery(void)
+TEST(cong_recovery)
 {
 	const struct xtcp_cong_ops *ops = &xtcp_cong_reno;
 	struct xtcp_cong c;
@@ -1466,7 +1425,7 @@ static void test_cong_recovery(void)
 }
 
 /* RFC 6675: which SACK blocks mark segments, and the pipe. */
-static void test_sack_scoreboard(void)
+TEST(sack_scoreboard)
 {
 	CHECK(xtcp_sack_block_valid(100, 200, 100, 300), "%s", "at snd_una");
 	CHECK(xtcp_sack_block_valid(200, 300, 100, 300), "%s", "up to snd_max");
@@ -1486,7 +1445,7 @@ static void test_sack_scoreboard(void)
 }
 
 /* Proportional Rate Reduction, RFC 6937's two regimes. */
-static void test_prr(void)
+TEST(prr)
 {
 	/* 20 out at the loss, ssthresh 10: send 1 for every 2 delivered. */
 	CHECK_EQ(xtcp_prr_cwnd(17, 10, 20, 1, 1, 1), 17, "%s",
@@ -1535,7 +1494,7 @@ static unsigned int uncovered(u32 start, u32 end,
 }
 
 /* RFC 2883 4: which first SACK block is a D-SACK. */
-static void test_sack_is_dsack(void)
+TEST(sack_is_dsack)
 {
 	const struct xtcp_sack_block below[] = { { 100, 200 }, { 500, 600 } };
 	const struct xtcp_sack_block inside[] = { { 520, 560 }, { 500, 600 } };
@@ -1559,7 +1518,7 @@ static void test_sack_is_dsack(void)
 }
 
 /* The sender's SACK cache: only what the previous ACK did not cover. */
-static void test_sack_uncovered(void)
+TEST(sack_uncovered)
 {
 	const struct xtcp_sack_block prev[] = {
 		{ 100, 200 }, { 300, 400 }, { 500, 600 }, { 700, 800 },
@@ -1595,7 +1554,7 @@ static void test_sack_uncovered(void)
 }
 
 /* RACK-TLP (RFC 8985): send order, reordering window, deadlines, PTO. */
-static void test_rack_tlp(void)
+TEST(rack_tlp)
 {
 	struct xtcp_rtt_est e;
 
@@ -1661,7 +1620,7 @@ static void test_rack_tlp(void)
  * The payload share of the receive buffer, as Linux's scaling_ratio, of
  * one segment: an update from the largest ratio takes it as it is.
  */
-static void test_rcv_ratio(void)
+TEST(rcv_ratio)
 {
 	CHECK_EQ(xtcp_rcv_ratio_update(255, 1448, 4352), 85, "%s",
 		 "a 1448-byte segment in a 4 KB allocation: a third");
@@ -1685,7 +1644,7 @@ static void test_rcv_ratio(void)
 		 "no overflow");
 }
 
-static void test_autotune(void)
+TEST(autotune)
 {
 	/* 100 KB read last round trip, 50 KB before: it doubled. */
 	CHECK_EQ(xtcp_drs_rcvbuf(100000, 50000, 1460, 128, 6291456),
@@ -1705,7 +1664,7 @@ static void test_autotune(void)
 		 "%s", "at most wmem_max, no overflow");
 }
 
-static void test_ack_verdict(void)
+TEST(ack_verdict)
 {
 	/* SND.UNA 10000, SND.NXT 20000, the peer offered 5000 at most. */
 	CHECK_EQ(xtcp_ack_verdict(10000, 10000, 20000, 5000, 8000),
@@ -1741,7 +1700,7 @@ static void test_ack_verdict(void)
 		 XTCP_ACK_TOO_OLD, "%s", "2^30 + 1 back: too old");
 }
 
-static void test_oow_limited(void)
+TEST(oow_limited)
 {
 	CHECK(!xtcp_oow_limited(1000, 0, 125), "%s", "nothing sent yet");
 	CHECK(xtcp_oow_limited(1000, 1000, 125), "%s", "just sent");
@@ -1753,7 +1712,7 @@ static void test_oow_limited(void)
 	CHECK(!xtcp_oow_limited(1000, 1000, 0), "%s", "limit 0: never");
 }
 
-static void test_probe_give_up(void)
+TEST(probe_give_up)
 {
 	struct xtcp_probe_state p = {
 		.rto_us = 200000, .retries2 = 15, .orphan_retries = 8,
@@ -1794,7 +1753,7 @@ static void test_probe_give_up(void)
 }
 
 /* Linux's wider acceptability test. */
-static void test_seq_window_ok(void)
+TEST(seq_window_ok)
 {
 	/* Window [1000, 2000), rcv_wup 1000. */
 	CHECK(xtcp_seq_window_ok(1000, 1000, 1000, 2000), "%s", "ACK at RCV.NXT");
@@ -1815,64 +1774,5 @@ static void test_seq_window_ok(void)
 }
 
 /* One line per test; a test passes when none of its checks failed. */
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
-	{ "seq_compare", test_seq_compare },
-	{ "seq_between", test_seq_between },
-	{ "seq_minmax", test_seq_minmax },
-	{ "rtt", test_rtt },
-	{ "rtt_bounds", test_rtt_bounds },
-	{ "rto_backoff", test_rto_backoff },
-	{ "parse", test_parse },
-	{ "parse_truncations", test_parse_truncations },
-	{ "write", test_write },
-	{ "round_trip", test_round_trip },
-	{ "states", test_states },
-	{ "close_sequences", test_close_sequences },
-	{ "select_window", test_select_window },
-	{ "cong", test_cong },
-	{ "cong_loss", test_cong_loss },
-	{ "cong_story", test_cong_story },
-	{ "select_wscale", test_select_wscale },
-	{ "paws", test_paws },
-	{ "sack_blocks", test_sack_blocks },
-	{ "sack_blocks_model", test_sack_blocks_model },
-	{ "cong_recovery", test_cong_recovery },
-	{ "sack_scoreboard", test_sack_scoreboard },
-	{ "prr", test_prr },
-	{ "rack_tlp", test_rack_tlp },
-	{ "sack_uncovered", test_sack_uncovered },
-	{ "sack_is_dsack", test_sack_is_dsack },
-	{ "rcv_ratio", test_rcv_ratio },
-	{ "seq_window_ok", test_seq_window_ok },
-	{ "autotune", test_autotune },
-	{ "probe_give_up", test_probe_give_up },
-	{ "ack_verdict", test_ack_verdict },
-	{ "oow_limited", test_oow_limited },
-};
 
-int main(void)
-{
-	unsigned int i, passed = 0, failed = 0;
-
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		unsigned int before = n_failed, checks = n_passed;
-
-		tests[i].fn();
-		checks = n_passed - checks + (n_failed - before);
-		if (n_failed == before) {
-			passed++;
-			printf("ok %u %s (%u checks)\n", i + 1, tests[i].name,
-			       checks);
-		} else {
-			failed++;
-			printf("not ok %u %s (%u of %u checks failed)\n", i + 1,
-			       tests[i].name, n_failed - before, checks);
-		}
-	}
-	printf("# %u checks passed, %u failed\n", n_passed, n_failed);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
-}
+TEST_HARNESS_MAIN
