@@ -2,7 +2,7 @@
 /*
  * XTCP congestion control: the algorithms TCP_CONGESTION can select.
  *
- * The window arithmetic lives in xtcp_logic.c (unit-tested in user
+ * The window arithmetic lives in xtcp_reno.c (unit-tested in user
  * space); this file only names the algorithms and attaches one to a
  * socket.  A new algorithm is a struct xtcp_cong_ops added to the table.
  */

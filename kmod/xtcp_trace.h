@@ -26,7 +26,7 @@
 #include <net/tcp_states.h>
 #include "xtcp.h"
 
-#define xtcp_state_name(s)					\
+#define xtcp_show_state(s)					\
 	__print_symbolic(s,					\
 			 { TCP_ESTABLISHED, "ESTABLISHED" },	\
 			 { TCP_SYN_SENT, "SYN_SENT" },		\
@@ -67,8 +67,8 @@ TRACE_EVENT(xtcp_set_state,
 			   __entry->newstate = newstate;),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
-		      xtcp_state_name(__entry->oldstate),
-		      xtcp_state_name(__entry->newstate))
+		      xtcp_show_state(__entry->oldstate),
+		      xtcp_show_state(__entry->newstate))
 );
 
 TRACE_EVENT(xtcp_retransmit_skb,
@@ -91,7 +91,7 @@ TRACE_EVENT(xtcp_retransmit_skb,
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 seq=%u end_seq=%u state=%s ca_state=%u",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
 		      __entry->seq, __entry->end_seq,
-		      xtcp_state_name(__entry->state), __entry->ca_state)
+		      xtcp_show_state(__entry->state), __entry->ca_state)
 );
 
 /* sk is NULL for a RST that answers a segment no connection owns. */
@@ -118,7 +118,7 @@ TRACE_EVENT(xtcp_send_reset,
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 seq=%u ack_seq=%u state=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
 		      __entry->seq, __entry->ack_seq,
-		      xtcp_state_name(__entry->state))
+		      xtcp_show_state(__entry->state))
 );
 
 TRACE_EVENT(xtcp_receive_reset,
@@ -134,7 +134,7 @@ TRACE_EVENT(xtcp_receive_reset,
 			   __entry->state = sk->sk_state;),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 state=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
-		      xtcp_state_name(__entry->state))
+		      xtcp_show_state(__entry->state))
 );
 
 TRACE_EVENT(xtcp_probe,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the option codec in kmod/xtcp_logic.c.
+ * libFuzzer target for the option codec in kmod/xtcp_options.c.
  *
  *   make fuzz FUZZ_SECONDS=60
  *
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../xtcp_logic.h"
+#include "../xtcp_options.h"
 
 #define REQUIRE(cond)							\
 	do {								\

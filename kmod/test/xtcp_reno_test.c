@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of NewReno congestion control (kmod/xtcp_reno.c).
+ */
+#include "logic_test.h"
+
+static void check_cong(struct __test_metadata *_metadata,
+		       const struct xtcp_cong *c, u32 cwnd, u32 ssthresh,
+		       u32 cnt, const char *what, int line)
+{
+	CHECK_EQ(c->cwnd, cwnd, "%s (line %d): cwnd", what, line);
+	CHECK_EQ(c->ssthresh, ssthresh, "%s (line %d): ssthresh", what, line);
+	CHECK_EQ(c->cwnd_cnt, cnt, "%s (line %d): cwnd_cnt", what, line);
+}
+
+#define CHECK_CONG(c, cwnd, ssth, cnt, what) \
+	check_cong(_metadata, c, cwnd, ssth, cnt, what, __LINE__)
+
+TEST(cong)
+{
+	static const struct {
+		u32 cwnd, ssthresh, cnt, acked;
+		u32 want_cwnd, want_cnt;
+	} t[] = {
+		/* Slow start: +1 per segment acknowledged. */
+		{ 10, 0x7fffffffU, 0, 1, 11, 0 },
+		{ 10, 0x7fffffffU, 0, 10, 20, 0 },
+		{ 1, 100, 0, 1, 2, 0 },
+		/* Up to ssthresh, the rest goes to congestion avoidance. */
+		{ 15, 20, 0, 10, 20, 5 },
+		{ 15, 20, 0, 5, 20, 0 },
+		{ 19, 20, 0, 21, 21, 0 },	/* 20 to CA: exactly cwnd 20 */
+		/* Congestion avoidance: +1 per cwnd acknowledged. */
+		{ 20, 20, 0, 19, 20, 19 },
+		{ 20, 20, 19, 1, 21, 0 },
+		{ 20, 10, 5, 10, 20, 15 },
+		{ 20, 10, 15, 10, 21, 5 },
+		/* A stretch ACK earns several at once: 25 / 10 = 2, rest 5. */
+		{ 10, 10, 0, 25, 12, 5 },
+		{ 10, 10, 0, 0, 10, 0 },	/* nothing acked */
+		{ 10, 5, 3, 0, 10, 3 },
+		/*
+		 * cwnd_cnt left over from a larger cwnd: Linux turns it into
+		 * one increase first, then counts afresh.
+		 */
+		{ 5, 5, 9, 1, 6, 1 },
+		/* Huge numbers saturate instead of wrapping. */
+		{ 0xfffffff0U, 0xffffffffU, 0, 0xffffffffU, 0xffffffffU,
+		  0xfffffff0U },
+		{ 0xffffffffU, 1, 0, 0xffffffffU, 0xffffffffU, 0 },
+		/* A zero cwnd (never set) must not divide by zero. */
+		{ 0, 0, 0, 3, 3, 0 },
+	};
+	struct xtcp_cong c;
+	unsigned int i;
+
+	xtcp_cong_reno.init(&c);
+	CHECK_CONG(&c, 10, 0x7fffffffU, 0, "init");
+	CHECK_EQ(XTCP_INIT_CWND, 10, "constant");
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		c.cwnd = t[i].cwnd;
+		c.ssthresh = t[i].ssthresh;
+		c.cwnd_cnt = t[i].cnt;
+		xtcp_cong_reno.on_ack(&c, t[i].acked);
+		CHECK_EQ(c.cwnd, t[i].want_cwnd, "case %u", i);
+		CHECK_EQ(c.cwnd_cnt, t[i].want_cnt, "case %u", i);
+		CHECK_EQ(c.ssthresh, t[i].ssthresh, "case %u", i);
+	}
+}
+
+TEST(cong_loss)
+{
+	static const struct {
+		u32 in_flight, ssthresh;
+	} t[] = {
+		{ 20, 10 }, { 21, 10 }, { 6, 3 }, { 5, 2 }, { 4, 2 },
+		{ 3, 2 }, { 1, 2 }, { 0, 2 }, { 0xffffffffU, 0x7fffffffU },
+	};
+	struct xtcp_cong c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		xtcp_cong_reno.init(&c);
+		c.cwnd = 40;
+		c.cwnd_cnt = 7;
+		CHECK_EQ(xtcp_cong_reno.ssthresh(&c, t[i].in_flight),
+			 t[i].ssthresh, "loss: in flight %u", t[i].in_flight);
+		xtcp_cong_recovery_enter(&xtcp_cong_reno, &c, t[i].in_flight);
+		CHECK_CONG(&c, t[i].ssthresh + 3 < t[i].ssthresh ? 0xffffffffU :
+			   t[i].ssthresh + 3, t[i].ssthresh, 0,
+			   "fast retransmit (NewReno)");
+
+		xtcp_cong_reno.init(&c);
+		c.cwnd = 40;
+		c.cwnd_cnt = 7;
+		xtcp_cong_timeout(&xtcp_cong_reno, &c, t[i].in_flight);
+		CHECK_CONG(&c, 1, t[i].ssthresh, 0, "rto");
+	}
+}
+
+/* A connection's life, RFC 5681 in order. */
+TEST(cong_story)
+{
+	struct xtcp_cong c;
+	int i;
+
+	xtcp_cong_reno.init(&c);
+	xtcp_cong_reno.on_ack(&c, 10);		/* one RTT of slow start */
+	CHECK_CONG(&c, 20, 0x7fffffffU, 0, "slow start");
+	xtcp_cong_reno.on_ack(&c, 20);
+	CHECK_CONG(&c, 40, 0x7fffffffU, 0, "slow start");
+	/* Three dup ACKs, NewReno: the window inflated by them... */
+	xtcp_cong_recovery_enter(&xtcp_cong_reno, &c, 40);
+	CHECK_CONG(&c, 23, 20, 0, "fast retransmit");
+	/* ...and deflated when the recovery's data is acknowledged. */
+	xtcp_cong_recovery_exit(&c, 39);
+	CHECK_CONG(&c, 20, 20, 0, "fast recovery over");
+	for (i = 0; i < 19; i++)
+		xtcp_cong_reno.on_ack(&c, 1);
+	CHECK_CONG(&c, 20, 20, 19, "avoidance");
+	xtcp_cong_reno.on_ack(&c, 1);
+	CHECK_CONG(&c, 21, 20, 0, "avoidance: +1 after a window");
+	xtcp_cong_timeout(&xtcp_cong_reno, &c, 21);	/* timeout */
+	CHECK_CONG(&c, 1, 10, 0, "rto");
+	xtcp_cong_reno.on_ack(&c, 1);
+	xtcp_cong_reno.on_ack(&c, 2);
+	xtcp_cong_reno.on_ack(&c, 4);
+	CHECK_CONG(&c, 8, 10, 0, "slow start again");
+	xtcp_cong_reno.on_ack(&c, 8);		/* 2 to reach 10, 6 to CA */
+	CHECK_CONG(&c, 10, 10, 6, "into avoidance");
+	xtcp_cong_reno.on_ack(&c, 4);
+	CHECK_CONG(&c, 11, 10, 0, "avoidance");
+}
+
+TEST(cong_recovery)
+{
+	const struct xtcp_cong_ops *ops = &xtcp_cong_reno;
+	struct xtcp_cong c;
+
+	CHECK(!strcmp(ops->name, "reno"), "%s", "name");
+	ops->init(&c);
+	CHECK_EQ(c.cwnd, 10, "%s", "initial window");
+	ops->on_ack(&c, 10);
+	CHECK_EQ(c.cwnd, 20, "%s", "slow start");
+	xtcp_cong_recovery_enter(ops, &c, 20);	/* third duplicate ACK */
+	CHECK_EQ(c.ssthresh, 10, "%s", "half the flight");
+	CHECK_EQ(c.cwnd, 13, "%s", "ssthresh + 3");
+	xtcp_cong_recovery_dupack(&c);
+	xtcp_cong_recovery_dupack(&c);
+	CHECK_EQ(c.cwnd, 15, "%s", "inflated per duplicate");
+	xtcp_cong_recovery_partial(&c, 4);
+	CHECK_EQ(c.cwnd, 12, "%s", "deflated by 4, plus 1");
+	xtcp_cong_recovery_partial(&c, 100);
+	CHECK_EQ(c.cwnd, 1, "%s", "never below one");
+	c.cwnd = 30;
+	xtcp_cong_recovery_exit(&c, 20);
+	CHECK_EQ(c.cwnd, 10, "%s", "full ACK: ssthresh");
+	xtcp_cong_recovery_exit(&c, 3);
+	CHECK_EQ(c.cwnd, 4, "%s", "full ACK, little in flight");
+	xtcp_cong_recovery_exit(&c, 0);
+	CHECK_EQ(c.cwnd, 2, "%s", "full ACK, nothing in flight");
+	xtcp_cong_timeout(ops, &c, 3);
+	CHECK_EQ(c.ssthresh, 2, "%s", "at least 2");
+	CHECK_EQ(c.cwnd, 1, "%s", "RTO: one segment");
+	c.cwnd = 0xfffffffeU;
+	xtcp_cong_recovery_dupack(&c);
+	xtcp_cong_recovery_dupack(&c);
+	CHECK_EQ(c.cwnd, 0xffffffffU, "%s", "saturates");
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP pure logic: PRR, RACK-TLP and the delivery rate.
+ *
+ * Only computation: the module calls these with values from the socket
+ * and the segment and acts on the answer, and kmod/test/ compiles this
+ * file in user space to test every rule under sanitizers.
+ */
+#include "xtcp_rack.h"
+
+u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
+		  u32 prr_out, u32 delivered)
+{
+	u64 sndcnt;
+
+	if (!recover_fs)
+		recover_fs = 1;
+	if (pipe > ssthresh) {
+		/* Proportional: ceil(delivered * ssthresh / recover_fs). */
+		u64 target = ((u64)prr_delivered * ssthresh + recover_fs - 1) /
+			     recover_fs;
+
+		sndcnt = target > prr_out ? target - prr_out : 0;
+	} else {
+		/* Slow start reduction bound: no bursts beyond ssthresh. */
+		u64 limit = prr_delivered > prr_out ?
+			    (u64)prr_delivered - prr_out : 0;
+
+		if (limit < delivered)
+			limit = delivered;
+		limit += 1;
+		sndcnt = ssthresh - pipe;
+		if (sndcnt > limit)
+			sndcnt = limit;
+	}
+	if (!sndcnt && !prr_out)
+		sndcnt = 1;	/* the fast retransmit itself */
+	sndcnt += pipe;
+	return sndcnt > 0xffffffffU ? 0xffffffffU : (u32)sndcnt;
+}
+
+bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
+{
+	if (t1_us != t2_us)
+		return (s32)(t1_us - t2_us) > 0;
+	return xtcp_seq_after(end1, end2);
+}
+
+u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
+		      bool in_recovery, u32 sacked_out)
+{
+	u32 wnd;
+
+	if (!reord_seen && (in_recovery || sacked_out >= XTCP_DUPTHRESH))
+		return 0;
+	wnd = reord_seen ? srtt_us : min_rtt_us / 4;
+
+	return wnd < srtt_us ? wnd : srtt_us;
+}
+
+u32 xtcp_rack_time_left(u32 sent_us, u32 now_us, u32 rack_rtt_us,
+			u32 reo_wnd_us)
+{
+	u64 deadline = (u64)rack_rtt_us + reo_wnd_us;
+	u32 elapsed = now_us - sent_us;
+
+	if (elapsed >= deadline)
+		return 0;
+	deadline -= elapsed;
+	return deadline > 0xffffffffU ? 0xffffffffU : (u32)deadline;
+}
+
+u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us)
+{
+	u64 pto = 2 * (u64)srtt_us;
+
+	if (packets_out == 1)
+		pto += XTCP_TLP_WC_DELACK_US;
+	if (pto < XTCP_TLP_MIN_US)
+		pto = XTCP_TLP_MIN_US;
+	if (pto > rto_left_us)
+		pto = rto_left_us;
+	return (u32)pto;
+}
+
+u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
+		       u32 ack_elapsed_us, u32 min_rtt_us)
+{
+	u32 interval = send_elapsed_us > ack_elapsed_us ? send_elapsed_us :
+							  ack_elapsed_us;
+
+	if (!interval || interval < min_rtt_us || !delivered_segs)
+		return 0;
+	return (u64)delivered_segs * mss * 1000000U / interval;
+}

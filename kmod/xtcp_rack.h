@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loss recovery arithmetic: PRR (RFC 6937), RACK-TLP (RFC 8985) and the
+ * delivery rate, for xtcp_recovery.c and xtcp_rate.c.
+ *
+ * Pure logic: no kernel API, so the same source builds into the module
+ * and, in user space, into the unit tests (kmod/test/).
+ */
+#ifndef _XTCP_RACK_H
+#define _XTCP_RACK_H
+
+#include "xtcp_sack.h"
+
+/*
+ * Proportional Rate Reduction (RFC 6937), as Linux's tcp_cwnd_reduction():
+ * during fast recovery the sender may send what keeps the flight shrinking
+ * smoothly towards ssthresh.  recover_fs is what was out when recovery
+ * began; prr_delivered and prr_out count segments delivered to the peer
+ * (cumulatively acked or SACKed) and sent, since then; delivered is what
+ * this ACK delivered.  Returns the congestion window for now: pipe plus
+ * what may be sent.  While pipe is above ssthresh, sending follows
+ * ssthresh / recover_fs of deliveries; at or below it, slow start back up
+ * to ssthresh, at most one segment more than delivered (PRR-SSRB).  The
+ * first transmission of recovery (the fast retransmit) is always allowed.
+ */
+u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
+		  u32 prr_out, u32 delivered);
+
+/*
+ * RACK-TLP (RFC 8985): time-based loss detection.  Times are microseconds
+ * on a clock that wraps.
+ *
+ * Was a segment sent at t1_us ending at end1 sent after one sent at t2_us
+ * ending at end2?  The later send time wins; a tie goes to the higher
+ * sequence number (RFC 8985 6.2 step 2, RACK_sent_after()).
+ */
+bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2);
+/*
+ * The reordering window (6.2 step 4): min_rtt / 4, never above srtt.
+ * Once the connection has seen reordering (a segment SACKed below others
+ * it had not been sent after, or a D-SACK), srtt itself: RFC 8985 grows
+ * the window in steps on D-SACKs; XTCP takes the largest window the RFC
+ * allows at once.  On a path not seen
+ * to reorder, zero once in recovery or once DupThresh segments are
+ * SACKed: RACK then marks every hole below the latest delivery, which is
+ * RFC 6675's counting rule (6.2 step 4, Linux's tcp_rack_reo_wnd()).
+ */
+u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
+		      bool in_recovery, u32 sacked_out);
+/*
+ * A segment sent at sent_us, before the most recently sent segment the
+ * peer has (whose round trip took rack_rtt_us), is lost once rack_rtt_us
+ * + reo_wnd_us have passed since it was sent (6.2 step 5).  Returns 0 if
+ * it is lost by now_us, else the microseconds still to wait.
+ */
+u32 xtcp_rack_time_left(u32 sent_us, u32 now_us, u32 rack_rtt_us,
+			u32 reo_wnd_us);
+
+/*
+ * Delivery rate (draft-cheng-iccrg-delivery-rate-estimation, as Linux's
+ * tcp_rate.c): delivered_segs reached the peer between a segment's send
+ * and its ACK.  The interval is the longer of the send and ACK phases,
+ * so neither a burst of sends nor a burst of ACKs inflates the rate; one
+ * shorter than min_rtt_us cannot be a real round and gives no sample.
+ * Returns bytes per second, or 0 for no sample.
+ */
+u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
+		       u32 ack_elapsed_us, u32 min_rtt_us);
+
+/*
+ * Tail loss probe timeout (RFC 8985 7.2): two smoothed RTTs, plus the
+ * worst-case delayed-ACK time when a single segment is out (its ACK may
+ * be delayed), at least 10 ms, and never later than the RTO would fire
+ * (rto_left_us from now).
+ */
+#define XTCP_TLP_WC_DELACK_US	200000U
+#define XTCP_TLP_MIN_US		10000U
+u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us);
+
+#endif /* _XTCP_RACK_H */

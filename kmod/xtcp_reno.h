@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NewReno congestion control arithmetic (RFC 5681, RFC 6582), for
+ * xtcp_cong.c and xtcp_recovery.c.
+ *
+ * Pure logic: no kernel API, so the same source builds into the module
+ * and, in user space, into the unit tests (kmod/test/).
+ */
+#ifndef _XTCP_RENO_H
+#define _XTCP_RENO_H
+
+#include "xtcp_seq.h"
+
+/*
+ * NewReno congestion window arithmetic (RFC 5681) in segments, as Linux's
+ * tcp_reno_cong_avoid() does it.
+ */
+#define XTCP_INIT_CWND		10		/* RFC 6928 */
+#define XTCP_INFINITE_SSTHRESH	0x7fffffffU
+
+struct xtcp_cong {
+	u32	cwnd;		/* congestion window, segments */
+	u32	ssthresh;	/* slow start threshold, segments */
+	u32	cwnd_cnt;	/* segments acked since cwnd last grew in CA */
+};
+
+/* cwnd = 10, ssthresh = infinite, cwnd_cnt = 0. */
+/*
+ * acked_segs newly acknowledged.  Slow start while cwnd < ssthresh: cwnd
+ * grows by acked_segs but not past ssthresh, and what is left over goes to
+ * congestion avoidance: cwnd_cnt += acked; each time cwnd_cnt reaches cwnd,
+ * cwnd grows by one (about one segment per round trip).
+ */
+
+/*
+ * A congestion control algorithm, as Linux's struct tcp_congestion_ops:
+ * TCP_CONGESTION picks one by name.  Loss recovery (xtcp_cong_recovery_*
+ * below) is the same for all; an algorithm says how the window grows and
+ * how far it falls.
+ */
+#define XTCP_CA_NAME_MAX	16
+
+struct xtcp_cong_ops {
+	const char *name;
+	void (*init)(struct xtcp_cong *c);
+	/* acked_segs newly acknowledged outside loss recovery. */
+	void (*on_ack)(struct xtcp_cong *c, u32 acked_segs);
+	/* The slow start threshold after a loss, in_flight_segs out. */
+	u32 (*ssthresh)(const struct xtcp_cong *c, u32 in_flight_segs);
+};
+
+/* NewReno (RFC 5681, RFC 6582): the functions above. */
+extern const struct xtcp_cong_ops xtcp_cong_reno;
+
+/*
+ * Fast retransmit (RFC 5681 3.2, RFC 6582 3.2) in segments:
+ * enter: ssthresh from the algorithm, cwnd = ssthresh + 3 (the three
+ *        segments the duplicate ACKs say have left the network);
+ * dupack: each further duplicate ACK inflates cwnd by one;
+ * partial: an ACK that covers acked_segs but not all that was out when
+ *        recovery began deflates cwnd by acked_segs and adds one back;
+ * exit:  the full ACK: cwnd = min(ssthresh, max(in_flight, 1) + 1).
+ */
+void xtcp_cong_recovery_enter(const struct xtcp_cong_ops *ops,
+			      struct xtcp_cong *c, u32 in_flight_segs);
+void xtcp_cong_recovery_dupack(struct xtcp_cong *c);
+void xtcp_cong_recovery_partial(struct xtcp_cong *c, u32 acked_segs);
+void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs);
+/* Retransmission timeout: ssthresh from the algorithm, cwnd = 1. */
+void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
+		       u32 in_flight_segs);
+
+#endif /* _XTCP_RENO_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The receive side's arithmetic, for xtcp_input.c and xtcp_output.c:
+ * segment and ACK acceptability, the window to advertise and its scale,
+ * the payload share of the buffer, and buffer autotuning.
+ *
+ * Pure logic: no kernel API, so the same source builds into the module
+ * and, in user space, into the unit tests (kmod/test/).
+ */
+#ifndef _XTCP_WINDOW_H
+#define _XTCP_WINDOW_H
+
+#include "xtcp_options.h"
+#include "xtcp_reno.h"
+
+/*
+ * The acceptability test Linux applies (tcp_sequence()), a little wider
+ * than RFC 9293's: a segment [seq, end_seq) is taken unless it ends
+ * before rcv_wup (RCV.NXT when our last window went out) or starts past
+ * the right edge of that window.  So an ACK that starts exactly at the
+ * right edge, or an old duplicate reaching rcv_wup, still has its ACK
+ * processed; data outside the window is trimmed later.
+ */
+bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge);
+
+/*
+ * Is SEG.ACK acceptable (RFC 5961 5.2)?  SND.UNA - MAX.SND.WND <= SEG.ACK
+ * <= SND.NXT, where MAX.SND.WND is, as in Linux's tcp_ack(), the largest
+ * window the peer offered but no more than the bytes it acknowledged: an
+ * ACK below that is blind or forged, and its data must not be taken.
+ */
+enum xtcp_ack_verdict {
+	XTCP_ACK_OK,		/* SND.UNA <= SEG.ACK <= SND.NXT */
+	XTCP_ACK_OLD,		/* below SND.UNA, within MAX.SND.WND: no news */
+	XTCP_ACK_TOO_OLD,	/* further below: challenge ACK, drop */
+	XTCP_ACK_UNSENT,	/* above SND.NXT: drop */
+};
+
+enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
+				       u32 max_window, u64 bytes_acked);
+
+/*
+ * Out-of-window ACKs, PAWS ACKs and challenge ACKs are rate limited per
+ * socket, as Linux's __tcp_oow_rate_limited(): none within @limit jiffies
+ * of the last (@last, 0 for none; all in 32-bit jiffies).
+ */
+bool xtcp_oow_limited(u32 now, u32 last, u32 limit);
+
+/*
+ * Window scale to offer in a SYN (RFC 7323 2.2) for a receive buffer that
+ * may grow to space bytes.  Linux's rule: ilog2(space) - 15, within
+ * [0, 14], so that 65535 << shift covers the buffer.
+ */
+u8 xtcp_select_wscale(u32 space);
+
+/*
+ * Receive window to advertise (RFC 9293 3.8.6 and 3.8.6.2.2).
+ * free_space: bytes the receive buffer can still take (the caller has
+ *             already allowed for overhead);
+ * cur_wnd:    what is left of the window advertised last (right edge minus
+ *             rcv_nxt, 0 if past);
+ * mss:        the receiver's MSS;
+ * max_wnd:    the largest window the header can say (65535 << wscale).
+ * Returns free_space (at most max_wnd) rounded down to a multiple of mss
+ * when it is at least mss, or kept as it is when smaller; but never less
+ * than cur_wnd, so the right edge never moves back, and never more than
+ * max_wnd.
+ */
+u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
+
+/*
+ * How much of the receive buffer is payload, as Linux 6.x's scaling_ratio:
+ * a buffer charges skb->truesize, which for a 1448-byte segment may be two
+ * or three times that.  The ratio is payload/truesize in 1/256ths,
+ * measured from full-sized segments as they arrive (1..255); the window
+ * offered from free buffer space is that fraction of it.
+ */
+#define XTCP_RCV_RATIO_DEFAULT	128U	/* half, before anything arrives */
+/*
+ * The ratio kept from segments of mixed make (a GSO skb of 64 KB in page
+ * fragments, then a 1448-byte one in a 4 KB head): a lower ratio is taken
+ * at once, a higher one an eighth of the way per segment, so the window
+ * never offers room that the next small segments would not find.
+ */
+u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize);
+u32 xtcp_space_to_window(u32 free_space, u32 ratio);
+
+/*
+ * Buffer autotuning, as Linux's (tcp_rcv_space_adjust(),
+ * tcp_sndbuf_expand()).
+ *
+ * Receiver: the reader took @copied bytes in the last round trip, more
+ * than the @prev it took in the one before.  The window for the next
+ * round trip is twice that, plus 16 segments, plus twice the growth
+ * (the sender may still be in slow start); the buffer holds it at the
+ * measured payload share @ratio (/256), up to @rmem_max.
+ */
+u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
+		    u32 rmem_max);
+
+/*
+ * Sender: room for two congestion windows (at least the initial 10
+ * segments) of skbs of @per_mss_truesize, up to @wmem_max.
+ */
+u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max);
+
+#endif /* _XTCP_WINDOW_H */
