@@ -803,6 +803,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = cb->flags;
 	u32 ack = cb->ack_seq;
+	int next;
 	struct xtcp_opts opts;
 
 	xtcp_parse_ack_options(xs, skb, &opts);
@@ -896,9 +897,13 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	/* Our FIN acknowledged: the state table says what follows. */
-	if (xtcp_fin_acked(xs)) {
-		switch (xtcp_state_on_fin_acked(sk->sk_state)) {
+	/*
+	 * Our FIN acknowledged: the state table says what follows, once;
+	 * in FIN_WAIT2, TIME_WAIT or CLOSE it says nothing new.
+	 */
+	next = xtcp_state_on_fin_acked(sk->sk_state);
+	if (xtcp_fin_acked(xs) && next != sk->sk_state) {
+		switch (next) {
 		case TCP_FIN_WAIT2:
 			xtcp_set_state(sk, TCP_FIN_WAIT2);
 			WRITE_ONCE(sk->sk_shutdown,
