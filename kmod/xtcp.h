@@ -592,9 +592,8 @@ void xtcp_rcv_space_adjust(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
 
 /* xtcp_recovery.c */
-void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb);
-void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
-		      u32 now);
+void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+			u32 now, struct xtcp_rate_sample *rs);
 u32 xtcp_rack_detect_loss(struct sock *sk);
 u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);

@@ -206,11 +206,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			xs->lost_out--;
 		if (cb->retrans)
 			xs->retrans_out--;
-		if (!cb->sacked && !(cb->flags & XTCPHDR_SYN)) {
-			xtcp_check_reordering(xs, cb);
-			xtcp_rack_update(xs, cb, now);
-			xtcp_rate_skb_delivered(rs, cb);
-		}
+		if (!cb->sacked && !(cb->flags & XTCPHDR_SYN))
+			xtcp_skb_delivered(xs, cb, now, rs);
 		if (cb->retransmitted)
 			ambiguous = true;
 		else if (!acked)

@@ -14,7 +14,8 @@
  * The peer got a segment, sent once, after segments above it that it
  * SACKed: the network reorders (Linux's tcp_check_sack_reordering()).
  */
-void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
+static void xtcp_check_reordering(struct xtcp_sock *xs,
+				  const struct xtcp_skb_cb *cb)
 {
 	if (!cb->retransmitted && xtcp_seq_after(xs->sack_high, cb->end_seq))
 		xs->reord_seen = 1;
@@ -26,8 +27,8 @@ void xtcp_check_reordering(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
  * acknowledged sooner than any round trip could take was acknowledged
  * for its first transmission, which says nothing about when it was sent.
  */
-void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
-		      u32 now)
+static void xtcp_rack_update(struct xtcp_sock *xs,
+			     const struct xtcp_skb_cb *cb, u32 now)
 {
 	u32 rtt = now - cb->sent_us;
 
@@ -40,6 +41,19 @@ void xtcp_rack_update(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 	xs->rack_sent_us = cb->sent_us ? : 1;
 	xs->rack_end_seq = cb->end_seq;
 	xs->rack_rtt_us = rtt;
+}
+
+/*
+ * The first news that the peer has this segment, by a SACK block or a
+ * cumulative ACK: what it says of reordering, of RACK's reference, and
+ * of the delivery rate.
+ */
+void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+			u32 now, struct xtcp_rate_sample *rs)
+{
+	xtcp_check_reordering(xs, cb);
+	xtcp_rack_update(xs, cb, now);
+	xtcp_rate_skb_delivered(rs, cb);
 }
 
 /*
@@ -81,8 +95,8 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 }
 
 /* The peer has this segment (RFC 2018): count it delivered, once. */
-static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
-			    struct xtcp_rate_sample *rs)
+static void xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
+			     struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -90,9 +104,7 @@ static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
 	cb->sacked = 1;
 	xs->sacked_out++;
 	list_del_init(&cb->tsorted);
-	xtcp_check_reordering(xs, cb);
-	xtcp_rack_update(xs, cb, now);
-	xtcp_rate_skb_delivered(rs, cb);
+	xtcp_skb_delivered(xs, cb, now, rs);
 	if (xtcp_seq_after(cb->end_seq, xs->sack_high))
 		xs->sack_high = cb->end_seq;
 	if (cb->lost) {
@@ -103,7 +115,6 @@ static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
 		cb->retrans = 0;
 		xs->retrans_out--;
 	}
-	return 1;
 }
 
 /*
@@ -156,7 +167,8 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 				    xtcp_seq_before(cb->seq, start) ||
 				    xtcp_seq_after(cb->seq + skb->len, end))
 					continue;
-				newly += xtcp_sacktag_one(sk, skb, now, rs);
+				xtcp_sacktag_one(sk, skb, now, rs);
+				newly++;
 			}
 		}
 	}
