@@ -629,6 +629,7 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq);
 void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb);
+void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb);
 void xtcp_resend_syn(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 bool xtcp_write_wakeup(struct sock *sk);

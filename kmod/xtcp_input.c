@@ -219,9 +219,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 				(*delivered)++;
 		}
 		acked++;
-		xtcp_rtx_unlink(sk, skb);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		__kfree_skb(skb);
+		xtcp_rtx_free(sk, skb);
 	}
 	if (!acked)
 		return 0;

@@ -270,6 +270,14 @@ void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb)
 	rb_erase(&skb->rbnode, &xs->rtx_queue);
 }
 
+/* An acknowledged or abandoned sent segment goes, and its memory. */
+void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_rtx_unlink(sk, skb);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	__kfree_skb(skb);
+}
+
 /*
  * The sent segment holding @seq, or the first one after it: NULL if none
  * ends after @seq.  Segments do not overlap, so their ends are in the
@@ -719,11 +727,8 @@ void xtcp_free_write_queue(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = xtcp_rtx_head(sk))) {
-		xtcp_rtx_unlink(sk, skb);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		__kfree_skb(skb);
-	}
+	while ((skb = xtcp_rtx_head(sk)))
+		xtcp_rtx_free(sk, skb);
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
 		sk_wmem_queued_add(sk, -skb->truesize);
 		__kfree_skb(skb);
