@@ -18,6 +18,23 @@
 #include "xtcp_trace.h"
 
 /*
+ * sk_state holds the kernel's TCP_* numbers, which inet code shared with
+ * TCP reads; TCP_INFO, /proc and the pure helpers name the same numbers
+ * with the uapi's enum xtcp_state.
+ */
+static_assert((int)XTCP_ESTABLISHED == TCP_ESTABLISHED);
+static_assert((int)XTCP_SYN_SENT == TCP_SYN_SENT);
+static_assert((int)XTCP_SYN_RECV == TCP_SYN_RECV);
+static_assert((int)XTCP_FIN_WAIT1 == TCP_FIN_WAIT1);
+static_assert((int)XTCP_FIN_WAIT2 == TCP_FIN_WAIT2);
+static_assert((int)XTCP_TIME_WAIT == TCP_TIME_WAIT);
+static_assert((int)XTCP_CLOSE == TCP_CLOSE);
+static_assert((int)XTCP_CLOSE_WAIT == TCP_CLOSE_WAIT);
+static_assert((int)XTCP_LAST_ACK == TCP_LAST_ACK);
+static_assert((int)XTCP_LISTEN == TCP_LISTEN);
+static_assert((int)XTCP_CLOSING == TCP_CLOSING);
+
+/*
  * Change state, keeping the tables and counters that depend on it right.
  * A socket reaching CLOSE leaves the connection tables; it gives up its
  * port too unless its user bound that port and still holds the socket.

@@ -9,28 +9,16 @@
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H
 
+#include <linux/xtcp.h>	/* enum xtcp_state */
+
 #include "xtcp_seq.h"
 
 /*
- * TCP states (RFC 9293 3.3.2), numbered as Linux's TCP_* in
- * include/net/tcp_states.h so that sk->sk_state, /proc and TCP_INFO
- * read the same as for TCP.
+ * "ESTABLISHED", "SYN_SENT", ...; "UNKNOWN" for any other number.  The one
+ * table of state names: the tracepoints, xtcp_ss and the selftests use it.
  */
-enum xtcp_state {
-	XTCP_ESTABLISHED = 1,
-	XTCP_SYN_SENT,
-	XTCP_SYN_RECV,
-	XTCP_FIN_WAIT1,
-	XTCP_FIN_WAIT2,
-	XTCP_TIME_WAIT,
-	XTCP_CLOSE,
-	XTCP_CLOSE_WAIT,
-	XTCP_LAST_ACK,
-	XTCP_LISTEN,
-	XTCP_CLOSING,
-};
+#define XTCP_STATE_NAME_LEN	12	/* the longest, "ESTABLISHED", and NUL */
 
-/* "ESTABLISHED", "SYN_SENT", ...; "UNKNOWN" for any other number. */
 static inline const char *xtcp_state_name(int state)
 {
 	switch (state) {

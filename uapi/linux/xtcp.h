@@ -38,4 +38,23 @@ struct sockaddr_xtcp {
 	unsigned char		sxtcp_zero[8];	/* as sin_zero */
 };
 
+/*
+ * Connection states (RFC 9293 3.3.2): the tcpi_state of TCP_INFO and the
+ * st column of /proc/net/xtcp.  The numbers are Linux TCP's, so code that
+ * reads a TCP socket's state reads an XTCP socket's the same way.
+ */
+enum xtcp_state {
+	XTCP_ESTABLISHED = 1,
+	XTCP_SYN_SENT,
+	XTCP_SYN_RECV,
+	XTCP_FIN_WAIT1,
+	XTCP_FIN_WAIT2,
+	XTCP_TIME_WAIT,
+	XTCP_CLOSE,
+	XTCP_CLOSE_WAIT,
+	XTCP_LAST_ACK,
+	XTCP_LISTEN,
+	XTCP_CLOSING
+};
+
 #endif /* _UAPI_LINUX_XTCP_H */
