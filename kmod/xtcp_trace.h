@@ -26,19 +26,14 @@
 #include <net/tcp_states.h>
 #include "xtcp.h"
 
-#define xtcp_show_state(s)					\
-	__print_symbolic(s,					\
-			 { TCP_ESTABLISHED, "ESTABLISHED" },	\
-			 { TCP_SYN_SENT, "SYN_SENT" },		\
-			 { TCP_SYN_RECV, "SYN_RECV" },		\
-			 { TCP_FIN_WAIT1, "FIN_WAIT1" },	\
-			 { TCP_FIN_WAIT2, "FIN_WAIT2" },	\
-			 { TCP_TIME_WAIT, "TIME_WAIT" },	\
-			 { TCP_CLOSE, "CLOSE" },		\
-			 { TCP_CLOSE_WAIT, "CLOSE_WAIT" },	\
-			 { TCP_LAST_ACK, "LAST_ACK" },		\
-			 { TCP_LISTEN, "LISTEN" },		\
-			 { TCP_CLOSING, "CLOSING" })
+/*
+ * States are kept as numbers, for filters and BPF, and printed through
+ * xtcp_state_name(), the one table of their names; the name is copied into
+ * the event because a format string cannot call a function that tools
+ * reading the raw buffer (perf, trace-cmd) know nothing of.
+ */
+#define xtcp_trace_state_name(field, state)				\
+	strscpy(field, xtcp_state_name(state), XTCP_STATE_NAME_LEN)
 
 /* The four-tuple every event starts with, from the socket. */
 #define XTCP_TRACE_TUPLE_ASSIGN(sk) do {				\
@@ -61,14 +56,17 @@ TRACE_EVENT(xtcp_set_state,
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(int, oldstate)
-			     __field(int, newstate)),
+			     __field(int, newstate)
+			     __array(char, oldstate_name, XTCP_STATE_NAME_LEN)
+			     __array(char, newstate_name, XTCP_STATE_NAME_LEN)),
 	    TP_fast_assign(XTCP_TRACE_TUPLE_ASSIGN(sk);
 			   __entry->oldstate = oldstate;
-			   __entry->newstate = newstate;),
+			   __entry->newstate = newstate;
+			   xtcp_trace_state_name(__entry->oldstate_name, oldstate);
+			   xtcp_trace_state_name(__entry->newstate_name, newstate);),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
-		      xtcp_show_state(__entry->oldstate),
-		      xtcp_show_state(__entry->newstate))
+		      __entry->oldstate_name, __entry->newstate_name)
 );
 
 TRACE_EVENT(xtcp_retransmit_skb,
@@ -82,16 +80,18 @@ TRACE_EVENT(xtcp_retransmit_skb,
 			     __field(__u32, seq)
 			     __field(__u32, end_seq)
 			     __field(int, state)
-			     __field(__u8, ca_state)),
+			     __field(__u8, ca_state)
+			     __array(char, state_name, XTCP_STATE_NAME_LEN)),
 	    TP_fast_assign(XTCP_TRACE_TUPLE_ASSIGN(sk);
 			   __entry->seq = XTCP_SKB_CB(skb)->seq;
 			   __entry->end_seq = XTCP_SKB_CB(skb)->end_seq;
 			   __entry->state = sk->sk_state;
+			   xtcp_trace_state_name(__entry->state_name, sk->sk_state);
 			   __entry->ca_state = xtcp_sk(sk)->ca_state;),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 seq=%u end_seq=%u state=%s ca_state=%u",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
 		      __entry->seq, __entry->end_seq,
-		      xtcp_show_state(__entry->state), __entry->ca_state)
+		      __entry->state_name, __entry->ca_state)
 );
 
 /* sk is NULL for a RST that answers a segment no connection owns. */
@@ -106,7 +106,8 @@ TRACE_EVENT(xtcp_send_reset,
 			     __field(__u16, dport)
 			     __field(__u32, seq)
 			     __field(__u32, ack_seq)
-			     __field(int, state)),
+			     __field(int, state)
+			     __array(char, state_name, XTCP_STATE_NAME_LEN)),
 	    TP_fast_assign(__entry->skaddr = sk;
 			   memcpy(__entry->saddr, &saddr, 4);
 			   memcpy(__entry->daddr, &daddr, 4);
@@ -114,11 +115,12 @@ TRACE_EVENT(xtcp_send_reset,
 			   __entry->dport = ntohs(dport);
 			   __entry->seq = seq;
 			   __entry->ack_seq = ack_seq;
-			   __entry->state = sk ? sk->sk_state : TCP_CLOSE;),
+			   __entry->state = sk ? sk->sk_state : TCP_CLOSE;
+			   xtcp_trace_state_name(__entry->state_name, __entry->state);),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 seq=%u ack_seq=%u state=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
 		      __entry->seq, __entry->ack_seq,
-		      xtcp_show_state(__entry->state))
+		      __entry->state_name)
 );
 
 TRACE_EVENT(xtcp_receive_reset,
@@ -129,12 +131,14 @@ TRACE_EVENT(xtcp_receive_reset,
 			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
-			     __field(int, state)),
+			     __field(int, state)
+			     __array(char, state_name, XTCP_STATE_NAME_LEN)),
 	    TP_fast_assign(XTCP_TRACE_TUPLE_ASSIGN(sk);
-			   __entry->state = sk->sk_state;),
+			   __entry->state = sk->sk_state;
+			   xtcp_trace_state_name(__entry->state_name, sk->sk_state);),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 state=%s",
 		      __entry->sport, __entry->dport, __entry->saddr, __entry->daddr,
-		      xtcp_show_state(__entry->state))
+		      __entry->state_name)
 );
 
 TRACE_EVENT(xtcp_probe,

@@ -62,6 +62,9 @@ TEST(states)
 		CHECK(!strcmp(xtcp_state_name(t[i].state), t[i].name),
 		      "state %d: got %s", t[i].state,
 		      xtcp_state_name(t[i].state));
+		/* Tracepoints copy the name into XTCP_STATE_NAME_LEN bytes. */
+		CHECK(strlen(xtcp_state_name(t[i].state)) < XTCP_STATE_NAME_LEN,
+		      "%s", t[i].name);
 		fin = !t[i].send_fin;
 		CHECK_EQ(xtcp_state_on_close(t[i].state, &fin), t[i].on_close,
 			 "%s", t[i].name);
