@@ -46,12 +46,12 @@ TEST_F(hs, connect_accept)
 
 	l = xt_listener(XT_LOOP, &port, 4);
 	ASSERT_LE(0, l);
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 	c = xt_socket();
 	ASSERT_LE(0, c);
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 	ASSERT_OK(xt_connect(c, XT_LOOP, port));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	cport = xt_local_port(c);
 	ASSERT_NE(0, cport);
 
@@ -59,7 +59,7 @@ TEST_F(hs, connect_accept)
 	s = accept(l, (struct sockaddr *)&sa, &len);
 	ASSERT_LE(0, s);
 	sa_expect(_metadata, &sa, len, XT_LOOP, cport);
-	ASSERT_STATE(s, XT_ESTABLISHED);
+	ASSERT_STATE(s, XTCP_ESTABLISHED);
 
 	len = sizeof(sa);
 	ASSERT_OK(getpeername(c, (struct sockaddr *)&sa, &len));
@@ -151,7 +151,7 @@ TEST_F(hs, accept_queue_order)
 	for (i = 0; i < N; i++) {
 		c[i] = xt_connect_to(XT_LOOP, port);
 		ASSERT_LE(0, c[i]) TH_LOG("client %d: %s", i, strerror(errno));
-		ASSERT_STATE(c[i], XT_ESTABLISHED);
+		ASSERT_STATE(c[i], XTCP_ESTABLISHED);
 		b = 'a' + i;
 		ASSERT_EQ(1, send(c[i], &b, 1, 0));
 	}
@@ -182,7 +182,7 @@ TEST_F(hs, nonblocking_connect)
 	r = xt_poll1(c, POLLOUT | POLLIN, 5000);
 	ASSERT_EQ(POLLOUT, r);
 	ASSERT_EQ(0, xt_get_int(c, SOL_SOCKET, SO_ERROR));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	/*
 	 * The classic way to learn the outcome: connect() again.  Linux says
 	 * 0 the first time after completion (the socket moves from
@@ -207,7 +207,7 @@ TEST_F(hs, refused_blocking)
 	c = xt_socket();
 	ASSERT_LE(0, c);
 	ASSERT_ERRNO(xt_connect(c, XT_LOOP, port), ECONNREFUSED);
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 	/* connect() consumed the error. */
 	ASSERT_EQ(0, xt_get_int(c, SOL_SOCKET, SO_ERROR));
 	ASSERT_ERRNO(getpeername(c, (struct sockaddr *)&(struct sockaddr_in){0},
@@ -232,7 +232,7 @@ TEST_F(hs, connect_again_after_refused)
 	l = xt_listener(XT_LOOP, &port, 1);
 	ASSERT_LE(0, l);
 	ASSERT_OK(xt_connect(c, XT_LOOP, port));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	ASSERT_EQ(2, send(c, "ok", 2, 0));
@@ -258,7 +258,7 @@ TEST_F(hs, refused_nonblocking)
 	ASSERT_EQ(ECONNREFUSED, xt_get_int(c, SOL_SOCKET, SO_ERROR));
 	/* Reading SO_ERROR cleared it. */
 	ASSERT_EQ(0, xt_get_int(c, SOL_SOCKET, SO_ERROR));
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 }
 
 /* connect() on a connected socket: EISCONN, to any address. */
@@ -276,7 +276,7 @@ TEST_F(hs, connect_twice_eisconn)
 	ASSERT_ERRNO(xt_connect(c, XT_LOOP, port), EISCONN);
 	ASSERT_ERRNO(xt_connect(c, XT_LOOP, port2), EISCONN);
 	ASSERT_EQ(port, xt_peer_port(c));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 }
 
 /*
@@ -293,8 +293,8 @@ TEST_F(hs, connect_in_progress_ealready)
 	c = xt_socket_flags(SOCK_NONBLOCK);
 	ASSERT_LE(0, c);
 	ASSERT_ERRNO(xt_connect(c, XT_BLACKHOLE, 80), EINPROGRESS);
-	ASSERT_STATE(c, XT_SYN_SENT);
-	ASSERT_EQ(XT_SYN_SENT, xt_proc_state(xt_local_port(c), 80));
+	ASSERT_STATE(c, XTCP_SYN_SENT);
+	ASSERT_EQ(XTCP_SYN_SENT, xt_proc_state(xt_local_port(c), 80));
 	ASSERT_ERRNO(xt_connect(c, XT_BLACKHOLE, 80), EALREADY);
 	ASSERT_ERRNO(xt_connect(c, XT_LOOP, 80), EALREADY);
 	/* Not writable, no error, while the handshake is pending. */
@@ -321,13 +321,13 @@ TEST_F(hs, self_connect)
 	port = xt_local_port(c);
 	ASSERT_NE(0, port);
 	ASSERT_OK(xt_connect(c, XT_LOOP, port));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	ASSERT_OK(getpeername(c, (struct sockaddr *)&sa, &len));
 	sa_expect(_metadata, &sa, len, XT_LOOP, port);
 	ASSERT_EQ(11, send(c, "hello, self", 11, 0));
 	ASSERT_EQ(11, xt_recv_all(c, buf, 11));
 	ASSERT_EQ(0, memcmp(buf, "hello, self", 11));
-	ASSERT_EQ(XT_ESTABLISHED, xt_proc_state(port, port));
+	ASSERT_EQ(XTCP_ESTABLISHED, xt_proc_state(port, port));
 }
 
 /*
@@ -365,7 +365,7 @@ static void lost_handshake(struct __test_metadata *_metadata, bool synack)
 	ASSERT_ERRNO(xt_connect(c, v.ip_a, port), EINPROGRESS);
 	/* The timer under test is the RTO: 300 ms of loss, then none. */
 	xt_msleep(300);
-	ASSERT_EQ(XT_SYN_SENT, xt_state(c));
+	ASSERT_EQ(XTCP_SYN_SENT, xt_state(c));
 	if (synack) {
 		ASSERT_OK(xt_netns_enter(v.ns_a));
 		ASSERT_OK(xt_netem_loss(v.dev_a, true));
@@ -379,7 +379,7 @@ static void lost_handshake(struct __test_metadata *_metadata, bool synack)
 	dt = xt_now_ms() - t0;
 	ASSERT_EQ(POLLOUT, r);
 	ASSERT_EQ(0, xt_get_int(c, SOL_SOCKET, SO_ERROR));
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	TH_LOG("connected after %llu ms (loss cleared at %llu ms)",
 	       (unsigned long long)dt, (unsigned long long)t_clear);
 	ASSERT_LE(900ULL, dt);

@@ -84,7 +84,7 @@ static void late_child(struct __test_metadata *_metadata, bool unspec)
 		ASSERT_OK(connect(l, &sa, sizeof(sa)));
 	else
 		ASSERT_OK(shutdown(l, SHUT_RD));
-	ASSERT_STATE(l, XT_CLOSE);
+	ASSERT_STATE(l, XTCP_CLOSE);
 	/* Connected at 200 ms; its ACK is answered with a RST at 300 ms. */
 	ASSERT_LT(0, xt_poll1(c, POLLIN, 3000));
 	ASSERT_ERRNO(recv(c, &b, 1, MSG_DONTWAIT), ECONNRESET);
@@ -137,13 +137,13 @@ static void zero_window(struct __test_metadata *_metadata, bool orphan)
 			TH_LOG("no error after 8 s");
 		ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
 		ASSERT_EQ(ETIMEDOUT, err);
-		ASSERT_STATE(s, XT_CLOSE);
+		ASSERT_STATE(s, XTCP_CLOSE);
 		ASSERT_OK(close(s));
 	}
 	TH_LOG("gave up after %llu ms", (unsigned long long)(xt_now_ms() - t0));
 	ASSERT_LE(1000ULL, xt_now_ms() - t0);
 	/* The reader saw nothing of it: no RST (Linux's tcp_write_err()). */
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	ASSERT_OK(xt_close_rst(c));
 }
 
@@ -184,7 +184,7 @@ TEST_F(hard, xfrm_inbound_policy)
 	ASSERT_ERRNO(xt_connect(c, v.ip_b, port), EINPROGRESS);
 	ASSERT_EQ(0, xt_poll1(c, POLLOUT, 1500))
 		TH_LOG("the plaintext SYN was answered");
-	ASSERT_STATE(c, XT_SYN_SENT);
+	ASSERT_STATE(c, XTCP_SYN_SENT);
 	ASSERT_OK(close(c));
 
 	ASSERT_OK(xt_netns_enter(v.ns_b));

@@ -231,8 +231,8 @@ static void check_established(struct __test_metadata *_metadata,
 	unsigned int xs, xr, ls, lr;
 	char buf[8];
 
-	ASSERT_STATE(x, XT_ESTABLISHED);
-	ASSERT_STATE(l, XT_ESTABLISHED);
+	ASSERT_STATE(x, XTCP_ESTABLISHED);
+	ASSERT_STATE(l, XTCP_ESTABLISHED);
 	ASSERT_OK(xt_tcp_info(x, &xi));
 	ASSERT_OK(xt_tcp_info(l, &li));
 	ASSERT_EQ(OPTS, xi.tcpi_options & OPTS)
@@ -254,8 +254,8 @@ static void check_established(struct __test_metadata *_metadata,
 	check_name(_metadata, x, true, AF_XTCP, v->ip_b, lport);
 	check_name(_metadata, l, false, AF_INET, v->ip_b, lport);
 	check_name(_metadata, l, true, AF_INET, v->ip_a, xport);
-	ASSERT_EQ(XT_ESTABLISHED, xt_proc_state(xport, lport));
-	ASSERT_EQ(XT_ESTABLISHED, tcp_proc_state_b(v, lport, xport));
+	ASSERT_EQ(XTCP_ESTABLISHED, xt_proc_state(xport, lport));
+	ASSERT_EQ(XTCP_ESTABLISHED, tcp_proc_state_b(v, lport, xport));
 
 	ASSERT_EQ(4, send(x, "ping", 4, 0));
 	ASSERT_EQ(4, xt_recv_all(l, buf, 4));
@@ -427,8 +427,8 @@ static unsigned int both_ways(struct __test_metadata *_metadata,
 
 	retrans = transfer(_metadata, x, l, len, "XTCP with Linux");
 	log_counters(_metadata, v);
-	st = xt_wait_state(l, XT_CLOSE, close_ms);
-	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
+	st = xt_wait_state(l, XTCP_CLOSE, close_ms);
+	ASSERT_EQ(XTCP_CLOSE, st) TH_LOG("Linux: %s", xtcp_state_name(st));
 	/*
 	 * XTCP's connection: TIME_WAIT if its FIN went first or crossed
 	 * Linux's, gone if it went last (LAST_ACK, then CLOSE); never stuck
@@ -437,12 +437,12 @@ static unsigned int both_ways(struct __test_metadata *_metadata,
 	end = xt_now_ms() + close_ms;
 	do {
 		st = xt_proc_state(xport, lport);
-		if (st == XT_TIME_WAIT || st == -1)
+		if (st == XTCP_TIME_WAIT || st == -1)
 			break;
 		xt_msleep(5);
 	} while (xt_now_ms() < end);
-	ASSERT_TRUE(st == XT_TIME_WAIT || st == -1)
-		TH_LOG("XTCP's /proc line: %s", xt_state_name(st));
+	ASSERT_TRUE(st == XTCP_TIME_WAIT || st == -1)
+		TH_LOG("XTCP's /proc line: %s", xtcp_state_name(st));
 	return retrans;
 }
 
@@ -468,7 +468,7 @@ static void abort_check(struct __test_metadata *_metadata,
 		TH_LOG("no RST arrived within 3 s");
 	ASSERT_EQ(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
 		  xt_poll1(peer, POLLIN | POLLOUT | POLLRDHUP, 0));
-	ASSERT_STATE(peer, XT_CLOSE);
+	ASSERT_STATE(peer, XTCP_CLOSE);
 	ASSERT_ERRNO(recv(peer, &b, 1, 0), ECONNRESET);
 	ASSERT_EQ(0, recv(peer, &b, 1, 0));
 	ASSERT_ERRNO(send(peer, "x", 1, MSG_NOSIGNAL), EPIPE);
@@ -624,11 +624,11 @@ TEST_F_TIMEOUT(interop, half_close_xtcp_first, 60)
 	ASSERT_EQ(0, xt_join(&tx));
 	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, MB);
 	ASSERT_EQ(0, recv(l, &b, 1, 0));	/* EOF again */
-	ASSERT_STATE(l, XT_CLOSE_WAIT);
-	st = xt_wait_state(x, XT_FIN_WAIT2, 2000);
-	ASSERT_EQ(XT_FIN_WAIT2, st) TH_LOG("XTCP: %s", xt_state_name(st));
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_state(xport, lport));
-	ASSERT_EQ(XT_CLOSE_WAIT, tcp_proc_state_b(v, lport, xport));
+	ASSERT_STATE(l, XTCP_CLOSE_WAIT);
+	st = xt_wait_state(x, XTCP_FIN_WAIT2, 2000);
+	ASSERT_EQ(XTCP_FIN_WAIT2, st) TH_LOG("XTCP: %s", xtcp_state_name(st));
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_state(xport, lport));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, tcp_proc_state_b(v, lport, xport));
 	ASSERT_ERRNO(send(x, "x", 1, MSG_NOSIGNAL), EPIPE);
 
 	/* The other direction still flows, to its own EOF. */
@@ -638,10 +638,10 @@ TEST_F_TIMEOUT(interop, half_close_xtcp_first, 60)
 	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, 2 * MB);
 	ASSERT_EQ(0, recv(x, &b, 1, 0));
 
-	st = xt_wait_state(l, XT_CLOSE, 2000);
-	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
+	st = xt_wait_state(l, XTCP_CLOSE, 2000);
+	ASSERT_EQ(XTCP_CLOSE, st) TH_LOG("Linux: %s", xtcp_state_name(st));
 	ASSERT_EQ(-1, tcp_proc_wait_b(v, lport, xport, -1, 2000));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(xport, lport, XT_TIME_WAIT,
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(xport, lport, XTCP_TIME_WAIT,
 						   2000));
 	/*
 	 * Last, so that it hides nothing else: Linux hands the connection to
@@ -649,7 +649,7 @@ TEST_F_TIMEOUT(interop, half_close_xtcp_first, 60)
 	 * the fd's own tcpi_state is CLOSE (half_close_linux_first checks
 	 * it of Linux's fd).
 	 */
-	ASSERT_STATE(x, XT_CLOSE);
+	ASSERT_STATE(x, XTCP_CLOSE);
 }
 
 /*
@@ -683,11 +683,11 @@ TEST_F_TIMEOUT(interop, half_close_linux_first, 60)
 	ASSERT_EQ(0, xt_join(&tl));
 	check_digest(_metadata, "Linux -> XTCP", &tl, &rx, MB);
 	ASSERT_EQ(0, recv(x, &b, 1, 0));
-	ASSERT_STATE(x, XT_CLOSE_WAIT);
-	st = xt_wait_state(l, XT_FIN_WAIT2, 2000);
-	ASSERT_EQ(XT_FIN_WAIT2, st) TH_LOG("Linux: %s", xt_state_name(st));
-	ASSERT_EQ(XT_CLOSE_WAIT, xt_proc_state(xport, lport));
-	ASSERT_EQ(XT_FIN_WAIT2, tcp_proc_state_b(v, lport, xport));
+	ASSERT_STATE(x, XTCP_CLOSE_WAIT);
+	st = xt_wait_state(l, XTCP_FIN_WAIT2, 2000);
+	ASSERT_EQ(XTCP_FIN_WAIT2, st) TH_LOG("Linux: %s", xtcp_state_name(st));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, xt_proc_state(xport, lport));
+	ASSERT_EQ(XTCP_FIN_WAIT2, tcp_proc_state_b(v, lport, xport));
 	ASSERT_ERRNO(send(l, "x", 1, MSG_NOSIGNAL), EPIPE);
 
 	ASSERT_OK(xt_start(&tx, xt_sender));
@@ -696,12 +696,12 @@ TEST_F_TIMEOUT(interop, half_close_linux_first, 60)
 	check_digest(_metadata, "XTCP -> Linux", &tx, &rl, 2 * MB);
 	ASSERT_EQ(0, recv(l, &b, 1, 0));
 
-	st = xt_wait_state(x, XT_CLOSE, 2000);
-	ASSERT_EQ(XT_CLOSE, st) TH_LOG("XTCP: %s", xt_state_name(st));
+	st = xt_wait_state(x, XTCP_CLOSE, 2000);
+	ASSERT_EQ(XTCP_CLOSE, st) TH_LOG("XTCP: %s", xtcp_state_name(st));
 	ASSERT_EQ(-1, xt_proc_wait_state(xport, lport, -1, 2000));
-	st = xt_wait_state(l, XT_CLOSE, 2000);
-	ASSERT_EQ(XT_CLOSE, st) TH_LOG("Linux: %s", xt_state_name(st));
-	ASSERT_EQ(XT_TIME_WAIT, tcp_proc_wait_b(v, lport, xport, XT_TIME_WAIT,
+	st = xt_wait_state(l, XTCP_CLOSE, 2000);
+	ASSERT_EQ(XTCP_CLOSE, st) TH_LOG("Linux: %s", xtcp_state_name(st));
+	ASSERT_EQ(XTCP_TIME_WAIT, tcp_proc_wait_b(v, lport, xport, XTCP_TIME_WAIT,
 						2000));
 }
 
@@ -739,14 +739,14 @@ TEST_F_TIMEOUT(interop, refused, 60)
 	ASSERT_LE(0, x);
 	ASSERT_ERRNO(connect_within(x, xt_sa(v->ip_b, CLOSED_PORT), 5000),
 		     ECONNREFUSED);
-	ASSERT_STATE(x, XT_CLOSE);
+	ASSERT_STATE(x, XTCP_CLOSE);
 	ASSERT_EQ(0, xt_get_int(x, SOL_SOCKET, SO_ERROR));
 
 	l = tcp_socket_b(v);
 	ASSERT_LE(0, l);
 	ASSERT_ERRNO(connect_within(l, xt_sa_inet(v->ip_a, CLOSED_PORT), 5000),
 		     ECONNREFUSED);
-	ASSERT_STATE(l, XT_CLOSE);
+	ASSERT_STATE(l, XTCP_CLOSE);
 	ASSERT_EQ(0, xt_get_int(l, SOL_SOCKET, SO_ERROR));
 }
 

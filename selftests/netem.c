@@ -267,8 +267,8 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	 * keeps a FIN retransmitting into the torn-down link from outliving
 	 * the test.
 	 */
-	ASSERT_EQ(XT_CLOSE, xt_wait_state(c, XT_CLOSE, 60000));
-	ASSERT_EQ(XT_CLOSE, xt_wait_state(s, XT_CLOSE, 60000));
+	ASSERT_EQ(XTCP_CLOSE, xt_wait_state(c, XTCP_CLOSE, 60000));
+	ASSERT_EQ(XTCP_CLOSE, xt_wait_state(s, XTCP_CLOSE, 60000));
 	/* All acknowledged: the scoreboard is empty on both ends. */
 	ASSERT_OK(xt_tcp_info(c, &ci));
 	ASSERT_OK(xt_tcp_info(s, &si));

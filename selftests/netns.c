@@ -75,7 +75,7 @@ TEST_F(ns, invisible_across_namespaces)
 	ASSERT_LE(0, c);
 	ASSERT_OK(xt_bind(c, XT_LOOP, port));
 	ASSERT_OK(xt_netns_enter(self->a));
-	ASSERT_STATE(la, XT_LISTEN);
+	ASSERT_STATE(la, XTCP_LISTEN);
 }
 
 /* A socket keeps the namespace it was created in, wherever it is used. */
@@ -106,7 +106,7 @@ TEST_F(ns, proc_per_namespace)
 	la = xt_listener(XT_LOOP, &pa, 1);
 	ASSERT_LE(0, la);
 	ASSERT_EQ(1, xt_proc_count());
-	ASSERT_EQ(XT_LISTEN, xt_proc_state(pa, 0));
+	ASSERT_EQ(XTCP_LISTEN, xt_proc_state(pa, 0));
 
 	ASSERT_OK(xt_netns_enter(self->b));
 	ASSERT_EQ(0, xt_proc_count());
@@ -115,7 +115,7 @@ TEST_F(ns, proc_per_namespace)
 	lb = xt_listener(XT_LOOP, &pb, 1);
 	ASSERT_LE(0, lb);
 	ASSERT_EQ(1, xt_proc_count());
-	ASSERT_EQ(XT_LISTEN, xt_proc_state(pb, 0));
+	ASSERT_EQ(XTCP_LISTEN, xt_proc_state(pb, 0));
 
 	ASSERT_OK(xt_netns_enter(self->a));
 	ASSERT_EQ(1, xt_proc_count());
@@ -236,7 +236,7 @@ TEST_F(ns, proc_lines)
 	ASSERT_OK(xt_proc_find(port, 0, &e));
 	ASSERT_EQ(htonl(INADDR_LOOPBACK), e.laddr);
 	ASSERT_EQ(0U, e.raddr);
-	ASSERT_EQ(XT_LISTEN, e.st);
+	ASSERT_EQ(XTCP_LISTEN, e.st);
 	ASSERT_OK(fstat(l, &st));
 	ASSERT_EQ((unsigned long)st.st_ino, e.inode);
 	/*
@@ -255,14 +255,14 @@ TEST_F(ns, proc_lines)
 	ASSERT_OK(xt_proc_find(cport, port, &e));
 	ASSERT_EQ(htonl(INADDR_LOOPBACK), e.laddr);
 	ASSERT_EQ(htonl(INADDR_LOOPBACK), e.raddr);
-	ASSERT_EQ(XT_ESTABLISHED, e.st);
+	ASSERT_EQ(XTCP_ESTABLISHED, e.st);
 	ASSERT_OK(fstat(c, &st));
 	ASSERT_EQ((unsigned long)st.st_ino, e.inode);
 
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	ASSERT_OK(xt_proc_find(port, cport, &e));
-	ASSERT_EQ(XT_ESTABLISHED, e.st);
+	ASSERT_EQ(XTCP_ESTABLISHED, e.st);
 	ASSERT_OK(fstat(s, &st));
 	ASSERT_EQ((unsigned long)st.st_ino, e.inode);
 	ASSERT_EQ(0U, e.rx_queue);
@@ -299,7 +299,7 @@ TEST_F(ns, proc_veth_both_sides)
 	ASSERT_OK(xt_proc_find(cport, port, &e));
 	ASSERT_EQ(inet_addr(v.ip_b), e.laddr);
 	ASSERT_EQ(inet_addr(v.ip_a), e.raddr);
-	ASSERT_EQ(XT_ESTABLISHED, e.st);
+	ASSERT_EQ(XTCP_ESTABLISHED, e.st);
 	ASSERT_EQ(-1, xt_proc_state(port, 0));	/* a's listener: not here */
 	ASSERT_OK(xt_netns_enter(v.ns_a));
 	s = accept(l, NULL, NULL);
@@ -307,7 +307,7 @@ TEST_F(ns, proc_veth_both_sides)
 	ASSERT_OK(xt_proc_find(port, cport, &e));
 	ASSERT_EQ(inet_addr(v.ip_a), e.laddr);
 	ASSERT_EQ(inet_addr(v.ip_b), e.raddr);
-	ASSERT_EQ(XT_ESTABLISHED, e.st);
+	ASSERT_EQ(XTCP_ESTABLISHED, e.st);
 	xt_veth_free(&v);
 }
 

@@ -260,7 +260,7 @@ TEST_F(procfs, format)
 		EXPECT_EQ(n, p.sl) TH_LOG("line: %s", line);
 		EXPECT_EQ(17, p.nf) TH_LOG("line: %s", line);
 		EXPECT_LE(149U, p.len);
-		EXPECT_NE(XT_CLOSE, (int)p.st) TH_LOG("line: %s", line);
+		EXPECT_NE(XTCP_CLOSE, (int)p.st) TH_LOG("line: %s", line);
 		n++;
 	}
 	fclose(f);
@@ -285,7 +285,7 @@ TEST_F(procfs, listener)
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.laddr);
 	EXPECT_EQ(0U, p.raddr);
 	EXPECT_EQ(0U, p.rport);
-	EXPECT_EQ((unsigned int)XT_LISTEN, p.st);
+	EXPECT_EQ((unsigned int)XTCP_LISTEN, p.st);
 	EXPECT_EQ(0U, p.tx);
 	EXPECT_EQ(0U, p.rx);
 	EXPECT_EQ(0U, p.tr);
@@ -308,7 +308,7 @@ TEST_F(procfs, listener)
 	EXPECT_EQ(0U, p.tx);
 	/* The children not accepted yet have lines of their own, no inode. */
 	ASSERT_OK(line_of(port, xt_local_port(c[1]), &p));
-	EXPECT_EQ((unsigned int)XT_ESTABLISHED, p.st);
+	EXPECT_EQ((unsigned int)XTCP_ESTABLISHED, p.st);
 	EXPECT_EQ(0UL, p.inode);
 }
 
@@ -340,7 +340,7 @@ TEST_F(procfs, established_pair)
 	cport = xt_local_port(c);
 
 	ASSERT_OK(line_of(cport, port, &p));
-	EXPECT_EQ((unsigned int)XT_ESTABLISHED, p.st);
+	EXPECT_EQ((unsigned int)XTCP_ESTABLISHED, p.st);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.laddr);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.raddr);
 	EXPECT_EQ((unsigned int)NOBODY, p.uid);
@@ -356,7 +356,7 @@ TEST_F(procfs, established_pair)
 	EXPECT_EQ(ti.tcpi_snd_cwnd, p.cwnd);
 
 	ASSERT_OK(line_of(port, cport, &p));
-	EXPECT_EQ((unsigned int)XT_ESTABLISHED, p.st);
+	EXPECT_EQ((unsigned int)XTCP_ESTABLISHED, p.st);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.laddr);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.raddr);
 	EXPECT_EQ(0U, p.uid);
@@ -476,7 +476,7 @@ TEST_F_TIMEOUT(procfs, tx_queue_unacked_lossy, 30)
 		ASSERT_EQ(0, run_ss(ssp, "-i", self->out, sizeof(self->out)));
 		ASSERT_EQ(0, ss_find(self->out, local, peer, &sl))
 			TH_LOG("not in:\n%s", self->out);
-		EXPECT_STREQ("ESTAB", sl.state);
+		EXPECT_STREQ("ESTABLISHED", sl.state);
 		EXPECT_EQ(0U, sl.rq);
 		EXPECT_EQ(3000U, sl.sq);
 		EXPECT_NE(NULL, strstr(sl.rest, " timer:(on,"))
@@ -512,8 +512,8 @@ TEST_F(procfs, time_wait)
 	sport = xt_local_port(s);
 	ASSERT_OK(close(c));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));	/* its FIN */
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_wait_state(cport, sport,
-						   XT_FIN_WAIT2, 2000));
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_wait_state(cport, sport,
+						   XTCP_FIN_WAIT2, 2000));
 	ASSERT_OK(line_of(cport, sport, &p));
 	EXPECT_EQ(12, p.nf);
 	EXPECT_EQ(0U, p.tx);
@@ -525,8 +525,8 @@ TEST_F(procfs, time_wait)
 	EXPECT_EQ(0UL, p.inode);
 
 	ASSERT_OK(close(s));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cport, sport,
-						   XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cport, sport,
+						   XTCP_TIME_WAIT, 2000));
 	ASSERT_OK(line_of(cport, sport, &p));
 	EXPECT_EQ(12, p.nf);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), p.laddr);
@@ -616,7 +616,7 @@ TEST_F(procfs, ss_tool)
 	ap(peer, sizeof(peer), port);
 	ASSERT_EQ(0, ss_find(self->out, local, peer, &sl))
 		TH_LOG("not in:\n%s", self->out);
-	EXPECT_STREQ("ESTAB", sl.state);
+	EXPECT_STREQ("ESTABLISHED", sl.state);
 	EXPECT_EQ(0U, sl.rq);
 	EXPECT_EQ(0U, sl.sq);
 	EXPECT_EQ(NULL, strstr(sl.rest, "timer:")) TH_LOG("%s", sl.rest);
@@ -653,7 +653,7 @@ TEST_F(procfs, ss_tool)
 
 	/* The server's end: 5 bytes unread. */
 	ASSERT_OK(ss_find(self->out, peer, local, &sl));
-	EXPECT_STREQ("ESTAB", sl.state);
+	EXPECT_STREQ("ESTABLISHED", sl.state);
 	EXPECT_EQ(5U, sl.rq);
 	EXPECT_EQ(0U, sl.sq);
 	EXPECT_EQ(8, ss_val(sl.info, "bytes_received"));
@@ -676,14 +676,14 @@ TEST_F(procfs, ss_tool)
 	ASSERT_OK(close(s));
 	snprintf(local, sizeof(local), "127.0.0.1:%u", cport);
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", port);
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cport, port,
-						   XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cport, port,
+						   XTCP_TIME_WAIT, 2000));
 	ASSERT_EQ(0, run_ss(ssp, "", self->out, sizeof(self->out)));
 	EXPECT_NE(0, ss_find(self->out, local, peer, &sl));
 	ASSERT_EQ(0, run_ss(ssp, "-a", self->out, sizeof(self->out)));
 	ASSERT_EQ(0, ss_find(self->out, local, peer, &sl))
 		TH_LOG("not in:\n%s", self->out);
-	EXPECT_STREQ("TIME-WAIT", sl.state);
+	EXPECT_STREQ("TIME_WAIT", sl.state);
 	EXPECT_NE(NULL, strstr(sl.rest, " timer:(timewait,")) TH_LOG("%s", sl.rest);
 	EXPECT_EQ(0, ss_val(sl.rest, "ino"));
 }

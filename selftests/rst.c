@@ -78,7 +78,7 @@ TEST_F(rst, linger0_peer_recv)
 	reset_pair(_metadata, &s, &cp, &sp);
 	ASSERT_EQ(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
 		  xt_poll1(s, POLLIN | POLLOUT | POLLRDHUP, 0));
-	ASSERT_STATE(s, XT_CLOSE);
+	ASSERT_STATE(s, XTCP_CLOSE);
 	ASSERT_EQ(-1, xt_proc_state(cp, sp));	/* no TIME_WAIT */
 	ASSERT_EQ(-1, xt_proc_state(sp, cp));
 	ASSERT_ERRNO(recv(s, &b, 1, 0), ECONNRESET);
@@ -274,7 +274,7 @@ static void assert_alive(struct __test_metadata *_metadata, int c, int s)
 {
 	char b;
 
-	ASSERT_STATE(s, XT_ESTABLISHED);
+	ASSERT_STATE(s, XTCP_ESTABLISHED);
 	ASSERT_EQ(1, send(c, "k", 1, 0));
 	ASSERT_EQ(1, xt_recv_all(s, &b, 1));
 	ASSERT_EQ(1, send(s, "K", 1, 0));
@@ -328,7 +328,7 @@ TEST_F(rst, rst_acceptance)
 			      rcv_nxt, 0, TH_RST, 0));
 	ASSERT_NE(0, xt_poll1(s, POLLIN | POLLRDHUP, 2000));
 	ASSERT_ERRNO(recv(s, &b, 1, 0), ECONNRESET);
-	ASSERT_STATE(s, XT_CLOSE);
+	ASSERT_STATE(s, XTCP_CLOSE);
 	(void)snd_nxt;
 }
 

@@ -192,7 +192,7 @@ static void timewait_rebind(struct __test_metadata *_metadata, bool reuse)
 	ASSERT_EQ(0, recv(c, &b, 1, 0));
 	ASSERT_OK(close(c));
 	ASSERT_OK(close(l));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(port, cport, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(port, cport, XTCP_TIME_WAIT, 2000));
 
 	n = xt_socket();
 	ASSERT_LE(0, n);
@@ -293,7 +293,7 @@ TEST_F(so, connect_bad_address)
 	ASSERT_ERRNO(connect(fd, (struct sockaddr *)&sa, sizeof(sa) - 1), EINVAL);
 	sa.sin_family = AF_INET6;
 	ASSERT_ERRNO(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), EAFNOSUPPORT);
-	ASSERT_STATE(fd, XT_CLOSE);
+	ASSERT_STATE(fd, XTCP_CLOSE);
 }
 
 /* ---- ephemeral ports ---- */
@@ -443,7 +443,7 @@ TEST_F(so, listen_connected)
 	ASSERT_OK(xt_pair(&c, &s));
 	ASSERT_ERRNO(listen(c, 1), EINVAL);
 	ASSERT_ERRNO(listen(s, 1), EINVAL);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 }
 
 /* listen() on an unbound socket binds it to an ephemeral port. */
@@ -460,7 +460,7 @@ TEST_F(so, listen_unbound)
 	ASSERT_LE(0, c);
 	/* listen() again only updates the backlog. */
 	ASSERT_OK(listen(fd, 5));
-	ASSERT_STATE(fd, XT_LISTEN);
+	ASSERT_STATE(fd, XTCP_LISTEN);
 }
 
 TEST_F(so, accept_not_listening)
@@ -486,7 +486,7 @@ TEST_F(so, connect_listening)
 	l2 = xt_listener(XT_LOOP, &p2, 1);
 	ASSERT_LE(0, l2);
 	ASSERT_ERRNO(xt_connect(l, XT_LOOP, p2), EISCONN);
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 }
 
 /*
@@ -610,7 +610,7 @@ TEST_F(so, accept_eintr)
 	t0 = xt_now_ms();
 	ASSERT_ERRNO(accept(l, NULL, NULL), EINTR);
 	ASSERT_LE(150ULL, xt_now_ms() - t0);
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 }
 
 TEST_F(so, recv_eintr)
@@ -654,7 +654,7 @@ TEST_F(so, send_eintr)
 	}
 	ASSERT_EQ(-1, n);
 	ASSERT_EQ(EINTR, errno);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 }
 
 /* ---- TCP options ---- */
@@ -855,17 +855,17 @@ TEST_F(so, tcp_info)
 	ASSERT_LE(0, fd);
 	ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
 	ASSERT_EQ(sizeof(ti), len);
-	ASSERT_EQ(XT_CLOSE, ti.tcpi_state);
+	ASSERT_EQ(XTCP_CLOSE, ti.tcpi_state);
 
 	l = xt_listener(XT_LOOP, &port, 1);
 	ASSERT_LE(0, l);
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 	c = xt_connect_to(XT_LOOP, port);
 	ASSERT_LE(0, c);
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	ASSERT_OK(xt_tcp_info(c, &ti));
-	ASSERT_EQ(XT_ESTABLISHED, ti.tcpi_state);
+	ASSERT_EQ(XTCP_ESTABLISHED, ti.tcpi_state);
 	ASSERT_LE(1000U, ti.tcpi_snd_mss);
 	ASSERT_LT(0U, ti.tcpi_rcv_mss);
 	/* Timestamps and SACK are negotiated (Linux's defaults). */
@@ -878,7 +878,7 @@ TEST_F(so, tcp_info)
 	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
 	ASSERT_GT(2000U, ti.tcpi_last_ack_recv);
 	ASSERT_OK(xt_tcp_info(s, &ti));
-	ASSERT_EQ(XT_ESTABLISHED, ti.tcpi_state);
+	ASSERT_EQ(XTCP_ESTABLISHED, ti.tcpi_state);
 	ASSERT_GT(2000U, ti.tcpi_last_data_recv);
 	ASSERT_GT(2000U, ti.tcpi_last_ack_recv);
 	ASSERT_EQ(1, send(c, "x", 1, 0));
@@ -895,7 +895,7 @@ TEST_F(so, tcp_info)
 	len = 1;
 	ASSERT_OK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &st, &len));
 	ASSERT_EQ(1U, len);
-	ASSERT_EQ(XT_ESTABLISHED, st);
+	ASSERT_EQ(XTCP_ESTABLISHED, st);
 }
 
 /* SO_RCVBUF/SO_SNDBUF read back doubled, as Linux does. */
@@ -964,7 +964,7 @@ TEST_F_TIMEOUT(so, keepalive_dead_peer, 30)
 	TH_LOG("ETIMEDOUT after %llu ms", (unsigned long long)ms);
 	ASSERT_LE(2500ULL, ms);
 	ASSERT_GE(10000ULL, ms);
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 	ASSERT_OK(xt_netem_loss("lo", true));
 }
 
@@ -992,7 +992,7 @@ TEST_F_TIMEOUT(so, user_timeout_unacked_data, 30)
 	TH_LOG("ETIMEDOUT after %llu ms", (unsigned long long)ms);
 	ASSERT_LE(1900ULL, ms);
 	ASSERT_GE(8000ULL, ms);
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 	ASSERT_OK(xt_netem_loss("lo", true));
 }
 
@@ -1039,7 +1039,7 @@ TEST_F(so, msg_oob_send_xtcp)
 	XT_XTCP_ONLY();
 	ASSERT_OK(xt_pair(&c, &s));
 	ASSERT_ERRNO(send(c, "!", 1, MSG_OOB), EOPNOTSUPP);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 }
 
 /* recv(MSG_OOB) with no urgent byte pending: EINVAL (Linux and XTCP). */

@@ -311,13 +311,13 @@ TEST_F_TIMEOUT(sysctl, fin_timeout, 30)
 	sport = xt_local_port(s);
 	close(c);
 	t0 = xt_now_ms();
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_wait_state(cport, sport, XT_FIN_WAIT2,
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_wait_state(cport, sport, XTCP_FIN_WAIT2,
 						   1000));
 	/* Late under emulation: do not wait at all (1200 - late is huge). */
 	ms = xt_now_ms() - t0;
 	if (ms < 1200)
 		xt_msleep(1200 - ms);
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_state(cport, sport));
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_state(cport, sport));
 	ASSERT_EQ(-1, xt_proc_wait_state(cport, sport, -1, 5000));
 	ms = xt_now_ms() - t0;
 	TH_LOG("orphan FIN_WAIT2 gone after %llu ms", (unsigned long long)ms);

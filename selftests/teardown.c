@@ -73,24 +73,24 @@ TEST_F(td, states_shutdown)
 	ASSERT_OK(xt_pair(&c, &s));
 	cp = xt_local_port(c);
 	sp = xt_local_port(s);
-	ASSERT_EQ(XT_ESTABLISHED, xt_proc_state(cp, sp));
-	ASSERT_EQ(XT_ESTABLISHED, xt_proc_state(sp, cp));
+	ASSERT_EQ(XTCP_ESTABLISHED, xt_proc_state(cp, sp));
+	ASSERT_EQ(XTCP_ESTABLISHED, xt_proc_state(sp, cp));
 
 	ASSERT_OK(shutdown(c, SHUT_WR));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));	/* the FIN arrived */
-	ASSERT_EQ(XT_FIN_WAIT2, xt_wait_state(c, XT_FIN_WAIT2, 2000));
-	ASSERT_STATE(s, XT_CLOSE_WAIT);
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_state(cp, sp));
-	ASSERT_EQ(XT_CLOSE_WAIT, xt_proc_state(sp, cp));
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_wait_state(c, XTCP_FIN_WAIT2, 2000));
+	ASSERT_STATE(s, XTCP_CLOSE_WAIT);
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_state(cp, sp));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, xt_proc_state(sp, cp));
 
 	ASSERT_OK(shutdown(s, SHUT_WR));
 	ASSERT_EQ(0, recv(c, &b, 1, 0));	/* the FIN arrived */
-	ASSERT_EQ(XT_CLOSE, xt_wait_state(s, XT_CLOSE, 2000));
+	ASSERT_EQ(XTCP_CLOSE, xt_wait_state(s, XTCP_CLOSE, 2000));
 	/*
 	 * Linux hands the connection to a TIME_WAIT mini-socket: the fd's
 	 * own state is CLOSE, the /proc line of the connection TIME_WAIT.
 	 */
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cp, sp, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cp, sp, XTCP_TIME_WAIT, 2000));
 	ASSERT_EQ(-1, xt_proc_wait_state(sp, cp, -1, 2000));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
 }
@@ -111,16 +111,16 @@ TEST_F(td, states_close)
 	sp = xt_local_port(s);
 	ASSERT_OK(close(c));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
-	ASSERT_STATE(s, XT_CLOSE_WAIT);
-	ASSERT_EQ(XT_FIN_WAIT2, xt_proc_wait_state(cp, sp, XT_FIN_WAIT2, 2000));
-	ASSERT_EQ(XT_CLOSE_WAIT, xt_proc_state(sp, cp));
+	ASSERT_STATE(s, XTCP_CLOSE_WAIT);
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_proc_wait_state(cp, sp, XTCP_FIN_WAIT2, 2000));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, xt_proc_state(sp, cp));
 
 	ASSERT_OK(close(s));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cp, sp, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cp, sp, XTCP_TIME_WAIT, 2000));
 	ASSERT_EQ(-1, xt_proc_wait_state(sp, cp, -1, 2000));
 	/* TIME_WAIT lasts (60 s on Linux): still there a moment later. */
 	xt_msleep(200);
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_state(cp, sp));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_state(cp, sp));
 }
 
 /* The side that closes first gets TIME_WAIT, whichever it is. */
@@ -135,9 +135,9 @@ TEST_F(td, server_closes_first)
 	sp = xt_local_port(s);
 	ASSERT_OK(close(s));
 	ASSERT_EQ(0, recv(c, &b, 1, 0));
-	ASSERT_STATE(c, XT_CLOSE_WAIT);
+	ASSERT_STATE(c, XTCP_CLOSE_WAIT);
 	ASSERT_OK(close(c));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(sp, cp, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(sp, cp, XTCP_TIME_WAIT, 2000));
 	ASSERT_EQ(-1, xt_proc_wait_state(cp, sp, -1, 2000));
 }
 
@@ -169,7 +169,7 @@ TEST_F(td, data_then_close)
 	ASSERT_EQ(tx.len, rx.done);
 	xt_stream_digest(7, tx.len, want);
 	ASSERT_EQ(0, memcmp(want, rx.digest, 32));
-	ASSERT_EQ(XT_CLOSE_WAIT, xt_state(c));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, xt_state(c));
 }
 
 /* Closing with unread received data aborts: the peer gets a RST. */
@@ -187,7 +187,7 @@ TEST_F(td, close_unread_sends_rst)
 	ASSERT_OK(close(c));
 	ASSERT_NE(0, xt_poll1(s, POLLERR, 2000) & POLLERR);
 	ASSERT_ERRNO(recv(s, buf, sizeof(buf), 0), ECONNRESET);
-	ASSERT_STATE(s, XT_CLOSE);
+	ASSERT_STATE(s, XTCP_CLOSE);
 	/* An abort leaves no TIME_WAIT behind. */
 	ASSERT_EQ(-1, xt_proc_state(cp, sp));
 }
@@ -207,7 +207,7 @@ TEST_F(td, write_after_peer_close_sigpipe)
 	ASSERT_OK(xt_pair(&c, &s));
 	ASSERT_OK(close(c));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
-	ASSERT_EQ(XT_CLOSE_WAIT, xt_state(s));
+	ASSERT_EQ(XTCP_CLOSE_WAIT, xt_state(s));
 	ASSERT_EQ(1, send(s, "x", 1, 0));		/* accepted locally */
 	ASSERT_NE(0, xt_poll1(s, POLLERR, 2000) & POLLERR);	/* the RST */
 	sigpipes = 0;
@@ -215,7 +215,7 @@ TEST_F(td, write_after_peer_close_sigpipe)
 	ASSERT_EQ(1, sigpipes);
 	ASSERT_ERRNO(write(s, "y", 1), EPIPE);
 	ASSERT_EQ(2, sigpipes);
-	ASSERT_STATE(s, XT_CLOSE);
+	ASSERT_STATE(s, XTCP_CLOSE);
 }
 
 /* The same with MSG_NOSIGNAL: EPIPE without a signal. */
@@ -260,7 +260,7 @@ TEST_F(td, shutdown_bad_how)
 	ASSERT_ERRNO(shutdown(c, 3), EINVAL);
 	ASSERT_ERRNO(shutdown(c, -1), EINVAL);
 	ASSERT_ERRNO(shutdown(c, 100), EINVAL);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	ASSERT_EQ(1, send(c, "z", 1, 0));
 	ASSERT_EQ(1, recv(s, &b, 1, 0));
 	ASSERT_EQ('z', b);
@@ -279,8 +279,8 @@ TEST_F(td, read_after_shut_rd)
 	ASSERT_EQ(POLLIN | POLLRDHUP | POLLOUT,
 		  xt_poll1(c, POLLIN | POLLRDHUP | POLLOUT, 0));
 	/* SHUT_RD sends nothing: the peer still sees an open connection. */
-	ASSERT_STATE(c, XT_ESTABLISHED);
-	ASSERT_STATE(s, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
+	ASSERT_STATE(s, XTCP_ESTABLISHED);
 	/* Writing still works from the SHUT_RD side. */
 	ASSERT_EQ(1, send(c, "w", 1, 0));
 	ASSERT_EQ(1, recv(s, &b, 1, 0));
@@ -297,8 +297,8 @@ TEST_F(td, shutdown_rdwr)
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
 	ASSERT_EQ(0, recv(c, &b, 1, 0));
 	ASSERT_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
-	ASSERT_EQ(XT_FIN_WAIT2, xt_wait_state(c, XT_FIN_WAIT2, 2000));
-	ASSERT_STATE(s, XT_CLOSE_WAIT);
+	ASSERT_EQ(XTCP_FIN_WAIT2, xt_wait_state(c, XTCP_FIN_WAIT2, 2000));
+	ASSERT_STATE(s, XTCP_CLOSE_WAIT);
 }
 
 struct acc {
@@ -332,7 +332,7 @@ TEST_F(td, shutdown_listener)
 	ASSERT_LE(0, l);
 	/* SHUT_WR on a listener: no effect. */
 	ASSERT_OK(shutdown(l, SHUT_WR));
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 
 	a.fd = l;
 	ASSERT_EQ(0, pthread_create(&t, NULL, acceptor, &a));
@@ -341,7 +341,7 @@ TEST_F(td, shutdown_listener)
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(-1, a.ret);
 	ASSERT_EQ(EINVAL, a.err);
-	ASSERT_STATE(l, XT_CLOSE);
+	ASSERT_STATE(l, XTCP_CLOSE);
 	ASSERT_ERRNO(accept(l, NULL, NULL), EINVAL);
 	ASSERT_ERRNO(xt_connect_to(XT_LOOP, port), ECONNREFUSED);
 }
@@ -360,11 +360,11 @@ TEST_F(td, close_listener_resets_queue)
 	ASSERT_LE(0, l);
 	c = xt_connect_to(XT_LOOP, port);
 	ASSERT_LE(0, c);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	ASSERT_OK(close(l));
 	ASSERT_NE(0, xt_poll1(c, POLLERR, 2000) & POLLERR);
 	ASSERT_ERRNO(recv(c, &b, 1, 0), ECONNRESET);
-	ASSERT_STATE(c, XT_CLOSE);
+	ASSERT_STATE(c, XTCP_CLOSE);
 }
 
 TEST_HARNESS_MAIN

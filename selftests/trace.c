@@ -271,7 +271,7 @@ TEST_F(tr, set_state)
 	ASSERT_OK(close(c));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
 	ASSERT_OK(close(s));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cport, sport, XT_TIME_WAIT,
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cport, sport, XTCP_TIME_WAIT,
 						   2000));
 	ASSERT_EQ(-1, xt_proc_wait_state(sport, cport, -1, 2000));
 	close(l);

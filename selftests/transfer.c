@@ -375,7 +375,7 @@ TEST_F(xfer, sndtimeo_full_buffer)
 	ASSERT_LT(0U, total);
 	ASSERT_LE(180ULL, dt);
 	ASSERT_GT(2000ULL, dt);
-	ASSERT_STATE(c, XT_ESTABLISHED);
+	ASSERT_STATE(c, XTCP_ESTABLISHED);
 	TH_LOG("%zu bytes queued before the buffers filled", total);
 }
 

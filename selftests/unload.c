@@ -128,7 +128,7 @@ TEST_F(ul, sockets_hold_module)
 	ASSERT_ERRNO(unload(), EWOULDBLOCK);
 	exchange(_metadata, c, s);
 	ASSERT_ERRNO(unload(), EWOULDBLOCK);
-	ASSERT_STATE(l, XT_LISTEN);
+	ASSERT_STATE(l, XTCP_LISTEN);
 	q = xt_connect_to(XT_LOOP, port);	/* queued, not accepted */
 	ASSERT_LE(0, q);
 	ASSERT_ERRNO(unload(), EWOULDBLOCK);
@@ -171,7 +171,7 @@ TEST_F(ul, netns_exit_purges_timewait)
 	ASSERT_OK(close(c));
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
 	ASSERT_OK(close(s));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cp, sp, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cp, sp, XTCP_TIME_WAIT, 2000));
 	ASSERT_ERRNO(unload(), EWOULDBLOCK);
 
 	/* Leave and drop the last reference: the namespace goes away. */
@@ -264,7 +264,7 @@ TEST_F_TIMEOUT(ul, timewait_holds_module, 100)
 	ASSERT_OK(close(c));		/* the client closes first */
 	ASSERT_EQ(0, recv(s, &b, 1, 0));
 	ASSERT_OK(close(s));
-	ASSERT_EQ(XT_TIME_WAIT, xt_proc_wait_state(cp, sp, XT_TIME_WAIT, 2000));
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(cp, sp, XTCP_TIME_WAIT, 2000));
 	/* The server side finished (LAST_ACK -> CLOSE): only TIME_WAIT left. */
 	ASSERT_EQ(-1, xt_proc_wait_state(sp, cp, -1, 2000));
 	t0 = xt_now_ms();
@@ -279,7 +279,7 @@ TEST_F_TIMEOUT(ul, timewait_holds_module, 100)
 		}
 		ASSERT_EQ(EWOULDBLOCK, errno);
 		/* While the module is held, the TIME_WAIT line is there. */
-		if (xt_proc_state(cp, sp) != XT_TIME_WAIT)
+		if (xt_proc_state(cp, sp) != XTCP_TIME_WAIT)
 			TH_LOG("TIME_WAIT line gone after %llu ms, module still held",
 			       (unsigned long long)(xt_now_ms() - t0));
 	}

@@ -147,7 +147,7 @@ TEST_F_TIMEOUT(wire, syn_retransmit, 30)
 		}
 		last = r.t;
 	}
-	ASSERT_STATE(fd, XT_SYN_SENT);
+	ASSERT_STATE(fd, XTCP_SYN_SENT);
 }
 
 TEST_F(wire, syn_recv_bad_ack)
@@ -171,7 +171,7 @@ TEST_F(wire, syn_recv_bad_ack)
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 	w->fd = accept_within(w->lfd, 2000);
 	ASSERT_LE(0, w->fd) TH_LOG("the handshake did not complete");
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
 	peer_data(_metadata, w, "ok", 2);
 }
 

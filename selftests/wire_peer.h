@@ -646,7 +646,7 @@ static void establish(struct __test_metadata *_metadata, struct wire *w,
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 	w->fd = accept_within(w->lfd, 2000);
 	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
 }
 
 /* The peer sends @len bytes in sequence: ACKed, and read back. */

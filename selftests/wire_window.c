@@ -104,7 +104,7 @@ TEST_F(wire, old_ack_blind_data)
 	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the data");
 	ASSERT_EQ(7, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
 	ASSERT_EQ(0, memcmp(buf, "genuine", 7));
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
 }
 
 TEST_F(wire, dropped_segment_acks_rate_limited)
@@ -127,7 +127,7 @@ TEST_F(wire, dropped_segment_acks_rate_limited)
 	rx_none(_metadata, w, 300, "the other four RSTs");
 	ASSERT_EQ(1, xt_mib("TCPChallengeACK"));
 	ASSERT_EQ(4, xt_mib("TCPACKSkippedChallenge"));
-	ASSERT_STATE(w->fd, XT_ESTABLISHED);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
 
 	/* Data outside the window: each one answered. */
 	for (i = 0; i < 3; i++) {

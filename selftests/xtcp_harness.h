@@ -66,8 +66,8 @@
 #define ASSERT_STATE(fd, st) do {					\
 	int __s = xt_state(fd);						\
 	ASSERT_EQ(st, __s) TH_LOG("fd %d: tcpi_state %d (%s), wanted %d (%s)", \
-				  fd, __s, xt_state_name(__s), st,	\
-				  xt_state_name(st));			\
+				  fd, __s, xtcp_state_name(__s), st,	\
+				  xtcp_state_name(st));			\
 } while (0)
 
 #endif /* XTCP_SELFTEST_HARNESS_H */

@@ -387,19 +387,6 @@ int xt_wait_state(int fd, int st, int timeout_ms)
 	}
 }
 
-const char *xt_state_name(int st)
-{
-	static const char *const n[] = {
-		"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
-		"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
-		"LISTEN", "CLOSING",
-	};
-
-	if (st < 0 || st >= (int)(sizeof(n) / sizeof(n[0])))
-		return "?";
-	return n[st];
-}
-
 const char *xt_sysctl_path(const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, xt_inet() ? "/proc/sys/net/ipv4/tcp_%s" :

@@ -32,20 +32,12 @@
 
 #include <linux/xtcp.h>
 
-/* Linux's TCP states: tcpi_state and the st field of /proc/net/tcp. */
-enum {
-	XT_ESTABLISHED = 1,
-	XT_SYN_SENT,
-	XT_SYN_RECV,
-	XT_FIN_WAIT1,
-	XT_FIN_WAIT2,
-	XT_TIME_WAIT,
-	XT_CLOSE,
-	XT_CLOSE_WAIT,
-	XT_LAST_ACK,
-	XT_LISTEN,
-	XT_CLOSING,
-};
+/*
+ * enum xtcp_state (from <linux/xtcp.h>): tcpi_state and the st field of
+ * /proc/net/xtcp, and of /proc/net/tcp, whose numbers are the same.
+ * xtcp_state_name() is the module's own table of their names.
+ */
+#include "xtcp_state.h"
 
 #define XT_LOOP		"127.0.0.1"
 
@@ -124,7 +116,6 @@ long long xt_mib_of(bool inet, const char *name);
 int xt_state(int fd);				/* tcpi_state, or -1 */
 /* Poll TCP_INFO until tcpi_state == st; the state seen last. */
 int xt_wait_state(int fd, int st, int timeout_ms);
-const char *xt_state_name(int st);
 
 struct xt_proc_ent {
 	uint32_t laddr, raddr;		/* network order */
