@@ -18,7 +18,7 @@
  * queue and backlog limit as Recv-Q and Send-Q.
  *
  *   -l  listening sockets only        -a  all sockets
- *       (default: connections, without LISTEN, SYN-RECV and TIME-WAIT)
+ *       (default: connections, without LISTEN, SYN_RECV and TIME_WAIT)
  *   -i  TCP_INFO details              -p  the process holding it
  *   -n  numeric (the only mode: accepted for ss's habit)
  */
@@ -39,6 +39,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+
+#include "../kmod/xtcp_state.h"	/* enum xtcp_state, xtcp_state_name() */
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -86,13 +88,6 @@ struct owner {
 
 static struct owner *owners;
 static size_t nowners;
-
-static const char *const state_names[] = {
-	[1] = "ESTAB", [2] = "SYN-SENT", [3] = "SYN-RECV",
-	[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2", [6] = "TIME-WAIT",
-	[7] = "UNCONN", [8] = "CLOSE-WAIT", [9] = "LAST-ACK",
-	[10] = "LISTEN", [11] = "CLOSING",
-};
 
 static const char *const timer_names[] = {
 	"off", "on", "keepalive", "timewait", "persist",
@@ -329,14 +324,13 @@ static void show(const struct ent *e, bool info, bool procs)
 	const char *name;
 	FILE *f;
 
-	if (o && (info || e->st == 10))
+	if (o && (info || e->st == XTCP_LISTEN))
 		len = get_info(o, &x);
-	if (e->st == 10 && len >= sizeof(struct tcp_info)) {
+	if (e->st == XTCP_LISTEN && len >= sizeof(struct tcp_info)) {
 		rq = x.ti.tcpi_unacked;		/* accept queue */
 		sq = x.ti.tcpi_sacked;		/* its limit */
 	}
-	name = e->st < sizeof(state_names) / sizeof(state_names[0]) &&
-	       state_names[e->st] ? state_names[e->st] : "UNKNOWN";
+	name = xtcp_state_name(e->st);
 	addr_port(local, sizeof(local), e->laddr, e->lport);
 	addr_port(peer, sizeof(peer), e->raddr, e->rport);
 	printf("%-11s %-6u %-6u %-21s %-21s", name, rq, sq, local, peer);
@@ -361,12 +355,12 @@ static void show(const struct ent *e, bool info, bool procs)
 	if (!info)
 		return;
 	putchar('\t');
-	if (len >= sizeof(struct tcp_info) && e->st != 10) {
+	if (len >= sizeof(struct tcp_info) && e->st != XTCP_LISTEN) {
 		print_info(&x, len);
 	} else if (e->nextra >= 5) {
 		/* No fd (or a listener): what /proc/net/tcp itself says. */
 		printf(" rto:%lu cwnd:%u", e->rto * 10, e->cwnd);
-		if (e->ssthresh > 0 && e->st != 10)
+		if (e->ssthresh > 0 && e->st != XTCP_LISTEN)
 			printf(" ssthresh:%d", e->ssthresh);
 	} else {
 		printf(" -");
@@ -439,8 +433,9 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), f)) {
 		if (parse_line(line, &e))
 			continue;
-		if (listening ? e.st != 10 :
-		    !all && (e.st == 10 || e.st == 7 || e.st == 6 || e.st == 3))
+		if (listening ? e.st != XTCP_LISTEN :
+		    !all && (e.st == XTCP_LISTEN || e.st == XTCP_CLOSE ||
+			     e.st == XTCP_TIME_WAIT || e.st == XTCP_SYN_RECV))
 			continue;
 		show(&e, info, procs);
 	}
