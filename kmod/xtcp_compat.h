@@ -11,6 +11,10 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+/* 6.11 moved skb_frag_unref() and its kin out of <linux/skbuff.h>. */
+#ifdef XTCP_HAVE_SKBUFF_REF
+#include <linux/skbuff_ref.h>
+#endif
 
 /* 6.11 made sysctl tables (and their handlers' view of them) const. */
 #ifdef XTCP_HAVE_CONST_CTL_TABLE
