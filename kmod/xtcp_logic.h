@@ -11,6 +11,7 @@
  *   xtcp_sack.h     SACK blocks both ways
  *   xtcp_reno.h     NewReno congestion control
  *   xtcp_rack.h     PRR, RACK-TLP, the delivery rate
+ *   xtcp_tso.h      super-segments: their size, and where they are cut
  *
  * Everything there is plain arithmetic on its arguments: no locks, no
  * allocation, no clocks.  Every function that is not static is what the
@@ -27,5 +28,6 @@
 #include "xtcp_sack.h"
 #include "xtcp_reno.h"
 #include "xtcp_rack.h"
+#include "xtcp_tso.h"
 
 #endif /* _XTCP_LOGIC_H */

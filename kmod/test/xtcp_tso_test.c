@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of super-segment sizing and cutting (kmod/xtcp_tso.c).
+ */
+#include "logic_test.h"
+
+TEST(pcount)
+{
+	CHECK_EQ(xtcp_pcount(0, 1448), 1, "%s", "no data: one segment");
+	CHECK_EQ(xtcp_pcount(1, 1448), 1, "%s", "1 byte");
+	CHECK_EQ(xtcp_pcount(1448, 1448), 1, "%s", "one full");
+	CHECK_EQ(xtcp_pcount(1449, 1448), 2, "%s", "one byte more");
+	CHECK_EQ(xtcp_pcount(65160, 1448), 45, "%s", "45 full");
+	CHECK_EQ(xtcp_pcount(65161, 1448), 46, "%s", "and a byte");
+}
+
+TEST(size_goal)
+{
+	/* veth: 64 KB GSO, 1448-byte MSS, a large window: 44 segments. */
+	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 321, 65535, 1 << 20), 45,
+		 "%s", "64 KB less headers");
+	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 1000, 65535, 1 << 20), 44,
+		 "%s", "more header room");
+	/* The device's segment limit. */
+	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 321, 8, 1 << 20), 8,
+		 "%s", "gso_max_segs");
+	/* Half the peer's largest window. */
+	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 321, 65535, 14480), 5,
+		 "%s", "half of 10 segments");
+	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 321, 65535, 2000), 1,
+		 "%s", "never below one");
+	/* A window of 536 or less is not halved (tcp_bound_to_half_wnd). */
+	CHECK_EQ(xtcp_size_goal_segs(100, 65536, 321, 65535, 536), 652,
+		 "%s", "tiny window: not halved");
+	/* Loopback: the MSS is about as large as a GSO skb. */
+	CHECK_EQ(xtcp_size_goal_segs(65483, 65536, 321, 65535, 1 << 22), 1,
+		 "%s", "loopback MSS");
+	CHECK_EQ(xtcp_size_goal_segs(0, 65536, 321, 65535, 1 << 22), 1,
+		 "%s", "no MSS");
+}
+
+TEST(autosize)
+{
+	/*
+	 * 10 segments of 1448 B per 100 us is 144.8 MB/s; in slow start
+	 * twice that, and 1/1024 of it is 282812 B: more than 64 KB.
+	 */
+	CHECK_EQ(xtcp_tso_autosize(1448, 10, 0x7fffffff, 100, 50, 65536,
+				   65535), 45, "%s", "fast path: a full skb");
+	/*
+	 * 10 segments per 100 ms: 144800 B/s, 282 B a millisecond; the
+	 * minimum RTT of 100 ms adds nothing (65536 >> 195): 2 segments.
+	 */
+	CHECK_EQ(xtcp_tso_autosize(1448, 10, 0x7fffffff, 100000, 100000,
+				   65536, 65535), 2, "%s", "slow path: minimum");
+	/*
+	 * 100 segments per 10 ms, after slow start (1.2x): 17376000 B/s,
+	 * 16968 B a millisecond; minimum RTT 2 ms: 65536 >> 3 = 8192 more,
+	 * 25160 B: 17 segments.
+	 */
+	CHECK_EQ(xtcp_tso_autosize(1448, 100, 100, 10000, 2000, 65536,
+				   65535), 17, "%s", "congestion avoidance");
+	/* The same in slow start (2x): 28281 + 8192 B, 25 segments. */
+	CHECK_EQ(xtcp_tso_autosize(1448, 100, 1000, 10000, 2000, 65536,
+				   65535), 25, "%s", "slow start: twice");
+	CHECK_EQ(xtcp_tso_autosize(1448, 100, 1000, 10000, 2000, 65536, 4),
+		 4, "%s", "gso_max_segs");
+	CHECK_EQ(xtcp_tso_autosize(1448, 10, 20, 0, 0, 65536, 65535), 45,
+		 "%s", "no RTT sample yet: a full skb");
+}
+
+TEST(split_point)
+{
+	/* Everything fits: all of it. */
+	CHECK_EQ(xtcp_split_point(14480, 1448, 45, 1 << 20, false), 14480,
+		 "%s", "whole");
+	/* The congestion window allows 3 segments. */
+	CHECK_EQ(xtcp_split_point(14480, 1448, 3, 1 << 20, false), 4344,
+		 "%s", "cwnd: 3 segments");
+	/* The peer's window takes 5000 bytes: 3 whole and a partial. */
+	CHECK_EQ(xtcp_split_point(14480, 1448, 45, 5000, false), 5000,
+		 "%s", "window: to its edge");
+	CHECK_EQ(xtcp_split_point(14480, 1448, 45, 5000, true), 4344,
+		 "%s", "window, Nagle: whole segments only");
+	/* The last skb ends in a partial segment: Nagle holds that part. */
+	CHECK_EQ(xtcp_split_point(3000, 1448, 45, 1 << 20, true), 2896,
+		 "%s", "Nagle: the partial tail waits");
+	CHECK_EQ(xtcp_split_point(3000, 1448, 45, 1 << 20, false), 3000,
+		 "%s", "no Nagle: all");
+	CHECK_EQ(xtcp_split_point(1000, 1448, 45, 1 << 20, true), 0,
+		 "%s", "Nagle: a lone partial segment waits");
+	/* Full segments only: Nagle changes nothing. */
+	CHECK_EQ(xtcp_split_point(2896, 1448, 45, 1 << 20, true), 2896,
+		 "%s", "Nagle: nothing partial");
+	CHECK_EQ(xtcp_split_point(2896, 1448, 1, 1 << 20, true), 1448,
+		 "%s", "one segment allowed");
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Super-segments, for xtcp.c and xtcp_output.c: how many segments one skb
+ * of the write queue carries, how many of them go at once, and where an
+ * skb is cut when the congestion window, the peer's window or Nagle let
+ * only part of it go.  Linux's tcp_xmit_size_goal(), tcp_tso_autosize()
+ * and tcp_mss_split_point().
+ *
+ * Pure logic: no kernel API, so the same source builds into the module
+ * and, in user space, into the unit tests (kmod/test/).
+ */
+#ifndef _XTCP_TSO_H
+#define _XTCP_TSO_H
+
+#include "xtcp_seq.h"
+
+/* Segments of at most @mss bytes that @len bytes make; 1 for none. */
+u32 xtcp_pcount(u32 len, u32 mss);
+
+/*
+ * Segments one skb of the write queue may hold: as many as a GSO skb
+ * takes (@gso_max_size bytes with @header_room for the headers,
+ * @gso_max_segs segments), and no more than half the largest window the
+ * peer offered, so that it never waits whole for a window that cannot
+ * take it (tcp_bound_to_half_wnd()).  At least one.
+ */
+u32 xtcp_size_goal_segs(u32 mss, u32 gso_max_size, u32 header_room,
+			u32 gso_max_segs, u32 max_window);
+
+/*
+ * Segments one GSO skb sends at most (tcp_tso_autosize()): about a
+ * millisecond of the rate the congestion window allows, twice it in slow
+ * start and 1.2 times it after, plus, on a path whose minimum RTT is
+ * short, a share of a full GSO skb that halves with each 512 us of RTT;
+ * at least 2, at most @gso_max_segs.  @srtt_us 0 (no sample yet) counts
+ * as a full GSO skb.
+ */
+u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
+		      u32 min_rtt_us, u32 gso_max_size, u32 gso_max_segs);
+
+/*
+ * Bytes of an unsent skb of @len bytes to send now (tcp_mss_split_point()):
+ * at most @segs segments (what the congestion window and autosizing
+ * allow) and what the peer's window takes, @wnd_left bytes from its
+ * start.  When the end of what may go is a partial segment and @nagle
+ * holds partial segments back, only whole segments go.  0: nothing.
+ */
+u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
+
+#endif /* _XTCP_TSO_H */
