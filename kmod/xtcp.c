@@ -456,6 +456,22 @@ void xtcp_mc_drop(struct sock *sk)
 	rtnl_unlock();
 }
 
+/*
+ * A copy that failed can leave an empty data skb at the tail of the write
+ * queue: it must not go out as a segment (Linux's tcp_remove_empty_skb()).
+ */
+static void xtcp_remove_empty_skb(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (skb && !skb->len &&
+	    !(XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN))) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
+}
+
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
@@ -483,16 +499,29 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	goal = xtcp_size_goal(sk);
 	while (msg_data_left(msg)) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-		size_t copy, done;
+		struct page_frag *pfrag = sk_page_frag(sk);
+		bool merge = false;
+		int copy, i = 0;
 
-		if (!skb || skb->len >= goal ||
-		    (XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
-		    !skb_tailroom(skb)) {
+		if (!sk_page_frag_refill(sk, pfrag))
+			goto wait_for_space;
+		/* Append to the unsent tail while it has room. */
+		if (skb && skb->len < goal &&
+		    !(XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN))) {
+			i = skb_shinfo(skb)->nr_frags;
+			merge = skb_can_coalesce(skb, i, pfrag->page,
+						 pfrag->offset);
+			if (!merge && i >= MAX_SKB_FRAGS)
+				skb = NULL;
+		} else {
+			skb = NULL;
+		}
+		if (!skb) {
 			/*
-			 * Between segments, take in what arrived while we
-			 * held the lock (ACKs open the window, and our data
-			 * then carries a fresh ACK), as tcp_sendmsg() does,
-			 * and send what is ready.
+			 * Between skbs, take in what arrived while we held
+			 * the lock (ACKs open the window, and our data then
+			 * carries a fresh ACK), as tcp_sendmsg() does, and
+			 * send what is ready.
 			 */
 			if (sk_flush_backlog(sk)) {
 				err = -EPIPE;
@@ -501,32 +530,40 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto out_err;
 				continue;
 			}
-			if (skb)
+			if (skb_peek_tail(&sk->sk_write_queue))
 				xtcp_write_xmit(sk);
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb(XTCP_DATA_HEADER + goal, sk->sk_allocation);
+			skb = xtcp_alloc_data_skb(sk, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, XTCP_DATA_HEADER);
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
 			XTCP_SKB_CB(skb)->retransmitted = 0;
 			xtcp_queue_skb(sk, skb);
+			i = 0;
+			merge = false;
 		}
 		copy = min3((size_t)(goal - skb->len), msg_data_left(msg),
-			    (size_t)skb_tailroom(skb));
-		done = copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter);
-		if (done < copy)
-			skb_trim(skb, skb->len - (copy - done));
-		XTCP_SKB_CB(skb)->end_seq += done;
-		xs->write_seq += done;
-		copied += done;
-		if (done < copy) {
-			err = -EFAULT;
+			    (size_t)(pfrag->size - pfrag->offset));
+		/* Also adds the bytes to the skb's length and truesize. */
+		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
+					       pfrag->page, pfrag->offset,
+					       copy);
+		if (err)
 			goto out_err;
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+		} else {
+			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
+					   copy);
+			page_ref_inc(pfrag->page);
 		}
+		pfrag->offset += copy;
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
 		continue;
 
 wait_for_space:
@@ -542,6 +579,7 @@ wait_for_space:
 	return copied;
 
 out_err:
+	xtcp_remove_empty_skb(sk);
 	if (copied) {
 		xtcp_write_xmit(sk);
 		release_sock(sk);

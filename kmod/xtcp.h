@@ -154,6 +154,11 @@ struct xtcp_sock {
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 	u16	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
+	/*
+	 * The route's device takes a super-segment whole (loopback, veth):
+	 * the queues hold skbs of many segments, each sent as one GSO skb.
+	 */
+	u8	gso_ok:1;
 
 	/*
 	 * Options (RFC 7323, RFC 2018).  Before the handshake completes the
@@ -347,6 +352,16 @@ static inline struct sk_buff *xtcp_rtx_head(const struct sock *sk)
 	return skb_rb_first(&xtcp_sk(sk)->rtx_queue);
 }
 
+/*
+ * Segments an skb on the write or retransmission queue carries, as Linux's
+ * tcp_skb_pcount(): kept in gso_segs, with gso_size the MSS it was cut
+ * for, so that a transmitted clone is a GSO skb as it stands.
+ */
+static inline u32 xtcp_skb_pcount(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->gso_segs;
+}
+
 /* Nothing waits to be sent and nothing waits for an ACK. */
 static inline bool xtcp_write_queue_empty(const struct sock *sk)
 {
@@ -455,7 +470,14 @@ static inline void xtcp_inc_stats(const struct net *net,
 	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field]);
 }
 
+static inline void xtcp_add_stats(const struct net *net,
+				  enum xtcp_mib_field field, u32 n)
+{
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], n);
+}
+
 #define XTCP_INC_STATS(sk, field)	xtcp_inc_stats(sock_net(sk), field)
+#define XTCP_ADD_STATS(sk, field, n)	xtcp_add_stats(sock_net(sk), field, n)
 
 /* A net.xtcp.* value of sk's namespace. */
 #define XTCP_SYSCTL(sk, field) \
@@ -612,7 +634,8 @@ void xtcp_send_loss_probe(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		      gfp_t gfp);
 void xtcp_send_new(struct sock *sk, struct sk_buff *skb);
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs);
+struct sk_buff *xtcp_alloc_data_skb(struct sock *sk, gfp_t gfp);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
@@ -621,6 +644,13 @@ void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss);
+int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
+		  gfp_t gfp);
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
+void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+			int decr);
+void xtcp_set_gso(struct sock *sk);
 struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);

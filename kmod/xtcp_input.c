@@ -180,9 +180,11 @@ static void xtcp_reset(struct sock *sk)
 /*
  * Free what the peer has acknowledged and take an RTT sample from the
  * send time of the oldest segment acknowledged, unless a segment
- * acknowledged was sent more than once (Karn's rule).  Returns the data
- * segments acknowledged; *delivered counts those of them the peer had not
- * SACKed before, which this ACK is the first news of.
+ * acknowledged was sent more than once (Karn's rule).  An skb of several
+ * segments acknowledged in part loses the whole segments acknowledged
+ * (Linux's tcp_tso_acked()).  Returns the data segments acknowledged;
+ * *delivered counts those of them the peer had not SACKed before, which
+ * this ACK is the first news of.
  */
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			    struct xtcp_rate_sample *rs)
@@ -195,17 +197,20 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 	*delivered = 0;
 	while ((skb = xtcp_rtx_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool whole = !xtcp_seq_after(cb->end_seq, ack);
+		u32 segs;
 
-		if (xtcp_seq_after(cb->end_seq, ack))
-			break;
-		if (xs->packets_out)
-			xs->packets_out--;
-		if (cb->sacked)
-			xs->sacked_out--;
-		if (cb->lost)
-			xs->lost_out--;
-		if (cb->retrans)
-			xs->retrans_out--;
+		if (whole) {
+			segs = xtcp_skb_pcount(skb);
+		} else {
+			if (xtcp_skb_pcount(skb) == 1 ||
+			    !xtcp_seq_after(ack, cb->seq))
+				break;
+			segs = xtcp_trim_head(sk, skb, ack - cb->seq);
+			if (!segs)
+				break;
+		}
+		xtcp_adjust_pcount(xs, cb, segs);
 		if (!cb->sacked && !(cb->flags & XTCPHDR_SYN))
 			xtcp_skb_delivered(xs, cb, now, rs);
 		if (cb->retransmitted)
@@ -214,11 +219,13 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			first_sent = cb->sent_us;
 		/* The SYN opens the window; it does not grow it. */
 		if (!(cb->flags & XTCPHDR_SYN)) {
-			acked_segs++;
+			acked_segs += segs;
 			if (!cb->sacked)
-				(*delivered)++;
+				*delivered += segs;
 		}
 		acked++;
+		if (!whole)
+			break;
 		xtcp_rtx_free(sk, skb);
 	}
 	if (!acked)
@@ -1083,7 +1090,9 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 				   child->sk_bound_dev_if);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
+	child->sk_gso_type = SKB_GSO_TCPV4;
 	sk_setup_caps(child, &rt->dst);
+	xtcp_set_gso(child);
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   true, &opts);

@@ -52,7 +52,9 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	/* Connecting to INADDR_ANY reaches this host, as in Linux. */
 	inet->inet_daddr = fl4->daddr;
 	inet->inet_dport = usin->sin_port;
+	sk->sk_gso_type = SKB_GSO_TCPV4;
 	sk_setup_caps(sk, &rt->dst);
+	xtcp_set_gso(sk);
 
 	if (autobind) {
 		err = xtcp_bind_port(sk, 0);

@@ -2,30 +2,96 @@
 /*
  * XTCP output: segments leave.
  *
- * Every byte the user wrote that the peer has not acknowledged is in one
- * skb per segment, in sequence order: first on the write queue
- * (sk->sk_write_queue), which holds what was never sent, then, once sent,
- * in the retransmission queue (xs->rtx_queue), an rbtree keyed by
- * sequence number, as Linux's tcp_rtx_queue.  A segment is transmitted as
- * a clone of its skb, so the original stays queued for retransmission
- * until an ACK covers it.  SYN and FIN travel on the same queues, so they
- * are retransmitted like data.
+ * Every byte the user wrote that the peer has not acknowledged is in an
+ * skb, in sequence order: first on the write queue (sk->sk_write_queue),
+ * which holds what was never sent, then, once sent, in the retransmission
+ * queue (xs->rtx_queue), an rbtree keyed by sequence number, as Linux's
+ * tcp_rtx_queue.  Where the route's device takes GSO skbs whole
+ * (xtcp_set_gso()), an skb holds up to 64 KB of segments and leaves as
+ * one GSO skb; every count of segments counts what it carries
+ * (xtcp_skb_pcount()), and an skb is cut when only part of it is sent,
+ * acknowledged, SACKed or lost (xtcp_fragment(), xtcp_trim_head()).
+ * An skb is transmitted as a clone, so the original stays queued for
+ * retransmission until an ACK covers it.  SYN and FIN travel on the same
+ * queues, so they are retransmitted like data.
  */
+#include <linux/netdevice.h>
 #include <net/ip.h>
 #include <net/dst.h>
+#include <net/rtnetlink.h>
 
 #include "xtcp.h"
+#include "xtcp_compat.h"
 #include "xtcp_trace.h"
 
 #define XTCP_MIN_SND_MSS	48U
 
-/* Bytes of payload one skb (one segment) carries. */
+/*
+ * Does the route's device take our GSO skbs whole?  Loopback and veth hand
+ * them to the receiving stack as they are, or, with TSO off, cut them in
+ * software through XTCP's offload.  Another device could give an
+ * SKB_GSO_TCPV4 skb of protocol 253 to a NIC's TSO, which some NICs
+ * mis-segment, and could compute its checksum only for TCP: there every
+ * skb is one segment, checksummed here, as Linux's TCP without GSO.
+ * Called once the route is set (sk_setup_caps()).
+ */
+void xtcp_set_gso(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+	const struct net_device *dev = dst ? dst->dev : NULL;
+	bool whole;
+
+	whole = dev && ((dev->flags & IFF_LOOPBACK) ||
+			(dev->rtnl_link_ops &&
+			 !strcmp(dev->rtnl_link_ops->kind, "veth")));
+	xtcp_sk(sk)->gso_ok = whole && sk_can_gso(sk) &&
+			      (dev->features & NETIF_F_HW_CSUM);
+}
+
+/* Bytes of payload one skb of the write queue carries at most. */
 int xtcp_size_goal(const struct sock *sk)
 {
-	/* Keep the linear buffer within a 32 KB allocation on loopback. */
-	int cap = SKB_WITH_OVERHEAD(32768) - XTCP_DATA_HEADER;
+	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	return min_t(int, xtcp_sk(sk)->mss_cache, cap);
+	if (!xs->gso_ok)
+		return xs->mss_cache;
+	return xs->mss_cache *
+	       xtcp_size_goal_segs(xs->mss_cache,
+				   min_t(u32, sk->sk_gso_max_size, 65536),
+				   1 + XTCP_MAX_HEADER, sk->sk_gso_max_segs,
+				   xs->max_window);
+}
+
+/* Segments one GSO skb sends at most, now. */
+static u32 xtcp_tso_segs(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->gso_ok)
+		return 1;
+	return xtcp_tso_autosize(xs->mss_cache, xs->cong.cwnd,
+				 xs->cong.ssthresh, xs->rtt.srtt_us,
+				 xs->rtt.min_rtt_us,
+				 min_t(u32, sk->sk_gso_max_size, 65536) -
+				 1 - XTCP_MAX_HEADER, sk->sk_gso_max_segs);
+}
+
+/*
+ * Count an skb's segments for @mss (Linux's tcp_set_skb_tso_segs()).  Its
+ * shared info is written: the skb must not be cloned.
+ */
+void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	shinfo->gso_segs = xtcp_pcount(skb->len, mss);
+	if (shinfo->gso_segs > 1) {
+		shinfo->gso_size = mss;
+		shinfo->gso_type = SKB_GSO_TCPV4;
+	} else {
+		shinfo->gso_size = 0;
+		shinfo->gso_type = 0;
+	}
 }
 
 /*
@@ -151,7 +217,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	struct tcphdr *th;
 	u8 flags = cb->flags;
 	u32 seq = cb->seq;
-	u16 window;
+	u16 window, segs;
 	int err;
 
 	sock_owned_by_me(sk);
@@ -193,7 +259,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		opts.num_sacks += n;
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
-		       skb->len + xtcp_options_size(&opts, false) >
+		       min_t(u32, skb->len, xs->mss_cache) +
+		       xtcp_options_size(&opts, false) >
 		       xs->mss_cache + xtcp_fixed_opts_len(xs))
 			opts.num_sacks--;
 	}
@@ -223,13 +290,25 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	}
 	th->window = htons(window);
 	xtcp_write_options((u8 *)(th + 1), &opts, syn);
-	th->check = xtcp_v4_checksum(skb, inet->inet_saddr, inet->inet_daddr);
-	skb->ip_summed = CHECKSUM_NONE;
+	if (xs->gso_ok) {
+		/* The device, or GSO per segment, completes the checksum. */
+		th->check = ~csum_tcpudp_magic(inet->inet_saddr,
+					       inet->inet_daddr, skb->len,
+					       IPPROTO_TCP, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = xtcp_v4_checksum(skb, inet->inet_saddr,
+					     inet->inet_daddr);
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 
 	/* IP keeps its own control block in skb->cb. */
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
-	xs->segs_out++;
-	XTCP_INC_STATS(sk, XTCP_MIB_OUTSEGS);
+	segs = skb_shinfo(skb)->gso_segs ? : 1;
+	xs->segs_out += segs;
+	XTCP_ADD_STATS(sk, XTCP_MIB_OUTSEGS, segs);
 	if (flags & XTCPHDR_RST)
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTRSTS);
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -238,6 +317,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
+	xtcp_set_skb_pcount(skb, xtcp_sk(sk)->mss_cache);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 }
@@ -359,53 +439,188 @@ void xtcp_queue_fin(struct sock *sk)
 	xtcp_write_xmit(sk);
 }
 
-/*
- * Split a linear segment so its first len bytes fit the peer's window
- * (which may have shrunk below a full segment).
- */
-static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+/* An empty data skb: room for the headers, the payload in page frags. */
+struct sk_buff *xtcp_alloc_data_skb(struct sock *sk, gfp_t gfp)
 {
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 rest = skb->len - len;
-	struct sk_buff *tail;
+	/* fclone: the transmitted clone costs no allocation of its own. */
+	struct sk_buff *skb = alloc_skb_fclone(XTCP_MAX_HEADER, gfp);
 
-	tail = alloc_skb(XTCP_DATA_HEADER + rest, GFP_ATOMIC);
-	if (!tail)
-		return -ENOBUFS;
-	skb_reserve(tail, XTCP_DATA_HEADER);
-	skb_put_data(tail, skb->data + len, rest);
-	skb_trim(skb, len);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	/* Copies into it need not checksum: transmission does. */
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	return skb;
+}
 
-	*XTCP_SKB_CB(tail) = *cb;
-	XTCP_SKB_CB(tail)->seq = cb->seq + len;
-	cb->end_seq = cb->seq + len;
-	cb->flags &= ~(XTCPHDR_FIN | XTCPHDR_PSH);
+/*
+ * Make a queued skb's head and page frags its own, a clone in flight
+ * keeping the old ones; the memory charged follows its size.
+ */
+static int xtcp_unclone(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
+{
+	unsigned int truesize = skb->truesize;
 
-	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	sk_wmem_queued_add(sk, tail->truesize);
+	if (skb_unclone(skb, gfp))
+		return -ENOMEM;
+	sk_wmem_queued_add(sk, (int)(skb->truesize - truesize));
 	return 0;
 }
 
 /*
- * Send a segment the scoreboard marked lost once more.  It stays on the
- * write queue and in packets_out; as a retransmission in flight it counts
- * in the pipe again.
+ * @decr segments of a sent skb are no longer out: acknowledged, or gone in
+ * a cut inside a segment, which makes two partial ones (Linux's
+ * tcp_adjust_pcount()).  The counts they were in shrink by as much.
  */
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
+			int decr)
+{
+	xs->packets_out -= decr;
+	if (cb->sacked)
+		xs->sacked_out -= decr;
+	if (cb->lost)
+		xs->lost_out -= decr;
+	if (cb->retrans)
+		xs->retrans_out -= decr;
+}
+
+/*
+ * Cut @skb after its first @len bytes; the rest becomes a new skb right
+ * after it on the same queue (Linux's tcp_fragment()).  Both pieces keep
+ * the scoreboard marks and the send time of the whole; FIN and PSH go
+ * with the second.  On the retransmission queue the counts of segments
+ * stay right and the new piece follows in RACK's send order.
+ */
+int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
+		  gfp_t gfp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *bcb;
+	u32 old = xtcp_skb_pcount(skb), nlen;
+	struct sk_buff *buff;
+	int diff;
+
+	if (WARN_ON_ONCE(!len || len >= skb->len))
+		return -EINVAL;
+	if (xtcp_unclone(sk, skb, gfp))
+		return -ENOMEM;
+	buff = xtcp_alloc_data_skb(sk, gfp);
+	if (!buff)
+		return -ENOBUFS;
+	sk_wmem_queued_add(sk, buff->truesize);
+	nlen = skb->len - len;
+	skb_split(skb, buff, len);
+	buff->truesize += nlen;
+	skb->truesize -= nlen;
+
+	bcb = XTCP_SKB_CB(buff);
+	*bcb = *cb;
+	bcb->seq = cb->seq + len;
+	cb->end_seq = bcb->seq;
+	cb->flags &= ~(XTCPHDR_FIN | XTCPHDR_PSH);
+	xtcp_set_skb_pcount(skb, xs->mss_cache);
+	xtcp_set_skb_pcount(buff, xs->mss_cache);
+
+	if (!in_rtx) {
+		__skb_queue_after(&sk->sk_write_queue, skb, buff);
+		return 0;
+	}
+	diff = old - xtcp_skb_pcount(skb) - xtcp_skb_pcount(buff);
+	if (diff)
+		xtcp_adjust_pcount(xs, cb, diff);
+	xtcp_rtx_insert(sk, buff);
+	if (list_empty(&cb->tsorted))
+		INIT_LIST_HEAD(&bcb->tsorted);
+	else
+		list_add(&bcb->tsorted, &cb->tsorted);
+	return 0;
+}
+
+/*
+ * Drop the first @len bytes of a sent skb's payload, which the peer
+ * acknowledged; the bytes are in page frags, after any in the linear
+ * part.  Returns the bytes of frags dropped, for the truesize.
+ */
+static u32 xtcp_pull_head(struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 eat = min_t(u32, len, skb_headlen(skb));
+	int i, k = 0;
+
+	if (eat) {
+		__skb_pull(skb, eat);
+		len -= eat;
+	}
+	eat = len;
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		skb_frag_t *frag = &shinfo->frags[i];
+		u32 size = skb_frag_size(frag);
+
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shinfo->frags[k] = *frag;
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->data_len -= len;
+	skb->len -= len;
+	return len;
+}
+
+/*
+ * The peer acknowledged the first @len bytes of @skb, the oldest sent, and
+ * not the rest (Linux's tcp_trim_head()).  Returns the segments dropped,
+ * 0 if the skb could not be changed.
+ */
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 old = xtcp_skb_pcount(skb), freed;
+
+	if (xtcp_unclone(sk, skb, GFP_ATOMIC))
+		return 0;
+	freed = xtcp_pull_head(skb, len);
+	skb->truesize -= freed;
+	sk_wmem_queued_add(sk, -freed);
+	cb->seq += len;
+	xtcp_set_skb_pcount(skb, xtcp_sk(sk)->mss_cache);
+	return old - xtcp_skb_pcount(skb);
+}
+
+/*
+ * Send a segment the scoreboard marked lost once more, no more than @segs
+ * of its segments: the rest is cut off to wait for the window.  It stays
+ * on the retransmission queue and in packets_out; as a retransmission in
+ * flight it counts in the pipe again.
+ */
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 pcount;
 
+	if (xtcp_skb_pcount(skb) > segs &&
+	    xtcp_fragment(sk, true, skb, segs * xs->mss_cache, GFP_ATOMIC))
+		return;		/* the RTO sends it */
+	pcount = xtcp_skb_pcount(skb);
 	cb->retransmitted = 1;
 	cb->retrans = 1;
-	xs->retrans_out++;
-	xs->total_retrans++;
-	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
+	xs->retrans_out += pcount;
+	xs->total_retrans += pcount;
+	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, pcount);
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
-		xs->prr_out++;
-		XTCP_INC_STATS(sk, XTCP_MIB_FASTRETRANS);
+		xs->prr_out += pcount;
+		XTCP_ADD_STATS(sk, XTCP_MIB_FASTRETRANS, pcount);
 	} else if (xs->ca_state == XTCP_CA_LOSS) {
-		XTCP_INC_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS);
+		XTCP_ADD_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS, pcount);
 	}
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	list_move_tail(&cb->tsorted, &xs->tsorted_sent);
@@ -430,32 +645,36 @@ static void xtcp_retransmit_lost(struct sock *sk)
 
 	for (; skb; skb = skb_rb_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 in_flight;
 
 		if (xs->retrans_out >= xs->lost_out)
 			break;
 		if (!cb->lost || cb->retrans)
 			continue;
-		if (xtcp_in_flight(xs) >= xs->cong.cwnd)
+		in_flight = xtcp_in_flight(xs);
+		if (in_flight >= xs->cong.cwnd)
 			break;
-		xtcp_retransmit_skb(sk, skb);
+		xtcp_retransmit_skb(sk, skb, min(xs->cong.cwnd - in_flight,
+						 xtcp_tso_segs(sk)));
 	}
 	xs->retransmit_hint = skb;
 }
 
 /*
- * Send the send head, a segment never sent before: it moves to the
- * retransmission queue and to the tail of RACK's list.
+ * Send the send head, never sent before: it moves to the retransmission
+ * queue and to the tail of RACK's list.
  */
 void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+	u32 pcount = xtcp_skb_pcount(skb);
 
 	if (last && skb->len)
 		cb->flags |= XTCPHDR_PSH;
 	if (xs->ca_state == XTCP_CA_RECOVERY)
-		xs->prr_out++;
+		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
@@ -465,18 +684,19 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_rtx_insert(sk, skb);
 	list_add_tail(&cb->tsorted, &xs->tsorted_sent);
-	xs->packets_out++;
+	xs->packets_out += pcount;
 }
 
 /*
  * Send what the peer's window, the congestion window and Nagle allow
- * (RFC 9293 3.8.6.2.1, RFC 896).  Arms the retransmission timer for what
- * went out, or the persist timer when the window holds everything back.
+ * (RFC 9293 3.8.6.2.1, RFC 896), each skb as one GSO skb of as many
+ * segments as they let go.  Arms the retransmission timer for what went
+ * out, or the persist timer when the window holds everything back.
  */
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 goal = xtcp_size_goal(sk);
+	u32 mss = xs->mss_cache, max_segs = xtcp_tso_segs(sk);
 	bool sent_new = false;
 	struct sk_buff *skb;
 
@@ -487,40 +707,54 @@ void xtcp_write_xmit(struct sock *sk)
 	while ((skb = xtcp_send_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+		u32 wnd_end = xs->snd_una + xs->snd_wnd, cwnd, in_flight;
+		u32 limit;
+		bool nagle;
 
-		if (!(cb->flags & XTCPHDR_SYN)) {
-			u32 wnd_end = xs->snd_una + xs->snd_wnd;
+		if (cb->flags & XTCPHDR_SYN)
+			goto send;
+		xtcp_set_skb_pcount(skb, mss);
+		if (skb->len &&
+		    xtcp_seq_after(cb->seq + min(skb->len, mss), wnd_end)) {
+			u32 room = xtcp_seq_after(wnd_end, cb->seq) ?
+				   wnd_end - cb->seq : 0;
 
-			if (skb->len && xtcp_seq_after(cb->seq + skb->len, wnd_end)) {
-				u32 room = xtcp_seq_after(wnd_end, cb->seq) ?
-					   wnd_end - cb->seq : 0;
-
-				/* Nothing in flight: send what fits. */
-				if (xs->packets_out || !room ||
-				    xtcp_fragment(sk, skb, room))
-					break;
-				last = false;
-			}
-			/*
-			 * The congestion window, and RFC 3042 limited
-			 * transmit: each of the first two duplicate ACKs lets
-			 * one new segment out beyond it.  With SACK the pipe
-			 * already shrinks by what they report.
-			 */
-			if (xtcp_in_flight(xs) >= xs->cong.cwnd +
-			    (xs->ca_state == XTCP_CA_OPEN && !xs->sack_ok ?
-			     min_t(u32, xs->dupacks, 2) : 0))
+			/* Nothing in flight: send what fits. */
+			if (xs->packets_out || !room ||
+			    xtcp_fragment(sk, false, skb, room, GFP_ATOMIC))
 				break;
-			/*
-			 * A partial last segment waits while corked, or
-			 * under Nagle (RFC 896) while data is in flight,
-			 * unless the user just asked for it to go.
-			 */
-			if (last && skb->len < goal && !xs->push_once &&
-			    !(cb->flags & XTCPHDR_FIN) &&
-			    (xs->corked || (!xs->nonagle && xs->packets_out)))
-				break;
+			last = false;
 		}
+		/*
+		 * The congestion window, and RFC 3042 limited transmit: each
+		 * of the first two duplicate ACKs lets one new segment out
+		 * beyond it.  With SACK the pipe already shrinks by what
+		 * they report.
+		 */
+		cwnd = xs->cong.cwnd +
+		       (xs->ca_state == XTCP_CA_OPEN && !xs->sack_ok ?
+			min_t(u32, xs->dupacks, 2) : 0);
+		in_flight = xtcp_in_flight(xs);
+		if (in_flight >= cwnd)
+			break;
+		if (!skb->len)
+			goto send;
+		/*
+		 * A partial last segment waits while corked, or under
+		 * Nagle (RFC 896) while data is in flight, unless the user
+		 * just asked for it to go.
+		 */
+		nagle = last && !xs->push_once && !(cb->flags & XTCPHDR_FIN) &&
+			(xs->corked || (!xs->nonagle && xs->packets_out));
+		limit = xtcp_split_point(skb->len, mss,
+					 min(cwnd - in_flight, max_segs),
+					 wnd_end - cb->seq, nagle);
+		if (!limit)
+			break;
+		if (limit < skb->len &&
+		    xtcp_fragment(sk, false, skb, limit, GFP_ATOMIC))
+			break;
+send:
 		xtcp_send_new(sk, skb);
 		sent_new = true;
 	}
@@ -541,23 +775,25 @@ void xtcp_write_xmit(struct sock *sk)
 /*
  * The persist timer fired with the peer's window open: what waits was held
  * by a cork (or the sender's silly-window avoidance), not by the window.
- * Send as much of it as the window takes, as Linux's tcp_write_wakeup();
- * this is also what bounds TCP_CORK to about 200 ms (one RTO).  Returns
- * true if a segment went.
+ * Send a segment of it, as much as the window takes, as Linux's
+ * tcp_write_wakeup(); this is also what bounds TCP_CORK to about 200 ms
+ * (one RTO).  Returns true if a segment went.
  */
 bool xtcp_write_wakeup(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_send_head(sk);
-	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+	u32 wnd_end = xs->snd_una + xs->snd_wnd, len;
 	struct xtcp_skb_cb *cb;
 
 	if (!skb || !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end))
 		return false;
 	cb = XTCP_SKB_CB(skb);
-	if (xtcp_seq_after(cb->seq + skb->len, wnd_end) &&
-	    xtcp_fragment(sk, skb, wnd_end - cb->seq))
+	len = min(wnd_end - cb->seq, (u32)xs->mss_cache);
+	if (skb->len > len &&
+	    xtcp_fragment(sk, false, skb, len, GFP_ATOMIC))
 		return false;
+	xtcp_set_skb_pcount(skb, xs->mss_cache);
 	cb->flags |= XTCPHDR_PSH;
 	xtcp_send_new(sk, skb);
 	xtcp_schedule_rtx(sk);

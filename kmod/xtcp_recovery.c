@@ -94,33 +94,66 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 	return wait;
 }
 
-/* The peer has this segment (RFC 2018): count it delivered, once. */
-static void xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
-			     struct xtcp_rate_sample *rs)
+/*
+ * The peer has these segments (RFC 2018): count them delivered, once.
+ * Returns how many.
+ */
+static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
+			    struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 pcount = xtcp_skb_pcount(skb);
 
 	cb->sacked = 1;
-	xs->sacked_out++;
+	xs->sacked_out += pcount;
 	list_del_init(&cb->tsorted);
 	xtcp_skb_delivered(xs, cb, now, rs);
 	if (xtcp_seq_after(cb->end_seq, xs->sack_high))
 		xs->sack_high = cb->end_seq;
 	if (cb->lost) {
 		cb->lost = 0;
-		xs->lost_out--;
+		xs->lost_out -= pcount;
 	}
 	if (cb->retrans) {
 		cb->retrans = 0;
-		xs->retrans_out--;
+		xs->retrans_out -= pcount;
 	}
+	return pcount;
+}
+
+/*
+ * Cut @skb, which a SACK block [start, end) covers in part, so that the
+ * part covered is an skb of its own; only whole segments count as covered
+ * (Linux's tcp_match_skb_to_sack()).  Returns the skb to mark, or NULL
+ * when no whole segment of it is covered or it could not be cut.
+ */
+static struct sk_buff *xtcp_sack_cut(struct sock *sk, struct sk_buff *skb,
+				     u32 start, u32 end)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 mss = xtcp_sk(sk)->mss_cache, from = 0, to = skb->len;
+
+	if (xtcp_seq_after(start, cb->seq))
+		from = roundup(start - cb->seq, mss);
+	if (xtcp_seq_before(end, cb->seq + skb->len))
+		to = rounddown(end - cb->seq, mss);
+	if (from >= to)
+		return NULL;
+	if (to < skb->len && xtcp_fragment(sk, true, skb, to, GFP_ATOMIC))
+		return NULL;
+	if (from) {
+		if (xtcp_fragment(sk, true, skb, from, GFP_ATOMIC))
+			return NULL;
+		skb = skb_rb_next(skb);
+	}
+	return skb;
 }
 
 /*
  * Mark what the peer's SACK blocks (RFC 2018) say it holds.  Only whole
- * segments are marked; our segments are what the peer received, so its
- * blocks fall on their edges.  A segment carrying our FIN is never
+ * segments are marked; an skb of several segments that a block covers in
+ * part is cut at the block's edges.  An skb carrying our FIN is never
  * marked: the FIN must be acknowledged cumulatively.  What the previous
  * ACK's blocks covered is marked already and is not walked again: a
  * block costs O(log n) to find plus what it grew by.  Returns the
@@ -159,16 +192,21 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 
 			for (; skb; skb = skb_rb_next(skb)) {
 				struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+				struct sk_buff *tag = skb;
 
 				if (!xtcp_seq_before(cb->seq, parts[j].end))
 					break;
 				if (cb->sacked || !skb->len ||
-				    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)) ||
-				    xtcp_seq_before(cb->seq, start) ||
-				    xtcp_seq_after(cb->seq + skb->len, end))
+				    (cb->flags & (XTCPHDR_SYN | XTCPHDR_FIN)))
 					continue;
-				xtcp_sacktag_one(sk, skb, now, rs);
-				newly++;
+				if (xtcp_seq_before(cb->seq, start) ||
+				    xtcp_seq_after(cb->seq + skb->len, end)) {
+					tag = xtcp_sack_cut(sk, skb, start, end);
+					if (!tag)
+						continue;
+				}
+				newly += xtcp_sacktag_one(sk, tag, now, rs);
+				skb = tag;
 			}
 		}
 	}
@@ -263,11 +301,12 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (cb->retrans) {
 		cb->retrans = 0;
-		xs->retrans_out--;
-		XTCP_INC_STATS(sk, XTCP_MIB_LOSTRETRANSMIT);
+		xs->retrans_out -= xtcp_skb_pcount(skb);
+		XTCP_ADD_STATS(sk, XTCP_MIB_LOSTRETRANSMIT,
+			       xtcp_skb_pcount(skb));
 	} else {
 		cb->lost = 1;
-		xs->lost_out++;
+		xs->lost_out += xtcp_skb_pcount(skb);
 	}
 	list_del_init(&cb->tsorted);
 	if (!hint || xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
@@ -276,14 +315,24 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 
 /*
  * The oldest unacknowledged segment is lost: three duplicate ACKs said so
- * (RFC 5681 3.2), or a partial ACK in recovery did (RFC 6582 3.2).
+ * (RFC 5681 3.2), or a partial ACK in recovery did (RFC 6582 3.2).  Only
+ * that segment: an skb of several is cut after its first.
  */
 void xtcp_mark_head_lost(struct sock *sk)
 {
 	struct sk_buff *skb = xtcp_rtx_head(sk);
+	struct xtcp_skb_cb *cb;
 
-	if (skb && !XTCP_SKB_CB(skb)->lost)
-		xtcp_mark_skb_lost(sk, skb);
+	if (!skb)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	if (cb->lost || cb->sacked)
+		return;
+	/* If it cannot be cut, all of it counts as lost. */
+	if (xtcp_skb_pcount(skb) > 1)
+		xtcp_fragment(sk, true, skb, xtcp_sk(sk)->mss_cache,
+			      GFP_ATOMIC);
+	xtcp_mark_skb_lost(sk, skb);
 }
 
 /*
@@ -297,7 +346,7 @@ void xtcp_fast_retransmit(struct sock *sk)
 
 	xtcp_mark_head_lost(sk);
 	if (skb && XTCP_SKB_CB(skb)->lost && !XTCP_SKB_CB(skb)->retrans)
-		xtcp_retransmit_skb(sk, skb);
+		xtcp_retransmit_skb(sk, skb, 1);
 }
 
 /*
@@ -318,8 +367,12 @@ void xtcp_send_loss_probe(struct sock *sk)
 	 * nothing if nothing was lost (RFC 8985 7.3).
 	 */
 	if (skb && skb->len &&
-	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len,
-			    xs->snd_una + xs->snd_wnd)) {
+	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq +
+			    min_t(u32, skb->len, xs->mss_cache),
+			    xs->snd_una + xs->snd_wnd) &&
+	    (skb->len <= xs->mss_cache ||
+	     !xtcp_fragment(sk, false, skb, xs->mss_cache, GFP_ATOMIC))) {
+		xtcp_set_skb_pcount(skb, xs->mss_cache);
 		xtcp_send_new(sk, skb);
 		xs->tlp_high_seq = xs->snd_max;
 		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
@@ -328,6 +381,12 @@ void xtcp_send_loss_probe(struct sock *sk)
 	skb = skb_rb_last(&xs->rtx_queue);
 	if (!skb)
 		return;
+	/* The probe is the last segment, not the last skb. */
+	if (xtcp_skb_pcount(skb) > 1 &&
+	    !xtcp_fragment(sk, true, skb,
+			   (xtcp_skb_pcount(skb) - 1) * xs->mss_cache,
+			   GFP_ATOMIC))
+		skb = skb_rb_next(skb);
 	cb = XTCP_SKB_CB(skb);
 	if (cb->sacked)
 		return;
@@ -335,8 +394,8 @@ void xtcp_send_loss_probe(struct sock *sk)
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	if (!cb->lost || cb->retrans)
 		list_move_tail(&cb->tsorted, &xs->tsorted_sent);
-	xs->total_retrans++;
-	XTCP_INC_STATS(sk, XTCP_MIB_RETRANSSEGS);
+	xs->total_retrans += xtcp_skb_pcount(skb);
+	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, xtcp_skb_pcount(skb));
 	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
 	xs->tlp_high_seq = xs->snd_max;
 	trace_xtcp_retransmit_skb(sk, skb);
@@ -383,12 +442,12 @@ void xtcp_enter_loss(struct sock *sk)
 		if (reneged)
 			cb->sacked = 0;
 		if (cb->sacked) {
-			xs->sacked_out++;
+			xs->sacked_out += xtcp_skb_pcount(skb);
 			cb->lost = 0;
 			continue;
 		}
 		cb->lost = 1;
-		xs->lost_out++;
+		xs->lost_out += xtcp_skb_pcount(skb);
 		list_del_init(&cb->tsorted);
 		if (!xs->retransmit_hint)
 			xs->retransmit_hint = skb;
