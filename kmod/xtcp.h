@@ -444,6 +444,7 @@ struct xtcp_sysctl {
 	int	window_scaling;
 	int	invalid_ratelimit;	/* jiffies */
 	int	challenge_ack_limit;	/* per second and namespace */
+	int	gso;		/* super-segments: 0 never, 1 lo/veth, 2 all */
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
 };

@@ -27,25 +27,27 @@
 #define XTCP_MIN_SND_MSS	48U
 
 /*
- * Does the route's device take our GSO skbs whole?  Loopback and veth hand
- * them to the receiving stack as they are, or, with TSO off, cut them in
- * software through XTCP's offload.  Another device could give an
- * SKB_GSO_TCPV4 skb of protocol 253 to a NIC's TSO, which some NICs
- * mis-segment, and could compute its checksum only for TCP: there every
- * skb is one segment, checksummed here, as Linux's TCP without GSO.
- * Called once the route is set (sk_setup_caps()).
+ * Does the connection send super-segments?  By default (net.xtcp.gso 1)
+ * only where the route's device is loopback or veth, which hand a GSO skb
+ * to the receiving stack whole or, with TSO off, cut it in software
+ * through XTCP's offload.  Another device could give an SKB_GSO_TCPV4 skb
+ * of protocol 253 to a NIC's TSO, which some NICs mis-segment, or compute
+ * its checksum only for TCP: there every skb is one segment, checksummed
+ * here, as Linux's TCP without GSO.  Called once the route is set
+ * (sk_setup_caps(), which says whether the device does GSO at all).
  */
 void xtcp_set_gso(struct sock *sk)
 {
 	const struct dst_entry *dst = __sk_dst_get(sk);
 	const struct net_device *dev = dst ? dst->dev : NULL;
+	int mode = XTCP_SYSCTL(sk, gso);
 	bool whole;
 
 	whole = dev && ((dev->flags & IFF_LOOPBACK) ||
 			(dev->rtnl_link_ops &&
 			 !strcmp(dev->rtnl_link_ops->kind, "veth")));
-	xtcp_sk(sk)->gso_ok = whole && sk_can_gso(sk) &&
-			      (dev->features & NETIF_F_HW_CSUM);
+	xtcp_sk(sk)->gso_ok = dev && sk_can_gso(sk) &&
+			      (mode == 2 || (mode == 1 && whole));
 }
 
 /* Bytes of payload one skb of the write queue carries at most. */

@@ -18,6 +18,16 @@
  *   second and namespace),
  *   congestion_control (for new sockets), available_congestion_control.
  *
+ * And one of XTCP's own, with no net.ipv4 twin:
+ *
+ *   gso                 where new connections send super-segments (GSO
+ *                       skbs of up to 64 KB): 0 nowhere, 1 (default) over
+ *                       loopback and veth, which take them whole, 2 over
+ *                       every device.  A device without TSO gets them
+ *                       cut by GSO in software; one with TSO gets them
+ *                       whole, so 2 is for devices known to segment
+ *                       protocol 253 right, and for tests (a tun device).
+ *
  * A new namespace starts with XTCP's defaults, except rmem and wmem, which
  * it copies from the initial namespace, as Linux does for tcp_rmem/wmem.
  */
@@ -31,6 +41,7 @@ static int xtcp_rmem_min = 4096;
 static int xtcp_syn_retries_min = 1;
 static int xtcp_syn_retries_max = 127;	/* Linux's MAX_TCP_SYNCNT */
 static int xtcp_u8_max = 255;
+static int xtcp_gso_max = 2;
 
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 				 const struct xtcp_sysctl *init)
@@ -52,6 +63,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->window_scaling = 1;
 	sc->invalid_ratelimit = HZ / 2;
 	sc->challenge_ack_limit = INT_MAX;	/* Linux 6.x: no global limit */
+	sc->gso = 1;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -173,6 +185,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			proc_dointvec_ms_jiffies, NULL, NULL),
 	XTCP_SYSCTL_INT("challenge_ack_limit", challenge_ack_limit,
 			proc_dointvec, NULL, NULL),
+	XTCP_SYSCTL_INT("gso", gso, proc_dointvec_minmax, SYSCTL_ZERO,
+			&xtcp_gso_max),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

@@ -73,6 +73,8 @@ TEST_F(sysctl, defaults)
 	if (!xt_inet()) {
 		ASSERT_SYSCTL("congestion_control", "reno");
 		ASSERT_SYSCTL("available_congestion_control", "reno");
+		/* XTCP's own: super-segments over loopback and veth. */
+		ASSERT_SYSCTL("gso", "1");
 	}
 	/* Read-only, as Linux's is, root or not. */
 	xt_sysctl_path("available_congestion_control", path, sizeof(path));
@@ -117,6 +119,13 @@ TEST_F(sysctl, limits)
 	ASSERT_ERRNO(xt_sysctl_set("wmem", "0 16384 4194304"), EINVAL);
 	ASSERT_SYSCTL("rmem", mem_default(true));
 	ASSERT_ERRNO(xt_sysctl_set("congestion_control", "no-such-cc"), ENOENT);
+	if (!xt_inet()) {
+		/* XTCP's own knob, 0 to 2: no Linux twin to compare. */
+		ASSERT_ERRNO(xt_sysctl_set("gso", "3"), EINVAL);
+		ASSERT_ERRNO(xt_sysctl_set("gso", "-1"), EINVAL);
+		SET_SYSCTL("gso", "2");
+		ASSERT_SYSCTL("gso", "2");
+	}
 	SET_SYSCTL("congestion_control", "reno");
 	ASSERT_SYSCTL("congestion_control", "reno");
 }
