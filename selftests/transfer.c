@@ -424,19 +424,56 @@ TEST_F(xfer, nonblocking_fill)
 	ASSERT_EQ(POLLOUT, xt_poll1(c, POLLOUT, 2000));
 }
 
-/* A real link: 4 MB from namespace b to a over veth (MTU 1500). */
-static void veth_bulk(struct __test_metadata *_metadata, bool no_offload)
+/* Packets @dev sent, from /proc/net/dev of the current namespace. */
+static long long dev_tx_packets(const char *dev)
 {
+	char line[512], name[32];
+	long long v[16], found = -1;
+	FILE *f = fopen("/proc/net/dev", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* name: rx bytes packets errs drop fifo frame compr mcast, tx... */
+		if (sscanf(line, " %31[^:]: %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
+			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7], &v[8], &v[9]) == 11 &&
+		    !strcmp(name, dev))
+			found = v[9];
+	}
+	fclose(f);
+	return found;
+}
+
+enum veth_mode {
+	VETH_OFFLOADS,		/* the device's defaults: TSO, GSO */
+	VETH_NO_OFFLOAD,	/* tso, gso and tx checksums off */
+	VETH_GSO_SYSCTL_OFF,	/* offloads on, net.xtcp.gso 0 (XTCP only) */
+};
+
+/*
+ * A real link: 4 MB from namespace b to a over veth (MTU 1500).  The
+ * sender's device counts packets, its stack counts segments (OutSegs):
+ * with the device's offloads on, both stacks hand it GSO super-segments,
+ * so far fewer packets than segments (4 segments a packet is a loose
+ * bound: a full one holds 45); with them off, or with XTCP's gso sysctl
+ * at 0, every segment is a packet of its own.
+ */
+static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
+{
+	long long pkts, segs;
 	struct xt_veth v;
 	uint16_t port = 0;
 	char why[128];
 	int l, c, s;
 
-	if (no_offload && !xt_have_prog("ethtool"))
+	if (mode == VETH_NO_OFFLOAD && !xt_have_prog("ethtool"))
 		SKIP(return, "ethtool not installed");
+	if (mode == VETH_GSO_SYSCTL_OFF && xt_inet())
+		SKIP(return, "net.xtcp.gso is XTCP's: Linux has no such knob");
 	if (xt_veth_setup(&v, 1500, why, sizeof(why)))
 		SKIP(return, "%s", why);
-	if (no_offload) {
+	if (mode == VETH_NO_OFFLOAD) {
 		/* Every segment MSS-sized, every checksum really computed. */
 		ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off tx off",
 				   v.dev_a));
@@ -448,23 +485,46 @@ static void veth_bulk(struct __test_metadata *_metadata, bool no_offload)
 	l = xt_listener(v.ip_a, &port, 1);
 	ASSERT_LE(0, l);
 	ASSERT_OK(xt_netns_enter(v.ns_b));
+	if (mode == VETH_GSO_SYSCTL_OFF)
+		ASSERT_EQ(0, xt_sysctl_set("gso", "0"));
+	pkts = dev_tx_packets(v.dev_b);
+	segs = xt_mib("OutSegs");
+	ASSERT_LE(0, pkts);
+	ASSERT_LE(0, segs);
 	c = xt_connect_to(v.ip_a, port);
 	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
 	ASSERT_OK(xt_netns_enter(v.ns_a));
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	bulk(_metadata, c, s, 4 * MB, 65536, 13);
+	ASSERT_OK(xt_netns_enter(v.ns_b));
+	pkts = dev_tx_packets(v.dev_b) - pkts;
+	segs = xt_mib("OutSegs") - segs;
+	ASSERT_OK(xt_netns_enter(v.ns_a));
+	TH_LOG("sender: %lld segments in %lld packets", segs, pkts);
+	/* At least 4 MB in 1448-byte segments. */
+	ASSERT_LE((long long)(4 * MB / 1448), segs);
+	if (mode == VETH_OFFLOADS) {
+		ASSERT_LT(4 * pkts, segs);
+	} else {
+		ASSERT_LE(segs, pkts);
+	}
 	xt_veth_free(&v);
 }
 
 TEST_F_TIMEOUT(xfer, veth_4mb, 60)
 {
-	veth_bulk(_metadata, false);
+	veth_bulk(_metadata, VETH_OFFLOADS);
 }
 
 TEST_F_TIMEOUT(xfer, veth_4mb_no_offload, 60)
 {
-	veth_bulk(_metadata, true);
+	veth_bulk(_metadata, VETH_NO_OFFLOAD);
+}
+
+TEST_F_TIMEOUT(xfer, veth_4mb_gso_sysctl_off, 60)
+{
+	veth_bulk(_metadata, VETH_GSO_SYSCTL_OFF);
 }
 
 TEST_HARNESS_MAIN
