@@ -8,6 +8,9 @@
 #
 # XTCP_TEST_FAMILY=inet   run the same tests on Linux TCP (the reference)
 # XTCP_TEST_QUICK=1       leave out the slow test (unload's ~60 s TIME_WAIT)
+# XTCP_MODULES_BUILTIN=F  the kernel's modules.builtin, for a kernel without
+#                         /lib/modules (the debug kernel): a module listed
+#                         there is built in, not missing
 # OUTPUT=DIR              where the built programs are (default: here)
 #
 # Each program prints its kselftest output, ending in "# Totals: ...".
@@ -32,8 +35,12 @@ fi
 # of them.  Modules: veth pairs, netem, the tun device of the wire tests,
 # interop's tc link to Linux TCP (clsact, u32, pedit, csum), xfrm's netlink.
 missing=
+builtin() {
+	[ -n "$XTCP_MODULES_BUILTIN" ] &&
+		grep -q "/$1\.ko\$" "$XTCP_MODULES_BUILTIN" 2>/dev/null
+}
 for m in veth sch_netem tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
-	modprobe $m >/dev/null 2>&1 || missing="$missing module:$m"
+	modprobe $m >/dev/null 2>&1 || builtin $m || missing="$missing module:$m"
 done
 [ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
 for c in ip tc ethtool python3 iperf3 redis-server redis-cli redis-benchmark curl git; do
