@@ -136,7 +136,11 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 	xs->rcvq_time_us = now;
 }
 
-/* ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2). */
+/*
+ * ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2).
+ * "Every second full segment" counts in rcv_mss, so that one skb merged
+ * from many segments by GRO is answered at once.
+ */
 static void xtcp_ack_snd_check(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -623,6 +627,29 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * The size of the peer's segments, which the ACK policy counts in, as
+ * Linux's tcp_measure_rcv_mss(): an skb merged by GRO or on the backlog
+ * holds segments of gso_size each, and its length says nothing of them.
+ * @len is the payload taken from @skb.
+ */
+static void xtcp_measure_rcv_mss(struct xtcp_sock *xs,
+				 const struct sk_buff *skb, u32 len)
+{
+	u32 seg = skb_shinfo(skb)->gso_size ? : len;
+
+	if (seg > xs->rcv_mss) {
+		xs->rcv_mss = min_t(u32, seg, xs->advmss);
+	} else if (seg && seg < xs->rcv_mss) {
+		/*
+		 * A short segment: the sender pushed what it had and may be
+		 * waiting for our ACK (Linux's ICSK_ACK_PUSHED, PUSHED2).
+		 */
+		xs->ack_pushed2 = xs->ack_pushed;
+		xs->ack_pushed = 1;
+	}
+}
+
+/*
  * Segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth checks).
  * Consumes skb.
  */
@@ -681,16 +708,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
 	}
-	if (len > xs->rcv_mss) {
-		xs->rcv_mss = min_t(u32, len, xs->advmss);
-	} else if (len && len < xs->rcv_mss) {
-		/*
-		 * A short segment: the sender pushed what it had and may be
-		 * waiting for our ACK (Linux's ICSK_ACK_PUSHED, PUSHED2).
-		 */
-		xs->ack_pushed2 = xs->ack_pushed;
-		xs->ack_pushed = 1;
-	}
+	xtcp_measure_rcv_mss(xs, skb, len);
 	/* Segments of some size show what the buffer holds per byte. */
 	if (len >= XTCP_MSS_DEFAULT)
 		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
