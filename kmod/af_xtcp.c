@@ -358,16 +358,21 @@ static int __init xtcp_init(void)
 		err = -EBUSY;
 		goto out_hash;
 	}
+	err = xtcp_offload_init();
+	if (err)
+		goto out_inet;
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		pr_err("xtcp: address family %d is taken by another module\n",
 		       AF_XTCP);
-		goto out_inet;
+		goto out_offload;
 	}
 	pr_info("xtcp: loaded: AF_XTCP %d, IP protocol %d\n", AF_XTCP,
 		IPPROTO_XTCP);
 	return 0;
 
+out_offload:
+	xtcp_offload_exit();
 out_inet:
 	inet_del_protocol(&xtcp_protocol, IPPROTO_XTCP);
 out_hash:
@@ -380,6 +385,7 @@ out_proto:
 static void __exit xtcp_exit(void)
 {
 	sock_unregister(PF_XTCP);
+	xtcp_offload_exit();
 	inet_del_protocol(&xtcp_protocol, IPPROTO_XTCP);
 	xtcp_net_unregister();
 	/* Sockets free after an RCU grace period (SOCK_RCU_FREE). */

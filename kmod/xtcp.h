@@ -488,6 +488,9 @@ void xtcp_hash_init_net(struct xtcp_net *xn);
 struct sock *xtcp_ehash_first(struct xtcp_net *xn);
 int xtcp_net_register(void);
 void xtcp_net_unregister(void);
+/* GSO and GRO for IP protocol 253 (xtcp_offload.c). */
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
 
 /* Time base for RTT samples. */
 static inline u32 xtcp_clock_us(void)
