@@ -12,6 +12,12 @@
  * segment MSS-sized, every checksum computed and checked), half-close both
  * ways, RST both ways, refused connections both ways, and bulk under netem
  * delay and loss.  XTCP only: every test skips in inet mode.
+ *
+ * The offload fixture: Linux's super-segments split in software for XTCP
+ * at b's veth (gso_segment) and merged again by a's GRO (gro_receive,
+ * gro_complete), as plain, checksum-checked and frag-list merges.  There
+ * the inet mode runs Linux TCP at both ends, which meets the same
+ * assertions.
  */
 #include <sched.h>
 #include <sys/socket.h>
@@ -39,23 +45,29 @@ FIXTURE(interop) {
 	uint64_t t0;
 };
 
-FIXTURE_SETUP(interop)
+/* The rewrite's tc modules; built in or missing, tc then says which. */
+static void load_tc_modules(void)
 {
 	static const char *const mods[] = {
 		"sch_ingress", "cls_u32", "act_pedit", "act_csum",
 	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(mods); i++)
+		xt_sh("modprobe %s", mods[i]);
+}
+
+FIXTURE_SETUP(interop)
+{
 	struct xt_veth *v = &self->v;
 	char why[128];
-	size_t i;
 
 	self->t0 = xt_now_ms();
 	XT_XTCP_ONLY();
 	XT_INIT();
 	if (!xt_have_prog("tc"))
 		SKIP(return, "tc (iproute2) not installed");
-	/* Built-in or missing: tc below says which. */
-	for (i = 0; i < ARRAY_SIZE(mods); i++)
-		xt_sh("modprobe %s", mods[i]);
+	load_tc_modules();
 	if (xt_veth_setup(v, 1500, why, sizeof(why)))
 		SKIP(return, "%s", why);
 	if (xt_sh("tc qdisc add dev %s clsact", v->dev_a))
@@ -147,9 +159,13 @@ static void xtcp_to_linux(struct __test_metadata *_metadata,
 	close(lfd);
 }
 
-/* A Linux TCP client in b connected to an XTCP server in a. */
-static void linux_to_xtcp(struct __test_metadata *_metadata,
-			  const struct xt_veth *v, int *x, int *l, int ms)
+/*
+ * A Linux TCP client in b connected to an XTCP server in a, the client's
+ * MSS limited to @mss (TCP_MAXSEG) unless it is 0.
+ */
+static void linux_to_xtcp_mss(struct __test_metadata *_metadata,
+			      const struct xt_veth *v, int *x, int *l, int ms,
+			      int mss)
 {
 	uint16_t port = 0;
 	int xl;
@@ -158,12 +174,21 @@ static void linux_to_xtcp(struct __test_metadata *_metadata,
 	ASSERT_LE(0, xl) TH_LOG("XTCP listener: %s", strerror(errno));
 	*l = tcp_socket_b(v);
 	ASSERT_LE(0, *l) TH_LOG("Linux socket in b: %s", strerror(errno));
+	if (mss) {
+		ASSERT_OK(xt_set_int(*l, IPPROTO_TCP, TCP_MAXSEG, mss));
+	}
 	ASSERT_EQ(0, connect_within(*l, xt_sa_inet(v->ip_a, port), ms))
 		TH_LOG("Linux connect to XTCP %s:%u: %s", v->ip_a, port,
 		       strerror(errno));
 	*x = accept_within(xl, ms);
 	ASSERT_LE(0, *x) TH_LOG("XTCP accept: %s", strerror(errno));
 	close(xl);
+}
+
+static void linux_to_xtcp(struct __test_metadata *_metadata,
+			  const struct xt_veth *v, int *x, int *l, int ms)
+{
+	linux_to_xtcp_mss(_metadata, v, x, l, ms, 0);
 }
 
 /* st of the line of Linux TCP's /proc file in b; -1 if there is none. */
@@ -748,6 +773,186 @@ TEST_F_TIMEOUT(interop, refused, 60)
 		     ECONNREFUSED);
 	ASSERT_STATE(l, XTCP_CLOSE);
 	ASSERT_EQ(0, xt_get_int(l, SOL_SOCKET, SO_ERROR));
+}
+
+/*
+ * ---- offloads: Linux's super-segments split and merged for XTCP ----
+ *
+ * The same veth, with Linux's segments rewritten (6 -> 253) on b's egress
+ * instead of a's ingress: tc runs there before the device segments a GSO
+ * skb, and before a's GRO sees any segment, so what b's veth splits and
+ * what a's GRO merges is protocol 253 already and goes through XTCP's
+ * offload (xtcp_offload.c), not TCP's.  XTCP's segments are rewritten
+ * (253 -> 6) on a's egress as above.  With XTCP_TEST_FAMILY=inet both
+ * ends are Linux TCP and nothing is rewritten: Linux meets the same
+ * assertions.
+ */
+FIXTURE(offload) {
+	struct xt_veth v;	/* a: the family under test, b: Linux TCP */
+};
+
+FIXTURE_SETUP(offload)
+{
+	struct xt_veth *v = &self->v;
+	char why[128];
+
+	XT_INIT();
+	if (!xt_have_prog("tc") || !xt_have_prog("ethtool"))
+		SKIP(return, "tc (iproute2) or ethtool not installed");
+	load_tc_modules();
+	if (xt_veth_setup(v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (xt_inet())
+		return;
+	if (xt_sh("tc qdisc add dev %s clsact", v->dev_a))
+		SKIP(return, "tc qdisc clsact unavailable (sch_ingress)");
+	if (rewrite(v->dev_a, "egress", IPPROTO_XTCP, IPPROTO_TCP))
+		SKIP(return, "tc u32/pedit/csum unavailable (cls_u32 act_pedit act_csum)");
+	ASSERT_OK(xt_netns_enter(v->ns_b));
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s clsact", v->dev_b));
+	ASSERT_EQ(0, rewrite(v->dev_b, "egress", IPPROTO_TCP, IPPROTO_XTCP));
+	ASSERT_OK(xt_netns_enter(v->ns_a));
+}
+
+FIXTURE_TEARDOWN(offload)
+{
+	xt_veth_free(&self->v);
+}
+
+/* ethtool -K on a's end of the veth and on b's. */
+static void set_offloads(struct __test_metadata *_metadata,
+			 const struct xt_veth *v, const char *a, const char *b)
+{
+	ASSERT_EQ(0, xt_sh("ethtool -K %s %s", v->dev_a, a))
+		TH_LOG("ethtool -K %s %s", v->dev_a, a);
+	ASSERT_OK(xt_netns_enter(v->ns_b));
+	ASSERT_EQ(0, xt_sh("ethtool -K %s %s", v->dev_b, b))
+		TH_LOG("ethtool -K %s %s", v->dev_b, b);
+	ASSERT_OK(xt_netns_enter(v->ns_a));
+}
+
+/* What reached a's protocol during a one-way transfer. */
+struct arrivals {
+	long long skbs;		/* InSegs: skbs, however many segments each */
+	unsigned int segs;	/* the receiver's tcpi_segs_in: segments */
+	long long delacks;	/* DelayedACKs: ACKs the timer sent */
+};
+
+/*
+ * @len bytes from @l in b to @x in a, read to EOF and checked, on one CPU
+ * as transfer() does; either side gives up after 5 s without progress,
+ * so that a stalled transfer fails instead of hanging.
+ */
+static void one_way(struct __test_metadata *_metadata, int l, int x,
+		       size_t len, struct arrivals *in)
+{
+	struct xt_stream tl = { .fd = l, .len = len, .chunk = 65536,
+				.seed = 51, .shut_wr = true };
+	struct xt_stream rx = { .fd = x, .len = len + 1, .chunk = 65536 };
+	struct timeval tv = { 5, 0 };
+	struct xt_tcp_info t0, t1;
+	long long skbs, delacks;
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_OK(sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_OK(setsockopt(l, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	ASSERT_OK(setsockopt(x, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_OK(xt_tcp_info_ext(x, &t0));
+	skbs = xt_mib("InSegs");
+	delacks = xt_mib("DelayedACKs");
+	ASSERT_OK(xt_start(&tl, xt_sender));
+	xt_receiver(&rx);
+	ASSERT_EQ(0, xt_join(&tl));
+	ASSERT_OK(xt_tcp_info_ext(x, &t1));
+	in->skbs = xt_mib("InSegs") - skbs;
+	in->delacks = xt_mib("DelayedACKs") - delacks;
+	in->segs = t1.segs_in - t0.segs_in;
+	check_digest(_metadata, "b -> a", &tl, &rx, len);
+}
+
+/*
+ * b's veth has no TSO, so Linux's 64 KB GSO skbs are split in software
+ * as they leave it, after tc made them protocol 253: by XTCP's
+ * gso_segment (without it they are dropped and the transfer stalls).
+ * With GRO off at a, every segment reaches a's protocol as an skb of its
+ * own; every byte arrives, and Linux sends no more twice than
+ * check_lossless()'s slack (a tail loss probe may fire under emulation).
+ */
+TEST_F_TIMEOUT(offload, gso_split, 60)
+{
+	const struct xt_veth *v = &self->v;
+	struct arrivals in;
+	struct tcp_info li;
+	int x, l;
+
+	set_offloads(_metadata, v, "gro off", "tso off gso on");
+	linux_to_xtcp(_metadata, v, &x, &l, 5000);
+	one_way(_metadata, l, x, 4 * MB, &in);
+	ASSERT_OK(xt_tcp_info(l, &li));
+	TH_LOG("%lld skbs, %u segments, %lld delayed ACKs; Linux resent %u",
+	       in.skbs, in.segs, in.delacks, li.tcpi_total_retrans);
+	ASSERT_GE(2 * 4 * MB / MSS_1500 / 1000, li.tcpi_total_retrans);
+	ASSERT_EQ(in.skbs, (long long)in.segs);
+}
+
+/* Linux's MSS in the GRO tests: less than a's own, 1448. */
+#define GRO_MSS		1000
+
+/*
+ * GRO on at a's veth (which gives its receive queue a NAPI context;
+ * veth hands it only what a device without TSO sent, so TSO is off at
+ * b's), and the receive path takes skbs of many segments.  Every byte
+ * arrives; InSegs counts skbs and tcpi_segs_in their segments (as in
+ * Linux's tcp_v4_rcv()), at least two a skb; and rcv_mss is the size of
+ * Linux's segments, from gso_size: neither a merged skb's length nor a's
+ * own MSS.  Linux sends segments smaller than a's MSS (TCP_MAXSEG) so
+ * that the last two differ.
+ */
+static void gro_check(struct __test_metadata *_metadata,
+		      const struct xt_veth *v, const char *a, const char *b)
+{
+	struct tcp_info xi, li;
+	struct arrivals in;
+	int x, l;
+
+	set_offloads(_metadata, v, a, b);
+	linux_to_xtcp_mss(_metadata, v, &x, &l, 5000, GRO_MSS);
+	one_way(_metadata, l, x, 4 * MB, &in);
+	ASSERT_OK(xt_tcp_info(x, &xi));
+	ASSERT_OK(xt_tcp_info(l, &li));
+	TH_LOG("%lld skbs, %u segments, %lld delayed ACKs; rcv_mss %u, Linux's snd_mss %u; Linux resent %u",
+	       in.skbs, in.segs, in.delacks, xi.tcpi_rcv_mss,
+	       li.tcpi_snd_mss, li.tcpi_total_retrans);
+	ASSERT_LE(2 * in.skbs, (long long)in.segs);
+	ASSERT_GT(MSS_1500, li.tcpi_snd_mss);
+	ASSERT_EQ(li.tcpi_snd_mss, xi.tcpi_rcv_mss);
+}
+
+/*
+ * Software GSO at b, GRO at a: b splits Linux's super-segments (Linux's
+ * TCP makes them whatever the device's gso says, and leaves the split
+ * to the device), a merges them again: CHECKSUM_PARTIAL skbs in page
+ * fragments or, past MAX_SKB_FRAGS, on a frag_list.
+ */
+TEST_F_TIMEOUT(offload, gro_merge, 60)
+{
+	gro_check(_metadata, &self->v, "gro on", "tso off gso on");
+}
+
+/*
+ * The same with b computing every checksum (tx off), so GRO checks
+ * each one (pseudo-header protocol 6); a's veth may merge into frag lists
+ * (rx-gro-list).  On 6.12, TCP's GRO finds no TCP socket for XTCP's flow
+ * and chains the segments on a frag_list, CHECKSUM_UNNECESSARY; 6.1's TCP
+ * GRO has no frag-list mode, and 6.12's has none for a flow with a TCP
+ * socket (inet): those merge as above.
+ */
+TEST_F_TIMEOUT(offload, gro_fraglist_csum, 60)
+{
+	gro_check(_metadata, &self->v, "gro on rx-gro-list on",
+		  "tso off gso on tx off");
 }
 
 TEST_HARNESS_MAIN
