@@ -13,6 +13,9 @@
 #                         there is built in, not missing
 # OUTPUT=DIR              where the built programs are (default: here)
 #
+# For XTCP, the wire_* programs run twice: as they are, then with
+# XTCP_TEST_GSO=1 (super-segments on the tun, cut by GSO before it).
+#
 # Each program prints its kselftest output, ending in "# Totals: ...".
 # Then the final checks: the module unloads, its cache is gone, and the
 # kernel is not tainted beyond the module being out of tree (final()).
@@ -86,16 +89,24 @@ for p in $progs; do
 	if [ "$p" = unload ] && [ -n "$XTCP_TEST_QUICK" ] && [ "$XTCP_TEST_QUICK" != 0 ]; then
 		args="-T timewait_holds_module"
 	fi
-	echo "# selftests: xtcp: $p"
-	start=$(date +%s)
-	# shellcheck disable=SC2086
-	"$(path "$p")" $args 2>&1
-	rc=$?
-	echo "# selftests: xtcp: $p: exit $rc after $(($(date +%s) - start)) s"
-	# 4 is KSFT_SKIP: every test skipped.
-	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
-		failed="$failed $p"
-	fi
+	gsos=0
+	case "$p" in
+	wire_*) [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ] || gsos="0 1" ;;
+	esac
+	for gso in $gsos; do
+		name=$p
+		[ "$gso" = 0 ] || name="$p (gso)"
+		echo "# selftests: xtcp: $name"
+		start=$(date +%s)
+		# shellcheck disable=SC2086
+		XTCP_TEST_GSO=$gso "$(path "$p")" $args 2>&1
+		rc=$?
+		echo "# selftests: xtcp: $name: exit $rc after $(($(date +%s) - start)) s"
+		# 4 is KSFT_SKIP: every test skipped.
+		if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
+			failed="$failed $p"
+		fi
+	done
 done
 
 # After the last program, what is left of XTCP must go: every socket is
