@@ -533,8 +533,18 @@ static const char *const ctr_names[] = {
 };
 #define NCTR ((int)(sizeof(ctr_names) / sizeof(ctr_names[0])))
 
+/*
+ * Also the packets of the namespace's devices (but lo) from
+ * /proc/net/dev: beside OutSegs and InSegs they show whether segments
+ * crossed the device as GSO super-packets and whether GRO merged them.
+ */
+#define MAX_DEVS	8
+
 struct counters {
 	long long v[NCTR];
+	int ndev;
+	char dev[MAX_DEVS][16];
+	long long rx_packets[MAX_DEVS], tx_packets[MAX_DEVS];
 };
 
 /* "Prefix: name name...\nPrefix: value value..." pairs of lines. */
@@ -562,6 +572,37 @@ static void read_counter_file(const char *path, struct counters *c)
 	fclose(f);
 }
 
+/* "  name: rx_bytes rx_packets 6 more | tx_bytes tx_packets ..." */
+static void read_netdev(const char *path, struct counters *c)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && c->ndev < MAX_DEVS) {
+		char *colon = strchr(line, ':'), *name = line;
+		long long v[10];
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		while (*name == ' ')
+			name++;
+		if (!strcmp(name, "lo") ||
+		    sscanf(colon + 1, "%lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+			   &v[8], &v[9]) != 10)
+			continue;
+		/* Interface names are at most 15 characters (IFNAMSIZ - 1). */
+		snprintf(c->dev[c->ndev], sizeof(c->dev[0]), "%.15s", name);
+		c->rx_packets[c->ndev] = v[1];
+		c->tx_packets[c->ndev] = v[9];
+		c->ndev++;
+	}
+	fclose(f);
+}
+
 static void read_counters(int fam, int ns, struct counters *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -575,6 +616,7 @@ static void read_counters(int fam, int ns, struct counters *c)
 		read_counter_file("/proc/thread-self/net/snmp", c);
 		read_counter_file("/proc/thread-self/net/netstat", c);
 	}
+	read_netdev("/proc/thread-self/net/dev", c);
 	if (ns >= 0 && enter_ns(home_ns))
 		die("setns back home");
 }
@@ -590,6 +632,29 @@ static int counters_json(const char *who, const struct counters *a,
 			continue;
 		off += snprintf(buf + off, len - off, "%s\"%s\": %lld",
 				first ? "" : ", ", ctr_names[i], b->v[i] - a->v[i]);
+		first = 0;
+	}
+	if (off < (int)len)
+		off += snprintf(buf + off, len - off, "}");
+	/* The devices that moved (the namespaces' other pairs stay idle). */
+	if (off < (int)len)
+		off += snprintf(buf + off, len - off, ", \"%s_devices\": {", who);
+	first = 1;
+	for (int i = 0; i < b->ndev && off < (int)len; i++) {
+		long long rx = b->rx_packets[i], tx = b->tx_packets[i];
+
+		for (int j = 0; j < a->ndev; j++) {
+			if (!strcmp(a->dev[j], b->dev[i])) {
+				rx -= a->rx_packets[j];
+				tx -= a->tx_packets[j];
+				break;
+			}
+		}
+		if (!rx && !tx)
+			continue;
+		off += snprintf(buf + off, len - off,
+				"%s\"%s\": {\"rx_packets\": %lld, \"tx_packets\": %lld}",
+				first ? "" : ", ", b->dev[i], rx, tx);
 		first = 0;
 	}
 	if (off < (int)len)
