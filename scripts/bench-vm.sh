@@ -15,6 +15,13 @@
 #              direction; ACKs come back undelayed and unlost, so the RTT
 #              is 20 ms); TSO/GSO/GRO off on both ends so that netem drops
 #              single MTU-sized packets, not 64 KB super-packets
+#   swgso      xb-cli 10.77.3.2 -> xb-srv 10.77.3.1, MTU 1500, segmentation
+#              and GRO in software: TSO off on the client's end (GSO stays
+#              on, so super-packets are cut into MTU-sized packets at the
+#              device, as before a NIC without TSO), GRO on at the server's
+#              end (veth then receives through NAPI, where GRO merges them
+#              again; veth uses NAPI only for packets from a peer without
+#              TSO, hence both settings)
 #
 # Each namespace takes ephemeral ports from 10000-65535 (the servers
 # listen below 10000), so that the connect/request/close runs' TIME_WAIT
@@ -79,17 +86,23 @@ link() { # N
 }
 link 1
 link 2
+link 3
 ip netns exec "$cli" ethtool -K xb-c2 tso off gso off gro off >/dev/null 2>&1 || true
 ip netns exec "$srv" ethtool -K xb-s2 tso off gso off gro off >/dev/null 2>&1 || true
 # shellcheck disable=SC2086 # netem's arguments are words
 tc -n "$cli" qdisc add dev xb-c2 root netem $netem_args
+# Not `|| true`: without these the path would quietly be plain veth.
+ip netns exec "$cli" ethtool -K xb-c3 tso off >/dev/null
+ip netns exec "$srv" ethtool -K xb-s3 gro on >/dev/null
 
 # Both ends must be up before the first SYN.
 for _ in $(seq 50); do
 	if ip -n "$cli" link show xb-c1 | grep -q 'state UP' &&
 		ip -n "$srv" link show xb-s1 | grep -q 'state UP' &&
 		ip -n "$cli" link show xb-c2 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s2 | grep -q 'state UP'; then
+		ip -n "$srv" link show xb-s2 | grep -q 'state UP' &&
+		ip -n "$cli" link show xb-c3 | grep -q 'state UP' &&
+		ip -n "$srv" link show xb-s3 | grep -q 'state UP'; then
 		break
 	fi
 	sleep 0.1
@@ -98,11 +111,21 @@ done
 echo "# bench-vm: kernel $(uname -r), module ${XTCP_KO:-xtcp}"
 echo "# kernel command line: $(cat /proc/cmdline)"
 tc -n "$cli" qdisc show dev xb-c2
+# What the swgso pair really does (the JSON's meta has it too).
+offloads() { # NS DEV
+	ip netns exec "$1" ethtool -k "$2" |
+		awk -F': ' '/^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):/ {
+			printf "%s%s %s", sep, $1, $2; sep = ", " }'
+}
+swgso_cli=$(offloads "$cli" xb-c3)
+swgso_srv=$(offloads "$srv" xb-s3)
+echo "# swgso: xb-c3 $swgso_cli; xb-s3 $swgso_srv"
 
 args=(--ns-lo "/run/netns/$lo" --ns-client "/run/netns/$cli" --ns-server "/run/netns/$srv"
-	--veth 10.77.1.1 --netem 10.77.2.1 --json "$out"
+	--veth 10.77.1.1 --netem 10.77.2.1 --swgso 10.77.3.1 --json "$out"
 	--meta "netem=$netem_args on the client's egress, TSO/GSO/GRO off on that pair"
 	--meta "veth=MTU 1500, default offloads"
+	--meta "swgso=MTU 1500, client end: $swgso_cli; server end: $swgso_srv"
 	--meta "cmdline=$(cat /proc/cmdline)"
 	--meta "module=${XTCP_KO:-}")
 [ -z "${XTCP_BENCH_GIT:-}" ] || args+=(--meta "git=$XTCP_BENCH_GIT")
