@@ -25,7 +25,9 @@
  *   bulk1, bulk4   goodput of 1 or 4 streams, client -> server, counted at
  *                  the receiver over the measuring window (Mbit/s)
  *   rr1, rr4k      request/response ping-pong on one connection, 1-byte or
- *                  4096-byte messages both ways, TCP_NODELAY (transactions/s)
+ *                  4096-byte messages both ways, TCP_NODELAY (transactions/s);
+ *                  on veth, rr1 also gives the segments, pure ACKs and
+ *                  delayed ACKs both ends sent per transaction
  *   crr            connect, 1-byte request, 1-byte response, close; one
  *                  client at a time (connections/s)
  *   netem          bulk1 over the netem path (Mbit/s)
@@ -409,6 +411,7 @@ struct figure {
 enum {
 	F_BULK1_LO, F_BULK4_LO, F_RR1_LO, F_RR4K_LO, F_CRR_LO,
 	F_BULK1_VETH, F_BULK4_VETH, F_RR1_VETH, F_RR4K_VETH, F_CRR_VETH,
+	F_RR1_SEGS_VETH, F_RR1_PUREACKS_VETH, F_RR1_DELACKS_VETH,
 	F_BULK1_SWGSO,
 	F_NETEM,
 	F_MEM_SLABOBJ, F_MEM_SLAB, F_MEM_FREE, F_MEM_SK, F_SOCK_SIZE,
@@ -426,6 +429,9 @@ static struct figure figs[NFIG] = {
 	[F_RR1_VETH] = { "rr1_veth", "req/resp 1 B", "veth", "trans/s", true },
 	[F_RR4K_VETH] = { "rr4k_veth", "req/resp 4 KB", "veth", "trans/s", true },
 	[F_CRR_VETH] = { "crr_veth", "connect/req/close", "veth", "conn/s", true },
+	[F_RR1_SEGS_VETH] = { "rr1_veth_segs", "req/resp 1 B: segments", "veth", "/trans", false },
+	[F_RR1_PUREACKS_VETH] = { "rr1_veth_pure_acks", "req/resp 1 B: pure ACKs", "veth", "/trans", false },
+	[F_RR1_DELACKS_VETH] = { "rr1_veth_delayed_acks", "req/resp 1 B: delayed ACKs", "veth", "/trans", false },
 	[F_BULK1_SWGSO] = { "bulk1_swgso", "bulk, 1 stream", "veth-swgso", "Mbit/s", true },
 	[F_NETEM] = { "netem_goodput", "bulk, 1% loss 20 ms", "veth+netem", "Mbit/s", true },
 	[F_MEM_SLABOBJ] = { "mem_slab_objects", "mem/conn: slab objects", "loopback", "B/conn", false },
@@ -787,7 +793,6 @@ out:
 /* ---------------------------------------------------------------- request/response */
 
 struct rr_worker {
-	pthread_t tid;
 	int fd;
 	bool client;
 	int msg;
@@ -817,15 +822,112 @@ static void *rr_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The measuring window of a client thread and a server thread, as the
+ * request/response test runs it: the namespaces' counters before the
+ * threads start and after both have stopped, the client's count at the
+ * window's edges.  Reading the counters after the threads: every
+ * transaction counted is whole then, the server has idled for its
+ * receive timeout (250 ms), and the last delayed ACKs (40 ms) are out.
+ */
+struct rr_window {
+	struct counters cli0, cli1, srv0, srv1;
+	long long trans;	/* in the window */
+	long long total;	/* over the counters' span */
+	double seconds;
+};
+
+/* The workers' start pointers must point at start already. */
+static void rr_window_run(int fam, const struct path *p, void *(*fn)(void *),
+			  void *cw, void *sw, pthread_barrier_t *start,
+			  atomic_llong *count, struct rr_window *rw)
+{
+	pthread_t ct, st;
+	long long c0, c1;
+	double t0;
+
+	read_counters(fam, p->cli_ns, &rw->cli0);
+	read_counters(fam, p->srv_ns, &rw->srv0);
+	atomic_store(&stop, false);
+	pthread_barrier_init(start, NULL, 3);
+	pthread_create(&ct, NULL, fn, cw);
+	pthread_create(&st, NULL, fn, sw);
+	pthread_barrier_wait(start);
+	t0 = now_s();
+	c0 = atomic_load(count);
+	sleep_s(opt.duration);
+	c1 = atomic_load(count);
+	rw->seconds = now_s() - t0;
+	atomic_store(&stop, true);
+	pthread_join(ct, NULL);
+	pthread_join(st, NULL);
+	read_counters(fam, p->cli_ns, &rw->cli1);
+	read_counters(fam, p->srv_ns, &rw->srv1);
+	pthread_barrier_destroy(start);
+	rw->trans = c1 - c0;
+	rw->total = atomic_load(count);
+}
+
+static long long ctr(const struct counters *c, const char *name)
+{
+	for (int i = 0; i < NCTR; i++)
+		if (!strcmp(ctr_names[i], name))
+			return c->v[i];
+	return 0;
+}
+
+/* What one end's namespace put on the wire during the run. */
+static void wire_delta(int fam, const struct counters *a, const struct counters *b,
+		       long long *segs, long long *retrans, long long *delacks)
+{
+	*retrans = ctr(b, "RetransSegs") - ctr(a, "RetransSegs");
+	*segs = ctr(b, "OutSegs") - ctr(a, "OutSegs");
+	/*
+	 * Linux's OutSegs leaves retransmissions out (__tcp_transmit_skb
+	 * counts a segment only if it carries new sequence space or none);
+	 * XTCP's counts every segment it sends.  With RetransSegs added,
+	 * both are the count on the wire.
+	 */
+	if (fam == FAM_TCP)
+		*segs += *retrans;
+	*delacks = ctr(b, "DelayedACKs") - ctr(a, "DelayedACKs");
+}
+
+/*
+ * The 1-byte ping-pong's cost on the wire, both ends together, per
+ * transaction the client counted over the counters' span: segments,
+ * pure ACKs, delayed-ACK timers that sent one.  Each 1-byte message with
+ * TCP_NODELAY is one segment, so a segment that is neither of the two
+ * messages nor a retransmission is a pure ACK (the families' receive
+ * counters of pure ACKs differ: Linux splits them between TCPPureAcks
+ * and TCPHPAcks by path, XTCP has neither).
+ */
+static void wire_per_trans(int fam, const struct path *p, const struct rr_window *rw,
+			   struct run_out *out)
+{
+	long long segs, retrans, delacks, s, r, d, trans = rw->total;
+
+	wire_delta(fam, &rw->cli0, &rw->cli1, &segs, &retrans, &delacks);
+	if (p->cli_ns != p->srv_ns) {
+		wire_delta(fam, &rw->srv0, &rw->srv1, &s, &r, &d);
+		segs += s;
+		retrans += r;
+		delacks += d;
+	}
+	if (trans <= 0)
+		return;
+	out->val[1] = (double)segs / trans;
+	out->val[2] = (double)(segs - retrans - 2 * trans) / trans;
+	out->val[3] = (double)delacks / trans;
+}
+
 static int test_rr(const struct test *t, int fam, struct run_out *out)
 {
 	const struct path *p = &paths[t->path];
 	struct rr_worker cw = { .client = true }, sw = { .client = false };
 	pthread_barrier_t start;
-	struct counters cli0, cli1, srv0, srv1;
+	struct rr_window rw;
 	int port, lfd, err = 0, off;
-	long long c0, c1;
-	double t0, t1;
 
 	lfd = make_listener(fam, p, &port);
 	if (lfd < 0)
@@ -849,25 +951,8 @@ static int test_rr(const struct test *t, int fam, struct run_out *out)
 		set_timeo(w->fd, SO_RCVTIMEO, POLL_TIMEO_MS);
 		set_timeo(w->fd, SO_SNDTIMEO, POLL_TIMEO_MS);
 	}
-	read_counters(fam, p->cli_ns, &cli0);
-	read_counters(fam, p->srv_ns, &srv0);
-	atomic_store(&stop, false);
-	pthread_barrier_init(&start, NULL, 3);
 	cw.start = sw.start = &start;
-	pthread_create(&cw.tid, NULL, rr_thread, &cw);
-	pthread_create(&sw.tid, NULL, rr_thread, &sw);
-	pthread_barrier_wait(&start);
-	t0 = now_s();
-	c0 = atomic_load(&cw.count);
-	sleep_s(opt.duration);
-	c1 = atomic_load(&cw.count);
-	t1 = now_s();
-	atomic_store(&stop, true);
-	read_counters(fam, p->cli_ns, &cli1);
-	read_counters(fam, p->srv_ns, &srv1);
-	pthread_join(cw.tid, NULL);
-	pthread_join(sw.tid, NULL);
-	pthread_barrier_destroy(&start);
+	rr_window_run(fam, p, rr_thread, &cw, &sw, &start, &cw.count, &rw);
 	close_abort(cw.fd);
 	close_abort(sw.fd);
 	err = cw.err ? cw.err : sw.err;
@@ -875,11 +960,14 @@ static int test_rr(const struct test *t, int fam, struct run_out *out)
 		errno = err;
 		return -1;
 	}
-	out->val[0] = (double)(c1 - c0) / (t1 - t0);
+	out->val[0] = (double)rw.trans / rw.seconds;
 	off = snprintf(out->detail, sizeof(out->detail),
-		       "\"transactions\": %lld, \"seconds\": %.3f, \"msg_bytes\": %d",
-		       c1 - c0, t1 - t0, t->msg);
-	path_counters_json(p, &cli0, &cli1, &srv0, &srv1, out->detail + off,
+		       "\"transactions\": %lld, \"seconds\": %.3f, \"msg_bytes\": %d, "
+		       "\"transactions_counted\": %lld",
+		       rw.trans, rw.seconds, t->msg, rw.total);
+	if (t->nfigs > 1)
+		wire_per_trans(fam, p, &rw, out);
+	path_counters_json(p, &rw.cli0, &rw.cli1, &rw.srv0, &rw.srv1, out->detail + off,
 			   sizeof(out->detail) - off);
 	return 0;
 }
@@ -1319,7 +1407,9 @@ static const struct test tests[] = {
 	{ "crr", test_crr, PATH_LO, .figs = { F_CRR_LO }, .nfigs = 1 },
 	{ "bulk1", test_bulk, PATH_VETH, .streams = 1, .figs = { F_BULK1_VETH }, .nfigs = 1 },
 	{ "bulk4", test_bulk, PATH_VETH, .streams = 4, .figs = { F_BULK4_VETH }, .nfigs = 1 },
-	{ "rr1", test_rr, PATH_VETH, .msg = 1, .figs = { F_RR1_VETH }, .nfigs = 1 },
+	{ "rr1", test_rr, PATH_VETH, .msg = 1,
+	  .figs = { F_RR1_VETH, F_RR1_SEGS_VETH, F_RR1_PUREACKS_VETH, F_RR1_DELACKS_VETH },
+	  .nfigs = 4 },
 	{ "rr4k", test_rr, PATH_VETH, .msg = 4096, .figs = { F_RR4K_VETH }, .nfigs = 1 },
 	{ "crr", test_crr, PATH_VETH, .figs = { F_CRR_VETH }, .nfigs = 1 },
 	{ "bulk1", test_bulk, PATH_NETEM, .streams = 1, .figs = { F_NETEM }, .nfigs = 1 },
@@ -1508,7 +1598,7 @@ static void print_table(void)
 		       fg->unit, xs, ts, ratio);
 	}
 	printf("(ratio of medians; throughput, trans/s, conn/s: higher is better; "
-	       "memory: lower is better)\n");
+	       "memory, per trans: lower is better)\n");
 }
 
 /* ---------------------------------------------------------------- watchdog */
