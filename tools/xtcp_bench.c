@@ -28,6 +28,9 @@
  *                  4096-byte messages both ways, TCP_NODELAY (transactions/s);
  *                  on veth, rr1 also gives the segments, pure ACKs and
  *                  delayed ACKs both ends sent per transaction
+ *   rr64           the 1-byte ping-pong on 64 connections at once, one
+ *                  thread driving the clients and one the servers (total
+ *                  transactions/s)
  *   crr            connect, 1-byte request, 1-byte response, close; one
  *                  client at a time (connections/s)
  *   netem          bulk1 over the netem path (Mbit/s)
@@ -73,6 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -409,8 +413,8 @@ struct figure {
 };
 
 enum {
-	F_BULK1_LO, F_BULK4_LO, F_RR1_LO, F_RR4K_LO, F_CRR_LO,
-	F_BULK1_VETH, F_BULK4_VETH, F_RR1_VETH, F_RR4K_VETH, F_CRR_VETH,
+	F_BULK1_LO, F_BULK4_LO, F_RR1_LO, F_RR4K_LO, F_CRR_LO, F_RR64_LO,
+	F_BULK1_VETH, F_BULK4_VETH, F_RR1_VETH, F_RR4K_VETH, F_CRR_VETH, F_RR64_VETH,
 	F_RR1_SEGS_VETH, F_RR1_PUREACKS_VETH, F_RR1_DELACKS_VETH,
 	F_BULK1_SWGSO,
 	F_NETEM,
@@ -424,11 +428,13 @@ static struct figure figs[NFIG] = {
 	[F_RR1_LO] = { "rr1_lo", "req/resp 1 B", "loopback", "trans/s", true },
 	[F_RR4K_LO] = { "rr4k_lo", "req/resp 4 KB", "loopback", "trans/s", true },
 	[F_CRR_LO] = { "crr_lo", "connect/req/close", "loopback", "conn/s", true },
+	[F_RR64_LO] = { "rr64_lo", "req/resp 1 B, 64 conns", "loopback", "trans/s", true },
 	[F_BULK1_VETH] = { "bulk1_veth", "bulk, 1 stream", "veth", "Mbit/s", true },
 	[F_BULK4_VETH] = { "bulk4_veth", "bulk, 4 streams", "veth", "Mbit/s", true },
 	[F_RR1_VETH] = { "rr1_veth", "req/resp 1 B", "veth", "trans/s", true },
 	[F_RR4K_VETH] = { "rr4k_veth", "req/resp 4 KB", "veth", "trans/s", true },
 	[F_CRR_VETH] = { "crr_veth", "connect/req/close", "veth", "conn/s", true },
+	[F_RR64_VETH] = { "rr64_veth", "req/resp 1 B, 64 conns", "veth", "trans/s", true },
 	[F_RR1_SEGS_VETH] = { "rr1_veth_segs", "req/resp 1 B: segments", "veth", "/trans", false },
 	[F_RR1_PUREACKS_VETH] = { "rr1_veth_pure_acks", "req/resp 1 B: pure ACKs", "veth", "/trans", false },
 	[F_RR1_DELACKS_VETH] = { "rr1_veth_delayed_acks", "req/resp 1 B: delayed ACKs", "veth", "/trans", false },
@@ -823,8 +829,8 @@ static void *rr_thread(void *arg)
 }
 
 /*
- * The measuring window of a client thread and a server thread, as the
- * request/response test runs it: the namespaces' counters before the
+ * The measuring window of a client thread and a server thread, as both
+ * request/response tests run it: the namespaces' counters before the
  * threads start and after both have stopped, the client's count at the
  * window's edges.  Reading the counters after the threads: every
  * transaction counted is whole then, the server has idled for its
@@ -970,6 +976,141 @@ static int test_rr(const struct test *t, int fam, struct run_out *out)
 	path_counters_json(p, &rw.cli0, &rw.cli1, &rw.srv0, &rw.srv1, out->detail + off,
 			   sizeof(out->detail) - off);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- many request/response */
+
+/*
+ * N connections, each a 1-byte ping-pong with one request outstanding.
+ * One thread serves all the clients' ends and one all the servers', with
+ * epoll: on 2 CPUs, 2N blocking threads would measure the scheduler.
+ */
+struct rrn_worker {
+	int ep;			/* epoll of this side's fds */
+	const int *fds;
+	int n;
+	bool client;
+	pthread_barrier_t *start;
+	atomic_llong count;	/* responses the clients read */
+	int err;
+};
+
+static void *rrn_thread(void *arg)
+{
+	struct rrn_worker *w = arg;
+	struct epoll_event ev[64];
+	char b = 'r';
+
+	pthread_barrier_wait(w->start);
+	/* The clients open with one request each. */
+	for (int i = 0; w->client && i < w->n; i++) {
+		if (send(w->fds[i], &b, 1, MSG_NOSIGNAL) != 1) {
+			w->err = errno;
+			return NULL;
+		}
+	}
+	while (!atomic_load(&stop)) {
+		int ne = epoll_wait(w->ep, ev, 64, POLL_TIMEO_MS);
+
+		if (ne < 0 && errno != EINTR) {
+			w->err = errno;
+			break;
+		}
+		for (int i = 0; i < ne; i++) {
+			int fd = ev[i].data.fd;
+			ssize_t n = recv(fd, &b, 1, MSG_DONTWAIT);
+
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n != 1) {
+				if (!atomic_load(&stop))
+					w->err = n ? errno : EPIPE;
+				return NULL;
+			}
+			if (w->client)
+				atomic_fetch_add(&w->count, 1);
+			/* A client past the window asks no more. */
+			if (w->client && atomic_load(&stop))
+				continue;
+			if (send(fd, &b, 1, MSG_NOSIGNAL) != 1) {
+				if (!atomic_load(&stop))
+					w->err = errno;
+				return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int test_rr_many(const struct test *t, int fam, struct run_out *out)
+{
+	const struct path *p = &paths[t->path];
+	struct rrn_worker cw = { .client = true }, sw = { .client = false };
+	int n = t->streams, made = 0, port, lfd, err = 0, ret = -1, off;
+	int *fds = calloc(2 * n, sizeof(int));	/* clients, then servers */
+	pthread_barrier_t start;
+	struct rr_window rw;
+
+	if (!fds)
+		die("calloc");
+	cw.ep = epoll_create1(EPOLL_CLOEXEC);
+	sw.ep = epoll_create1(EPOLL_CLOEXEC);
+	lfd = make_listener(fam, p, &port);
+	if (cw.ep < 0 || sw.ep < 0 || lfd < 0) {
+		err = errno;
+		goto out;
+	}
+	for (made = 0; made < n; made++) {
+		int c = connect_to(fam, p, port), s = c < 0 ? -1 : accept_one(lfd);
+
+		if (c < 0 || s < 0) {
+			err = errno;
+			close_abort(c);
+			goto out;
+		}
+		fds[made] = c;
+		fds[n + made] = s;
+		for (int i = 0; i < 2; i++) {
+			int fd = i ? s : c;
+			struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+			set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+			if (epoll_ctl(i ? sw.ep : cw.ep, EPOLL_CTL_ADD, fd, &ev)) {
+				err = errno;
+				made++;
+				goto out;
+			}
+		}
+	}
+	cw.fds = fds;
+	sw.fds = fds + n;
+	cw.n = sw.n = n;
+	cw.start = sw.start = &start;
+	rr_window_run(fam, p, rrn_thread, &cw, &sw, &start, &cw.count, &rw);
+	err = cw.err ? cw.err : sw.err;
+	if (err)
+		goto out;
+	out->val[0] = (double)rw.trans / rw.seconds;
+	off = snprintf(out->detail, sizeof(out->detail),
+		       "\"transactions\": %lld, \"seconds\": %.3f, \"msg_bytes\": 1, "
+		       "\"connections\": %d", rw.trans, rw.seconds, n);
+	path_counters_json(p, &rw.cli0, &rw.cli1, &rw.srv0, &rw.srv1, out->detail + off,
+			   sizeof(out->detail) - off);
+	ret = 0;
+out:
+	for (int i = 0; i < made; i++) {
+		close_abort(fds[i]);
+		close_abort(fds[n + i]);
+	}
+	if (lfd >= 0)
+		close(lfd);
+	if (cw.ep >= 0)
+		close(cw.ep);
+	if (sw.ep >= 0)
+		close(sw.ep);
+	free(fds);
+	errno = err;
+	return ret;
 }
 
 /* ---------------------------------------------------------------- connect/request/close */
@@ -1414,6 +1555,8 @@ static const struct test tests[] = {
 	{ "crr", test_crr, PATH_VETH, .figs = { F_CRR_VETH }, .nfigs = 1 },
 	{ "bulk1", test_bulk, PATH_NETEM, .streams = 1, .figs = { F_NETEM }, .nfigs = 1 },
 	/* Newer tests last: the older ones keep the conditions they ran in. */
+	{ "rr64", test_rr_many, PATH_LO, .streams = 64, .figs = { F_RR64_LO }, .nfigs = 1 },
+	{ "rr64", test_rr_many, PATH_VETH, .streams = 64, .figs = { F_RR64_VETH }, .nfigs = 1 },
 	{ "bulk1", test_bulk, PATH_SWGSO, .streams = 1, .figs = { F_BULK1_SWGSO }, .nfigs = 1 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
@@ -1641,7 +1784,7 @@ static void usage(void)
 		"  --netem-duration S seconds per netem run (default 5)\n"
 		"  --conns N          idle connections for the memory figures (default 1000)\n"
 		"  --quick            a smoke run: 2 runs, 1 s windows, 200 connections\n"
-		"  --only LIST        tests to run: mem,bulk1,bulk4,rr1,rr4k,crr; a path:\n"
+		"  --only LIST        tests to run: mem,bulk1,bulk4,rr1,rr4k,crr,rr64; a path:\n"
 		"                     lo,veth,netem,swgso; or TEST_PATH (e.g. bulk1_swgso)\n"
 		"  --tcp-only         TCP alone (no xtcp.ko needed; to try the program)\n"
 		"  --json PATH        results file (default build/bench/results.json)\n"
