@@ -591,10 +591,11 @@ out_err:
 }
 
 /*
- * After the reader took data: ACK now if it emptied the queue of short
- * segments the sender pushed (two or more: a single one is likely a
- * request, whose answer will carry the ACK), as Linux's
- * tcp_cleanup_rbuf(); else advertise the space if it grew a lot.
+ * After the reader took data, as Linux's tcp_cleanup_rbuf(): ACK now if
+ * more than a full segment waits for its ACK, or if the read emptied the
+ * queue of short segments the sender pushed (two or more; a single one
+ * too unless the connection is interactive, where the answer will carry
+ * the ACK); else advertise the space if it grew a lot.
  */
 static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 {
@@ -605,8 +606,10 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (copied <= 0 || !xtcp_state_can_recv_data(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
-	if (xs->ack_pending && xs->ack_pushed2 &&
-	    !atomic_read(&sk->sk_rmem_alloc)) {
+	if (xs->ack_pending &&
+	    (xs->rcv_nxt - xs->rcv_acked > xs->rcv_mss ||
+	     ((xs->ack_pushed2 || (xs->ack_pushed && !xs->pingpong)) &&
+	      !atomic_read(&sk->sk_rmem_alloc)))) {
 		xtcp_send_ack(sk);
 		return;
 	}

@@ -241,6 +241,12 @@ struct xtcp_sock {
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
 	u8	quickack;	/* ACKs still to send at once */
+	/*
+	 * Interactive: our data answered the peer's within a delayed-ACK
+	 * timeout (Linux's icsk_ack.pingpong).  The ACK then waits to ride
+	 * on the answer instead of going at once.
+	 */
+	u8	pingpong;
 	u8	nonagle:1,	/* TCP_NODELAY */
 		corked:1,	/* TCP_CORK: hold partial segments */
 		push_once:1,	/* send a held partial segment now */

@@ -146,7 +146,8 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->ack_pending = 1;
-	if (now || xs->quickack || !RB_EMPTY_ROOT(&xs->ooo_queue) ||
+	if (now || (xs->quickack && !xs->pingpong) ||
+	    !RB_EMPTY_ROOT(&xs->ooo_queue) ||
 	    xs->rcv_nxt - xs->rcv_acked >= 2U * xs->rcv_mss) {
 		if (xs->quickack)
 			xs->quickack--;
@@ -429,7 +430,7 @@ static void xtcp_fin(struct sock *sk)
 		 * pingpong mode here), saving a segment per connection.
 		 */
 		xtcp_set_state(sk, state);
-		xs->quickack = 0;
+		xs->pingpong = max_t(u8, xs->pingpong, 1);
 		xtcp_ack_snd_check(sk, false);
 	} else {
 		if (state == TCP_TIME_WAIT)

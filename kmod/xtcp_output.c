@@ -229,8 +229,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		if (!skb)
 			return -ENOBUFS;
 	}
-	if (skb->len)
+	if (skb->len) {
 		xs->last_data_sent = xtcp_jiffies32();
+		/* An answer to data just received (tcp_event_data_sent()). */
+		if (xs->last_data_sent - xs->last_data_recv < XTCP_DELACK_MIN &&
+		    xs->pingpong < U8_MAX)
+			xs->pingpong++;
+	}
 
 	if (syn) {
 		opts.mss = xs->advmss;

@@ -169,13 +169,17 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			xs->user_timeout = val;
 		break;
 	case TCP_QUICKACK:
+		/* As Linux: off is pingpong mode, on leaves it. */
 		if (val) {
+			xs->pingpong = 0;
 			xs->quickack = XTCP_MAX_QUICKACKS;
 			if (xs->ack_pending &&
 			    xtcp_state_can_recv_data(sk->sk_state))
 				xtcp_send_ack(sk);
+			if (!(val & 1))
+				xs->pingpong = 1;
 		} else {
-			xs->quickack = 0;
+			xs->pingpong = 1;
 		}
 		break;
 	default:
@@ -214,7 +218,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			val = xs->user_mss;
 		break;
 	case TCP_QUICKACK:
-		val = xs->quickack > 0;
+		val = !xs->pingpong;
 		break;
 	case TCP_KEEPIDLE:
 		val = xtcp_keepalive_time(xs) / HZ;

@@ -223,6 +223,8 @@ static void xtcp_delack_timer(struct timer_list *t)
 			       jiffies + XTCP_RETRY_OWNED);
 	else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
 		 sk->sk_state != TCP_LISTEN) {
+		/* No answer carried it: not so interactive after all. */
+		xs->pingpong = 0;
 		XTCP_INC_STATS(sk, XTCP_MIB_DELAYEDACKS);
 		xtcp_send_ack(sk);
 	}
