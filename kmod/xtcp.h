@@ -660,7 +660,7 @@ int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 			int decr);
-void xtcp_set_gso(struct sock *sk);
+void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst);
 struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);

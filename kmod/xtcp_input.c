@@ -1111,7 +1111,7 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 		return PTR_ERR(rt);
 	child->sk_gso_type = SKB_GSO_TCPV4;
 	sk_setup_caps(child, &rt->dst);
-	xtcp_set_gso(child);
+	xtcp_set_gso(child, &rt->dst);
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   true, &opts);

@@ -54,7 +54,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	sk->sk_gso_type = SKB_GSO_TCPV4;
 	sk_setup_caps(sk, &rt->dst);
-	xtcp_set_gso(sk);
+	xtcp_set_gso(sk, &rt->dst);
 
 	if (autobind) {
 		err = xtcp_bind_port(sk, 0);

@@ -33,12 +33,13 @@
  * through XTCP's offload.  Another device could give an SKB_GSO_TCPV4 skb
  * of protocol 253 to a NIC's TSO, which some NICs mis-segment, or compute
  * its checksum only for TCP: there every skb is one segment, checksummed
- * here, as Linux's TCP without GSO.  Called once the route is set
- * (sk_setup_caps(), which says whether the device does GSO at all).
+ * here, as Linux's TCP without GSO.  Called with the route @dst just
+ * set (sk_setup_caps(), which says whether the device does GSO at all);
+ * it is passed in because a new child is not yet locked, so reading its
+ * sk_dst_cache under lockdep's rules would need RCU.
  */
-void xtcp_set_gso(struct sock *sk)
+void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst)
 {
-	const struct dst_entry *dst = __sk_dst_get(sk);
 	const struct net_device *dev = dst ? dst->dev : NULL;
 	int mode = XTCP_SYSCTL(sk, gso);
 	bool whole;
