@@ -51,6 +51,12 @@ void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst)
 			      (mode == 2 || (mode == 1 && whole));
 }
 
+/* The largest GSO skb the route takes: no more than IP's 64 KB. */
+static u32 xtcp_gso_max_size(const struct sock *sk)
+{
+	return min_t(u32, sk->sk_gso_max_size, 65536);
+}
+
 /* Bytes of payload one skb of the write queue carries at most. */
 int xtcp_size_goal(const struct sock *sk)
 {
@@ -60,7 +66,7 @@ int xtcp_size_goal(const struct sock *sk)
 		return xs->mss_cache;
 	return xs->mss_cache *
 	       xtcp_size_goal_segs(xs->mss_cache,
-				   min_t(u32, sk->sk_gso_max_size, 65536),
+				   xtcp_gso_max_size(sk),
 				   1 + XTCP_MAX_HEADER, sk->sk_gso_max_segs,
 				   xs->max_window);
 }
@@ -75,7 +81,7 @@ static u32 xtcp_tso_segs(const struct sock *sk)
 	return xtcp_tso_autosize(xs->mss_cache, xs->cong.cwnd,
 				 xs->cong.ssthresh, xs->rtt.srtt_us,
 				 xs->rtt.min_rtt_us,
-				 min_t(u32, sk->sk_gso_max_size, 65536) -
+				 xtcp_gso_max_size(sk) -
 				 1 - XTCP_MAX_HEADER, sk->sk_gso_max_segs);
 }
 
