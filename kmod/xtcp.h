@@ -293,6 +293,8 @@ struct xtcp_sock {
 	u64	bytes_received;
 	u32	segs_in;
 	u32	segs_out;
+	u32	data_segs_in;
+	u32	data_segs_out;
 
 	/*
 	 * Receive buffer autotuning (xtcp_rcv_space_adjust()): what the

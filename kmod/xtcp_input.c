@@ -1100,6 +1100,8 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	inet->inet_dport = th->source;
 	inet->inet_sport = th->dest;
 	inet->inet_num = ntohs(th->dest);
+	/* The SYN, which the listener counted, as Linux's child counts it. */
+	xs->segs_in = 1;
 
 	/* ip_queue_xmit() takes the addresses from the cached flow. */
 	rt = ip_route_output_ports(net, &inet->cork.fl.u.ip4, child,
@@ -1202,9 +1204,14 @@ drop:
 
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 segs = max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+
 	sock_owned_by_me(sk);
 	/* A GRO or backlog merge counts the segments it holds. */
-	xtcp_sk(sk)->segs_in += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+	xs->segs_in += segs;
+	if (skb->len > tcp_hdr(skb)->doff * 4)
+		xs->data_segs_in += segs;
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		xtcp_rcv_listen(sk, skb);

@@ -322,6 +322,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	segs = skb_shinfo(skb)->gso_segs ? : 1;
 	xs->segs_out += segs;
+	if (skb->len > hdr_len)
+		xs->data_segs_out += segs;
 	XTCP_ADD_STATS(sk, XTCP_MIB_OUTSEGS, segs);
 	if (flags & XTCPHDR_RST)
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTRSTS);

@@ -60,6 +60,8 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_received = xs->bytes_received;
 	info->tcpi_segs_out = xs->segs_out;
 	info->tcpi_segs_in = xs->segs_in;
+	info->tcpi_data_segs_in = xs->data_segs_in;
+	info->tcpi_data_segs_out = xs->data_segs_out;
 	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
 	info->tcpi_last_data_sent =
 		jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_sent));

@@ -888,9 +888,18 @@ TEST_F(so, tcp_info)
 	ASSERT_GT(2000U, ti.tcpi_last_data_sent);
 	ASSERT_OK(xt_tcp_info_ext(c, &xi));
 	ASSERT_GT(2000U, xi.ti.tcpi_last_data_sent);
+	/* Segments: SYN, ACK and "x" left; one carried data. */
+	ASSERT_EQ(3U, xi.segs_out);
+	ASSERT_EQ(1U, xi.data_segs_out);
+	ASSERT_EQ(0U, xi.data_segs_in);
 	/* The handshake gave an RTT sample: min_rtt is set (us). */
 	ASSERT_LT(0U, xi.min_rtt);
 	ASSERT_GE(xi.ti.tcpi_rtt, xi.min_rtt);
+	/* The accepted socket counts the SYN too, as Linux's child does. */
+	ASSERT_OK(xt_tcp_info_ext(s, &xi));
+	ASSERT_EQ(3U, xi.segs_in);
+	ASSERT_EQ(1U, xi.data_segs_in);
+	ASSERT_EQ(0U, xi.data_segs_out);
 	/* A short buffer gets the first bytes: the state. */
 	len = 1;
 	ASSERT_OK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &st, &len));
