@@ -470,7 +470,7 @@ bool xtcp_tlp_eligible(const struct sock *sk)
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	return xs->sack_ok && xs->ca_state == XTCP_CA_OPEN &&
-	       !xs->tlp_high_seq && xs->rtt.has_sample && xs->packets_out &&
+	       !xs->tlp_high_seq && xtcp_rtt_has_sample(&xs->rtt) && xs->packets_out &&
 	       (sk->sk_state == TCP_ESTABLISHED ||
 		sk->sk_state == TCP_CLOSE_WAIT);
 }

@@ -14,7 +14,6 @@ void xtcp_rtt_init(struct xtcp_rtt_est *e)
 	e->rttvar_us = 0;
 	e->min_rtt_us = 0;
 	e->rto_us = XTCP_RTO_INIT_US;
-	e->has_sample = false;
 }
 
 /*
@@ -41,23 +40,23 @@ static u32 xtcp_rto_compute(const struct xtcp_rtt_est *e)
 
 void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us)
 {
-	/* A zero sample would mean "no RTT" in the averages below. */
+	/* A zero sample would mean "no RTT": srtt_us 0 is "none yet". */
 	u32 r = rtt_us ? rtt_us : 1;
 	u32 delta;
 
-	if (!e->has_sample || r < e->min_rtt_us)
+	if (!xtcp_rtt_has_sample(e) || r < e->min_rtt_us)
 		e->min_rtt_us = r;
-	if (!e->has_sample) {
+	if (!xtcp_rtt_has_sample(e)) {
 		/* RFC 6298 2.2: the first measurement R. */
 		e->srtt_us = r;
 		e->rttvar_us = r / 2;
-		e->has_sample = true;
 	} else {
 		/*
 		 * RFC 6298 2.3, alpha = 1/8 and beta = 1/4.  RTTVAR is updated
 		 * first since it uses the SRTT from before this sample.  The
 		 * weighted sums can pass 2^32, so use 64 bits; the averages
-		 * themselves always fit again.  Division rounds down.
+		 * themselves always fit again.  Division rounds down, and
+		 * from SRTT >= 1 and R >= 1 never to 0.
 		 */
 		delta = e->srtt_us > r ? e->srtt_us - r : r - e->srtt_us;
 		e->rttvar_us = (u32)(((u64)e->rttvar_us * 3 + delta) / 4);

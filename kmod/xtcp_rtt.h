@@ -25,8 +25,13 @@ struct xtcp_rtt_est {
 	u32	rttvar_us;	/* round-trip time variation */
 	u32	rto_us;		/* current timeout, before backoff */
 	u32	min_rtt_us;	/* smallest sample, for RACK's reordering window */
-	bool	has_sample;	/* srtt_us and rttvar_us are valid */
 };
+
+/* A sample was taken: srtt_us is then at least 1, as Linux's. */
+static inline bool xtcp_rtt_has_sample(const struct xtcp_rtt_est *e)
+{
+	return e->srtt_us != 0;
+}
 
 /* No measurement yet: RTO = 1 s. */
 void xtcp_rtt_init(struct xtcp_rtt_est *e);

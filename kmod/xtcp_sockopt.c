@@ -62,7 +62,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_segs_in = xs->segs_in;
 	info->tcpi_data_segs_in = xs->data_segs_in;
 	info->tcpi_data_segs_out = xs->data_segs_out;
-	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
+	info->tcpi_min_rtt = xtcp_rtt_has_sample(&xs->rtt) ? xs->rtt.min_rtt_us : ~0U;
 	info->tcpi_last_data_sent =
 		jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_sent));
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;

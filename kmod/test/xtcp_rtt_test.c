@@ -18,7 +18,7 @@ static void run_rtt(struct __test_metadata *_metadata, const char *name,
 	xtcp_rtt_init(&e);
 	for (i = 0; i < n; i++) {
 		xtcp_rtt_sample(&e, s[i].sample);
-		CHECK(e.has_sample, "%s step %u", name, i);
+		CHECK(xtcp_rtt_has_sample(&e), "%s step %u", name, i);
 		CHECK_EQ(e.srtt_us, s[i].srtt, "%s step %u", name, i);
 		CHECK_EQ(e.rttvar_us, s[i].rttvar, "%s step %u", name, i);
 		CHECK_EQ(e.rto_us, s[i].rto, "%s step %u", name, i);
@@ -122,7 +122,7 @@ TEST(rtt)
 	xtcp_rtt_init(&e);
 	CHECK_EQ(e.rto_us, 1000000, "init");
 	CHECK_EQ(e.rto_us, XTCP_RTO_INIT_US, "init");
-	CHECK(!e.has_sample, "init");
+	CHECK(!xtcp_rtt_has_sample(&e), "init");
 	CHECK_EQ(e.srtt_us, 0, "init");
 	CHECK_EQ(e.rttvar_us, 0, "init");
 	CHECK_EQ(XTCP_RTO_MIN_US, 200000, "constant");
@@ -139,7 +139,7 @@ TEST(rtt)
 	/* init after samples forgets them. */
 	xtcp_rtt_sample(&e, 5000);
 	xtcp_rtt_init(&e);
-	CHECK(!e.has_sample, "re-init");
+	CHECK(!xtcp_rtt_has_sample(&e), "re-init");
 	CHECK_EQ(e.rto_us, XTCP_RTO_INIT_US, "re-init");
 }
 
