@@ -176,8 +176,9 @@ static int xtcp_listen(struct socket *sock, int backlog)
 		if (err)
 			goto out;
 	}
-	xtcp_listen_start(sk);
-	err = xtcp_listen_hash(sk);
+	err = xtcp_listen_start(sk);
+	if (!err)
+		err = xtcp_listen_hash(sk);
 out:
 	release_sock(sk);
 	return err;

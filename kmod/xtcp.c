@@ -49,11 +49,11 @@ void xtcp_set_state(struct sock *sk, int state)
 	if (old == state)
 		return;
 	if (old == TCP_SYN_RECV && xs->parent) {
-		struct xtcp_sock *pxs = xtcp_sk(xs->parent);
+		struct xtcp_accept_queue *q = xtcp_sk(xs->parent)->acceptq;
 
-		spin_lock_bh(&pxs->accept_lock);
-		pxs->syn_pending--;
-		spin_unlock_bh(&pxs->accept_lock);
+		spin_lock_bh(&q->lock);
+		q->syn_pending--;
+		spin_unlock_bh(&q->lock);
 	}
 	if (old == TCP_TIME_WAIT)
 		atomic_dec(&xn->tw_count);
@@ -134,6 +134,7 @@ static void xtcp_sock_destruct(struct sock *sk)
 		xtcp_put_port(sk);
 	if (xs->parent)
 		sock_put(xs->parent);
+	kfree(xs->acceptq);
 	inet_sock_destruct(sk);
 }
 
@@ -163,8 +164,6 @@ void xtcp_init_sock(struct sock *sk)
 	xs->ooo_queue = RB_ROOT;
 	xs->rtx_queue = RB_ROOT;
 	INIT_LIST_HEAD(&xs->tsorted_sent);
-	spin_lock_init(&xs->accept_lock);
-	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(sk);
 	xtcp_rtt_init(&xs->rtt);
@@ -194,30 +193,45 @@ static bool xtcp_need_reset(int state)
 
 /*
  * A new listen() begins: children from an earlier one (still in SYN_RECV
- * when it stopped) must not join this accept queue.
+ * when it stopped) must not join this accept queue.  The first one
+ * allocates the queue, which then lives as long as the socket: children
+ * hold their listener, not its listen(), and reach the queue through it.
  */
-void xtcp_listen_start(struct sock *sk)
+int xtcp_listen_start(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_accept_queue *q = xs->acceptq;
 
 	sock_owned_by_me(sk);
-	spin_lock_bh(&xs->accept_lock);
-	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
-	spin_unlock_bh(&xs->accept_lock);
+	if (!q) {
+		q = kzalloc(sizeof(*q), sk->sk_allocation);
+		if (!q)
+			return -ENOMEM;
+		spin_lock_init(&q->lock);
+		INIT_LIST_HEAD(&q->children);
+		xs->acceptq = q;
+	}
+	spin_lock_bh(&q->lock);
+	WRITE_ONCE(q->gen, q->gen + 1);
+	spin_unlock_bh(&q->lock);
+	return 0;
 }
 
 /* Drop every child still waiting to be accepted, with a RST. */
 void xtcp_listen_stop(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
+	struct xtcp_accept_queue *q = xtcp_sk(sk)->acceptq;
+	struct xtcp_sock *cxs, *tmp;
 	LIST_HEAD(children);
 
 	sock_owned_by_me(sk);
-	spin_lock_bh(&xs->accept_lock);
+	if (!q)
+		return;		/* it never listened */
+	spin_lock_bh(&q->lock);
 	/* Children still in SYN_RECV now belong to no listen(): they die. */
-	WRITE_ONCE(xs->listen_gen, xs->listen_gen + 1);
-	list_splice_init(&xs->accept_queue, &children);
-	spin_unlock_bh(&xs->accept_lock);
+	WRITE_ONCE(q->gen, q->gen + 1);
+	list_splice_init(&q->children, &children);
+	spin_unlock_bh(&q->lock);
 
 	list_for_each_entry_safe(cxs, tmp, &children, accept_node) {
 		struct sock *child = &cxs->inet.sk;
@@ -269,7 +283,6 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	xs->fin_queued = 0;
 	xs->backoff = 0;
 	xs->retransmits = 0;
-	xs->high_seq = 0;
 	xtcp_rtt_init(&xs->rtt);
 	xs->ca_ops->init(&xs->cong);
 	xs->dupacks = 0;
@@ -607,7 +620,7 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
 	if (xs->ack_pending &&
-	    (xs->rcv_nxt - xs->rcv_acked > xs->rcv_mss ||
+	    (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss ||
 	     ((xs->ack_pushed2 || (xs->ack_pushed && !xs->pingpong)) &&
 	      !atomic_read(&sk->sk_rmem_alloc)))) {
 		xtcp_send_ack(sk);
@@ -756,14 +769,14 @@ struct sock *xtcp_accept_child(struct sock *sk, int flags, int *err)
 	if (*err && xtcp_accept_queue_empty(xs))
 		goto out;
 
-	spin_lock_bh(&xs->accept_lock);
-	cxs = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
-				       accept_node);
+	spin_lock_bh(&xs->acceptq->lock);
+	cxs = list_first_entry_or_null(&xs->acceptq->children,
+				       struct xtcp_sock, accept_node);
 	if (cxs) {
 		list_del_init(&cxs->accept_node);
 		sk_acceptq_removed(sk);
 	}
-	spin_unlock_bh(&xs->accept_lock);
+	spin_unlock_bh(&xs->acceptq->lock);
 	*err = -EAGAIN;
 	if (!cxs)
 		goto out;

@@ -121,10 +121,28 @@ enum {
  * process owns the socket; a segment arriving while a process owns it
  * waits on the backlog.  Input, output, recovery and the state helpers
  * need one or the other, and say so with sock_owned_by_me(), which
- * lockdep checks.  Apart from it: accept_lock (the accept queue and
- * listen_gen, shared by a listener and its children), and each
+ * lockdep checks.  Apart from it: a listener's acceptq->lock (its
+ * queue and generation, shared with its children), and each
  * namespace's table lock (xtcp_hash.c) for bind, listen, connect and
  * unhash; lookups on the receive path take no lock (RCU).
+ */
+/*
+ * A listener's accept queue, from its first listen() until the socket is
+ * freed: a child reaches it through the listener it holds, even after
+ * that listen() ended.  Apart from listeners, sockets do without it.
+ */
+struct xtcp_accept_queue {
+	spinlock_t		lock;	/* the rest, and children's accept_node */
+	u32			syn_pending;	/* children in SYN_RECV */
+	/* Bumped when listening starts or stops: a child of another dies. */
+	u32			gen;
+	struct list_head	children;	/* established, to accept() */
+};
+
+/*
+ * Fields are grouped by concern and packed without holes: the object
+ * must stay within 1536 bytes (24 cache lines), where the benchmark's
+ * memory per connection meets its target.  Check with pahole.
  */
 struct xtcp_sock {
 	struct inet_sock	inet;	/* must be first */
@@ -139,26 +157,19 @@ struct xtcp_sock {
 	u32	write_seq;	/* after the last byte the user queued */
 	u32	max_window;	/* largest window the peer offered */
 	u32	snd_max;	/* highest sequence number sent */
-	u32	high_seq;	/* snd_max when the last RTO fired */
 
 	/* Receive sequence space. */
-	u32	irs;
 	u32	rcv_nxt;	/* next expected */
 	u32	rcv_wnd;	/* window last advertised */
-	u32	rcv_wup;	/* rcv_nxt when rcv_wnd was advertised */
+	/* rcv_nxt when rcv_wnd was advertised: in the last segment sent */
+	u32	rcv_wup;
 	u32	copied_seq;	/* next byte the user will read */
-	u32	rcv_acked;	/* rcv_nxt in the last ACK sent */
 
 	u16	mss_cache;	/* send MSS */
 	u16	advmss;		/* MSS we advertise */
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 	u16	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
-	/*
-	 * The route's device takes a super-segment whole (loopback, veth):
-	 * the queues hold skbs of many segments, each sent as one GSO skb.
-	 */
-	u8	gso_ok:1;
 
 	/*
 	 * Options (RFC 7323, RFC 2018).  Before the handshake completes the
@@ -166,12 +177,24 @@ struct xtcp_sock {
 	 */
 	u8	snd_wscale;	/* the peer's shift, for windows it sends */
 	u8	rcv_wscale;	/* our shift, for windows we send */
-	u8	wscale_ok:1,
-		ts_ok:1,
-		sack_ok:1;
 	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
 	u32	ts_recent;	/* TS.Recent: the TSval we echo */
 	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	u8	wscale_ok:1,
+		ts_ok:1,
+		sack_ok:1,
+		/*
+		 * The route's device takes a super-segment whole (loopback,
+		 * veth): the queues hold skbs of many segments, each sent as
+		 * one GSO skb.
+		 */
+		gso_ok:1,
+		reord_seen:1,	/* a segment arrived after later ones */
+		/* A D-SACK block waits for the next ACK (below). */
+		rcv_dsack_pending:1;
+	u8	sack_seen_n;
+	u8	rcv_num_sacks;
+	u8	dupacks;	/* duplicate ACKs in a row */
 
 	/*
 	 * Sending (xtcp_output.c): sk_write_queue holds what was never sent;
@@ -182,28 +205,27 @@ struct xtcp_sock {
 	 * at the first one sent after its reference (Linux's
 	 * tsorted_sent_queue).  retransmit_hint: no segment before it is
 	 * lost and not yet retransmitted (NULL: none is).  sack_seen: the
-	 * valid SACK blocks of the previous ACK, all marked already.
+	 * valid SACK blocks of the previous ACK (sack_seen_n of them), all
+	 * marked already.
 	 */
 	struct rb_root		rtx_queue;
 	struct list_head	tsorted_sent;
 	struct sk_buff		*retransmit_hint;
 	struct xtcp_sack_block	sack_seen[XTCP_MAX_SACK_BLOCKS];
-	u8			sack_seen_n;
 	/* Out of order, keyed by seq: O(log n) per segment in any order. */
 	struct rb_root		ooo_queue;
 	/*
-	 * SACK blocks we report for it, latest arrival first, kept as
-	 * segments arrive, drain and are pruned (xtcp_sack_add() and the
-	 * others), so that an ACK costs the same whatever the queue holds.
+	 * SACK blocks we report for it (rcv_num_sacks of them), latest
+	 * arrival first, kept as segments arrive, drain and are pruned
+	 * (xtcp_sack_add() and the others), so that an ACK costs the same
+	 * whatever the queue holds.
 	 */
 	struct xtcp_sack_block	rcv_sacks[XTCP_MAX_SACK_BLOCKS];
-	u8			rcv_num_sacks;
 	/*
 	 * RFC 2883: a D-SACK block for data received twice, sent first
 	 * in the next ACK's SACK option, once (Linux's tcp_dsack_set()).
 	 */
 	struct xtcp_sack_block	rcv_dsack;
-	u8			rcv_dsack_pending;
 	u32	packets_out;	/* sent, not cumulatively acknowledged */
 	u32	sacked_out;	/* of those, SACKed */
 	u32	lost_out;	/* of those, presumed lost */
@@ -211,19 +233,18 @@ struct xtcp_sock {
 
 	struct xtcp_rtt_est	rtt;
 	struct xtcp_cong	cong;
-	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
 	/*
 	 * Loss recovery: fast retransmit (RFC 5681), then SACK recovery
 	 * (RFC 6675) with PRR (RFC 6937), or NewReno (RFC 6582) when the
 	 * peer does not SACK; after an RTO, the loss state until what was
-	 * out then is acknowledged.
+	 * out then is acknowledged.  recover marks the end of either, as
+	 * Linux's high_seq.
 	 */
-	u32	recover;	/* snd_max when recovery began */
+	u32	recover;	/* snd_max when recovery or loss began */
+	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
 	u32	recover_fs;	/* PRR: packets_out when recovery began */
 	u32	prr_delivered;	/* PRR: delivered to the peer since then */
 	u32	prr_out;	/* PRR: segments sent since then */
-	u8	dupacks;	/* duplicate ACKs in a row */
-	u8	ca_state;	/* XTCP_CA_* */
 
 	/*
 	 * RACK-TLP (RFC 8985): of the segments the peer has, the one sent
@@ -235,9 +256,9 @@ struct xtcp_sock {
 	u32	rack_rtt_us;	/* its round trip */
 	u32	tlp_high_seq;	/* snd_max when a probe went; 0: none out */
 	u32	sack_high;	/* highest end of a SACKed segment */
-	u8	rtx_pending;	/* what rtx_timer waits for: XTCP_TIMER_* */
-	u8	reord_seen:1;	/* a segment arrived after later ones */
 
+	u8	ca_state;	/* XTCP_CA_* */
+	u8	rtx_pending;	/* what rtx_timer waits for: XTCP_TIMER_* */
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
 	u8	quickack;	/* ACKs still to send at once */
@@ -255,6 +276,7 @@ struct xtcp_sock {
 		ack_pushed:1,
 		ack_pushed2:1,
 		fin_queued:1;	/* FIN placed on the write queue */
+	u8	keepalive_probes;
 	u32	total_retrans;
 	u32	delivered;	/* segments the peer acknowledged or SACKed */
 	u32	delivered_us;	/* when delivered last grew */
@@ -267,31 +289,25 @@ struct xtcp_sock {
 	/* Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default. */
 	u32	keepalive_time;		/* jiffies */
 	u32	keepalive_intvl;	/* jiffies */
-	u8	keepalive_probes;
-	u8	probes_out;		/* keepalive or window probes unanswered */
 	u32	probes_stamp;		/* jiffies: first window probe; 0: none */
 	u32	user_timeout;		/* ms */
+	u8	probes_out;		/* keepalive or window probes unanswered */
 
 	struct timer_list	rtx_timer;	/* retransmit and persist */
 	struct timer_list	delack_timer;	/* delayed ACK */
 	/* sk->sk_timer: TIME_WAIT and orphan FIN_WAIT2 */
 
-	/* Listener. */
-	spinlock_t		accept_lock;
-	struct list_head	accept_queue;	/* established children */
-	u32			syn_pending;	/* children in SYN_RECV */
-	/* Bumped when listening starts or stops: a child of another dies. */
-	u32			listen_gen;
-
-	/* Child: the listener until accept() takes it, and its listen_gen. */
+	/* A listener's, from its first listen() on; NULL on the others. */
+	struct xtcp_accept_queue *acceptq;
+	/* Child: the listener until accept() takes it, and its q->gen. */
 	struct sock		*parent;
-	u32			parent_gen;
 	struct list_head	accept_node;
+	u32			parent_gen;
 
 	/* Counters for TCP_INFO and /proc. */
+	u32	segs_in;
 	u64	bytes_acked;
 	u64	bytes_received;
-	u32	segs_in;
 	u32	segs_out;
 	u32	data_segs_in;
 	u32	data_segs_out;
@@ -340,11 +356,12 @@ static inline bool xtcp_family_ok(sa_family_t family)
 /* A listener has no established child waiting for accept(). */
 static inline bool xtcp_accept_queue_empty(struct xtcp_sock *xs)
 {
+	struct xtcp_accept_queue *q = xs->acceptq;
 	bool empty;
 
-	spin_lock_bh(&xs->accept_lock);
-	empty = list_empty(&xs->accept_queue);
-	spin_unlock_bh(&xs->accept_lock);
+	spin_lock_bh(&q->lock);
+	empty = list_empty(&q->children);
+	spin_unlock_bh(&q->lock);
 	return empty;
 }
 
@@ -551,7 +568,7 @@ static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
  */
 static inline bool xtcp_child_wanted(const struct xtcp_sock *cxs)
 {
-	return READ_ONCE(xtcp_sk(cxs->parent)->listen_gen) == cxs->parent_gen;
+	return READ_ONCE(xtcp_sk(cxs->parent)->acceptq->gen) == cxs->parent_gen;
 }
 
 static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
@@ -564,7 +581,7 @@ void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_init_sock(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
-void xtcp_listen_start(struct sock *sk);
+int xtcp_listen_start(struct sock *sk);
 void xtcp_listen_stop(struct sock *sk);
 int xtcp_disconnect(struct sock *sk, int flags);
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);

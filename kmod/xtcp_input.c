@@ -148,7 +148,7 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	xs->ack_pending = 1;
 	if (now || (xs->quickack && !xs->pingpong) ||
 	    !RB_EMPTY_ROOT(&xs->ooo_queue) ||
-	    xs->rcv_nxt - xs->rcv_acked >= 2U * xs->rcv_mss) {
+	    xs->rcv_nxt - xs->rcv_wup >= 2U * xs->rcv_mss) {
 		if (xs->quickack)
 			xs->quickack--;
 		xtcp_send_ack(sk);
@@ -281,7 +281,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 		return;
 	}
 	if (xs->ca_state == XTCP_CA_LOSS &&
-	    !xtcp_seq_before(xs->snd_una, xs->high_seq))
+	    !xtcp_seq_before(xs->snd_una, xs->recover))
 		xs->ca_state = XTCP_CA_OPEN;
 	/*
 	 * Grow only a window that was in use, as Linux's
@@ -757,18 +757,18 @@ static void xtcp_child_ready(struct sock *child)
 {
 	struct xtcp_sock *xs = xtcp_sk(child);
 	struct sock *parent = xs->parent;
-	struct xtcp_sock *pxs = xtcp_sk(parent);
+	struct xtcp_accept_queue *q = xtcp_sk(parent)->acceptq;
 	bool queued = false;
 
-	spin_lock(&pxs->accept_lock);
+	spin_lock(&q->lock);
 	if (xtcp_child_wanted(xs)) {
-		list_add_tail(&xs->accept_node, &pxs->accept_queue);
+		list_add_tail(&xs->accept_node, &q->children);
 		sk_acceptq_added(parent);
 		sock_hold(child);	/* the accept queue's reference */
 		sock_reset_flag(child, SOCK_DEAD);
 		queued = true;
 	}
-	spin_unlock(&pxs->accept_lock);
+	spin_unlock(&q->lock);
 
 	if (queued) {
 		parent->sk_data_ready(parent);
@@ -810,7 +810,7 @@ static void xtcp_parse_ack_options(const struct xtcp_sock *xs,
 static void xtcp_update_ts_recent(struct xtcp_sock *xs,
 				  const struct xtcp_skb_cb *cb)
 {
-	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_acked) &&
+	if (cb->saw_ts && !xtcp_seq_after(cb->seq, xs->rcv_wup) &&
 	    !xtcp_seq_before(cb->tsval, xs->ts_recent)) {
 		xs->ts_recent = cb->tsval;
 		xs->ts_recent_stamp = (u32)ktime_get_seconds();
@@ -996,11 +996,9 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 			   true, &opts);
 	xtcp_agree_options(sk, &opts);
 	xtcp_set_mss(sk, opts.mss_ok ? opts.mss : 0);
-	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
-	xs->rcv_acked = xs->rcv_nxt;
 	xs->snd_wl1 = cb->seq;
 	xs->rcv_tstamp = xtcp_jiffies32();
 
@@ -1121,11 +1119,9 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	xtcp_agree_options(child, &opts);
 	xtcp_set_mss(child, opts.mss_ok ? opts.mss : 0);
 	xs->rcv_tstamp = xtcp_jiffies32();
-	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
-	xs->rcv_acked = xs->rcv_nxt;
 	xs->snd_wnd = cb->window;
 	xs->max_window = xs->snd_wnd;
 	xs->snd_wl1 = cb->seq;
@@ -1139,7 +1135,8 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 /* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
 static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 {
-	struct xtcp_sock *pxs = xtcp_sk(parent), *xs;
+	struct xtcp_accept_queue *q = xtcp_sk(parent)->acceptq;
+	struct xtcp_sock *xs;
 	struct sock *child;
 
 	child = xtcp_clone_listener(parent);
@@ -1152,10 +1149,10 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	inet_sk_set_state(child, TCP_SYN_RECV);
 	xs->parent = parent;
 	sock_hold(parent);
-	spin_lock(&pxs->accept_lock);
-	pxs->syn_pending++;
-	xs->parent_gen = pxs->listen_gen;
-	spin_unlock(&pxs->accept_lock);
+	spin_lock(&q->lock);
+	q->syn_pending++;
+	xs->parent_gen = q->gen;
+	spin_unlock(&q->lock);
 
 	/*
 	 * Locked before it is visible, so its ACK waits for the SYN-ACK.
@@ -1192,7 +1189,8 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	/* As Linux: a full accept queue drops the SYN; the peer retries. */
 	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
-	if (sk_acceptq_is_full(sk) || READ_ONCE(xs->syn_pending) >= max_pending) {
+	if (sk_acceptq_is_full(sk) ||
+	    READ_ONCE(xs->acceptq->syn_pending) >= max_pending) {
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENOVERFLOWS);
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
 		goto drop;

@@ -296,7 +296,6 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	if (flags & XTCPHDR_ACK) {
 		th->ack = 1;
 		th->ack_seq = htonl(xs->rcv_nxt);
-		xs->rcv_acked = xs->rcv_nxt;
 		xs->rcv_dsack_pending = 0;
 		xs->ack_pending = 0;
 		xs->ack_pushed = 0;
@@ -423,7 +422,6 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	xs->snd_max = xs->iss;
 	xs->recover = xs->iss;	/* RFC 6582 3.2 step 1 */
 	xs->sack_high = xs->iss;
-	xs->high_seq = xs->iss;	/* nothing sent yet counts as resent */
 	xs->write_seq = xs->iss + 1;
 	xtcp_queue_skb(sk, skb);
 	return 0;

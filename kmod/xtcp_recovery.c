@@ -456,7 +456,6 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->tlp_high_seq = 0;
 	xs->dupacks = 0;
 	xs->recover = xs->snd_max;
-	xs->high_seq = xs->snd_max;
 	xtcp_write_xmit(sk);
 }
 
