@@ -112,6 +112,7 @@ static struct {
 	int conns;		/* idle connections for the memory figures */
 	bool quick;
 	bool tcp_only;
+	bool xtcp_only;		/* for profiling one stack */
 	const char *json;
 	const char *only;	/* comma-separated test names, or NULL */
 	const char *ns_lo, *ns_client, *ns_server;
@@ -1787,6 +1788,7 @@ static void usage(void)
 		"  --only LIST        tests to run: mem,bulk1,bulk4,rr1,rr4k,crr,rr64; a path:\n"
 		"                     lo,veth,netem,swgso; or TEST_PATH (e.g. bulk1_swgso)\n"
 		"  --tcp-only         TCP alone (no xtcp.ko needed; to try the program)\n"
+		"  --xtcp-only        XTCP alone (to profile it; no ratios)\n"
 		"  --json PATH        results file (default build/bench/results.json)\n"
 		"  --ns-lo PATH       netns for the loopback path (default: ours)\n"
 		"  --ns-client PATH, --ns-server PATH   netns of the two veth ends\n"
@@ -1820,6 +1822,7 @@ static void parse_args(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "tcp-only", no_argument, NULL, 'T' },
+		{ "xtcp-only", no_argument, NULL, 'X' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "ns-lo", required_argument, NULL, 'L' },
 		{ "ns-client", required_argument, NULL, 'C' },
@@ -1843,6 +1846,7 @@ static void parse_args(int argc, char **argv)
 		case 'q': opt.quick = true; break;
 		case 'o': opt.only = optarg; break;
 		case 'T': opt.tcp_only = true; break;
+		case 'X': opt.xtcp_only = true; break;
 		case 'j': opt.json = optarg; break;
 		case 'L': opt.ns_lo = optarg; break;
 		case 'C': opt.ns_client = optarg; break;
@@ -1939,7 +1943,7 @@ static void run_all(void)
 
 	for (int i = 0; i < NTESTS; i++)
 		if (selected(&tests[i]) && paths[tests[i].path].enabled)
-			total += opt.runs * (opt.tcp_only ? 1 : NFAM);
+			total += opt.runs * (opt.tcp_only || opt.xtcp_only ? 1 : NFAM);
 
 	for (int i = 0; i < NTESTS; i++) {
 		const struct test *t = &tests[i];
@@ -1955,7 +1959,7 @@ static void run_all(void)
 		}
 		if (t->fn == test_mem) {
 			/* Warm-up, not recorded: see test_mem(). */
-			for (int fam = opt.tcp_only ? FAM_TCP : 0; fam < NFAM; fam++) {
+			for (int fam = opt.tcp_only ? FAM_TCP : 0; fam < (opt.xtcp_only ? FAM_TCP : NFAM); fam++) {
 				struct run_out o;
 
 				memset(&o, 0, sizeof(o));
@@ -1966,7 +1970,7 @@ static void run_all(void)
 		}
 		/* A B A B: drift of the machine falls on both families. */
 		for (int r = 0; r < opt.runs; r++) {
-			for (int fam = opt.tcp_only ? FAM_TCP : 0; fam < NFAM; fam++) {
+			for (int fam = opt.tcp_only ? FAM_TCP : 0; fam < (opt.xtcp_only ? FAM_TCP : NFAM); fam++) {
 				struct run_out o;
 				double window = t->path == PATH_NETEM ? opt.netem_duration :
 								       opt.duration;
@@ -2033,7 +2037,8 @@ int main(int argc, char **argv)
 	printf("# xtcp_bench: kernel %s, %ld cpus, %d runs, %g s windows (netem %g s), "
 	       "%d idle connections; families %s\n",
 	       kernel, sysconf(_SC_NPROCESSORS_ONLN), opt.runs, opt.duration,
-	       opt.netem_duration, opt.conns, opt.tcp_only ? "TCP" : "XTCP, TCP");
+	       opt.netem_duration, opt.conns,
+	       opt.tcp_only ? "TCP" : opt.xtcp_only ? "XTCP" : "XTCP, TCP");
 	for (int i = 0; i < opt.nmeta; i++)
 		printf("# %s: %s\n", opt.meta_key[i], opt.meta_val[i]);
 
