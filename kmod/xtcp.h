@@ -693,6 +693,7 @@ void xtcp_resend_syn(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 bool xtcp_write_wakeup(struct sock *sk);
 u32 xtcp_select_rcv_window(struct sock *sk, bool syn);
+u32 xtcp_rcv_window_now(struct sock *sk);
 void xtcp_free_write_queue(struct sock *sk);
 int xtcp_size_goal(const struct sock *sk);
 

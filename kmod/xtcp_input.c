@@ -139,7 +139,12 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 /*
  * ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2).
  * "Every second full segment" counts in rcv_mss, so that one skb merged
- * from many segments by GRO is answered at once.
+ * from many segments by GRO is answered at once; but, as Linux's
+ * __tcp_ack_snd_check(), only if the window would not shrink: while
+ * the reader has not taken the data, the ACK waits for it to
+ * (xtcp_cleanup_rbuf() sends it with the window the read opened), one
+ * ACK where there would be two.  Unless the reader waits for more than
+ * has arrived (SO_RCVLOWAT).
  */
 static void xtcp_ack_snd_check(struct sock *sk, bool now)
 {
@@ -148,7 +153,9 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	xs->ack_pending = 1;
 	if (now || (xs->quickack && !xs->pingpong) ||
 	    !RB_EMPTY_ROOT(&xs->ooo_queue) ||
-	    xs->rcv_nxt - xs->rcv_wup >= 2U * xs->rcv_mss) {
+	    (xs->rcv_nxt - xs->rcv_wup >= 2U * xs->rcv_mss &&
+	     (xs->rcv_nxt - xs->copied_seq < READ_ONCE(sk->sk_rcvlowat) ||
+	      xtcp_rcv_window_now(sk) >= xs->rcv_wnd))) {
 		if (xs->quickack)
 			xs->quickack--;
 		xtcp_send_ack(sk);

@@ -177,17 +177,16 @@ void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
 }
 
 /*
- * The window to advertise now, and remember it: the receive buffer's free
- * space (halved for skb overhead), never pulling back the right edge we
- * advertised before (RFC 9293 3.8.6).  A SYN's window is never scaled
- * (RFC 7323 2.2); later ones are, so they are kept a multiple of the
- * scale unit, rounded up rather than let the right edge move back.
- * Returns the value for the header's window field.
+ * The window to advertise now: the receive buffer's free space (halved
+ * for skb overhead), never pulling back the right edge we advertised
+ * before (RFC 9293 3.8.6), which is @cur bytes from rcv_nxt.  A SYN's
+ * window is never scaled (RFC 7323 2.2); later ones are, so they are
+ * kept a multiple of the scale unit, rounded up rather than let the
+ * right edge move back.
  */
-u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
+static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 cur = xtcp_rcv_wnd_left(xs);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
 	u32 max = XTCP_MAX_WINDOW << shift;
 	u32 wnd;
@@ -203,10 +202,32 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 		mss -= min(mss - 1, xtcp_fixed_opts_len(xs));
 	wnd = xtcp_select_window(xtcp_receive_space(sk), min(cur, max),
 				 mss, max);
-	wnd = min(ALIGN(wnd, 1U << shift), max);
+	return min(ALIGN(wnd, 1U << shift), max);
+}
+
+/*
+ * The window to advertise now (above), and remember it.  Returns the
+ * value for the header's window field.
+ */
+u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
+	u32 wnd = xtcp_rcv_window_for(sk, syn, xtcp_rcv_wnd_left(xs));
+
 	xs->rcv_wnd = wnd;
 	xs->rcv_wup = xs->rcv_nxt;
 	return wnd >> shift;
+}
+
+/*
+ * The window the free buffer space offers now, in bytes, with the right
+ * edge free to move back: less than rcv_wnd while the reader has not
+ * taken what arrived since (Linux's __tcp_select_window()).
+ */
+u32 xtcp_rcv_window_now(struct sock *sk)
+{
+	return xtcp_rcv_window_for(sk, false, 0);
 }
 
 /*
