@@ -181,6 +181,54 @@ TEST_F(wire, zero_window_probes)
 	ASSERT_EQ(0, memcmp(r.data, data, 100));
 }
 
+/*
+ * Full segments the reader has not taken yet.  Past the quick ACKs of a
+ * new connection, two of them are not ACKed at once: the window would
+ * shrink, so the ACK waits for the read (Linux's __tcp_ack_snd_check()),
+ * which sends it with the window open again; without the read, the
+ * delayed-ACK timer does.  A receiver that ACKs every second segment
+ * whatever the reader does sends twice the ACKs of a bulk transfer.
+ */
+TEST_F(wire, unread_data_ack_waits_for_reader)
+{
+	struct wire *w = &self->w;
+	uint8_t data[MTU_MSS], buf[65536];
+	uint32_t first_wnd, acked = 0;
+	bool waited = false;
+	int pair, i;
+	struct rx r;
+
+	establish(_metadata, w, 0, NULL);
+	first_wnd = w->right - w->snd_nxt;
+	memset(data, 'x', sizeof(data));
+	for (pair = 0; pair < 20 && !waited; pair++) {
+		ASSERT_FALSE(seq_before(w->right, w->snd_nxt + 2 * MTU_MSS))
+			TH_LOG("pair %d: the window closed, every pair ACKed at once",
+			       pair);
+		for (i = 0; i < 2; i++) {
+			SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, data, MTU_MSS);
+			w->snd_nxt += MTU_MSS;
+		}
+		/* ACKs at once (one a segment in quick-ACK mode), or none. */
+		while (acked != w->snd_nxt && !rx_next(w, &r, 15)) {
+			check_ack(_metadata, w, &r, r.s.ack);
+			acked = r.s.ack;
+		}
+		waited = acked != w->snd_nxt;
+	}
+	TH_LOG("%d pairs of full segments, the last %s", pair,
+	       waited ? "not ACKed at once" : "ACKed at once too");
+	ASSERT_TRUE(waited);
+	/* The read empties the queue: an ACK of all, the window open. */
+	while (recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	nothing_to_read(_metadata, w->fd);
+	do {
+		rx_expect(_metadata, w, &r, 1000, "the ACK after the read");
+		check_ack(_metadata, w, &r, w->snd_nxt);
+	} while ((uint32_t)r.s.win + MTU_MSS < first_wnd);
+}
+
 TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
 {
 	static uint64_t first[OFO_BATCH], last[OFO_BATCH], again[OFO_BATCH];
