@@ -285,6 +285,13 @@ struct xtcp_sock {
 	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
 	u32	last_oow_ack;	/* jiffies: last out-of-window or challenge ACK */
+	/*
+	 * jiffies: when the oldest data not yet ACKed arrived.  The delayed
+	 * ACK is due a timeout after it, however long delack_timer was
+	 * pending already: the timer is armed once, not per segment, and
+	 * waits out the rest when it fires early.
+	 */
+	u32	ack_pending_since;
 
 	/* Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default. */
 	u32	keepalive_time;		/* jiffies */

@@ -150,6 +150,8 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (!xs->ack_pending)
+		xs->ack_pending_since = xtcp_jiffies32();
 	xs->ack_pending = 1;
 	if (now || (xs->quickack && !xs->pingpong) ||
 	    !RB_EMPTY_ROOT(&xs->ooo_queue) ||

@@ -216,17 +216,25 @@ static void xtcp_delack_timer(struct timer_list *t)
 {
 	struct xtcp_sock *xs = from_timer(xs, t, delack_timer);
 	struct sock *sk = &xs->inet.sk;
+	u32 waited;
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
+	if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &xs->delack_timer,
 			       jiffies + XTCP_RETRY_OWNED);
-	else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
-		 sk->sk_state != TCP_LISTEN) {
-		/* No answer carried it: not so interactive after all. */
-		xs->pingpong = 0;
-		XTCP_INC_STATS(sk, XTCP_MIB_DELAYEDACKS);
-		xtcp_send_ack(sk);
+	} else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
+		   sk->sk_state != TCP_LISTEN) {
+		waited = xtcp_jiffies32_since(xs->ack_pending_since);
+		if (waited < XTCP_DELACK_MIN) {
+			/* Armed for data an ACK covered since: not yet due. */
+			sk_reset_timer(sk, &xs->delack_timer,
+				       jiffies + XTCP_DELACK_MIN - waited);
+		} else {
+			/* No answer carried it: not so interactive after all. */
+			xs->pingpong = 0;
+			XTCP_INC_STATS(sk, XTCP_MIB_DELAYEDACKS);
+			xtcp_send_ack(sk);
+		}
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
