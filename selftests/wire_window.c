@@ -4,7 +4,9 @@
  * numbers and the window: segments outside it, old duplicates, data past
  * the right edge, zero-window probes, RFC 5961's check of old ACKs and
  * the rate limit on ACKs for dropped segments, the out-of-order queue
- * under a flood of small segments, and D-SACKs.
+ * under a flood of small segments, and D-SACKs; when ACKs go: after
+ * data the reader has not taken, and on the answers of an interactive
+ * connection.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -227,6 +229,56 @@ TEST_F(wire, unread_data_ack_waits_for_reader)
 		rx_expect(_metadata, w, &r, 1000, "the ACK after the read");
 		check_ack(_metadata, w, &r, w->snd_nxt);
 	} while ((uint32_t)r.s.win + MTU_MSS < first_wnd);
+}
+
+/*
+ * Request and response, one byte each way.  Once the host has answered a
+ * request within the delayed-ACK timeout, the connection is interactive
+ * (Linux's pingpong mode): a request's ACK no longer goes at once, as in
+ * the quick-ACK mode of a new connection, but rides on the answer, one
+ * segment each way per transaction.  The answers take 20 ms, so a
+ * delayed-ACK timer armed for one request must not fire for the next
+ * before that one has waited its own timeout (40 ms at least): a bare
+ * ACK may come only that late.
+ */
+TEST_F(wire, pingpong_ack_rides_on_answer)
+{
+	struct wire *w = &self->w;
+	unsigned int bare;
+	uint64_t t0;
+	struct rx r;
+	char c;
+	int i;
+
+	establish(_metadata, w, 0, NULL);
+	for (i = 0; i < 8; i++) {
+		SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, "q", 1);
+		t0 = xt_now_ms();
+		w->snd_nxt += 1;
+		ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
+		ASSERT_EQ(1, recv(w->fd, &c, 1, MSG_DONTWAIT));
+		if (i)
+			xt_msleep(20);
+		ASSERT_EQ(1, send(w->fd, "a", 1, 0));
+		bare = 0;
+		for (;;) {
+			rx_expect(_metadata, w, &r, 1000, "the answer");
+			if (r.s.plen)
+				break;
+			check_ack(_metadata, w, &r, w->snd_nxt);
+			TH_LOG("request %d: a bare ACK after %llu ms", i + 1,
+			       (unsigned long long)(r.t - t0));
+			/* Only the first request, or the timer's. */
+			if (i >= 2)
+				ASSERT_LE(30ULL, r.t - t0);
+			bare++;
+		}
+		check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt,
+			  w->snd_nxt, 1);
+		ASSERT_EQ('a', r.data[0]);
+		w->rcv_nxt += 1;
+		ASSERT_GE(1U, bare);
+	}
 }
 
 TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
