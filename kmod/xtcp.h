@@ -70,6 +70,8 @@ struct xtcp_skb_cb {
 		struct {	/* incoming */
 			u32	ack_seq;	/* SEG.ACK */
 			u32	tsval;		/* SEG.TSval, if saw_ts */
+			/* A SYN that ended a TIME_WAIT: the ISS; else 0. */
+			u32	tw_iss;
 		};
 		struct {	/* outgoing */
 			u32	sent_us;	/* when last transmitted */
@@ -615,6 +617,8 @@ void xtcp_unhash(struct sock *sk);
 void xtcp_put_port(struct sock *sk);
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
+				  __be16 dport, int dif);
 void xtcp_child_hash(struct sock *parent, struct sock *child);
 
 /* xtcp_rate.c */

@@ -227,10 +227,52 @@ void xtcp_put_port(struct sock *sk)
 	spin_unlock_bh(&xn->lock);
 }
 
+/* The best listener: a specific address beats INADDR_ANY.  Under RCU. */
+static struct sock *xtcp_lookup_listener_rcu(struct xtcp_net *xn,
+					     __be32 daddr, u16 hnum, int dif)
+{
+	struct hlist_nulls_node *node;
+	struct sock *sk, *best;
+
+again:
+	best = NULL;
+	sk_nulls_for_each_rcu(sk, node, &xn->lhash[xtcp_lhashfn(hnum)]) {
+		if (inet_sk(sk)->inet_num != hnum ||
+		    sk->sk_state != TCP_LISTEN)
+			continue;
+		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			best = sk;
+			break;
+		}
+		if (!sk->sk_rcv_saddr && !best)
+			best = sk;
+	}
+	if (is_a_nulls(node) && get_nulls_value(node) != xtcp_lhashfn(hnum))
+		goto again;
+	if (best && refcount_inc_not_zero(&best->sk_refcnt))
+		return best;
+	return NULL;
+}
+
+/* The listener for a segment to daddr:dport, with a reference, or NULL. */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
+				  __be16 dport, int dif)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_lookup_listener_rcu(xtcp_pernet(net), daddr, ntohs(dport),
+				      dif);
+	rcu_read_unlock();
+	return sk;
+}
+
 /*
  * Find the socket for an arriving segment: an exact 4-tuple match first,
- * then the best listener (a specific address beats INADDR_ANY).
- * Returns the socket with a reference held, or NULL.
+ * then the best listener.  Returns the socket with a reference held, or
+ * NULL.
  */
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif)
@@ -239,7 +281,7 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	u32 slot = xtcp_ehashfn(daddr, ntohs(dport), saddr, sport);
 	struct hlist_nulls_node *node;
 	u16 hnum = ntohs(dport);
-	struct sock *sk, *best;
+	struct sock *sk;
 
 	rcu_read_lock();
 again:
@@ -256,26 +298,7 @@ again:
 	}
 	if (is_a_nulls(node) && get_nulls_value(node) != slot)
 		goto again;	/* ended in another chain */
-listeners:
-	best = NULL;
-	sk_nulls_for_each_rcu(sk, node, &xn->lhash[xtcp_lhashfn(hnum)]) {
-		if (inet_sk(sk)->inet_num != hnum ||
-		    sk->sk_state != TCP_LISTEN)
-			continue;
-		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
-			continue;
-		if (sk->sk_rcv_saddr == daddr) {
-			best = sk;
-			break;
-		}
-		if (!sk->sk_rcv_saddr && !best)
-			best = sk;
-	}
-	if (is_a_nulls(node) && get_nulls_value(node) != xtcp_lhashfn(hnum))
-		goto listeners;
-	sk = NULL;
-	if (best && refcount_inc_not_zero(&best->sk_refcnt))
-		sk = best;
+	sk = xtcp_lookup_listener_rcu(xn, daddr, hnum, dif);
 found:
 	rcu_read_unlock();
 	return sk;

@@ -1136,7 +1136,7 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
 					th->dest, th->source);
-	xs->iss = isn.seq;
+	xs->iss = cb->tw_iss ? : isn.seq;
 	xs->ts_off = isn.ts_off;
 	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK);
 }

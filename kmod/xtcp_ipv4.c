@@ -260,6 +260,39 @@ int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * A SYN for a connection in TIME_WAIT that may start a new one
+ * (xtcp_tw_syn_iss()) goes to the port's listener, with the new ISS in
+ * cb->tw_iss.  Returns that listener, with a reference; NULL if the SYN
+ * may not, or nobody listens (then, as in Linux, it gets TIME_WAIT's
+ * ACK).
+ */
+static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_opts opts;
+	struct sock *lsk;
+	u32 iss;
+
+	if ((cb->flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_RST)) !=
+	    XTCPHDR_SYN)
+		return NULL;
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   true, &opts);
+	iss = xtcp_tw_syn_iss(cb->seq, xs->rcv_nxt, xs->snd_max, opts.ts_ok,
+			      opts.tsval, xs->ts_recent,
+			      (u32)ktime_get_seconds() - xs->ts_recent_stamp);
+	if (!iss)
+		return NULL;
+	lsk = xtcp_lookup_listener(sock_net(sk), ip_hdr(skb)->daddr, th->dest,
+				   inet_iif(skb));
+	if (lsk)
+		cb->tw_iss = iss;
+	return lsk;
+}
+
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -295,9 +328,11 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->flags = ((const u8 *)th)[13];
 	cb->retransmitted = 0;
 	cb->saw_ts = 0;
+	cb->tw_iss = 0;
 
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));
+have_sk:
 	/*
 	 * IPsec inbound policy: the protocol is registered with no_policy,
 	 * as TCP is, so that the check can see the socket's own policy;
@@ -316,6 +351,18 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	nf_reset_ct(skb);
 
 	bh_lock_sock_nested(sk);
+	if (sk->sk_state == TCP_TIME_WAIT && !sock_owned_by_user(sk)) {
+		struct sock *lsk = xtcp_tw_syn_listener(sk, skb);
+
+		if (lsk) {
+			/* The old incarnation ends; the listener takes the SYN. */
+			xtcp_done(sk);
+			bh_unlock_sock(sk);
+			sock_put(sk);
+			sk = lsk;
+			goto have_sk;
+		}
+	}
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
 	} else {

@@ -216,3 +216,18 @@ bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)
 		return true;
 	return !xtcp_seq_before(tsval, ts_recent);
 }
+
+u32 xtcp_tw_syn_iss(u32 seq, u32 rcv_nxt, u32 snd_nxt, bool saw_ts,
+		    u32 tsval, u32 ts_recent, u32 ts_recent_age)
+{
+	u32 iss;
+
+	if (saw_ts && !xtcp_paws_ok(tsval, ts_recent, ts_recent_age))
+		return 0;
+	if (!xtcp_seq_after(seq, rcv_nxt) &&
+	    !(saw_ts && xtcp_seq_before(ts_recent, tsval)))
+		return 0;
+	/* A window's worth past the old data, as Linux. */
+	iss = snd_nxt + 65535 + 2;
+	return iss ? iss : 1;
+}

@@ -89,4 +89,15 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o,
 #define XTCP_PAWS_IDLE_SECS	(24U * 24 * 60 * 60)
 bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age);
 
+/*
+ * A SYN (no ACK, no RST) for a connection in TIME_WAIT may start a new
+ * incarnation at once (RFC 6191, Linux's tcp_timewait_state_process()):
+ * if it passes PAWS and is newer than the old connection, its sequence
+ * number past rcv_nxt or, with timestamps, its TSval past TS.Recent.
+ * Returns the new connection's ISS, past everything the old one sent
+ * (snd_nxt + 65537, never 0), or 0: the SYN gets TIME_WAIT's ACK.
+ */
+u32 xtcp_tw_syn_iss(u32 seq, u32 rcv_nxt, u32 snd_nxt, bool saw_ts,
+		    u32 tsval, u32 ts_recent, u32 ts_recent_age);
+
 #endif /* _XTCP_OPTIONS_H */

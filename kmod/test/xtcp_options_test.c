@@ -538,4 +538,37 @@ TEST(paws)
 	CHECK(xtcp_paws_ok(99, 100, XTCP_PAWS_IDLE_SECS), "24 days: stale");
 }
 
+/* RFC 6191: which SYNs end a TIME_WAIT, and the ISS they get. */
+TEST(tw_syn_iss)
+{
+	/* Newer by sequence number, no timestamps. */
+	CHECK_EQ(xtcp_tw_syn_iss(501, 500, 1000, false, 0, 0, 0), 1000U + 65537,
+		 "seq past rcv_nxt");
+	CHECK_EQ(xtcp_tw_syn_iss(500, 500, 1000, false, 0, 0, 0), 0U,
+		 "seq at rcv_nxt: not newer");
+	CHECK_EQ(xtcp_tw_syn_iss(10, 500, 1000, false, 0, 0, 0), 0U,
+		 "an old SYN");
+	CHECK_EQ(xtcp_tw_syn_iss(0x80000000U, 0x7fffffffU, 5, false, 0, 0, 0),
+		 65537U + 5,
+		 "seq across the sign");
+	/* Newer by timestamp, whatever the sequence number. */
+	CHECK_EQ(xtcp_tw_syn_iss(10, 500, 1000, true, 201, 200, 0), 1000U + 65537,
+		 "TSval past TS.Recent");
+	CHECK_EQ(xtcp_tw_syn_iss(10, 500, 1000, true, 200, 200, 0), 0U,
+		 "TSval equal: not newer");
+	CHECK_EQ(xtcp_tw_syn_iss(501, 500, 1000, true, 199, 200, 0), 0U,
+		 "PAWS rejects it, newer seq or not");
+	CHECK_EQ(xtcp_tw_syn_iss(501, 500, 1000, true, 199, 200,
+						XTCP_PAWS_IDLE_SECS), 1000U + 65537,
+		 "TS.Recent too old for PAWS");
+	/* No TS.Recent (the old connection had no timestamps): as Linux. */
+	CHECK_EQ(xtcp_tw_syn_iss(10, 500, 1000, true, 7, 0, 0), 1000U + 65537,
+		 "any TSval is past 0");
+	/* The ISS wraps, and is never 0. */
+	CHECK_EQ(xtcp_tw_syn_iss(501, 500, (u32)-65537, false, 0, 0, 0), 1U,
+		 "ISS 0 becomes 1");
+	CHECK_EQ(xtcp_tw_syn_iss(501, 500, (u32)-65532, false, 0, 0, 0), 5U,
+		 "ISS wraps");
+}
+
 TEST_HARNESS_MAIN
