@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Wire-level conformance against a fake peer (wire_peer.h): FIN both
- * ways, and RST and SYN on an established connection (RFC 5961).
+ * ways, RST and SYN on an established connection (RFC 5961), and a SYN
+ * that ends a TIME_WAIT (RFC 6191).
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -99,6 +100,56 @@ TEST_F(wire, active_close)
 	expect_ack(_metadata, w, w->snd_nxt, 1000,
 		   "the ACK of the FIN in TIME_WAIT");
 	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_state(w->hport, w->pport));
+}
+
+/*
+ * A SYN for a connection in TIME_WAIT, newer than it (RFC 6191): a new
+ * connection at once, whose ISS is past everything the old one sent
+ * (65537 past it, as Linux's tcp_timewait_state_process()), rather than
+ * an ACK that leaves the peer to reset and wait out its SYN timeout.
+ * An old SYN gets TIME_WAIT's ACK, and the connection stays there.
+ */
+TEST_F(wire, timewait_new_syn)
+{
+	struct wire *w = &self->w;
+	uint8_t opt[40];
+	size_t olen = syn_opts(opt, O_MSS, MTU_MSS, 0, 0);
+	uint32_t host_nxt, iss;
+	struct rx r;
+	int fd;
+
+	establish(_metadata, w, 0, NULL);
+	ASSERT_OK(shutdown(w->fd, SHUT_WR));
+	rx_expect(_metadata, w, &r, 1000, "our FIN");
+	w->rcv_nxt++;
+	SEND(w, TH_FIN | TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->snd_nxt++;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the peer's FIN");
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_wait_state(w->hport, w->pport,
+						   XTCP_TIME_WAIT, 1000));
+	host_nxt = w->rcv_nxt;
+
+	/* Not newer: TIME_WAIT's ACK. */
+	SEND_SEG(w, TH_SYN, w->snd_nxt - 100, 0, opt, olen, NULL, 0);
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of an old SYN");
+	ASSERT_EQ(XTCP_TIME_WAIT, xt_proc_state(w->hport, w->pport));
+
+	/* Newer: a SYN-ACK at once, from the ISS past the old data. */
+	iss = w->snd_nxt + 100000;
+	SEND_SEG(w, TH_SYN, iss, 0, opt, olen, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "the SYN-ACK of a new connection");
+	check_seg(_metadata, w, &r, TH_SYN | TH_ACK, host_nxt + 65537,
+		  iss + 1, 0);
+	w->snd_nxt = iss + 1;
+	w->rcv_nxt = r.s.seq + 1;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_STATE(fd, XTCP_ESTABLISHED);
+	ASSERT_EQ(XTCP_ESTABLISHED, xt_proc_state(w->hport, w->pport));
+	close(w->fd);
+	w->fd = fd;
+	peer_data(_metadata, w, "again", 5);
 }
 
 TEST_HARNESS_MAIN
