@@ -46,7 +46,7 @@
 #define XTCP_ORPHAN_RETRIES	8	/* tcp_orphan_retries = 0 means 8 */
 #define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
 #define XTCP_MAX_QUICKACKS	16U
-#define XTCP_MAX_TW		16384		/* TIME_WAIT sockets per netns */
+#define XTCP_MAX_TW		16384	/* max_tw_buckets' default, per netns */
 #define XTCP_MAX_KEEPIDLE	32767		/* seconds */
 #define XTCP_MAX_KEEPINTVL	32767		/* seconds */
 #define XTCP_MAX_KEEPCNT	127
@@ -456,6 +456,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,
 	XTCP_MIB_KEEPALIVE,
 	XTCP_MIB_WINPROBE,
+	XTCP_MIB_TIMEWAITOVERFLOW,
 	XTCP_MIB_MAX
 };
 
@@ -479,6 +480,7 @@ struct xtcp_sysctl {
 	int	invalid_ratelimit;	/* jiffies */
 	int	challenge_ack_limit;	/* per second and namespace */
 	int	gso;		/* super-segments: 0 never, 1 lo/veth, 2 all */
+	int	max_tw_buckets;	/* TIME_WAIT sockets in the namespace */
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
 };

@@ -441,11 +441,15 @@ static void xtcp_fin(struct sock *sk)
 		xtcp_set_state(sk, state);
 		xs->pingpong = max_t(u8, xs->pingpong, 1);
 		xtcp_ack_snd_check(sk, false);
+	} else if (state == TCP_TIME_WAIT) {
+		/*
+		 * ACK first, as Linux's tcp_fin(): with TIME_WAIT full the
+		 * socket closes at once and gives up its port.
+		 */
+		xtcp_send_ack(sk);
+		xtcp_enter_time_wait(sk);
 	} else {
-		if (state == TCP_TIME_WAIT)
-			xtcp_enter_time_wait(sk);
-		else
-			xtcp_set_state(sk, state);
+		xtcp_set_state(sk, state);
 		xtcp_send_ack(sk);
 	}
 

@@ -251,6 +251,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
 	[XTCP_MIB_KEEPALIVE]		= "TCPKeepAlive",
 	[XTCP_MIB_WINPROBE]		= "TCPWinProbe",
+	[XTCP_MIB_TIMEWAITOVERFLOW]	= "TCPTimeWaitOverflow",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

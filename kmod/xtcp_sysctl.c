@@ -15,7 +15,8 @@
  *   timestamps, sack, window_scaling (offered in our SYN and SYN-ACK),
  *   invalid_ratelimit (ms between out-of-window, PAWS and challenge ACKs
  *   of one socket), challenge_ack_limit (RFC 5961 challenge ACKs per
- *   second and namespace),
+ *   second and namespace), max_tw_buckets (TIME_WAIT sockets in the
+ *   namespace; a connection that would pass it closes at once),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -64,6 +65,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->invalid_ratelimit = HZ / 2;
 	sc->challenge_ack_limit = INT_MAX;	/* Linux 6.x: no global limit */
 	sc->gso = 1;
+	sc->max_tw_buckets = XTCP_MAX_TW;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -187,6 +189,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			proc_dointvec, NULL, NULL),
 	XTCP_SYSCTL_INT("gso", gso, proc_dointvec_minmax, SYSCTL_ZERO,
 			&xtcp_gso_max),
+	XTCP_SYSCTL_INT("max_tw_buckets", max_tw_buckets, proc_dointvec,
+			NULL, NULL),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

@@ -343,7 +343,7 @@ static void xtcp_sk_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
-/* 2MSL wait, bounded per namespace as Linux's tcp_max_tw_buckets. */
+/* 2MSL wait, bounded per namespace: net.xtcp.max_tw_buckets. */
 void xtcp_enter_time_wait(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -352,8 +352,9 @@ void xtcp_enter_time_wait(struct sock *sk)
 	sock_owned_by_me(sk);
 	sk_stop_timer(sk, &xs->rtx_timer);
 	sk_stop_timer(sk, &xs->delack_timer);
-	if (atomic_read(&xn->tw_count) >= XTCP_MAX_TW) {
-		net_info_ratelimited("xtcp: TIME_WAIT limit reached\n");
+	if (atomic_read(&xn->tw_count) >=
+	    XTCP_SYSCTL(sk, max_tw_buckets)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_TIMEWAITOVERFLOW);
 		xtcp_done(sk);
 		return;
 	}
