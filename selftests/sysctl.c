@@ -75,6 +75,8 @@ TEST_F(sysctl, defaults)
 		ASSERT_SYSCTL("available_congestion_control", "reno");
 		/* XTCP's own: super-segments over loopback and veth. */
 		ASSERT_SYSCTL("gso", "1");
+		/* Linux's is half its connection table, which XTCP's is not. */
+		ASSERT_SYSCTL("max_tw_buckets", "16384");
 	}
 	/* Read-only, as Linux's is, root or not. */
 	xt_sysctl_path("available_congestion_control", path, sizeof(path));

@@ -152,4 +152,35 @@ TEST_F(wire, timewait_new_syn)
 	peer_data(_metadata, w, "again", 5);
 }
 
+/*
+ * TIME_WAIT full (max_tw_buckets 0): the connection that would enter it
+ * closes at once, counted in TCPTimeWaitOverflow, but only after it has
+ * ACKed the peer's FIN from its own port.  An orphan (its user closed
+ * it) gives its port up as it closes: an ACK sent after that left the
+ * peer retransmitting its FIN.
+ */
+TEST_F(wire, timewait_overflow)
+{
+	struct wire *w = &self->w;
+	struct rx r;
+
+	ASSERT_OK(xt_sysctl_set("max_tw_buckets", "0"));
+	establish(_metadata, w, 0, NULL);
+	ASSERT_OK(close(w->fd));
+	w->fd = -1;
+	rx_expect(_metadata, w, &r, 1000, "our FIN");
+	/*
+	 * The peer's FIN with the ACK of ours, in one segment: an orphan
+	 * alone in FIN_WAIT2 would be closed by Linux on the spot, as its
+	 * FIN_WAIT2 is a TIME_WAIT socket too.
+	 */
+	w->rcv_nxt++;
+	SEND(w, TH_FIN | TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->snd_nxt++;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the peer's FIN");
+	ASSERT_GT(0, xt_proc_state(w->hport, w->pport))
+		TH_LOG("the connection is still listed, not closed");
+	ASSERT_EQ(1, xt_mib("TCPTimeWaitOverflow"));
+}
+
 TEST_HARNESS_MAIN
