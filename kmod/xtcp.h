@@ -613,6 +613,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 /* xtcp_hash.c */
 int xtcp_bind_port(struct sock *sk, u16 port);
+int xtcp_connect_port(struct sock *sk);
 int xtcp_listen_hash(struct sock *sk);
 int xtcp_connect_hash(struct sock *sk);
 void xtcp_unhash(struct sock *sk);

@@ -95,40 +95,68 @@ static void __xtcp_add_bind(struct xtcp_net *xn, struct sock *sk, u16 port)
 }
 
 /*
- * Take a local port.  port == 0 picks an ephemeral one from the
- * namespace's ip_local_port_range that no socket holds.
+ * An ephemeral port from the namespace's ip_local_port_range that no
+ * socket holds, from a random start.  As Linux, connect() takes ports an
+ * even distance from the range's start first, bind(0) and listen() odd
+ * ones (inet_csk_find_open_port(), __inet_hash_connect()): a connection
+ * then never picks a listener's automatic port, which would connect it to
+ * itself when that listener is in another namespace or gone.
  */
-int xtcp_bind_port(struct sock *sk, u16 port)
+static int xtcp_autobind(struct xtcp_net *xn, struct sock *sk, bool connect)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	int low, high, remaining, err = 0;
-	u16 candidate;
-
-	spin_lock_bh(&xn->lock);
-	if (port) {
-		if (xtcp_bind_conflict(xn, sk, port))
-			err = -EADDRINUSE;
-		else
-			__xtcp_add_bind(xn, sk, port);
-		goto out;
-	}
+	int low, high;
+	u32 span, offset, i, pass;
 
 	inet_sk_get_local_port_range(sk, &low, &high);
-	remaining = high - low + 1;
-	candidate = low + get_random_u32_below(remaining);
-	/* What bind() and listen() say when the range is used up. */
-	err = -EADDRINUSE;
-	while (remaining--) {
-		if (!xtcp_port_in_use(xn, candidate)) {
-			__xtcp_add_bind(xn, sk, candidate);
-			err = 0;
-			break;
+	span = high - low + 1;
+	if (span > 1)
+		span &= ~1U;	/* whole pairs: parity survives the wrap */
+	offset = get_random_u32_below(span);
+	if (span > 1)
+		offset = (offset & ~1U) | !connect;
+	for (pass = 0; pass < 2; pass++, offset ^= 1) {
+		for (i = 0; i < span; i += 2) {
+			u16 port = low + (offset + i) % span;
+
+			if (!xtcp_port_in_use(xn, port)) {
+				__xtcp_add_bind(xn, sk, port);
+				return 0;
+			}
 		}
-		candidate = candidate >= high ? low : candidate + 1;
+		if (span == 1)
+			break;
 	}
-out:
+	/* What bind() and listen() say when the range is used up. */
+	return -EADDRINUSE;
+}
+
+/* Take a local port: port, or with port == 0 an ephemeral one. */
+static int __xtcp_bind_port(struct sock *sk, u16 port, bool connect)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int err = 0;
+
+	spin_lock_bh(&xn->lock);
+	if (!port)
+		err = xtcp_autobind(xn, sk, connect);
+	else if (xtcp_bind_conflict(xn, sk, port))
+		err = -EADDRINUSE;
+	else
+		__xtcp_add_bind(xn, sk, port);
 	spin_unlock_bh(&xn->lock);
 	return err;
+}
+
+/* bind() and listen(). */
+int xtcp_bind_port(struct sock *sk, u16 port)
+{
+	return __xtcp_bind_port(sk, port, false);
+}
+
+/* connect() on a socket with no port yet. */
+int xtcp_connect_port(struct sock *sk)
+{
+	return __xtcp_bind_port(sk, 0, true);
 }
 
 /* Re-check the port at listen() time: two listeners may not share it. */

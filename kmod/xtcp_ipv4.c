@@ -57,7 +57,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	xtcp_set_gso(sk, &rt->dst);
 
 	if (autobind) {
-		err = xtcp_bind_port(sk, 0);
+		err = xtcp_connect_port(sk);
 		/* connect() says so when the port range is used up. */
 		if (err == -EADDRINUSE)
 			err = -EADDRNOTAVAIL;
