@@ -300,7 +300,10 @@ TEST_F(so, connect_bad_address)
 
 /*
  * bind() to port 0 and connect() without bind() pick their port inside
- * net.ipv4.ip_local_port_range of the socket's namespace.
+ * net.ipv4.ip_local_port_range of the socket's namespace: bind() and
+ * listen() an odd distance from its start, connect() an even one while
+ * there are such ports, as Linux, so that a connection never takes a
+ * listener's automatic port and connects to itself.
  */
 TEST_F(so, ephemeral_port_range)
 {
@@ -323,16 +326,19 @@ TEST_F(so, ephemeral_port_range)
 		p = xt_local_port(fd);
 		ASSERT_LE(LO, p);
 		ASSERT_GE(HI, p);
+		ASSERT_EQ(1, (p - LO) % 2);
 	}
 	l = xt_listener("127.0.0.3", &port, N);
 	ASSERT_LE(0, l);
 	ASSERT_TRUE(port >= LO && port <= HI);
+	ASSERT_EQ(1, (port - LO) % 2);
 	for (i = 0; i < N; i++) {
 		c[i] = xt_connect_to("127.0.0.3", port);
 		ASSERT_LE(0, c[i]);
 		p = xt_local_port(c[i]);
 		ASSERT_LE(LO, p);
 		ASSERT_GE(HI, p);
+		ASSERT_EQ(0, (p - LO) % 2);
 	}
 }
 
