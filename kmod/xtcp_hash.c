@@ -113,7 +113,7 @@ static int xtcp_autobind(struct xtcp_net *xn, struct sock *sk, bool connect)
 		span &= ~1U;	/* whole pairs: parity survives the wrap */
 	offset = get_random_u32_below(span);
 	if (span > 1)
-		offset = (offset & ~1U) | !connect;
+		offset = (offset & ~1U) | (connect ? 0 : 1);
 	for (pass = 0; pass < 2; pass++, offset ^= 1) {
 		for (i = 0; i < span; i += 2) {
 			u16 port = low + (offset + i) % span;
