@@ -245,6 +245,16 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			return -EFAULT;
 		return 0;
 	}
+	case TCP_CC_INFO:
+		/*
+		 * What the congestion control says about itself (Linux's
+		 * get_info: Vegas, DCTCP and BBR have one).  Reno has
+		 * nothing to say: length 0, as Linux answers for Reno and
+		 * CUBIC, whatever the length asked for.
+		 */
+		if (put_user(0, optlen))
+			return -EFAULT;
+		return 0;
 	case TCP_INFO:
 		xtcp_get_info(sk, &info);
 		len = min_t(unsigned int, len, sizeof(info));

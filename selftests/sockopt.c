@@ -767,6 +767,40 @@ TEST_F(so, tcp_congestion)
 		     EINVAL);
 }
 
+/*
+ * TCP_CC_INFO: what the congestion control reports about itself.  Reno
+ * and CUBIC report nothing: length 0 and success, however much room the
+ * caller gave (a negative length is EINVAL, as for every option).
+ */
+TEST_F(so, tcp_cc_info)
+{
+	static const char *const algs[] = { NULL, "reno" };
+	socklen_t len;
+	char buf[64];
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(algs); i++) {
+		fd = xt_socket();
+		ASSERT_LE(0, fd);
+		if (algs[i])
+			ASSERT_OK(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION,
+					     algs[i], strlen(algs[i])));
+		len = sizeof(buf);
+		memset(buf, 0x5a, sizeof(buf));
+		ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, buf, &len));
+		ASSERT_EQ(0U, len);
+		ASSERT_EQ(0x5a, (unsigned char)buf[0]);
+		len = 0;
+		ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, buf, &len));
+		ASSERT_EQ(0U, len);
+		len = (socklen_t)-1;
+		ASSERT_ERRNO(getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, buf, &len),
+			     EINVAL);
+		close(fd);
+	}
+}
+
 /* An option number TCP does not have: ENOPROTOOPT. */
 TEST_F(so, tcp_unknown_option)
 {
