@@ -436,11 +436,13 @@ static void xtcp_fin(struct sock *sk)
 		/*
 		 * The application will likely close now: its FIN can carry
 		 * this ACK, so delay it rather than quick-ACK (Linux enters
-		 * pingpong mode here), saving a segment per connection.
+		 * pingpong mode here), saving a segment per connection.  But
+		 * not before any data came: Linux's delayed-ACK timeout is
+		 * still 0 then (its icsk_ack.ato), so that ACK goes at once.
 		 */
 		xtcp_set_state(sk, state);
 		xs->pingpong = max_t(u8, xs->pingpong, 1);
-		xtcp_ack_snd_check(sk, false);
+		xtcp_ack_snd_check(sk, !xs->bytes_received);
 	} else if (state == TCP_TIME_WAIT) {
 		/*
 		 * ACK first, as Linux's tcp_fin(): with TIME_WAIT full the

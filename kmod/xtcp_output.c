@@ -259,8 +259,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	}
 	if (skb->len) {
 		xs->last_data_sent = xtcp_jiffies32();
-		/* An answer to data just received (tcp_event_data_sent()). */
-		if (xs->last_data_sent - xs->last_data_recv < XTCP_DELACK_MIN &&
+		/*
+		 * An answer to data just received (tcp_event_data_sent()):
+		 * only once data has come at all, as Linux's ACK timeout is
+		 * 0 until then and nothing is within it.
+		 */
+		if (xs->bytes_received &&
+		    xs->last_data_sent - xs->last_data_recv < XTCP_DELACK_MIN &&
 		    xs->pingpong < U8_MAX)
 			xs->pingpong++;
 	}

@@ -232,6 +232,51 @@ TEST_F(wire, unread_data_ack_waits_for_reader)
 }
 
 /*
+ * A segment whose ACK acknowledges data never sent is dropped without an
+ * answer (RFC 9293 3.10.7.4, Linux's tcp_ack()), and TS.Recent is taken
+ * only from a segment that was accepted (RFC 7323 4.3, step 5): the FIN
+ * here carries a TSval far in the future, which must not make PAWS
+ * reject the peer's next in-order data.  That data, the first the host
+ * receives, is ACKed at once (quick-ACK: the host's own data before it
+ * was not an answer to anything), echoing its TSval.
+ */
+TEST_F(wire, ts_recent_not_from_unacceptable_ack)
+{
+	struct wire *w = &self->w;
+	uint32_t tsval;
+	uint8_t o[12];
+	uint64_t t0;
+	struct rx r;
+	char b[8];
+
+	establish_sack(_metadata, w, 5);
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	put32(o + 4, peer_tsval(w) + 1000000);
+	put32(o + 8, w->ts_ecr);
+	SEND_SEG(w, TH_ACK | TH_FIN, w->snd_nxt, w->rcv_nxt + 1000, o,
+		 sizeof(o), NULL, 0);
+	rx_none(_metadata, w, 300, "a FIN acknowledging unsent data");
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
+
+	tsval = peer_tsval(w);
+	put32(o + 4, tsval);
+	t0 = xt_now_ms();
+	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, o, sizeof(o),
+		 "hello", 5);
+	w->snd_nxt += 5;
+	rx_expect(_metadata, w, &r, 1000, "the ACK of the data");
+	check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
+	ASSERT_EQ(tsval, get32(r.opt + 8)) TH_LOG("TSecr is not the data's");
+	ASSERT_GT(30ULL, r.t - t0) TH_LOG("ACK after %llu ms",
+					  (unsigned long long)(r.t - t0));
+	ASSERT_EQ(5, recv(w->fd, b, sizeof(b), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(b, "hello", 5));
+}
+
+/*
  * Request and response, one byte each way.  Once the host has answered a
  * request within the delayed-ACK timeout, the connection is interactive
  * (Linux's pingpong mode): a request's ACK no longer goes at once, as in
