@@ -485,6 +485,38 @@ static void xtcp_remove_empty_skb(struct sock *sk)
 	}
 }
 
+/*
+ * PSH marks the end of what the user wrote (RFC 9293 3.9.1), so it goes
+ * on the last skb queued; within one long write, also on the skb that
+ * passes half the peer's largest window (Linux's tcp_mark_push()).
+ */
+static void xtcp_mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->flags |= XTCPHDR_PSH;
+	xs->pushed_seq = xs->write_seq;
+}
+
+/*
+ * The end of a write, or of its part before it waits for buffer space
+ * (@more false then): PSH on the last skb unless MSG_MORE said more is
+ * coming, which also holds a partial last segment back as TCP_CORK does,
+ * this once (Linux's tcp_push()).
+ */
+static void xtcp_push(struct sock *sk, int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb)
+		return;
+	if (!(flags & MSG_MORE) ||
+	    xtcp_push_forced(xs->write_seq, xs->pushed_seq, xs->max_window))
+		xtcp_mark_push(xs, skb);
+	if (flags & MSG_MORE)
+		xs->cork_once = 1;
+	xtcp_write_xmit(sk);
+}
+
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
@@ -574,27 +606,44 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			page_ref_inc(pfrag->page);
 		}
 		pfrag->offset += copy;
+		/* The tail's PSH ended the previous write: it moves on. */
+		if (!copied)
+			XTCP_SKB_CB(skb)->flags &= ~XTCPHDR_PSH;
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
+		if (msg_data_left(msg) && skb->len >= goal &&
+		    xtcp_push_forced(xs->write_seq, xs->pushed_seq,
+				     xs->max_window)) {
+			xtcp_mark_push(xs, skb);
+			xtcp_write_xmit(sk);
+		}
 		continue;
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		xtcp_write_xmit(sk);
+		xtcp_remove_empty_skb(sk);
+		/* What is queued goes now, whatever Nagle or a cork say. */
+		if (copied) {
+			xs->push_once = 1;
+			xtcp_push(sk, flags & ~MSG_MORE);
+		} else {
+			xtcp_write_xmit(sk);
+		}
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto out_err;
 		goal = xtcp_size_goal(sk);
 	}
-	xtcp_write_xmit(sk);
+	if (copied)
+		xtcp_push(sk, flags);
 	release_sock(sk);
 	return copied;
 
 out_err:
 	xtcp_remove_empty_skb(sk);
 	if (copied) {
-		xtcp_write_xmit(sk);
+		xtcp_push(sk, flags);
 		release_sock(sk);
 		return copied;
 	}

@@ -158,6 +158,18 @@ struct xtcp_sock {
 	u32	snd_wl2;	/* ack of the segment that last set snd_wnd */
 	u32	write_seq;	/* after the last byte the user queued */
 	u32	max_window;	/* largest window the peer offered */
+	/*
+	 * write_seq when PSH was last set: the flag goes at the end of each
+	 * write, and within one once half the peer's largest window has
+	 * been queued since (Linux's tcp_mark_push() and forced_push()).
+	 */
+	u32	pushed_seq;
+	/*
+	 * The end of the last segment sent shorter than the MSS: Nagle
+	 * holds a partial segment only while that one is unacknowledged
+	 * (Minshall's variant, as Linux's tcp_minshall_check()).
+	 */
+	u32	snd_sml;
 	u32	snd_max;	/* highest sequence number sent */
 
 	/* Receive sequence space. */
@@ -277,9 +289,11 @@ struct xtcp_sock {
 		/* Unacked segments shorter than rcv_mss: one, two or more. */
 		ack_pushed:1,
 		ack_pushed2:1,
-		fin_queued:1;	/* FIN placed on the write queue */
+		fin_queued:1,	/* FIN placed on the write queue */
+		/* MSG_MORE: hold a partial last segment, this once. */
+		cork_once:1;
 	u8	keepalive_probes;
-	u32	total_retrans;
+	u8	probes_out;	/* keepalive or window probes unanswered */
 	u32	delivered;	/* segments the peer acknowledged or SACKed */
 	u32	delivered_us;	/* when delivered last grew */
 	u32	first_tx_us;	/* send time of the last rate sample's segment */
@@ -300,7 +314,6 @@ struct xtcp_sock {
 	u32	keepalive_intvl;	/* jiffies */
 	u32	probes_stamp;		/* jiffies: first window probe; 0: none */
 	u32	user_timeout;		/* ms */
-	u8	probes_out;		/* keepalive or window probes unanswered */
 
 	struct timer_list	rtx_timer;	/* retransmit and persist */
 	struct timer_list	delack_timer;	/* delayed ACK */
@@ -320,6 +333,7 @@ struct xtcp_sock {
 	u32	segs_out;
 	u32	data_segs_in;
 	u32	data_segs_out;
+	u32	total_retrans;
 
 	/*
 	 * Receive buffer autotuning (xtcp_rcv_space_adjust()): what the

@@ -318,7 +318,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	th->fin = !!(flags & XTCPHDR_FIN);
 	th->syn = syn;
 	th->rst = !!(flags & XTCPHDR_RST);
-	th->psh = !!(flags & XTCPHDR_PSH);
+	/*
+	 * A super-segment's last segment always carries PSH, as Linux's
+	 * do: the receiver's GRO then flushes at the end of each burst
+	 * instead of holding it for the next.  Only on the wire: the skb
+	 * keeps its own flags for a retransmission.
+	 */
+	th->psh = (flags & XTCPHDR_PSH) || (!syn && xtcp_skb_pcount(skb) > 1);
 	if (flags & XTCPHDR_ACK) {
 		th->ack = 1;
 		th->ack_seq = htonl(xs->rcv_nxt);
@@ -449,6 +455,8 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	xs->recover = xs->iss;	/* RFC 6582 3.2 step 1 */
 	xs->sack_high = xs->iss;
 	xs->write_seq = xs->iss + 1;
+	xs->pushed_seq = xs->write_seq;
+	xs->snd_sml = xs->iss;
 	xtcp_queue_skb(sk, skb);
 	return 0;
 }
@@ -708,17 +716,16 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 	u32 pcount = xtcp_skb_pcount(skb);
 
-	if (last && skb->len)
-		cb->flags |= XTCPHDR_PSH;
 	if (xs->ca_state == XTCP_CA_RECOVERY)
 		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	xs->snd_nxt = cb->end_seq;
+	if (skb->len < pcount * xs->mss_cache)
+		xs->snd_sml = cb->end_seq;
 	if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
 		xs->snd_max = xs->snd_nxt;
 	__skb_unlink(skb, &sk->sk_write_queue);
@@ -781,11 +788,14 @@ void xtcp_write_xmit(struct sock *sk)
 			goto send;
 		/*
 		 * A partial last segment waits while corked, or under
-		 * Nagle (RFC 896) while data is in flight, unless the user
-		 * just asked for it to go.
+		 * Nagle (RFC 896) while a short segment is in flight,
+		 * unless the user just asked for it to go.
 		 */
 		nagle = last && !xs->push_once && !(cb->flags & XTCPHDR_FIN) &&
-			(xs->corked || (!xs->nonagle && xs->packets_out));
+			xtcp_nagle_holds(xs->corked || xs->cork_once,
+					 xs->nonagle, xs->packets_out,
+					 xs->snd_sml, xs->snd_una,
+					 xs->snd_nxt);
 		limit = xtcp_split_point(skb->len, mss,
 					 min(cwnd - in_flight, max_segs),
 					 wnd_end - cb->seq, nagle);
@@ -807,6 +817,7 @@ send:
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);
 	xs->push_once = 0;
+	xs->cork_once = 0;
 	if (xtcp_send_head(sk) && !xs->packets_out &&
 	    !timer_pending(&xs->rtx_timer))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
@@ -829,6 +840,8 @@ bool xtcp_write_wakeup(struct sock *sk)
 	if (!skb || !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end))
 		return false;
 	cb = XTCP_SKB_CB(skb);
+	if (xtcp_seq_before(xs->pushed_seq, cb->end_seq))
+		xs->pushed_seq = cb->end_seq;
 	len = min(wnd_end - cb->seq, (u32)xs->mss_cache);
 	if (skb->len > len &&
 	    xtcp_fragment(sk, false, skb, len, GFP_ATOMIC))

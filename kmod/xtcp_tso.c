@@ -65,3 +65,17 @@ u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
 		return needed - partial;
 	return needed;
 }
+
+bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window)
+{
+	return xtcp_seq_after(write_seq, pushed_seq + (max_window >> 1));
+}
+
+bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
+		      u32 snd_una, u32 snd_nxt)
+{
+	if (cork)
+		return true;
+	return !nodelay && packets_out && xtcp_seq_after(snd_sml, snd_una) &&
+	       !xtcp_seq_after(snd_sml, snd_nxt);
+}

@@ -47,4 +47,23 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
  */
 u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
 
+/*
+ * A write that is still copying marks PSH once more than half the
+ * largest window the peer offered has been queued since the last PSH
+ * (@pushed_seq), so that a receiver that waits for PSH before waking its
+ * reader is not left waiting for a whole window (Linux's forced_push()).
+ */
+bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window);
+
+/*
+ * Whether a partial last segment waits (RFC 896, as Linux's
+ * tcp_nagle_check()): always under a cork (@cork: TCP_CORK or MSG_MORE);
+ * without TCP_NODELAY while data is in flight and the last short segment
+ * sent, which ends at @snd_sml, is not yet acknowledged (Minshall's
+ * variant): a write that ends short is not held behind full segments,
+ * only behind another short one.
+ */
+bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
+		      u32 snd_una, u32 snd_nxt);
+
 #endif /* _XTCP_TSO_H */

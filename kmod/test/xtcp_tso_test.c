@@ -96,4 +96,47 @@ TEST(split_point)
 		 "%s", "one segment allowed");
 }
 
+TEST(push_forced)
+{
+	/* Half of a 65535-byte window is 32767 bytes: one more forces PSH. */
+	CHECK_EQ(xtcp_push_forced(1000 + 32767, 1000, 65535), false,
+		 "%s", "exactly half a window: not yet");
+	CHECK_EQ(xtcp_push_forced(1000 + 32768, 1000, 65535), true,
+		 "%s", "more than half a window");
+	/* Across the wrap of the sequence space. */
+	CHECK_EQ(xtcp_push_forced(0x10, 0xfffffff0U, 62), true,
+		 "%s", "wrap: 32 bytes, more than half of 62");
+	CHECK_EQ(xtcp_push_forced(0x10, 0xfffffff0U, 128), false,
+		 "%s", "wrap: 32 bytes, half of 128 is 64");
+	/* Before the peer offered any window every byte forces it. */
+	CHECK_EQ(xtcp_push_forced(1, 0, 0), true, "%s", "no window yet");
+	CHECK_EQ(xtcp_push_forced(0, 0, 0), false, "%s", "nothing queued");
+}
+
+TEST(nagle_holds)
+{
+	/* A cork holds, whatever else. */
+	CHECK_EQ(xtcp_nagle_holds(true, true, 0, 100, 100, 100), true,
+		 "%s", "cork");
+	/* Nothing in flight, or TCP_NODELAY: it goes. */
+	CHECK_EQ(xtcp_nagle_holds(false, false, 0, 200, 100, 300), false,
+		 "%s", "nothing in flight");
+	CHECK_EQ(xtcp_nagle_holds(false, true, 2, 200, 100, 300), false,
+		 "%s", "TCP_NODELAY");
+	/* In flight, the last short segment (ending at 200) unACKed. */
+	CHECK_EQ(xtcp_nagle_holds(false, false, 2, 200, 100, 300), true,
+		 "%s", "short segment in flight");
+	/* Only full segments in flight: the short one may go (Minshall). */
+	CHECK_EQ(xtcp_nagle_holds(false, false, 2, 100, 100, 300), false,
+		 "%s", "short segment acknowledged");
+	CHECK_EQ(xtcp_nagle_holds(false, false, 2, 50, 100, 300), false,
+		 "%s", "short segment long acknowledged");
+	/* snd_sml beyond snd_nxt: stale after a timeout rewound snd_nxt. */
+	CHECK_EQ(xtcp_nagle_holds(false, false, 2, 400, 100, 300), false,
+		 "%s", "beyond snd_nxt");
+	/* Across the wrap. */
+	CHECK_EQ(xtcp_nagle_holds(false, false, 1, 0x10, 0xfffffff0U, 0x20),
+		 true, "%s", "wrap");
+}
+
 TEST_HARNESS_MAIN
