@@ -184,6 +184,21 @@ static u32 xtcp_inq(const struct sock *sk)
 	return answ;
 }
 
+/*
+ * TCP_CM_INQ's value, as Linux's tcp_inq_hint(): what is left to read,
+ * the FIN counting as a byte, and 1 once the FIN is all that is left, so
+ * that the reader reads on and sees the end.
+ */
+static int xtcp_inq_hint(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int inq = xs->rcv_nxt - xs->copied_seq;
+
+	if (!inq && sock_flag(sk, SOCK_DONE))
+		inq = 1;
+	return inq;
+}
+
 static bool xtcp_need_reset(int state)
 {
 	return (1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
@@ -774,6 +789,11 @@ found:
 	if (!(flags & MSG_PEEK)) {
 		xtcp_rcv_space_adjust(sk);
 		xtcp_cleanup_rbuf(sk, copied);
+	}
+	if (xs->recvmsg_inq && copied >= 0) {
+		int inq = xtcp_inq_hint(sk);
+
+		put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
 	}
 out:
 	release_sock(sk);

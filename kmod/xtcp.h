@@ -205,7 +205,9 @@ struct xtcp_sock {
 		gso_ok:1,
 		reord_seen:1,	/* a segment arrived after later ones */
 		/* A D-SACK block waits for the next ACK (below). */
-		rcv_dsack_pending:1;
+		rcv_dsack_pending:1,
+		/* TCP_INQ: recvmsg() reports what is left (TCP_CM_INQ). */
+		recvmsg_inq:1;
 	u8	sack_seen_n;
 	u8	rcv_num_sacks;
 	u8	dupacks;	/* duplicate ACKs in a row */

@@ -170,6 +170,12 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		else
 			xs->user_timeout = val;
 		break;
+	case TCP_INQ:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			xs->recvmsg_inq = val;
+		break;
 	case TCP_QUICKACK:
 		/* As Linux: off is pingpong mode, on leaves it. */
 		if (val) {
@@ -221,6 +227,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_QUICKACK:
 		val = !xs->pingpong;
+		break;
+	case TCP_INQ:
+		val = xs->recvmsg_inq;
 		break;
 	case TCP_KEEPIDLE:
 		val = xtcp_keepalive_time(xs) / HZ;

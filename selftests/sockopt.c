@@ -801,6 +801,76 @@ TEST_F(so, tcp_cc_info)
 	}
 }
 
+/* recvmsg() of up to @len bytes; *inq gets TCP_CM_INQ, -1 if absent. */
+static ssize_t recv_inq(int fd, void *buf, size_t len, int *inq)
+{
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*inq = -1;
+	n = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_TCP && c->cmsg_type == TCP_CM_INQ)
+			memcpy(inq, CMSG_DATA(c), sizeof(*inq));
+	return n;
+}
+
+/*
+ * TCP_INQ (0 or 1, else EINVAL): each recvmsg() then reports in a
+ * TCP_CM_INQ control message how much is left to read; once the peer's
+ * FIN is all that is left, 1, so that the reader reads on to the end
+ * (Linux's tcp_inq_hint()).  Without the option, no message.
+ */
+TEST_F(so, tcp_inq)
+{
+	char buf[4096];
+	int c, s, inq;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ(0, xt_get_int(s, IPPROTO_TCP, TCP_INQ));
+	ASSERT_ERRNO(xt_set_int(s, IPPROTO_TCP, TCP_INQ, 2), EINVAL);
+	ASSERT_ERRNO(xt_set_int(s, IPPROTO_TCP, TCP_INQ, -1), EINVAL);
+	ASSERT_EQ(0, xt_get_int(s, IPPROTO_TCP, TCP_INQ));
+
+	memset(buf, 'q', sizeof(buf));
+	ASSERT_EQ(3000, send(c, buf, 3000, 0));
+	ASSERT_LT(0, xt_poll1(s, POLLIN, 1000));
+	xt_msleep(50);
+	ASSERT_EQ(1000, recv_inq(s, buf, 1000, &inq));
+	ASSERT_EQ(-1, inq);
+
+	ASSERT_OK(xt_set_int(s, IPPROTO_TCP, TCP_INQ, 1));
+	ASSERT_EQ(1, xt_get_int(s, IPPROTO_TCP, TCP_INQ));
+	ASSERT_EQ(500, recv_inq(s, buf, 500, &inq));
+	ASSERT_EQ(1500, inq);
+	ASSERT_EQ(1500, recv_inq(s, buf, sizeof(buf), &inq));
+	ASSERT_EQ(0, inq);
+	/* Nothing to read: an error, and no message. */
+	ASSERT_ERRNO(recv_inq(s, buf, sizeof(buf), &inq), EAGAIN);
+	ASSERT_EQ(-1, inq);
+
+	ASSERT_EQ(100, send(c, buf, 100, 0));
+	ASSERT_OK(shutdown(c, SHUT_WR));
+	ASSERT_LT(0, xt_poll1(s, POLLIN, 1000));
+	xt_msleep(50);
+	ASSERT_EQ(60, recv_inq(s, buf, 60, &inq));
+	ASSERT_EQ(41, inq);		/* 40 bytes and the FIN */
+	ASSERT_EQ(40, recv_inq(s, buf, sizeof(buf), &inq));
+	ASSERT_EQ(1, inq);
+	ASSERT_EQ(0, recv_inq(s, buf, sizeof(buf), &inq));
+	ASSERT_EQ(1, inq);
+	close(c);
+	close(s);
+}
+
 /* An option number TCP does not have: ENOPROTOOPT. */
 TEST_F(so, tcp_unknown_option)
 {
