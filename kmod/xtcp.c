@@ -566,7 +566,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (!sk_page_frag_refill(sk, pfrag))
 			goto wait_for_space;
 		/* Append to the unsent tail while it has room. */
-		if (skb && skb->len < goal &&
+		if (skb && skb->len < goal && !XTCP_SKB_CB(skb)->eor &&
 		    !(XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN))) {
 			i = skb_shinfo(skb)->nr_frags;
 			merge = skb_can_coalesce(skb, i, pfrag->page,
@@ -601,6 +601,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
 			XTCP_SKB_CB(skb)->retransmitted = 0;
+			XTCP_SKB_CB(skb)->eor = 0;
 			xtcp_queue_skb(sk, skb);
 			i = 0;
 			merge = false;
@@ -627,6 +628,8 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
+		if (!msg_data_left(msg) && (flags & MSG_EOR))
+			XTCP_SKB_CB(skb)->eor = 1;
 		if (msg_data_left(msg) && skb->len >= goal &&
 		    xtcp_push_forced(xs->write_seq, xs->pushed_seq,
 				     xs->max_window)) {

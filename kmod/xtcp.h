@@ -64,7 +64,9 @@ struct xtcp_skb_cb {
 		/* Outgoing, the SACK scoreboard (RFC 6675): */
 		sacked:1,	/* the peer has it, above a hole */
 		lost:1,		/* presumed lost, to be retransmitted */
-		retrans:1;	/* lost and retransmitted, in flight again */
+		retrans:1,	/* lost and retransmitted, in flight again */
+		/* MSG_EOR: a record ends here; nothing is appended to it. */
+		eor:1;
 	u16	window;		/* incoming: SEG.WND, unscaled */
 	union {
 		struct {	/* incoming */

@@ -535,8 +535,8 @@ void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 /*
  * Cut @skb after its first @len bytes; the rest becomes a new skb right
  * after it on the same queue (Linux's tcp_fragment()).  Both pieces keep
- * the scoreboard marks and the send time of the whole; FIN and PSH go
- * with the second.  On the retransmission queue the counts of segments
+ * the scoreboard marks and the send time of the whole; FIN, PSH and the
+ * end of a record go with the second.  On the retransmission queue the counts of segments
  * stay right and the new piece follows in RACK's send order.
  */
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
@@ -566,6 +566,7 @@ int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 	bcb->seq = cb->seq + len;
 	cb->end_seq = bcb->seq;
 	cb->flags &= ~(XTCPHDR_FIN | XTCPHDR_PSH);
+	cb->eor = 0;
 	xtcp_set_skb_pcount(skb, xs->mss_cache);
 	xtcp_set_skb_pcount(buff, xs->mss_cache);
 

@@ -206,4 +206,41 @@ TEST_F(wire, retransmission_keeps_psh)
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 }
 
+/*
+ * MSG_EOR ends a record: later data is not appended to its last skb, so
+ * it never shares a segment with what follows.  Corked, two writes of
+ * 100 bytes leave as one segment of 200; with MSG_EOR on the first, as
+ * two of 100, the first as soon as the second is queued (only the last
+ * skb waits for the cork), each with PSH.
+ */
+TEST_F(wire, msg_eor_ends_segment)
+{
+	struct wire *w = &self->w;
+	char buf[100];
+	struct rx r;
+	int eor;
+
+	establish(_metadata, w, 0, NULL);
+	memset(buf, 'e', sizeof(buf));
+	for (eor = 0; eor < 2; eor++) {
+		ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_CORK, 1));
+		ASSERT_EQ(100, send(w->fd, buf, 100, eor ? MSG_EOR : 0));
+		ASSERT_EQ(100, send(w->fd, buf, 100, 0));
+		if (eor) {
+			rx_expect(_metadata, w, &r, 1000, "the record");
+			check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt,
+				  w->snd_nxt, 100);
+			w->rcv_nxt += 100;
+			SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+		}
+		rx_none(_metadata, w, 50, "corked data");
+		ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_CORK, 0));
+		rx_expect(_metadata, w, &r, 1000, "the corked data");
+		check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt,
+			  w->snd_nxt, eor ? 100 : 200);
+		w->rcv_nxt += eor ? 100 : 200;
+		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	}
+}
+
 TEST_HARNESS_MAIN
