@@ -3,10 +3,12 @@
  * Data transfer: bulk one way and both ways (SHA-256 of what was sent and
  * received), many small writes, readv/writev, sendmsg/recvmsg, MSG_PEEK,
  * MSG_WAITALL, MSG_DONTWAIT, SO_RCVTIMEO, SO_SNDTIMEO, non-blocking sends
- * filling the buffer, and bulk across a veth pair between namespaces.
+ * filling the buffer, splice and sendfile, and bulk across a veth pair
+ * between namespaces.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 
 #include "xtcp_harness.h"
@@ -223,6 +225,68 @@ TEST_F(xfer, sendmsg_recvmsg)
 	for (i = 0; i < N; i++)
 		ASSERT_EQ(0, memcmp(out + i * PIECE, in + (N - 1 - i) * PIECE,
 				    PIECE));
+}
+
+/*
+ * splice() moves bytes from the socket into a pipe and from a pipe into
+ * the socket; sendfile() from a file too.  All of it arrives, in order;
+ * with nothing to read a non-blocking socket says EAGAIN, and after the
+ * peer's FIN splice() returns 0.
+ */
+TEST_F(xfer, splice_and_sendfile)
+{
+	/* Small enough for the buffers: each side waits for the other. */
+	enum { LEN = 30000 };
+	static uint8_t out[LEN], in[LEN];
+	char path[] = "/tmp/xtcp-sendfile-XXXXXX";
+	size_t got = 0;
+	int c, s, p[2], f;
+	off_t off = 0;
+	ssize_t n;
+
+	xt_pattern(out, sizeof(out), 21, 0);
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_OK(pipe(p));
+	ASSERT_LT(0, fcntl(p[0], F_SETPIPE_SZ, 1 << 20));
+
+	/* Socket to pipe. */
+	ASSERT_EQ(LEN, xt_send_all(c, out, LEN));
+	while (got < LEN) {
+		n = splice(s, NULL, p[1], NULL, LEN - got, 0);
+		ASSERT_LT(0, n) TH_LOG("splice: %s", strerror(errno));
+		ASSERT_EQ(n, read(p[0], in + got, n));
+		got += n;
+	}
+	ASSERT_EQ(0, memcmp(out, in, LEN));
+	/* The socket's O_NONBLOCK says whether to wait (not the flag). */
+	ASSERT_OK(xt_set_nonblock(s, true));
+	ASSERT_ERRNO(splice(s, NULL, p[1], NULL, 100, SPLICE_F_NONBLOCK),
+		     EAGAIN);
+	ASSERT_OK(xt_set_nonblock(s, false));
+
+	/* Pipe to socket. */
+	ASSERT_EQ(4096, write(p[1], out, 4096));
+	ASSERT_EQ(4096, splice(p[0], NULL, c, NULL, 4096, 0));
+	ASSERT_EQ(4096, xt_recv_all(s, in, 4096));
+	ASSERT_EQ(0, memcmp(out, in, 4096));
+
+	/* File to socket. */
+	f = mkstemp(path);
+	ASSERT_LE(0, f);
+	unlink(path);
+	ASSERT_EQ(LEN, write(f, out, LEN));
+	ASSERT_EQ(LEN, sendfile(c, f, &off, LEN));
+	ASSERT_EQ(LEN, off);
+	close(f);
+	ASSERT_EQ(LEN, xt_recv_all(s, in, LEN));
+	ASSERT_EQ(0, memcmp(out, in, LEN));
+
+	ASSERT_OK(shutdown(c, SHUT_WR));
+	ASSERT_EQ(0, splice(s, NULL, p[1], NULL, 100, 0));
+	close(p[0]);
+	close(p[1]);
+	close(c);
+	close(s);
 }
 
 /* MSG_PEEK leaves the bytes queued: the next read returns the same ones. */

@@ -106,6 +106,66 @@ TEST_F(wire, syn_with_data)
 	peer_data(_metadata, w, "early data", 10);
 }
 
+/*
+ * The handshake gives the first RTT sample (RFC 6298 2.2): on a passive
+ * open, from the SYN-ACK to the ACK of it (Linux's tcp_synack_rtt_meas(),
+ * from the timestamp echo or, without timestamps, the SYN-ACK's send
+ * time).  The peer ACKs 100 ms late, so SRTT is about 100 ms and the RTO
+ * SRTT + max(4 RTTVAR, 200 ms), about 300 ms: the first retransmission
+ * of data comes then, not after the initial 1 s.
+ */
+static void handshake_rtt(struct __test_metadata *_metadata, struct wire *w,
+			  bool ts)
+{
+	struct tcp_info ti;
+	uint8_t opt[40];
+	uint64_t sent;
+	size_t olen;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, ts ? O_MSS | O_TS : O_MSS, MTU_MSS,
+			peer_tsval(w), 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	if (ts)
+		w->ts_ecr = rx_tsval(&r);
+	sleep_until(r.t + 100);
+	if (ts)
+		peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	else
+		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	TH_LOG("timestamps %d: rtt %u us, rttvar %u us, rto %u us", ts,
+	       ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_rto);
+	ASSERT_LE(100000U, ti.tcpi_rtt);
+	ASSERT_GE(150000U, ti.tcpi_rtt);
+	ASSERT_LE(300000U, ti.tcpi_rto);
+	ASSERT_GE(450000U, ti.tcpi_rto);
+
+	ASSERT_EQ(10, send(w->fd, "0123456789", 10, 0));
+	rx_expect(_metadata, w, &r, 1000, "the data");
+	sent = r.t;
+	rx_expect(_metadata, w, &r, 2000, "a retransmission");
+	check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt, w->snd_nxt,
+		  10);
+	TH_LOG("first retransmission after %llu ms",
+	       (unsigned long long)(r.t - sent));
+	ASSERT_LE(ti.tcpi_rto / 1000 - 20, r.t - sent);
+	ASSERT_GE(ti.tcpi_rto / 1000 + 150, r.t - sent);
+}
+
+TEST_F(wire, handshake_rtt_sample)
+{
+	handshake_rtt(_metadata, &self->w, false);
+}
+
+TEST_F(wire, handshake_rtt_sample_ts)
+{
+	handshake_rtt(_metadata, &self->w, true);
+}
+
 TEST_F_TIMEOUT(wire, syn_retransmit, 30)
 {
 	struct wire *w = &self->w;

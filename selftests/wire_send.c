@@ -7,6 +7,7 @@
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
+#include <pthread.h>
 
 /*
  * Read data segments the host sends until @len bytes from @start arrived
@@ -241,6 +242,88 @@ TEST_F(wire, msg_eor_ends_segment)
 		w->rcv_nxt += eor ? 100 : 200;
 		SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 	}
+}
+
+struct blocking_write {
+	int fd;
+	size_t len;
+	ssize_t ret;
+	int err;
+	uint64_t done;		/* when write() returned (ms) */
+};
+
+static void *blocking_writer(void *arg)
+{
+	static char buf[61000];
+	struct blocking_write *bw = arg;
+
+	memset(buf, 'b', sizeof(buf));
+	bw->ret = write(bw->fd, buf, bw->len);
+	bw->err = errno;
+	bw->done = xt_now_ms();
+	return NULL;
+}
+
+/*
+ * A blocking write() returns once everything is queued, however many
+ * times it slept for buffer space: not with what it had queued when an
+ * ACK woke it.  Linux's blocking-write case: the peer's MSS is 1000, the
+ * send buffer 42000 (SO_SNDBUF 21000, doubled), its window 50000; a
+ * write of 61000 bytes sleeps, and the third of three ACKs 100 ms apart
+ * frees the room for the rest.
+ */
+TEST_F(wire, blocking_write_returns_all)
+{
+	const uint32_t acks[] = { 10000, 30000, 36000 };
+	struct blocking_write bw = { .len = 61000 };
+	struct wire *w = &self->w;
+	uint32_t start, got = 0;
+	uint8_t opt[40];
+	size_t olen;
+	pthread_t th;
+	uint64_t t0;
+	struct rx r;
+	unsigned int i;
+
+	w->win = 50000;
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_WS, 1000, 0, 0);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_OK(xt_bufs(w->fd, 21000, 0));
+	ASSERT_EQ(42000, xt_get_int(w->fd, SOL_SOCKET, SO_SNDBUF));
+
+	start = w->rcv_nxt;
+	bw.fd = w->fd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocking_writer, &bw));
+	t0 = xt_now_ms();
+	for (i = 0; i < ARRAY_SIZE(acks); i++) {
+		uint64_t until = t0 + 100 * (i + 1), now;
+
+		/* Take what comes for 100 ms, then ACK part of it. */
+		while ((now = xt_now_ms()) < until &&
+		       !rx_next(w, &r, until - now))
+			if (r.s.plen && r.s.seq == start + got)
+				got += r.s.plen;
+		SEND(w, TH_ACK, w->snd_nxt, start + (got < acks[i] ? got :
+						     acks[i]), NULL, 0);
+	}
+	/* Then every byte: the write must have queued them all. */
+	while (got < bw.len) {
+		if (rx_next(w, &r, 1000))
+			break;
+		if (r.s.plen && r.s.seq == start + got)
+			got += r.s.plen;
+		SEND(w, TH_ACK, w->snd_nxt, start + got, NULL, 0);
+	}
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ((ssize_t)bw.len, bw.ret)
+		TH_LOG("write() returned %zd (%s)", bw.ret, strerror(bw.err));
+	ASSERT_EQ(bw.len, got);
+	TH_LOG("write() returned after %llu ms",
+	       (unsigned long long)(bw.done - t0));
 }
 
 TEST_HARNESS_MAIN
