@@ -299,7 +299,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	xs->backoff = 0;
 	xs->retransmits = 0;
 	xtcp_rtt_init(&xs->rtt);
-	xs->ca_ops->init(&xs->cong);
+	xtcp_cong_set_ops(sk, xs->ca_ops);
 	xs->dupacks = 0;
 	xs->ca_state = XTCP_CA_OPEN;
 	sk_dst_reset(sk);

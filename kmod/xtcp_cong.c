@@ -8,16 +8,19 @@
  */
 #include "xtcp.h"
 
+/* In Linux's order of tcp_available_congestion_control. */
 static const struct xtcp_cong_ops *const xtcp_cong_algos[] = {
-	&xtcp_cong_reno,	/* the first is the default */
+	&xtcp_cong_reno,
+	&xtcp_cong_cubic,
 };
 
+/* NULL: the default, CUBIC, as Linux's. */
 const struct xtcp_cong_ops *xtcp_cong_find(const char *name)
 {
 	unsigned int i;
 
 	if (!name)
-		return xtcp_cong_algos[0];
+		return &xtcp_cong_cubic;
 	for (i = 0; i < ARRAY_SIZE(xtcp_cong_algos); i++)
 		if (!strcmp(xtcp_cong_algos[i]->name, name))
 			return xtcp_cong_algos[i];
@@ -36,11 +39,72 @@ void xtcp_cong_names(char *buf, size_t size)
 				  i ? " " : "", xtcp_cong_algos[i]->name);
 }
 
+/*
+ * How long segmentation offload may hold ACKs back, for HyStart's ACK
+ * train (Linux's hystart_ack_delay()): the time four full GSO skbs take
+ * at twice the rate the window gives, at most 1 ms; 0 before an RTT is
+ * known or where no super-segments are sent.
+ */
+static u32 xtcp_cong_ack_delay(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 rate;
+
+	if (!xs->gso_ok || !xs->rtt.srtt_us)
+		return 0;
+	rate = div_u64((u64)xs->cong.cwnd * xs->mss_cache * 2 * USEC_PER_SEC,
+		       xs->rtt.srtt_us);
+	if (!rate)
+		return USEC_PER_MSEC;
+	return min_t(u64, USEC_PER_MSEC,
+		     div64_u64((u64)sk->sk_gso_max_size * 4 * USEC_PER_SEC,
+			       rate));
+}
+
+/* What the algorithm may look at now (struct xtcp_cong_ctx). */
+void xtcp_cong_ctx(const struct sock *sk, struct xtcp_cong_ctx *ctx)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	ctx->now_us = xtcp_clock_us();
+	ctx->now_ms = jiffies_to_msecs(jiffies);
+	ctx->snd_una = xs->snd_una;
+	ctx->snd_nxt = xs->snd_nxt;
+	ctx->ack_delay_us = 0;	/* only HyStart asks: xtcp_cong_rtt() */
+}
+
 /* Switch algorithm; the window starts over, as Linux's tcp_reinit_congestion_control(). */
 void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_cong_ctx ctx;
 
 	xs->ca_ops = ops;
-	ops->init(&xs->cong);
+	xtcp_cong_ctx(sk, &ctx);
+	ops->init(&xs->cong, &ctx);
+}
+
+/* An RTT sample for the algorithm; HyStart's verdicts are counted. */
+void xtcp_cong_rtt(struct sock *sk, u32 rtt_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_cong_ctx ctx;
+
+	if (!xs->ca_ops->on_rtt)
+		return;
+	xtcp_cong_ctx(sk, &ctx);
+	if (xs->cong.cwnd < xs->cong.ssthresh)
+		ctx.ack_delay_us = xtcp_cong_ack_delay(sk);
+	switch (xs->ca_ops->on_rtt(&xs->cong, rtt_us, &ctx)) {
+	case XTCP_HYSTART_TRAIN:
+		XTCP_INC_STATS(sk, XTCP_MIB_HYSTARTTRAINDETECT);
+		XTCP_ADD_STATS(sk, XTCP_MIB_HYSTARTTRAINCWND, xs->cong.cwnd);
+		break;
+	case XTCP_HYSTART_DELAY:
+		XTCP_INC_STATS(sk, XTCP_MIB_HYSTARTDELAYDETECT);
+		XTCP_ADD_STATS(sk, XTCP_MIB_HYSTARTDELAYCWND, xs->cong.cwnd);
+		break;
+	case XTCP_HYSTART_NONE:
+		break;
+	}
 }

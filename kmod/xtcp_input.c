@@ -193,7 +193,8 @@ static void xtcp_reset(struct sock *sk)
 
 /*
  * Free what the peer has acknowledged and take an RTT sample from the
- * send time of the oldest segment acknowledged, unless a segment
+ * send time of the oldest segment acknowledged (for the congestion
+ * control, of the newest), unless a segment
  * acknowledged was sent more than once (Karn's rule).  An skb of several
  * segments acknowledged in part loses the whole segments acknowledged
  * (Linux's tcp_tso_acked()).  Returns the data segments acknowledged;
@@ -204,7 +205,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			    struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), first_sent = 0, acked = 0, acked_segs = 0;
+	u32 now = xtcp_clock_us(), first_sent = 0, last_sent = 0;
+	u32 acked = 0, acked_segs = 0;
 	bool ambiguous = false;
 	struct sk_buff *skb;
 
@@ -231,6 +233,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			ambiguous = true;
 		else if (!acked)
 			first_sent = cb->sent_us;
+		if (!cb->retransmitted)
+			last_sent = cb->sent_us;
 		/* The SYN opens the window; it does not grow it. */
 		if (!(cb->flags & XTCPHDR_SYN)) {
 			acked_segs += segs;
@@ -251,8 +255,14 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 	 * loss, and the RTO grew to tens of seconds.  Until that is
 	 * understood, such ACKs give no sample.
 	 */
-	if (!ambiguous)
+	if (!ambiguous) {
 		xtcp_rtt_sample(&xs->rtt, now - first_sent);
+		/*
+		 * The congestion control's sample is the newest segment's,
+		 * the least delayed by the ACK (Linux's ca_rtt_us).
+		 */
+		xtcp_cong_rtt(sk, now - last_sent);
+	}
 	return acked_segs;
 }
 
@@ -297,8 +307,12 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	 * tcp_is_cwnd_limited(): an idle or app-limited sender has not
 	 * shown the network takes more.
 	 */
-	if (advanced && acked_segs && 2 * prior_packets_out >= xs->cong.cwnd)
-		xs->ca_ops->on_ack(&xs->cong, acked_segs);
+	if (advanced && acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
+		struct xtcp_cong_ctx ctx;
+
+		xtcp_cong_ctx(sk, &ctx);
+		xs->ca_ops->on_ack(&xs->cong, acked_segs, &ctx);
+	}
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
 	/*

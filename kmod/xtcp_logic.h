@@ -10,6 +10,7 @@
  *   xtcp_options.h  the option codec and PAWS
  *   xtcp_sack.h     SACK blocks both ways
  *   xtcp_reno.h     NewReno congestion control
+ *   xtcp_cubic.h    CUBIC and HyStart
  *   xtcp_rack.h     PRR, RACK-TLP, the delivery rate
  *   xtcp_tso.h      super-segments: their size, and where they are cut
  *
@@ -27,6 +28,7 @@
 #include "xtcp_options.h"
 #include "xtcp_sack.h"
 #include "xtcp_reno.h"
+#include "xtcp_cubic.h"
 #include "xtcp_rack.h"
 #include "xtcp_tso.h"
 

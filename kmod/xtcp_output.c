@@ -719,6 +719,16 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 pcount = xtcp_skb_pcount(skb);
 
+	/* Sending after an idle spell (Linux's CA_EVENT_TX_START). */
+	if (!xs->packets_out && xs->ca_ops->on_restart) {
+		struct xtcp_cong_ctx ctx;
+
+		xtcp_cong_ctx(sk, &ctx);
+		xs->ca_ops->on_restart(&xs->cong,
+				       jiffies_to_msecs(xtcp_jiffies32() -
+							xs->last_data_sent),
+				       &ctx);
+	}
 	if (xs->ca_state == XTCP_CA_RECOVERY)
 		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());

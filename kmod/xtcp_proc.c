@@ -252,6 +252,10 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_KEEPALIVE]		= "TCPKeepAlive",
 	[XTCP_MIB_WINPROBE]		= "TCPWinProbe",
 	[XTCP_MIB_TIMEWAITOVERFLOW]	= "TCPTimeWaitOverflow",
+	[XTCP_MIB_HYSTARTTRAINDETECT]	= "TCPHystartTrainDetect",
+	[XTCP_MIB_HYSTARTTRAINCWND]	= "TCPHystartTrainCwnd",
+	[XTCP_MIB_HYSTARTDELAYDETECT]	= "TCPHystartDelayDetect",
+	[XTCP_MIB_HYSTARTDELAYCWND]	= "TCPHystartDelayCwnd",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

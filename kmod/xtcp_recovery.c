@@ -430,6 +430,12 @@ void xtcp_enter_loss(struct sock *sk)
 		xs->cong.cwnd = 1;
 		xs->cong.cwnd_cnt = 0;
 	}
+	if (xs->ca_ops->on_timeout) {
+		struct xtcp_cong_ctx ctx;
+
+		xtcp_cong_ctx(sk, &ctx);
+		xs->ca_ops->on_timeout(&xs->cong, &ctx);
+	}
 	xs->sacked_out = 0;
 	xs->lost_out = 0;
 	xs->retrans_out = 0;

@@ -8,11 +8,17 @@
  */
 #include "xtcp_reno.h"
 
-static void xtcp_cong_init(struct xtcp_cong *c)
+void xtcp_cong_reset_window(struct xtcp_cong *c)
 {
 	c->cwnd = XTCP_INIT_CWND;
 	c->ssthresh = XTCP_INFINITE_SSTHRESH;
 	c->cwnd_cnt = 0;
+}
+
+static void xtcp_reno_init(struct xtcp_cong *c, const struct xtcp_cong_ctx *ctx)
+{
+	(void)ctx;
+	xtcp_cong_reset_window(c);
 }
 
 /* cwnd + n, stopping at the largest u32 rather than wrapping to 0. */
@@ -23,12 +29,11 @@ static u32 xtcp_cwnd_add(u32 cwnd, u64 n)
 	return sum > 0xffffffffU ? 0xffffffffU : (u32)sum;
 }
 
-static void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
+u32 xtcp_slow_start(struct xtcp_cong *c, u32 acked_segs)
 {
-	u32 w, step;
-	u64 cnt, delta;
+	u32 step;
 
-	/* Slow start: one more segment per segment acknowledged. */
+	/* One more segment per segment acknowledged. */
 	if (c->cwnd < c->ssthresh) {
 		step = c->ssthresh - c->cwnd;
 		if (step > acked_segs)
@@ -36,17 +41,21 @@ static void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
 		c->cwnd += step;
 		acked_segs -= step;
 	}
-	if (!acked_segs)
-		return;
+	return acked_segs;
+}
+
+void xtcp_cong_avoid_ai(struct xtcp_cong *c, u32 w, u32 acked_segs)
+{
+	u64 cnt, delta;
 
 	/*
-	 * Congestion avoidance: one more segment per window of segments
-	 * acknowledged, about one per round trip.  cwnd_cnt counts towards
-	 * the next increase; a stretch ACK may earn several at once.
+	 * cwnd_cnt counts towards the next increase; a stretch ACK may
+	 * earn several at once.
 	 */
-	w = c->cwnd ? c->cwnd : 1;
+	if (!w)
+		w = 1;
 	if (c->cwnd_cnt >= w) {
-		/* cwnd shrank under a count earned against a larger one. */
+		/* The count was earned against a larger w. */
 		c->cwnd_cnt = 0;
 		c->cwnd = xtcp_cwnd_add(c->cwnd, 1);
 	}
@@ -59,6 +68,19 @@ static void xtcp_cong_on_ack(struct xtcp_cong *c, u32 acked_segs)
 	c->cwnd_cnt = (u32)cnt;
 }
 
+static void xtcp_reno_on_ack(struct xtcp_cong *c, u32 acked_segs,
+			     const struct xtcp_cong_ctx *ctx)
+{
+	(void)ctx;
+	acked_segs = xtcp_slow_start(c, acked_segs);
+	/*
+	 * Congestion avoidance: one more segment per window of segments
+	 * acknowledged, about one per round trip.
+	 */
+	if (acked_segs)
+		xtcp_cong_avoid_ai(c, c->cwnd, acked_segs);
+}
+
 /* RFC 5681 (4): half of what is in flight, but at least 2 segments. */
 static u32 xtcp_loss_ssthresh(u32 in_flight_segs)
 {
@@ -67,7 +89,7 @@ static u32 xtcp_loss_ssthresh(u32 in_flight_segs)
 	return half > 2 ? half : 2;
 }
 
-static u32 xtcp_reno_ssthresh(const struct xtcp_cong *c, u32 in_flight_segs)
+static u32 xtcp_reno_ssthresh(struct xtcp_cong *c, u32 in_flight_segs)
 {
 	(void)c;	/* Reno looks only at the flight; CUBIC needs more. */
 	return xtcp_loss_ssthresh(in_flight_segs);
@@ -75,8 +97,8 @@ static u32 xtcp_reno_ssthresh(const struct xtcp_cong *c, u32 in_flight_segs)
 
 const struct xtcp_cong_ops xtcp_cong_reno = {
 	.name		= "reno",
-	.init		= xtcp_cong_init,
-	.on_ack		= xtcp_cong_on_ack,
+	.init		= xtcp_reno_init,
+	.on_ack		= xtcp_reno_on_ack,
 	.ssthresh	= xtcp_reno_ssthresh,
 };
 

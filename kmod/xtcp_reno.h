@@ -10,6 +10,7 @@
 #define _XTCP_RENO_H
 
 #include "xtcp_seq.h"
+#include "xtcp_cubic.h"
 
 /*
  * NewReno congestion window arithmetic (RFC 5681) in segments, as Linux's
@@ -22,7 +23,36 @@ struct xtcp_cong {
 	u32	cwnd;		/* congestion window, segments */
 	u32	ssthresh;	/* slow start threshold, segments */
 	u32	cwnd_cnt;	/* segments acked since cwnd last grew in CA */
+	union {			/* the algorithm's own state */
+		struct xtcp_cubic cubic;
+	} ca;
 };
+
+/*
+ * What an algorithm may look at besides its window: the clocks (ms for
+ * curves over seconds, us for RTTs), the send sequence space (HyStart's
+ * rounds), and how long segmentation offload may hold an ACK back.
+ */
+struct xtcp_cong_ctx {
+	u32	now_us;
+	u32	now_ms;
+	u32	snd_una;
+	u32	snd_nxt;
+	u32	ack_delay_us;
+};
+
+/* cwnd 10, ssthresh infinite, nothing counted. */
+void xtcp_cong_reset_window(struct xtcp_cong *c);
+/*
+ * Slow start for @acked_segs ACKed: cwnd grows by as many, up to
+ * ssthresh (RFC 5681 3.1).  Returns what is left for congestion avoidance.
+ */
+u32 xtcp_slow_start(struct xtcp_cong *c, u32 acked_segs);
+/*
+ * Congestion avoidance: cwnd grows by one for every @w segments ACKed
+ * (Reno: w = cwnd, about one per round trip; CUBIC: its own count).
+ */
+void xtcp_cong_avoid_ai(struct xtcp_cong *c, u32 w, u32 acked_segs);
 
 /* cwnd = 10, ssthresh = infinite, cwnd_cnt = 0. */
 /*
@@ -42,15 +72,27 @@ struct xtcp_cong {
 
 struct xtcp_cong_ops {
 	const char *name;
-	void (*init)(struct xtcp_cong *c);
+	void (*init)(struct xtcp_cong *c, const struct xtcp_cong_ctx *ctx);
 	/* acked_segs newly acknowledged outside loss recovery. */
-	void (*on_ack)(struct xtcp_cong *c, u32 acked_segs);
+	void (*on_ack)(struct xtcp_cong *c, u32 acked_segs,
+		       const struct xtcp_cong_ctx *ctx);
 	/* The slow start threshold after a loss, in_flight_segs out. */
-	u32 (*ssthresh)(const struct xtcp_cong *c, u32 in_flight_segs);
+	u32 (*ssthresh)(struct xtcp_cong *c, u32 in_flight_segs);
+	/* Optional: an RTT sample from an ACK (for HyStart). */
+	enum xtcp_hystart_exit (*on_rtt)(struct xtcp_cong *c, u32 rtt_us,
+					 const struct xtcp_cong_ctx *ctx);
+	/* Optional: a retransmission timeout. */
+	void (*on_timeout)(struct xtcp_cong *c,
+			   const struct xtcp_cong_ctx *ctx);
+	/* Optional: new data goes out after @idle_ms with nothing in flight. */
+	void (*on_restart)(struct xtcp_cong *c, u32 idle_ms,
+			   const struct xtcp_cong_ctx *ctx);
 };
 
 /* NewReno (RFC 5681, RFC 6582): the functions above. */
 extern const struct xtcp_cong_ops xtcp_cong_reno;
+/* CUBIC (RFC 9438) with HyStart, as Linux's default (xtcp_cubic.c). */
+extern const struct xtcp_cong_ops xtcp_cong_cubic;
 
 /*
  * Fast retransmit (RFC 5681 3.2, RFC 6582 3.2) in segments:

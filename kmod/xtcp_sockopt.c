@@ -257,9 +257,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_CC_INFO:
 		/*
 		 * What the congestion control says about itself (Linux's
-		 * get_info: Vegas, DCTCP and BBR have one).  Reno has
-		 * nothing to say: length 0, as Linux answers for Reno and
-		 * CUBIC, whatever the length asked for.
+		 * get_info: Vegas, DCTCP and BBR have one).  Reno and
+		 * CUBIC have nothing to say: length 0, as Linux answers for
+		 * them, whatever the length asked for.
 		 */
 		if (put_user(0, optlen))
 			return -EFAULT;

@@ -742,7 +742,10 @@ TEST_F(so, tcp_cork_ceiling)
 	ASSERT_EQ(1, xt_get_int(c, IPPROTO_TCP, TCP_CORK));
 }
 
-/* TCP_CONGESTION: "reno" is there; an unknown name is ENOENT. */
+/*
+ * TCP_CONGESTION: a new socket has CUBIC, Linux's default; "reno" is
+ * there too; an unknown name is ENOENT.
+ */
 TEST_F(so, tcp_congestion)
 {
 	char name[16] = "";
@@ -750,6 +753,8 @@ TEST_F(so, tcp_congestion)
 	int fd = xt_socket();
 
 	ASSERT_LE(0, fd);
+	ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len));
+	ASSERT_STREQ("cubic", name);
 	ASSERT_OK(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4));
 	ASSERT_OK(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len));
 	ASSERT_EQ(sizeof(name), len);

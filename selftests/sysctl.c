@@ -70,9 +70,10 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("timestamps", "1");
 	ASSERT_SYSCTL("sack", "1");
 	ASSERT_SYSCTL("window_scaling", "1");
+	ASSERT_SYSCTL("congestion_control", "cubic");
 	if (!xt_inet()) {
-		ASSERT_SYSCTL("congestion_control", "reno");
-		ASSERT_SYSCTL("available_congestion_control", "reno");
+		/* Linux's lists what is loaded, in its order: reno first. */
+		ASSERT_SYSCTL("available_congestion_control", "reno cubic");
 		/* XTCP's own: super-segments over loopback and veth. */
 		ASSERT_SYSCTL("gso", "1");
 		/* Linux's is half its connection table, which XTCP's is not. */
@@ -130,6 +131,8 @@ TEST_F(sysctl, limits)
 	}
 	SET_SYSCTL("congestion_control", "reno");
 	ASSERT_SYSCTL("congestion_control", "reno");
+	SET_SYSCTL("congestion_control", "cubic");
+	ASSERT_SYSCTL("congestion_control", "cubic");
 }
 
 /* rmem[1] and wmem[1] are a new socket's SO_RCVBUF and SO_SNDBUF. */

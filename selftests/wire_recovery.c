@@ -47,6 +47,7 @@ TEST_F(wire, rto_backoff)
 TEST_F(wire, sack_fast_retransmit)
 {
 	struct wire *w = &self->w;
+	struct tcp_info ti;
 	unsigned int rto;
 	uint64_t t_sack;
 	struct burst b;
@@ -66,6 +67,9 @@ TEST_F(wire, sack_fast_retransmit)
 	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
 		   .unacked = NSEG - 1, .sacked = NSEG - 2, .lost = 1,
 		   .retrans = 1, .total_retrans = 1);
+	/* CUBIC, the default, cuts the window of 10 to 0.7 of it. */
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(7U, ti.tcpi_snd_ssthresh);
 
 	w->ts_ecr = rx_tsval(&r);
 	sleep_until(r.t + w->rtt_ms);

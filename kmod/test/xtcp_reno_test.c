@@ -4,6 +4,9 @@
  */
 #include "logic_test.h"
 
+/* Reno looks at no clock. */
+static const struct xtcp_cong_ctx ctx0;
+
 static void check_cong(struct __test_metadata *_metadata,
 		       const struct xtcp_cong *c, u32 cwnd, u32 ssthresh,
 		       u32 cnt, const char *what, int line)
@@ -54,7 +57,7 @@ TEST(cong)
 	struct xtcp_cong c;
 	unsigned int i;
 
-	xtcp_cong_reno.init(&c);
+	xtcp_cong_reno.init(&c, &ctx0);
 	CHECK_CONG(&c, 10, 0x7fffffffU, 0, "init");
 	CHECK_EQ(XTCP_INIT_CWND, 10, "constant");
 
@@ -62,7 +65,7 @@ TEST(cong)
 		c.cwnd = t[i].cwnd;
 		c.ssthresh = t[i].ssthresh;
 		c.cwnd_cnt = t[i].cnt;
-		xtcp_cong_reno.on_ack(&c, t[i].acked);
+		xtcp_cong_reno.on_ack(&c, t[i].acked, &ctx0);
 		CHECK_EQ(c.cwnd, t[i].want_cwnd, "case %u", i);
 		CHECK_EQ(c.cwnd_cnt, t[i].want_cnt, "case %u", i);
 		CHECK_EQ(c.ssthresh, t[i].ssthresh, "case %u", i);
@@ -81,7 +84,7 @@ TEST(cong_loss)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_LEN(t); i++) {
-		xtcp_cong_reno.init(&c);
+		xtcp_cong_reno.init(&c, &ctx0);
 		c.cwnd = 40;
 		c.cwnd_cnt = 7;
 		CHECK_EQ(xtcp_cong_reno.ssthresh(&c, t[i].in_flight),
@@ -91,7 +94,7 @@ TEST(cong_loss)
 			   t[i].ssthresh + 3, t[i].ssthresh, 0,
 			   "fast retransmit (NewReno)");
 
-		xtcp_cong_reno.init(&c);
+		xtcp_cong_reno.init(&c, &ctx0);
 		c.cwnd = 40;
 		c.cwnd_cnt = 7;
 		xtcp_cong_timeout(&xtcp_cong_reno, &c, t[i].in_flight);
@@ -105,10 +108,10 @@ TEST(cong_story)
 	struct xtcp_cong c;
 	int i;
 
-	xtcp_cong_reno.init(&c);
-	xtcp_cong_reno.on_ack(&c, 10);		/* one RTT of slow start */
+	xtcp_cong_reno.init(&c, &ctx0);
+	xtcp_cong_reno.on_ack(&c, 10, &ctx0);		/* one RTT of slow start */
 	CHECK_CONG(&c, 20, 0x7fffffffU, 0, "slow start");
-	xtcp_cong_reno.on_ack(&c, 20);
+	xtcp_cong_reno.on_ack(&c, 20, &ctx0);
 	CHECK_CONG(&c, 40, 0x7fffffffU, 0, "slow start");
 	/* Three dup ACKs, NewReno: the window inflated by them... */
 	xtcp_cong_recovery_enter(&xtcp_cong_reno, &c, 40);
@@ -117,19 +120,19 @@ TEST(cong_story)
 	xtcp_cong_recovery_exit(&c, 39);
 	CHECK_CONG(&c, 20, 20, 0, "fast recovery over");
 	for (i = 0; i < 19; i++)
-		xtcp_cong_reno.on_ack(&c, 1);
+		xtcp_cong_reno.on_ack(&c, 1, &ctx0);
 	CHECK_CONG(&c, 20, 20, 19, "avoidance");
-	xtcp_cong_reno.on_ack(&c, 1);
+	xtcp_cong_reno.on_ack(&c, 1, &ctx0);
 	CHECK_CONG(&c, 21, 20, 0, "avoidance: +1 after a window");
 	xtcp_cong_timeout(&xtcp_cong_reno, &c, 21);	/* timeout */
 	CHECK_CONG(&c, 1, 10, 0, "rto");
-	xtcp_cong_reno.on_ack(&c, 1);
-	xtcp_cong_reno.on_ack(&c, 2);
-	xtcp_cong_reno.on_ack(&c, 4);
+	xtcp_cong_reno.on_ack(&c, 1, &ctx0);
+	xtcp_cong_reno.on_ack(&c, 2, &ctx0);
+	xtcp_cong_reno.on_ack(&c, 4, &ctx0);
 	CHECK_CONG(&c, 8, 10, 0, "slow start again");
-	xtcp_cong_reno.on_ack(&c, 8);		/* 2 to reach 10, 6 to CA */
+	xtcp_cong_reno.on_ack(&c, 8, &ctx0);		/* 2 to reach 10, 6 to CA */
 	CHECK_CONG(&c, 10, 10, 6, "into avoidance");
-	xtcp_cong_reno.on_ack(&c, 4);
+	xtcp_cong_reno.on_ack(&c, 4, &ctx0);
 	CHECK_CONG(&c, 11, 10, 0, "avoidance");
 }
 
@@ -139,9 +142,9 @@ TEST(cong_recovery)
 	struct xtcp_cong c;
 
 	CHECK(!strcmp(ops->name, "reno"), "%s", "name");
-	ops->init(&c);
+	ops->init(&c, &ctx0);
 	CHECK_EQ(c.cwnd, 10, "%s", "initial window");
-	ops->on_ack(&c, 10);
+	ops->on_ack(&c, 10, &ctx0);
 	CHECK_EQ(c.cwnd, 20, "%s", "slow start");
 	xtcp_cong_recovery_enter(ops, &c, 20);	/* third duplicate ACK */
 	CHECK_EQ(c.ssthresh, 10, "%s", "half the flight");

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CUBIC congestion control (RFC 9438) with hybrid slow start, for
+ * xtcp_reno.c's table of algorithms: the growth function and its state,
+ * as Linux's tcp_cubic.c behaves (beta 0.7, C 0.4, fast convergence,
+ * the Reno-friendly region, HyStart's ACK-train and delay detectors).
+ *
+ * Pure logic: no kernel API, so the same source builds into the module
+ * and, in user space, into the unit tests (kmod/test/).
+ */
+#ifndef _XTCP_CUBIC_H
+#define _XTCP_CUBIC_H
+
+#include "xtcp_seq.h"
+
+/* Multiplicative decrease: cwnd * 717 / 1024, about 0.7 (RFC 9438 4.6). */
+#define XTCP_CUBIC_BETA		717
+#define XTCP_CUBIC_BETA_SCALE	1024
+/* HyStart looks for the end of slow start only from this window on. */
+#define XTCP_HYSTART_LOW_WINDOW	16
+
+struct xtcp_cubic {
+	u32	cnt;		/* segments ACKed per segment of growth */
+	u32	w_max;		/* cwnd before the last reduction (W_max) */
+	u32	origin;		/* the curve's plateau, segments */
+	u32	k;		/* time from the epoch to it, 1/1024 s */
+	u32	epoch_ms;	/* when this growth epoch began; 0: none */
+	u32	ack_cnt;	/* segments ACKed in the epoch, for w_est */
+	u32	w_est;		/* the Reno-friendly window (RFC 9438 4.3) */
+	u32	delay_min_us;	/* the smallest RTT seen; 0: none yet */
+	/* HyStart: the round of ACKs under way, and what it showed. */
+	u32	round_start_us;
+	u32	round_end_seq;	/* snd_nxt when the round began */
+	u32	last_ack_us;	/* the last ACK of the current train */
+	u32	curr_rtt_us;	/* the round's smallest RTT */
+	u8	sample_cnt;	/* RTT samples taken in the round */
+	u8	found;		/* slow start has ended */
+};
+
+/*
+ * What HyStart concluded from an RTT sample (for the counters Linux
+ * keeps): nothing, or the end of slow start, by which detector.
+ */
+enum xtcp_hystart_exit {
+	XTCP_HYSTART_NONE,
+	XTCP_HYSTART_TRAIN,	/* ACKs of a round spread over delay_min / 2 */
+	XTCP_HYSTART_DELAY,	/* the round's RTT rose above delay_min */
+};
+
+/* floor(cbrt(a)), exactly. */
+u32 xtcp_cbrt(u64 a);
+
+/*
+ * The window the curve gives @t_ms after its epoch began, for a connection
+ * whose last reduction was from @w_max to the epoch's first window
+ * @cwnd0: W_cubic(t) = C (t - K)^3 + W_max, K = cbrt((W_max - cwnd0) / C)
+ * (RFC 9438 4.2), in whole segments.  Exposed for the unit tests.
+ */
+u32 xtcp_cubic_target(u32 w_max, u32 cwnd0, u32 t_ms);
+
+#endif /* _XTCP_CUBIC_H */
