@@ -105,6 +105,24 @@ void xtcp_done(struct sock *sk)
 	}
 }
 
+/*
+ * Whether the send queue takes more, beyond SO_SNDBUF: not while the
+ * unsent bytes reach the socket's low-water mark (TCP_NOTSENT_LOWAT, or
+ * net.xtcp.notsent_lowat), which poll() and the wakeup of a writer
+ * (@wake) want fall below half of it, so that a woken writer has room
+ * for a good write (Linux's tcp_stream_memory_free()).
+ */
+bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lowat = READ_ONCE(xs->notsent_lowat);
+	u32 notsent = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+
+	if (!lowat)
+		lowat = XTCP_SYSCTL(sk, notsent_lowat);
+	return ((u64)notsent << wake) < lowat;
+}
+
 void xtcp_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
@@ -331,14 +349,14 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 		if (xtcp_inq(sk) >= (u32)max(READ_ONCE(sk->sk_rcvlowat), 1))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
-			if (sk_stream_is_writeable(sk)) {
+			if (__sk_stream_is_writeable(sk, 1)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 				/* Recheck after setting the bit: no lost wakeup. */
 				smp_mb__after_atomic();
-				if (sk_stream_is_writeable(sk))
+				if (__sk_stream_is_writeable(sk, 1))
 					mask |= EPOLLOUT | EPOLLWRNORM;
 			}
 		} else {

@@ -144,8 +144,8 @@ struct xtcp_accept_queue {
 };
 
 /*
- * Fields are grouped by concern and packed without holes: the object
- * must stay within 1600 bytes (25 cache lines; the slab aligns objects
+ * Fields are grouped by concern and packed: the object must stay
+ * within 1600 bytes (25 cache lines; the slab aligns objects
  * to them), where the benchmark's memory per connection meets its
  * target.  CUBIC's state took the 25th.  Check with pahole.
  */
@@ -173,6 +173,8 @@ struct xtcp_sock {
 	 * (Minshall's variant, as Linux's tcp_minshall_check()).
 	 */
 	u32	snd_sml;
+	/* TCP_NOTSENT_LOWAT; 0: net.xtcp.notsent_lowat's. */
+	u32	notsent_lowat;
 	u32	snd_max;	/* highest sequence number sent */
 
 	/* Receive sequence space. */
@@ -260,8 +262,8 @@ struct xtcp_sock {
 	 * Linux's high_seq.
 	 */
 	u32	recover;	/* snd_max when recovery or loss began */
-	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
 	u32	recover_fs;	/* PRR: packets_out when recovery began */
+	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
 	u32	prr_delivered;	/* PRR: delivered to the peer since then */
 	u32	prr_out;	/* PRR: segments sent since then */
 
@@ -504,6 +506,8 @@ struct xtcp_sysctl {
 	int	challenge_ack_limit;	/* per second and namespace */
 	int	gso;		/* super-segments: 0 never, 1 lo/veth, 2 all */
 	int	max_tw_buckets;	/* TIME_WAIT sockets in the namespace */
+	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
+	unsigned int	notsent_lowat;
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
 };
@@ -754,6 +758,7 @@ const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
 void xtcp_cong_names(char *buf, size_t size);
 void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops);
 void xtcp_cong_ctx(const struct sock *sk, struct xtcp_cong_ctx *ctx);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
 void xtcp_cong_rtt(struct sock *sk, u32 rtt_us);
 
 /* xtcp_proc.c */

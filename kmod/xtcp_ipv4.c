@@ -391,4 +391,5 @@ struct proto xtcp_prot = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	.backlog_rcv	= xtcp_backlog_rcv,
 	.keepalive	= xtcp_keepalive,
+	.stream_memory_free = xtcp_stream_memory_free,
 };

@@ -827,6 +827,10 @@ send:
 	if (sent_new && (!timer_pending(&xs->rtx_timer) ||
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);
+	/* Fewer unsent bytes: a writer held by TCP_NOTSENT_LOWAT may go. */
+	if (sent_new && sk->sk_socket &&
+	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 	xs->push_once = 0;
 	xs->cork_once = 0;
 	if (xtcp_send_head(sk) && !xs->packets_out &&

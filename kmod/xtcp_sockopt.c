@@ -170,6 +170,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		else
 			xs->user_timeout = val;
 		break;
+	case TCP_NOTSENT_LOWAT:
+		WRITE_ONCE(xs->notsent_lowat, val);
+		sk->sk_write_space(sk);
+		break;
 	case TCP_INQ:
 		if (val < 0 || val > 1)
 			err = -EINVAL;
@@ -230,6 +234,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_INQ:
 		val = xs->recvmsg_inq;
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(xs->notsent_lowat);
 		break;
 	case TCP_KEEPIDLE:
 		val = xtcp_keepalive_time(xs) / HZ;

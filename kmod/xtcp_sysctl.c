@@ -17,6 +17,8 @@
  *   of one socket), challenge_ack_limit (RFC 5961 challenge ACKs per
  *   second and namespace), max_tw_buckets (TIME_WAIT sockets in the
  *   namespace; a connection that would pass it closes at once),
+ *   notsent_lowat (unsent bytes above which a socket is not writable;
+ *   TCP_NOTSENT_LOWAT overrides it per socket),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -66,6 +68,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->challenge_ack_limit = INT_MAX;	/* Linux 6.x: no global limit */
 	sc->gso = 1;
 	sc->max_tw_buckets = XTCP_MAX_TW;
+	sc->notsent_lowat = UINT_MAX;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -190,6 +193,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_INT("gso", gso, proc_dointvec_minmax, SYSCTL_ZERO,
 			&xtcp_gso_max),
 	XTCP_SYSCTL_INT("max_tw_buckets", max_tw_buckets, proc_dointvec,
+			NULL, NULL),
+	XTCP_SYSCTL_INT("notsent_lowat", notsent_lowat, proc_douintvec,
 			NULL, NULL),
 	{
 		.procname	= "congestion_control",

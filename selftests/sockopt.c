@@ -876,6 +876,44 @@ TEST_F(so, tcp_inq)
 	close(s);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT: unset (0), a socket follows the sysctl, which sets
+ * no limit; set, a writer is held once that many bytes wait unsent, and
+ * poll() says POLLOUT only below half of it.  Any value is taken, as by
+ * Linux (-1 is no limit).  The peer's window is small here, so what is
+ * written stays unsent.
+ */
+TEST_F(so, tcp_notsent_lowat)
+{
+	int c, s, limited, unlimited;
+
+	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
+	ASSERT_EQ(0, xt_get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	ASSERT_OK(xt_set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1));
+	ASSERT_EQ(-1, xt_get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	ASSERT_OK(xt_set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 16384));
+	ASSERT_EQ(16384, xt_get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	ASSERT_OK(xt_bufs(s, 1 << 20, 0));
+
+	/* Held at the mark, give or take the skb the last write filled. */
+	ASSERT_OK(xt_fill_sndbuf(s));
+	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &limited));
+	TH_LOG("unsent with the mark: %d bytes", limited);
+	ASSERT_LE(16384, limited);
+	ASSERT_GT(16384 + 2 * 65536, limited);
+	ASSERT_EQ(0, xt_poll1(s, POLLOUT, 0));
+
+	/* No mark: writable again at once, and only SO_SNDBUF holds. */
+	ASSERT_OK(xt_set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1));
+	ASSERT_EQ(POLLOUT, xt_poll1(s, POLLOUT, 0) & POLLOUT);
+	ASSERT_OK(xt_fill_sndbuf(s));
+	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &unlimited));
+	TH_LOG("unsent without: %d bytes", unlimited);
+	ASSERT_LT(2 * limited, unlimited);
+	xt_close_rst(s);
+	xt_close_rst(c);
+}
+
 /* An option number TCP does not have: ENOPROTOOPT. */
 TEST_F(so, tcp_unknown_option)
 {

@@ -6,7 +6,9 @@
  * on Linux TCP's net.ipv4.tcp_* knobs: the reference for each behaviour.
  */
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/sockios.h>
 
 #include "xtcp_harness.h"
 
@@ -70,6 +72,7 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("timestamps", "1");
 	ASSERT_SYSCTL("sack", "1");
 	ASSERT_SYSCTL("window_scaling", "1");
+	ASSERT_SYSCTL("notsent_lowat", "4294967295");
 	ASSERT_SYSCTL("congestion_control", "cubic");
 	if (!xt_inet()) {
 		/* Linux's lists what is loaded, in its order: reno first. */
@@ -358,6 +361,29 @@ TEST_F(sysctl, congestion_control)
 	ASSERT_STREQ(before, name);
 	close(a);
 	close(b);
+}
+
+/*
+ * notsent_lowat holds a socket that has no TCP_NOTSENT_LOWAT of its own
+ * once that many bytes wait unsent (the peer's window is small here).
+ */
+TEST_F(sysctl, notsent_lowat)
+{
+	int c, s, unsent;
+
+	ASSERT_ERRNO(xt_sysctl_set("notsent_lowat", "-1"), EINVAL);
+	SET_SYSCTL("notsent_lowat", "16384");
+	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
+	ASSERT_OK(xt_bufs(s, 1 << 20, 0));
+	ASSERT_OK(xt_fill_sndbuf(s));
+	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &unsent));
+	TH_LOG("unsent: %d bytes", unsent);
+	ASSERT_LE(16384, unsent);
+	ASSERT_GT(16384 + 2 * 65536, unsent);
+	ASSERT_EQ(0, xt_get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	xt_close_rst(s);
+	xt_close_rst(c);
+	SET_SYSCTL("notsent_lowat", "4294967295");
 }
 
 /* Each namespace has its own knobs: a change here is not seen in a new one. */
