@@ -158,7 +158,6 @@ struct xtcp_sock {
 	u32	snd_nxt;	/* next to send */
 	u32	snd_wnd;	/* peer's window */
 	u32	snd_wl1;	/* seq of the segment that last set snd_wnd */
-	u32	snd_wl2;	/* ack of the segment that last set snd_wnd */
 	u32	write_seq;	/* after the last byte the user queued */
 	u32	max_window;	/* largest window the peer offered */
 	/*

@@ -341,7 +341,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 prior_packets_out = xs->packets_out;
 	u32 prior_wnd = xs->snd_wnd;
-	u32 ack = cb->ack_seq;
+	u32 ack = cb->ack_seq, nwin;
 	u32 acked_segs = 0, delivered = 0, newly_acked = 0, reo_wait = 0;
 	struct xtcp_rate_sample rs = {};
 	struct sk_buff *head;
@@ -349,13 +349,12 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 
 	/* Any ACK shows the peer is alive: keepalive starts over. */
 	xs->probes_out = 0;
-	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
-	    (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
-		/* RFC 7323 2.3: a SYN's window is never scaled. */
-		xs->snd_wnd = (u32)cb->window <<
-			      (cb->flags & XTCPHDR_SYN ? 0 : xs->snd_wscale);
+	/* RFC 7323 2.3: a SYN's window is never scaled. */
+	nwin = (u32)cb->window << (cb->flags & XTCPHDR_SYN ? 0 : xs->snd_wscale);
+	if (xtcp_may_update_window(ack, xs->snd_una, cb->seq, xs->snd_wl1,
+				   nwin, xs->snd_wnd)) {
+		xs->snd_wnd = nwin;
 		xs->snd_wl1 = cb->seq;
-		xs->snd_wl2 = ack;
 		xs->max_window = max(xs->max_window, xs->snd_wnd);
 		/*
 		 * The window opened for the next segment: persisting is

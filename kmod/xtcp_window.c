@@ -122,3 +122,10 @@ u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max)
 
 	return mem > wmem_max ? wmem_max : (u32)mem;
 }
+
+bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
+			    u32 nwin, u32 snd_wnd)
+{
+	return xtcp_seq_after(ack, snd_una) || xtcp_seq_after(seq, snd_wl1) ||
+	       (seq == snd_wl1 && (nwin > snd_wnd || !nwin));
+}

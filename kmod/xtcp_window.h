@@ -40,6 +40,19 @@ enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
 				       u32 max_window, u64 bytes_acked);
 
 /*
+ * Whether a segment's window replaces the peer's window we hold (RFC 9293
+ * 3.10.7.4 updates from the newest segment, by SND.WL1 and SND.WL2).  As
+ * Linux's tcp_may_update_window(): an ACK that acknowledges new data
+ * (@ack past @snd_una), or a segment newer than the one that last set
+ * the window (@seq past @snd_wl1); one as new (the same seq, a pure ACK
+ * or a reordered copy) only to open the window or to close it to zero,
+ * never to shrink it, which is what an ACK overtaken by a later one
+ * would do.
+ */
+bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
+			    u32 nwin, u32 snd_wnd);
+
+/*
  * Out-of-window ACKs, PAWS ACKs and challenge ACKs are rate limited per
  * socket, as Linux's __tcp_oow_rate_limited(): none within @limit jiffies
  * of the last (@last, 0 for none; all in 32-bit jiffies).

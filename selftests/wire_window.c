@@ -139,6 +139,57 @@ TEST_F(wire, dropped_segment_acks_rate_limited)
 	peer_data(_metadata, w, "still here", 10);
 }
 
+/*
+ * Which segments may change the peer's window we hold (Linux's
+ * tcp_may_update_window()): a bare ACK no newer than the last, which
+ * acknowledges nothing new, cannot shrink it (it may be a copy that a
+ * later ACK overtook), so 10 segments still go at once; an ACK of new
+ * data can, and then only 2 segments go until the window opens.
+ */
+TEST_F(wire, window_shrink_needs_news)
+{
+	static char buf[10 * MTU_MSS];
+	struct wire *w = &self->w;
+	struct rx r;
+	int i;
+
+	establish(_metadata, w, 0, NULL);
+	ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	memset(buf, 'w', sizeof(buf));
+	w->win = 2 * MTU_MSS;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	ASSERT_EQ((ssize_t)sizeof(buf), send(w->fd, buf, sizeof(buf), 0));
+	for (i = 0; i < 10; i++) {
+		rx_expect(_metadata, w, &r, 1000, "the window held");
+		/* PSH ends the write; super-segments may add more. */
+		check_seg(_metadata, w, &r,
+			  TH_ACK | (i == 9 ? TH_PSH : r.s.flags & TH_PSH),
+			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
+		w->rcv_nxt += MTU_MSS;
+	}
+
+	/* Everything ACKed, with the small window: now it counts. */
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	ASSERT_EQ(4 * MTU_MSS, send(w->fd, buf, 4 * MTU_MSS, 0));
+	for (i = 0; i < 2; i++) {
+		rx_expect(_metadata, w, &r, 1000, "what the window takes");
+		check_seg(_metadata, w, &r, TH_ACK | (r.s.flags & TH_PSH),
+			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
+		w->rcv_nxt += MTU_MSS;
+	}
+	rx_none(_metadata, w, 200, "a full window");
+	w->win = PEER_WIN;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		rx_expect(_metadata, w, &r, 1000, "the rest");
+		check_seg(_metadata, w, &r,
+			  TH_ACK | (i == 1 ? TH_PSH : r.s.flags & TH_PSH),
+			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
+		w->rcv_nxt += MTU_MSS;
+	}
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+}
+
 TEST_F(wire, zero_window_probes)
 {
 	struct wire *w = &self->w;

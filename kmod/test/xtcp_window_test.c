@@ -182,4 +182,29 @@ TEST(seq_window_ok)
 	CHECK(!xtcp_seq_window_ok(0x11, 0x11, 0xfffffff0U, 0x10), "%s", "wrapped, past");
 }
 
+TEST(may_update_window)
+{
+	/* New data acknowledged: always, even from an older segment. */
+	CHECK_EQ(xtcp_may_update_window(200, 100, 50, 60, 1000, 5000), true,
+		 "%s", "ack advances");
+	/* A newer segment: always, shrinking too. */
+	CHECK_EQ(xtcp_may_update_window(100, 100, 70, 60, 1000, 5000), true,
+		 "%s", "newer seq");
+	/* As new, same ack: open or close to zero, never shrink. */
+	CHECK_EQ(xtcp_may_update_window(100, 100, 60, 60, 6000, 5000), true,
+		 "%s", "opens");
+	CHECK_EQ(xtcp_may_update_window(100, 100, 60, 60, 0, 5000), true,
+		 "%s", "closes to zero");
+	CHECK_EQ(xtcp_may_update_window(100, 100, 60, 60, 1000, 5000), false,
+		 "%s", "would shrink");
+	CHECK_EQ(xtcp_may_update_window(100, 100, 60, 60, 5000, 5000), false,
+		 "%s", "the same");
+	/* An older segment acknowledging nothing new: never. */
+	CHECK_EQ(xtcp_may_update_window(100, 100, 50, 60, 9000, 5000), false,
+		 "%s", "older seq");
+	/* Across the wrap. */
+	CHECK_EQ(xtcp_may_update_window(5, 0xfffffff0U, 1, 1, 10, 20), true,
+		 "%s", "wrap");
+}
+
 TEST_HARNESS_MAIN
