@@ -53,7 +53,7 @@ u32 xtcp_cbrt(u64 a)
  * K in 1/1024 s: the time the curve takes from @cwnd0 back to @w_max,
  * cbrt((w_max - cwnd0) / C).
  */
-static u32 cubic_k(u32 w_max, u32 cwnd0)
+u32 xtcp_cubic_k(u32 w_max, u32 cwnd0)
 {
 	if (w_max <= cwnd0)
 		return 0;
@@ -64,7 +64,7 @@ static u32 cubic_k(u32 w_max, u32 cwnd0)
 }
 
 /* W(t) for a curve with plateau @origin reached at @k; t in 1/1024 s. */
-static u32 cubic_curve(u32 origin, u32 k, u64 t)
+u32 xtcp_cubic_curve(u32 origin, u32 k, u64 t)
 {
 	u64 offs = t < k ? k - t : t - k;
 	u64 delta;
@@ -80,14 +80,6 @@ static u32 cubic_curve(u32 origin, u32 k, u64 t)
 		return delta < origin ? origin - (u32)delta : 0;
 	return origin + delta > 0xffffffffULL ? 0xffffffffU :
 						 origin + (u32)delta;
-}
-
-u32 xtcp_cubic_target(u32 w_max, u32 cwnd0, u32 t_ms)
-{
-	u32 origin = w_max > cwnd0 ? w_max : cwnd0;
-
-	return cubic_curve(origin, cubic_k(w_max, cwnd0),
-			   ((u64)t_ms << CUBIC_TIME_SHIFT) / 1000);
 }
 
 /* A new round of HyStart: it ends when what is out now is ACKed. */
@@ -131,11 +123,11 @@ static u32 cubic_cnt(struct xtcp_cubic *ca, u32 cwnd, u32 acked,
 		ca->ack_cnt = acked;
 		ca->w_est = cwnd;
 		ca->origin = ca->w_max > cwnd ? ca->w_max : cwnd;
-		ca->k = cubic_k(ca->w_max, cwnd);
+		ca->k = xtcp_cubic_k(ca->w_max, cwnd);
 	}
 	t = (u64)(u32)(ctx->now_ms - ca->epoch_ms) * 1000 + ca->delay_min_us;
 	t = (t << CUBIC_TIME_SHIFT) / 1000000;
-	target = cubic_curve(ca->origin, ca->k, t);
+	target = xtcp_cubic_curve(ca->origin, ca->k, t);
 	if (target > cwnd)
 		cnt = cwnd / (target - cwnd);
 	else

@@ -51,11 +51,17 @@ enum xtcp_hystart_exit {
 u32 xtcp_cbrt(u64 a);
 
 /*
- * The window the curve gives @t_ms after its epoch began, for a connection
- * whose last reduction was from @w_max to the epoch's first window
- * @cwnd0: W_cubic(t) = C (t - K)^3 + W_max, K = cbrt((W_max - cwnd0) / C)
- * (RFC 9438 4.2), in whole segments.  Exposed for the unit tests.
+ * K, in 1/1024 s: the time the curve takes from the epoch's first window
+ * @cwnd0 back up to @w_max, cbrt((W_max - cwnd0) / C) (RFC 9438 4.2);
+ * 0 if @cwnd0 is at or above it.
  */
-u32 xtcp_cubic_target(u32 w_max, u32 cwnd0, u32 t_ms);
+u32 xtcp_cubic_k(u32 w_max, u32 cwnd0);
+
+/*
+ * W_cubic(t) = C (t - K)^3 + origin, in whole segments, @t and @k in
+ * 1/1024 s since the epoch began; @origin is the plateau, W_max or the
+ * epoch's first window if that was higher.
+ */
+u32 xtcp_cubic_curve(u32 origin, u32 k, u64 t);
 
 #endif /* _XTCP_CUBIC_H */
