@@ -531,9 +531,9 @@ static void xtcp_mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
 
 /*
  * The end of a write, or of its part before it waits for buffer space
- * (@more false then): PSH on the last skb unless MSG_MORE said more is
- * coming, which also holds a partial last segment back as TCP_CORK does,
- * this once (Linux's tcp_push()).
+ * (@flags without MSG_MORE then): PSH on the last skb unless MSG_MORE
+ * said more is coming, which also holds a partial last segment back as
+ * TCP_CORK does, this once (Linux's tcp_push()).
  */
 static void xtcp_push(struct sock *sk, int flags)
 {

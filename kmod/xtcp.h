@@ -756,9 +756,10 @@ void xtcp_release_net(struct sock *sk);
 const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
 void xtcp_cong_names(char *buf, size_t size);
 void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops);
-void xtcp_cong_ctx(const struct sock *sk, struct xtcp_cong_ctx *ctx);
+void xtcp_cong_ctx(const struct sock *sk, u32 now_us,
+		   struct xtcp_cong_ctx *ctx);
 bool xtcp_stream_memory_free(const struct sock *sk, int wake);
-void xtcp_cong_rtt(struct sock *sk, u32 rtt_us);
+void xtcp_cong_rtt(struct sock *sk, u32 rtt_us, u32 now_us);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

@@ -61,12 +61,16 @@ static u32 xtcp_cong_ack_delay(const struct sock *sk)
 			       rate));
 }
 
-/* What the algorithm may look at now (struct xtcp_cong_ctx). */
-void xtcp_cong_ctx(const struct sock *sk, struct xtcp_cong_ctx *ctx)
+/*
+ * What the algorithm may look at, the clock being @now_us (struct
+ * xtcp_cong_ctx): a caller that has read the clock passes its reading.
+ */
+void xtcp_cong_ctx(const struct sock *sk, u32 now_us,
+		   struct xtcp_cong_ctx *ctx)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	ctx->now_us = xtcp_clock_us();
+	ctx->now_us = now_us;
 	ctx->now_ms = jiffies_to_msecs(jiffies);
 	ctx->snd_una = xs->snd_una;
 	ctx->snd_nxt = xs->snd_nxt;
@@ -80,19 +84,19 @@ void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops)
 	struct xtcp_cong_ctx ctx;
 
 	xs->ca_ops = ops;
-	xtcp_cong_ctx(sk, &ctx);
+	xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 	ops->init(&xs->cong, &ctx);
 }
 
-/* An RTT sample for the algorithm; HyStart's verdicts are counted. */
-void xtcp_cong_rtt(struct sock *sk, u32 rtt_us)
+/* An RTT sample taken at @now_us; HyStart's verdicts are counted. */
+void xtcp_cong_rtt(struct sock *sk, u32 rtt_us, u32 now_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_cong_ctx ctx;
 
 	if (!xs->ca_ops->on_rtt)
 		return;
-	xtcp_cong_ctx(sk, &ctx);
+	xtcp_cong_ctx(sk, now_us, &ctx);
 	if (xs->cong.cwnd < xs->cong.ssthresh)
 		ctx.ack_delay_us = xtcp_cong_ack_delay(sk);
 	switch (xs->ca_ops->on_rtt(&xs->cong, rtt_us, &ctx)) {

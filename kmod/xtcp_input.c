@@ -261,7 +261,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 		 * The congestion control's sample is the newest segment's,
 		 * the least delayed by the ACK (Linux's ca_rtt_us).
 		 */
-		xtcp_cong_rtt(sk, now - last_sent);
+		xtcp_cong_rtt(sk, now - last_sent, now);
 	}
 	return acked_segs;
 }
@@ -310,7 +310,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	if (advanced && acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
 		struct xtcp_cong_ctx ctx;
 
-		xtcp_cong_ctx(sk, &ctx);
+		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 		xs->ca_ops->on_ack(&xs->cong, acked_segs, &ctx);
 	}
 	if (xs->ca_state != XTCP_CA_OPEN)

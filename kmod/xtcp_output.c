@@ -536,8 +536,9 @@ void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
  * Cut @skb after its first @len bytes; the rest becomes a new skb right
  * after it on the same queue (Linux's tcp_fragment()).  Both pieces keep
  * the scoreboard marks and the send time of the whole; FIN, PSH and the
- * end of a record go with the second.  On the retransmission queue the counts of segments
- * stay right and the new piece follows in RACK's send order.
+ * end of a record go with the second.  On the retransmission queue the
+ * counts of segments stay right and the new piece follows in RACK's
+ * send order.
  */
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 		  gfp_t gfp)
@@ -717,13 +718,13 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 pcount = xtcp_skb_pcount(skb);
+	u32 pcount = xtcp_skb_pcount(skb), now = xtcp_clock_us();
 
 	/* Sending after an idle spell (Linux's CA_EVENT_TX_START). */
 	if (!xs->packets_out && xs->ca_ops->on_restart) {
 		struct xtcp_cong_ctx ctx;
 
-		xtcp_cong_ctx(sk, &ctx);
+		xtcp_cong_ctx(sk, now, &ctx);
 		xs->ca_ops->on_restart(&xs->cong,
 				       jiffies_to_msecs(xtcp_jiffies32() -
 							xs->last_data_sent),
@@ -731,7 +732,7 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	}
 	if (xs->ca_state == XTCP_CA_RECOVERY)
 		xs->prr_out += pcount;
-	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
+	xtcp_rate_on_send(xs, cb, now);
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	xs->snd_nxt = cb->end_seq;

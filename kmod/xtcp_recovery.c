@@ -433,7 +433,7 @@ void xtcp_enter_loss(struct sock *sk)
 	if (xs->ca_ops->on_timeout) {
 		struct xtcp_cong_ctx ctx;
 
-		xtcp_cong_ctx(sk, &ctx);
+		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 		xs->ca_ops->on_timeout(&xs->cong, &ctx);
 	}
 	xs->sacked_out = 0;
