@@ -896,8 +896,7 @@ TEST_F(so, tcp_notsent_lowat)
 	ASSERT_OK(xt_bufs(s, 1 << 20, 0));
 
 	/* Held at the mark, give or take the skb the last write filled. */
-	ASSERT_OK(xt_fill_sndbuf(s));
-	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &limited));
+	limited = xt_fill_unsent(s);
 	TH_LOG("unsent with the mark: %d bytes", limited);
 	ASSERT_LE(16384, limited);
 	ASSERT_GT(16384 + 2 * 65536, limited);
@@ -906,8 +905,7 @@ TEST_F(so, tcp_notsent_lowat)
 	/* No mark: writable again at once, and only SO_SNDBUF holds. */
 	ASSERT_OK(xt_set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1));
 	ASSERT_EQ(POLLOUT, xt_poll1(s, POLLOUT, 0) & POLLOUT);
-	ASSERT_OK(xt_fill_sndbuf(s));
-	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &unlimited));
+	unlimited = xt_fill_unsent(s);
 	TH_LOG("unsent without: %d bytes", unlimited);
 	ASSERT_LT(2 * limited, unlimited);
 	xt_close_rst(s);

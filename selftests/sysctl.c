@@ -6,9 +6,7 @@
  * on Linux TCP's net.ipv4.tcp_* knobs: the reference for each behaviour.
  */
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <linux/sockios.h>
 
 #include "xtcp_harness.h"
 
@@ -375,8 +373,7 @@ TEST_F(sysctl, notsent_lowat)
 	SET_SYSCTL("notsent_lowat", "16384");
 	ASSERT_OK(xt_pair_rcvbuf(4096, &c, &s));
 	ASSERT_OK(xt_bufs(s, 1 << 20, 0));
-	ASSERT_OK(xt_fill_sndbuf(s));
-	ASSERT_OK(ioctl(s, SIOCOUTQNSD, &unsent));
+	unsent = xt_fill_unsent(s);
 	TH_LOG("unsent: %d bytes", unsent);
 	ASSERT_LE(16384, unsent);
 	ASSERT_GT(16384 + 2 * 65536, unsent);

@@ -140,6 +140,27 @@ TEST_F(wire, dropped_segment_acks_rate_limited)
 }
 
 /*
+ * @n full segments in a row, in order; PSH on the last if @psh_last (the
+ * end of a write), elsewhere as the stack likes (super-segments add it).
+ */
+static void expect_full_segments(struct __test_metadata *_metadata,
+				 struct wire *w, int n, bool psh_last,
+				 const char *what)
+{
+	struct rx r;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		rx_expect(_metadata, w, &r, 1000, what);
+		check_seg(_metadata, w, &r,
+			  TH_ACK | (psh_last && i == n - 1 ? TH_PSH :
+				    r.s.flags & TH_PSH),
+			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
+		w->rcv_nxt += MTU_MSS;
+	}
+}
+
+/*
  * Which segments may change the peer's window we hold (Linux's
  * tcp_may_update_window()): a bare ACK no newer than the last, which
  * acknowledges nothing new, cannot shrink it (it may be a copy that a
@@ -150,8 +171,6 @@ TEST_F(wire, window_shrink_needs_news)
 {
 	static char buf[10 * MTU_MSS];
 	struct wire *w = &self->w;
-	struct rx r;
-	int i;
 
 	establish(_metadata, w, 0, NULL);
 	ASSERT_OK(xt_set_int(w->fd, IPPROTO_TCP, TCP_NODELAY, 1));
@@ -159,34 +178,16 @@ TEST_F(wire, window_shrink_needs_news)
 	w->win = 2 * MTU_MSS;
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 	ASSERT_EQ((ssize_t)sizeof(buf), send(w->fd, buf, sizeof(buf), 0));
-	for (i = 0; i < 10; i++) {
-		rx_expect(_metadata, w, &r, 1000, "the window held");
-		/* PSH ends the write; super-segments may add more. */
-		check_seg(_metadata, w, &r,
-			  TH_ACK | (i == 9 ? TH_PSH : r.s.flags & TH_PSH),
-			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
-		w->rcv_nxt += MTU_MSS;
-	}
+	expect_full_segments(_metadata, w, 10, true, "the window held");
 
 	/* Everything ACKed, with the small window: now it counts. */
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 	ASSERT_EQ(4 * MTU_MSS, send(w->fd, buf, 4 * MTU_MSS, 0));
-	for (i = 0; i < 2; i++) {
-		rx_expect(_metadata, w, &r, 1000, "what the window takes");
-		check_seg(_metadata, w, &r, TH_ACK | (r.s.flags & TH_PSH),
-			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
-		w->rcv_nxt += MTU_MSS;
-	}
+	expect_full_segments(_metadata, w, 2, false, "what the window takes");
 	rx_none(_metadata, w, 200, "a full window");
 	w->win = PEER_WIN;
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
-	for (i = 0; i < 2; i++) {
-		rx_expect(_metadata, w, &r, 1000, "the rest");
-		check_seg(_metadata, w, &r,
-			  TH_ACK | (i == 1 ? TH_PSH : r.s.flags & TH_PSH),
-			  w->rcv_nxt, w->snd_nxt, MTU_MSS);
-		w->rcv_nxt += MTU_MSS;
-	}
+	expect_full_segments(_metadata, w, 2, true, "the rest");
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 }
 

@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/sockios.h>
 
 #include "xtcp_lib.h"
 
@@ -619,6 +620,15 @@ int xt_fill_sndbuf(int fd)
 	while (send(fd, buf, sizeof(buf), 0) > 0)
 		;
 	return errno == EAGAIN ? 0 : -1;
+}
+
+int xt_fill_unsent(int fd)
+{
+	int unsent;
+
+	if (xt_fill_sndbuf(fd) || ioctl(fd, SIOCOUTQNSD, &unsent))
+		return -1;
+	return unsent;
 }
 
 int xt_poll1(int fd, short events, int timeout_ms)

@@ -167,6 +167,11 @@ int xt_poll1(int fd, short events, int timeout_ms);
  * send() says EAGAIN, -1 on any other error.
  */
 int xt_fill_sndbuf(int fd);
+/*
+ * xt_fill_sndbuf(), then the bytes written and not yet sent
+ * (SIOCOUTQNSD); -1 on error.
+ */
+int xt_fill_unsent(int fd);
 /* Set the send/receive buffer sizes (SO_SNDBUF/SO_RCVBUF). */
 int xt_bufs(int fd, int snd, int rcv);
 
