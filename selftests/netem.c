@@ -28,6 +28,12 @@ FIXTURE_VARIANT(netem) {
 	bool lossy;		/* netem drops or corrupts: expect retransmits */
 	unsigned int bound_s;	/* generous time limit */
 	/*
+	 * If set, the impairment ends this long after the transfer starts
+	 * (both qdiscs are removed), so that a chain of timeouts that luck
+	 * has let back off still ends within the bound: see loss_20pct.
+	 */
+	unsigned int heal_s;
+	/*
 	 * Why the reference (Linux TCP) is not asked, if it is not: a
 	 * named exception, listed in selftests/expected-skips.
 	 */
@@ -44,14 +50,22 @@ FIXTURE_VARIANT_ADD(netem, loss_5pct) {
 
 /*
  * A fifth of the packets lost each way: retransmissions are lost too, and
- * the timeouts back off.  Linux TCP (the reference) moved 512 KB each way
- * within the bound in most runs, but in one of four its timeouts backed
- * off past the test's 180 s: what Linux does here is luck, and a run must
- * not fail on it.  XTCP must meet the bound every time.
+ * the timeouts back off.  A retransmission and its ACK both get through
+ * with probability 0.64, so a run of k timeouts in a row has probability
+ * 0.36^k, and k of them take 0.2 s * (2^k - 1).  With about 20 chains of
+ * timeouts per run, 8 in a row (51 s, then a wait of another 51 s) came
+ * about once in 200 runs: to both stacks, Linux TCP in one run of four
+ * (its runs take longer), XTCP once in CI (backoff 9, after 145 s still
+ * in CLOSING with the tail unacknowledged).  That is RFC 6298's backoff,
+ * not a stall, and no bound short of the retry limit would hold for it.
+ * So the loss stops after 45 s: the pending timeout then fires at most
+ * 2 * 45 s after its chain began, and the rest goes at once.  Runs take
+ * 5 to 23 s, so nearly all see the loss throughout; one that needed the
+ * heal says so in its log.
  */
 FIXTURE_VARIANT_ADD(netem, loss_20pct) {
 	.netem = "loss 20%", .len = 512 * KB, .lossy = true, .bound_s = 150,
-	.not_linux = "Linux TCP's timeouts back off past the test's time in some runs",
+	.heal_s = 45,
 };
 
 FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
@@ -88,6 +102,10 @@ struct monitor {
 	int c, s;
 	volatile bool done;
 	pthread_t thr;
+	const struct xt_veth *v;
+	unsigned int heal_s;	/* 0, or when to remove both qdiscs */
+	bool healed;
+	bool heal_err;
 };
 
 static void show_info(const char *who, int fd)
@@ -104,6 +122,23 @@ static void show_info(const char *who, int fd)
 		ti.tcpi_total_retrans);
 }
 
+/*
+ * Remove the impairment on both ends.  setns() moves only this thread,
+ * which began in the first namespace, as the test's thread did.
+ */
+static void heal(struct monitor *m)
+{
+	fprintf(stderr, "# after %u s: the loss ends (a chain of timeouts backed off); both ends now:\n",
+		m->heal_s);
+	show_info("client", m->c);
+	show_info("server", m->s);
+	m->heal_err = xt_sh("tc qdisc del dev %s root", m->v->dev_a) ||
+		      xt_netns_enter(m->v->ns_b) ||
+		      xt_sh("tc qdisc del dev %s root", m->v->dev_b) ||
+		      xt_netns_enter(m->v->ns_a);
+	m->healed = true;
+}
+
 static void *monitor_run(void *arg)
 {
 	struct monitor *m = arg;
@@ -111,7 +146,11 @@ static void *monitor_run(void *arg)
 
 	for (i = 1; !m->done; i++) {
 		xt_msleep(100);
-		if (m->done || i % 50)
+		if (m->done)
+			break;
+		if (m->heal_s && i == m->heal_s * 10)
+			heal(m);
+		if (i % 50)
 			continue;
 		fprintf(stderr, "# after %u s:\n", i / 10);
 		show_info("client", m->c);
@@ -207,6 +246,8 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	r2.fd = c;
 	mon.c = c;
 	mon.s = s;
+	mon.v = &self->v;
+	mon.heal_s = variant->heal_s;
 	ASSERT_OK(pthread_create(&mon.thr, NULL, monitor_run, &mon));
 	t0 = xt_now_ms();
 	ASSERT_OK(xt_start(&r1, xt_receiver));
@@ -218,8 +259,6 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	ASSERT_OK(xt_join(&r1));
 	ASSERT_OK(xt_join(&r2));
 	ms = xt_now_ms() - t0;
-	mon.done = true;
-	pthread_join(mon.thr, NULL);
 
 	ASSERT_EQ(0, t1.err) TH_LOG("client send: %s", strerror(t1.err));
 	ASSERT_EQ(0, t2.err) TH_LOG("server send: %s", strerror(t2.err));
@@ -275,6 +314,14 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	 */
 	ASSERT_EQ(XTCP_CLOSE, xt_wait_state(c, XTCP_CLOSE, 60000));
 	ASSERT_EQ(XTCP_CLOSE, xt_wait_state(s, XTCP_CLOSE, 60000));
+	/* The heal, if due, covers the closing handshake too. */
+	mon.done = true;
+	pthread_join(mon.thr, NULL);
+	if (mon.healed) {
+		ASSERT_FALSE(mon.heal_err);
+		TH_LOG("the loss ended after %u s: this run had a long chain of timeouts",
+		       variant->heal_s);
+	}
 	/* All acknowledged: the scoreboard is empty on both ends. */
 	ASSERT_OK(xt_tcp_info(c, &ci));
 	ASSERT_OK(xt_tcp_info(s, &si));
