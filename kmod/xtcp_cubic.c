@@ -82,10 +82,17 @@ u32 xtcp_cubic_curve(u32 origin, u32 k, u64 t)
 						 origin + (u32)delta;
 }
 
-/* A new round of HyStart: it ends when what is out now is ACKed. */
+/*
+ * A new round of HyStart: it ends when what is out now is ACKed.  Its
+ * fields share space with the curve's: a curve still running (only
+ * possible in slow start after an idle restart or an undo, which XTCP
+ * does not do yet; Linux keeps it) starts over at the next avoidance.
+ */
 static void hystart_reset(struct xtcp_cubic *ca,
 			  const struct xtcp_cong_ctx *ctx)
 {
+	ca->epoch_ms = 0;
+	ca->round_live = 1;
 	ca->round_start_us = ctx->now_us;
 	ca->last_ack_us = ctx->now_us;
 	ca->round_end_seq = ctx->snd_nxt;
@@ -119,6 +126,7 @@ static u32 cubic_cnt(struct xtcp_cubic *ca, u32 cwnd, u32 acked,
 	ca->ack_cnt += acked;
 	if (!ca->epoch_ms) {
 		/* The first ACK after a reduction starts the curve. */
+		ca->round_live = 0;
 		ca->epoch_ms = ctx->now_ms ? ctx->now_ms : 1;
 		ca->ack_cnt = acked;
 		ca->w_est = cwnd;
@@ -168,8 +176,8 @@ static void cubic_on_ack(struct xtcp_cong *c, u32 acked_segs,
 	acked_segs = xtcp_slow_start(c, acked_segs);
 	if (!acked_segs)
 		return;
-	ca->cnt = cubic_cnt(ca, c->cwnd, acked_segs, ctx);
-	xtcp_cong_avoid_ai(c, ca->cnt, acked_segs);
+	xtcp_cong_avoid_ai(c, cubic_cnt(ca, c->cwnd, acked_segs, ctx),
+			   acked_segs);
 }
 
 /*
@@ -229,7 +237,11 @@ static enum xtcp_hystart_exit hystart_update(struct xtcp_cong *c, u32 rtt_us,
 	struct xtcp_cubic *ca = &c->ca.cubic;
 	u32 threshold, margin;
 
-	if (xtcp_seq_after(ctx->snd_una, ca->round_end_seq))
+	/*
+	 * A round ends when its last segment is ACKed; one the curve
+	 * overwrote has long ended (Linux's stale end_seq says the same).
+	 */
+	if (!ca->round_live || xtcp_seq_after(ctx->snd_una, ca->round_end_seq))
 		hystart_reset(ca, ctx);
 	if (c->cwnd < XTCP_HYSTART_LOW_WINDOW)
 		return XTCP_HYSTART_NONE;

@@ -20,21 +20,33 @@
 #define XTCP_HYSTART_LOW_WINDOW	16
 
 struct xtcp_cubic {
-	u32	cnt;		/* segments ACKed per segment of growth */
 	u32	w_max;		/* cwnd before the last reduction (W_max) */
-	u32	origin;		/* the curve's plateau, segments */
-	u32	k;		/* time from the epoch to it, 1/1024 s */
 	u32	epoch_ms;	/* when this growth epoch began; 0: none */
-	u32	ack_cnt;	/* segments ACKed in the epoch, for w_est */
-	u32	w_est;		/* the Reno-friendly window (RFC 9438 4.3) */
 	u32	delay_min_us;	/* the smallest RTT seen; 0: none yet */
-	/* HyStart: the round of ACKs under way, and what it showed. */
-	u32	round_start_us;
-	u32	round_end_seq;	/* snd_nxt when the round began */
-	u32	last_ack_us;	/* the last ACK of the current train */
-	u32	curr_rtt_us;	/* the round's smallest RTT */
+	/*
+	 * The curve's epoch lives in congestion avoidance, HyStart's round
+	 * in slow start: never both, so they share the space (16 bytes of
+	 * every socket).  epoch_ms != 0 says the curve's fields hold;
+	 * round_live says the round's do.  Starting either ends the other.
+	 */
+	union {
+		struct {
+			u32	origin;	/* the curve's plateau, segments */
+			u32	k;	/* time from the epoch to it, 1/1024 s */
+			u32	ack_cnt; /* segments ACKed in the epoch */
+			u32	w_est;	/* Reno-friendly window (RFC 9438 4.3) */
+		};
+		/* HyStart: the round of ACKs under way, what it showed. */
+		struct {
+			u32	round_start_us;
+			u32	round_end_seq;	/* snd_nxt when it began */
+			u32	last_ack_us;	/* the train's last ACK */
+			u32	curr_rtt_us;	/* the round's smallest RTT */
+		};
+	};
 	u8	sample_cnt;	/* RTT samples taken in the round */
 	u8	found;		/* slow start has ended */
+	u8	round_live;
 };
 
 /*

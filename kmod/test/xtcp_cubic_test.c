@@ -266,4 +266,46 @@ TEST(samples_after_reduction)
 	CHECK_EQ(c.ca.cubic.delay_min_us, 5000, "%s", "taken");
 }
 
+/*
+ * HyStart's round and the curve's epoch share space.  A slow start after
+ * the curve ran (a recovery that ended below ssthresh) begins a new round
+ * instead of reading the curve's numbers as one: no false ACK train.
+ * And the curve, begun after a HyStart round, starts from its own state.
+ */
+TEST(round_and_curve_share)
+{
+	struct xtcp_cong_ctx ctx = { .now_us = 1000000, .now_ms = 1000,
+				     .snd_una = 1000, .snd_nxt = 2000 };
+	struct xtcp_cong c;
+	int i;
+
+	cubic->init(&c, &ctx);
+	c.cwnd = 20;
+	cubic->on_rtt(&c, 10000, &ctx);		/* delay_min 10 ms */
+	c.ssthresh = cubic->ssthresh(&c, 20);	/* a loss: 14 */
+	c.cwnd = c.ssthresh;
+	ctx.now_ms += 2000;
+	ctx.now_us += 2000000;
+	cubic->on_ack(&c, 1, &ctx);		/* the epoch begins */
+	CHECK_EQ(c.ca.cubic.origin, 20, "%s", "plateau at W_max");
+	CHECK_EQ(c.ca.cubic.w_est, 14, "%s", "Reno's estimate from cwnd");
+	CHECK_EQ(c.ca.cubic.round_live, 0, "%s", "the round is gone");
+
+	/* Another loss; recovery ends below ssthresh: slow start. */
+	c.cwnd = 30;
+	c.ssthresh = cubic->ssthresh(&c, 30);	/* 20 */
+	c.cwnd = 17;
+	ctx.now_ms += 2000;
+	ctx.now_us += 2000000;
+	for (i = 0; i < 8; i++) {
+		ctx.now_us += 500;	/* a close train, just begun */
+		CHECK_EQ(cubic->on_rtt(&c, 10000, &ctx), XTCP_HYSTART_NONE,
+			 "sample %d", i);
+	}
+	CHECK_EQ(c.ca.cubic.found, 0, "%s", "slow start goes on");
+	CHECK_EQ(c.ca.cubic.round_live, 1, "%s", "a new round");
+	CHECK_EQ(c.ca.cubic.round_start_us, ctx.now_us - 3500, "%s",
+		 "it began at the first sample");
+}
+
 TEST_HARNESS_MAIN
