@@ -346,6 +346,7 @@ static int __init xtcp_init(void)
 							       cb));
 	BUILD_BUG_ON(sizeof(struct sockaddr_xtcp) !=
 		     sizeof(struct sockaddr_in));
+	BUILD_BUG_ON(sizeof(struct xtcp_sock) > XTCP_SOCK_MAX_SIZE);
 
 	err = proto_register(&xtcp_prot, 1);
 	if (err)

@@ -180,7 +180,7 @@ void xtcp_init_sock(struct sock *sk)
 	inet->pmtudisc = IP_PMTUDISC_WANT;
 
 	xs->ooo_queue = RB_ROOT;
-	xs->rtx_queue = RB_ROOT;
+	sk->tcp_rtx_queue = RB_ROOT;
 	INIT_LIST_HEAD(&xs->tsorted_sent);
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(sk);
@@ -317,7 +317,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	xs->backoff = 0;
 	xs->retransmits = 0;
 	xtcp_rtt_init(&xs->rtt);
-	xtcp_cong_set_ops(sk, xs->ca_ops);
+	xtcp_cong_set_ops(sk, xtcp_ca_ops(xs));
 	xs->dupacks = 0;
 	xs->ca_state = XTCP_CA_OPEN;
 	sk_dst_reset(sk);

@@ -143,17 +143,22 @@ struct xtcp_accept_queue {
 	struct list_head	children;	/* established, to accept() */
 };
 
+/* SACK blocks of the last ACK the sender remembers (sack_seen below). */
+#define XTCP_SACK_SEEN_MAX	3
+
 /*
- * Fields are grouped by concern and packed: the object must stay
- * within 1600 bytes (25 cache lines; the slab aligns objects
- * to them), where the benchmark's memory per connection meets its
- * target.  CUBIC's state took the 25th.  Check with pahole.
+ * Fields are grouped by concern and packed: the object must stay within
+ * 1536 bytes (24 cache lines; the slab aligns objects to them), where the
+ * benchmark's memory per connection meets its target (xtcp_init()
+ * checks at build time).  It is 1536 on 6.12 and 1528 on 6.1, with holes
+ * of 1 and 4 bytes: see pahole before adding a field.
  */
+#define XTCP_SOCK_MAX_SIZE	1536
+
 struct xtcp_sock {
 	struct inet_sock	inet;	/* must be first */
 
-	/* Send sequence space (RFC 9293 3.3.1). */
-	u32	iss;
+	/* Send sequence space (RFC 9293 3.3.1); the ISS is the SYN's seq. */
 	u32	snd_una;	/* oldest unacknowledged */
 	u32	snd_nxt;	/* next to send */
 	u32	snd_wnd;	/* peer's window */
@@ -174,7 +179,6 @@ struct xtcp_sock {
 	u32	snd_sml;
 	/* TCP_NOTSENT_LOWAT; 0: net.xtcp.notsent_lowat's. */
 	u32	notsent_lowat;
-	u32	snd_max;	/* highest sequence number sent */
 
 	/* Receive sequence space. */
 	u32	rcv_nxt;	/* next expected */
@@ -187,17 +191,22 @@ struct xtcp_sock {
 	u16	advmss;		/* MSS we advertise */
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
-	u16	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
+	u8	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
+	u8	quickack;	/* ACKs still to send at once */
+	/*
+	 * Interactive: our data answered the peer's within a delayed-ACK
+	 * timeout (Linux's icsk_ack.pingpong).  The ACK then waits to ride
+	 * on the answer instead of going at once.
+	 */
+	u8	pingpong;
+	u8	ca_id;		/* TCP_CONGESTION: xtcp_cong_algos[ca_id] */
 
 	/*
 	 * Options (RFC 7323, RFC 2018).  Before the handshake completes the
 	 * *_ok bits say what our SYN offers; after it, what both agreed.
 	 */
-	u8	snd_wscale;	/* the peer's shift, for windows it sends */
-	u8	rcv_wscale;	/* our shift, for windows we send */
-	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
-	u32	ts_recent;	/* TS.Recent: the TSval we echo */
-	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	u8	snd_wscale:4,	/* the peer's shift, for windows it sends */
+		rcv_wscale:4;	/* our shift, for windows we send */
 	u8	wscale_ok:1,
 		ts_ok:1,
 		sack_ok:1,
@@ -212,26 +221,30 @@ struct xtcp_sock {
 		rcv_dsack_pending:1,
 		/* TCP_INQ: recvmsg() reports what is left (TCP_CM_INQ). */
 		recvmsg_inq:1;
-	u8	sack_seen_n;
-	u8	rcv_num_sacks;
+	u8	sack_seen_n:3,
+		rcv_num_sacks:3;
 	u8	dupacks;	/* duplicate ACKs in a row */
+	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
+	u32	ts_recent;	/* TS.Recent: the TSval we echo */
+	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
 
 	/*
 	 * Sending (xtcp_output.c): sk_write_queue holds what was never sent;
-	 * rtx_queue, keyed by seq, what was sent and not yet cumulatively
-	 * acknowledged, so that a SACK block finds its segments in
-	 * O(log n); tsorted_sent the same segments in the order they were
-	 * (re)sent, less those SACKed or marked lost, so that RACK stops
-	 * at the first one sent after its reference (Linux's
-	 * tsorted_sent_queue).  retransmit_hint: no segment before it is
+	 * sk->tcp_rtx_queue (struct sock's, as Linux's TCP does), keyed by
+	 * seq, what was sent and not yet cumulatively acknowledged, so that
+	 * a SACK block finds its segments in O(log n); tsorted_sent the
+	 * same segments in the order they were (re)sent, less those SACKed
+	 * or marked lost, so that RACK stops at the first one sent after
+	 * its reference (Linux's tsorted_sent_queue).  retransmit_hint: no segment before it is
 	 * lost and not yet retransmitted (NULL: none is).  sack_seen: the
-	 * valid SACK blocks of the previous ACK (sack_seen_n of them), all
-	 * marked already.
+	 * first valid SACK blocks of the previous ACK (sack_seen_n of them),
+	 * all marked already, so that the next ACK skips them.  Three, not
+	 * Linux's four: with timestamps (the default) no more fit in an ACK;
+	 * without, a fourth block is walked again, which marks nothing twice.
 	 */
-	struct rb_root		rtx_queue;
 	struct list_head	tsorted_sent;
 	struct sk_buff		*retransmit_hint;
-	struct xtcp_sack_block	sack_seen[XTCP_MAX_SACK_BLOCKS];
+	struct xtcp_sack_block	sack_seen[XTCP_SACK_SEEN_MAX];
 	/* Out of order, keyed by seq: O(log n) per segment in any order. */
 	struct rb_root		ooo_queue;
 	/*
@@ -260,9 +273,8 @@ struct xtcp_sock {
 	 * out then is acknowledged.  recover marks the end of either, as
 	 * Linux's high_seq.
 	 */
-	u32	recover;	/* snd_max when recovery or loss began */
+	u32	recover;	/* snd_nxt when recovery or loss began */
 	u32	recover_fs;	/* PRR: packets_out when recovery began */
-	const struct xtcp_cong_ops *ca_ops;	/* TCP_CONGESTION */
 	u32	prr_delivered;	/* PRR: delivered to the peer since then */
 	u32	prr_out;	/* PRR: segments sent since then */
 
@@ -274,20 +286,13 @@ struct xtcp_sock {
 	u32	rack_sent_us;	/* its send time (0: none yet) */
 	u32	rack_end_seq;
 	u32	rack_rtt_us;	/* its round trip */
-	u32	tlp_high_seq;	/* snd_max when a probe went; 0: none out */
+	u32	tlp_high_seq;	/* snd_nxt when a probe went; 0: none out */
 	u32	sack_high;	/* highest end of a SACKed segment */
 
 	u8	ca_state;	/* XTCP_CA_* */
 	u8	rtx_pending;	/* what rtx_timer waits for: XTCP_TIMER_* */
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
-	u8	quickack;	/* ACKs still to send at once */
-	/*
-	 * Interactive: our data answered the peer's within a delayed-ACK
-	 * timeout (Linux's icsk_ack.pingpong).  The ACK then waits to ride
-	 * on the answer instead of going at once.
-	 */
-	u8	pingpong;
 	u8	nonagle:1,	/* TCP_NODELAY */
 		corked:1,	/* TCP_CORK: hold partial segments */
 		push_once:1,	/* send a held partial segment now */
@@ -300,10 +305,10 @@ struct xtcp_sock {
 		cork_once:1;
 	u8	keepalive_probes;
 	u8	probes_out;	/* keepalive or window probes unanswered */
+	u64	delivery_rate;	/* bytes per second, the latest sample */
 	u32	delivered;	/* segments the peer acknowledged or SACKed */
 	u32	delivered_us;	/* when delivered last grew */
 	u32	first_tx_us;	/* send time of the last rate sample's segment */
-	u64	delivery_rate;	/* bytes per second, the latest sample */
 	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
 	u32	last_oow_ack;	/* jiffies: last out-of-window or challenge ACK */
@@ -376,6 +381,12 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* The socket's congestion control (TCP_CONGESTION). */
+static inline const struct xtcp_cong_ops *xtcp_ca_ops(const struct xtcp_sock *xs)
+{
+	return xtcp_cong_algos[READ_ONCE(xs->ca_id)];
+}
+
 /* bind() and connect() take AF_XTCP, or AF_INET with the same layout. */
 static inline bool xtcp_family_ok(sa_family_t family)
 {
@@ -403,7 +414,7 @@ static inline struct sk_buff *xtcp_send_head(const struct sock *sk)
 /* The oldest segment sent and not cumulatively acknowledged, or NULL. */
 static inline struct sk_buff *xtcp_rtx_head(const struct sock *sk)
 {
-	return skb_rb_first(&xtcp_sk(sk)->rtx_queue);
+	return skb_rb_first(&sk->tcp_rtx_queue);
 }
 
 /*
@@ -420,7 +431,7 @@ static inline u32 xtcp_skb_pcount(const struct sk_buff *skb)
 static inline bool xtcp_write_queue_empty(const struct sock *sk)
 {
 	return skb_queue_empty(&sk->sk_write_queue) &&
-	       RB_EMPTY_ROOT(&xtcp_sk(sk)->rtx_queue);
+	       RB_EMPTY_ROOT(&sk->tcp_rtx_queue);
 }
 
 /* Per network namespace tables (xtcp_hash.c). */
@@ -711,7 +722,7 @@ bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
 void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
-int xtcp_queue_syn(struct sock *sk, u8 flags);
+int xtcp_queue_syn(struct sock *sk, u8 flags, u32 iss);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss);
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,

@@ -8,8 +8,11 @@
  */
 #include "xtcp.h"
 
-/* In Linux's order of tcp_available_congestion_control. */
-static const struct xtcp_cong_ops *const xtcp_cong_algos[] = {
+/*
+ * In Linux's order of tcp_available_congestion_control.  A socket keeps
+ * its algorithm's index here (xtcp_ca_ops()): a byte, not a pointer.
+ */
+const struct xtcp_cong_ops *const xtcp_cong_algos[XTCP_CONG_ALGOS] = {
 	&xtcp_cong_reno,
 	&xtcp_cong_cubic,
 };
@@ -82,8 +85,12 @@ void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_cong_ctx ctx;
+	u8 i;
 
-	xs->ca_ops = ops;
+	for (i = 0; xtcp_cong_algos[i] != ops; i++)
+		;
+	/* Lockless readers: getsockopt(TCP_CONGESTION), /proc. */
+	WRITE_ONCE(xs->ca_id, i);
 	xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 	ops->init(&xs->cong, &ctx);
 }
@@ -94,12 +101,12 @@ void xtcp_cong_rtt(struct sock *sk, u32 rtt_us, u32 now_us)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_cong_ctx ctx;
 
-	if (!xs->ca_ops->on_rtt)
+	if (!xtcp_ca_ops(xs)->on_rtt)
 		return;
 	xtcp_cong_ctx(sk, now_us, &ctx);
 	if (xs->cong.cwnd < xs->cong.ssthresh)
 		ctx.ack_delay_us = xtcp_cong_ack_delay(sk);
-	switch (xs->ca_ops->on_rtt(&xs->cong, rtt_us, &ctx)) {
+	switch (xtcp_ca_ops(xs)->on_rtt(&xs->cong, rtt_us, &ctx)) {
 	case XTCP_HYSTART_TRAIN:
 		XTCP_INC_STATS(sk, XTCP_MIB_HYSTARTTRAINDETECT);
 		XTCP_ADD_STATS(sk, XTCP_MIB_HYSTARTTRAINCWND, xs->cong.cwnd);

@@ -311,7 +311,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 		struct xtcp_cong_ctx ctx;
 
 		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
-		xs->ca_ops->on_ack(&xs->cong, acked_segs, &ctx);
+		xtcp_ca_ops(xs)->on_ack(&xs->cong, acked_segs, &ctx);
 	}
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
@@ -378,8 +378,6 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
 		delivered += newly_acked;
 		xs->snd_una = ack;
-		if (xtcp_seq_after(ack, xs->snd_nxt))
-			xs->snd_nxt = ack;
 		if (xtcp_seq_before(xs->sack_high, ack))
 			xs->sack_high = ack;
 		xs->backoff = 0;
@@ -906,7 +904,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 
 	if (sk->sk_state == TCP_SYN_RECV) {
-		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_max)) {
+		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_nxt)) {
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
@@ -923,7 +921,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
 	} else {
-		switch (xtcp_ack_verdict(ack, xs->snd_una, xs->snd_max,
+		switch (xtcp_ack_verdict(ack, xs->snd_una, xs->snd_nxt,
 					 xs->max_window, xs->bytes_acked)) {
 		case XTCP_ACK_OK:
 			xtcp_update_ts_recent(xs, cb);
@@ -1006,8 +1004,9 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	u8 flags = cb->flags;
 
 	if (flags & XTCPHDR_ACK) {
-		if (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
-		    xtcp_seq_after(cb->ack_seq, xs->snd_max)) {
+		/* Nothing is acknowledged in SYN_SENT: snd_una is our ISS. */
+		if (!xtcp_seq_after(cb->ack_seq, xs->snd_una) ||
+		    xtcp_seq_after(cb->ack_seq, xs->snd_nxt)) {
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
@@ -1098,7 +1097,7 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 	xs->keepalive_intvl = pxs->keepalive_intvl;
 	xs->keepalive_probes = pxs->keepalive_probes;
 	xs->user_timeout = pxs->user_timeout;
-	xtcp_cong_set_ops(child, pxs->ca_ops);
+	xtcp_cong_set_ops(child, xtcp_ca_ops(pxs));
 	return child;
 }
 
@@ -1155,9 +1154,9 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
 					th->dest, th->source);
-	xs->iss = cb->tw_iss ? : isn.seq;
 	xs->ts_off = isn.ts_off;
-	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK);
+	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK,
+			      cb->tw_iss ? : isn.seq);
 }
 
 /* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */

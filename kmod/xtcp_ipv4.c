@@ -73,11 +73,10 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	isn = secure_tcp_seq_and_ts_off(net, inet->inet_saddr,
 					inet->inet_daddr, inet->inet_sport,
 					inet->inet_dport);
-	xs->iss = isn.seq;
 	xs->ts_off = isn.ts_off;
 	xtcp_offer_options(sk);
 	xtcp_set_mss(sk, 0);
-	err = xtcp_queue_syn(sk, XTCPHDR_SYN);
+	err = xtcp_queue_syn(sk, XTCPHDR_SYN, isn.seq);
 	if (err)
 		goto failure;
 	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
@@ -281,7 +280,7 @@ static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb)
 		return NULL;
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   true, &opts);
-	iss = xtcp_tw_syn_iss(cb->seq, xs->rcv_nxt, xs->snd_max, opts.ts_ok,
+	iss = xtcp_tw_syn_iss(cb->seq, xs->rcv_nxt, xs->snd_nxt, opts.ts_ok,
 			      opts.tsval, xs->ts_recent,
 			      (u32)ktime_get_seconds() - xs->ts_recent_stamp);
 	if (!iss)

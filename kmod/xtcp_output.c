@@ -372,7 +372,7 @@ void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 /* A segment just sent joins the retransmission queue, in seq order. */
 static void xtcp_rtx_insert(struct sock *sk, struct sk_buff *skb)
 {
-	struct rb_node **p = &xtcp_sk(sk)->rtx_queue.rb_node, *parent = NULL;
+	struct rb_node **p = &sk->tcp_rtx_queue.rb_node, *parent = NULL;
 	u32 seq = XTCP_SKB_CB(skb)->seq;
 
 	while (*p) {
@@ -383,7 +383,7 @@ static void xtcp_rtx_insert(struct sock *sk, struct sk_buff *skb)
 			p = &parent->rb_right;
 	}
 	rb_link_node(&skb->rbnode, parent, p);
-	rb_insert_color(&skb->rbnode, &xtcp_sk(sk)->rtx_queue);
+	rb_insert_color(&skb->rbnode, &sk->tcp_rtx_queue);
 }
 
 /* Take a segment off the retransmission queue and out of RACK's list. */
@@ -394,7 +394,7 @@ void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb)
 	if (xs->retransmit_hint == skb)
 		xs->retransmit_hint = skb_rb_next(skb);
 	list_del_init(&XTCP_SKB_CB(skb)->tsorted);
-	rb_erase(&skb->rbnode, &xs->rtx_queue);
+	rb_erase(&skb->rbnode, &sk->tcp_rtx_queue);
 }
 
 /* An acknowledged or abandoned sent segment goes, and its memory. */
@@ -412,7 +412,7 @@ void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb)
  */
 struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq)
 {
-	struct rb_node *n = xtcp_sk(sk)->rtx_queue.rb_node;
+	struct rb_node *n = sk->tcp_rtx_queue.rb_node;
 	struct sk_buff *found = NULL;
 
 	while (n) {
@@ -437,26 +437,28 @@ struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp)
 	return skb;
 }
 
-/* Queue our SYN (active open) or SYN-ACK (passive or simultaneous open). */
-int xtcp_queue_syn(struct sock *sk, u8 flags)
+/*
+ * Queue our SYN (active open) or SYN-ACK (passive or simultaneous open),
+ * at @iss: the send sequence space starts there.
+ */
+int xtcp_queue_syn(struct sock *sk, u8 flags, u32 iss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
 
 	if (!skb)
 		return -ENOBUFS;
-	XTCP_SKB_CB(skb)->seq = xs->iss;
-	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->seq = iss;
+	XTCP_SKB_CB(skb)->end_seq = iss + 1;
 	XTCP_SKB_CB(skb)->flags = flags;
 	XTCP_SKB_CB(skb)->retransmitted = 0;
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss;
-	xs->snd_max = xs->iss;
-	xs->recover = xs->iss;	/* RFC 6582 3.2 step 1 */
-	xs->sack_high = xs->iss;
-	xs->write_seq = xs->iss + 1;
+	xs->snd_una = iss;
+	xs->snd_nxt = iss;
+	xs->recover = iss;	/* RFC 6582 3.2 step 1 */
+	xs->sack_high = iss;
+	xs->write_seq = iss + 1;
 	xs->pushed_seq = xs->write_seq;
-	xs->snd_sml = xs->iss;
+	xs->snd_sml = iss;
 	xtcp_queue_skb(sk, skb);
 	return 0;
 }
@@ -721,14 +723,13 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	u32 pcount = xtcp_skb_pcount(skb), now = xtcp_clock_us();
 
 	/* Sending after an idle spell (Linux's CA_EVENT_TX_START). */
-	if (!xs->packets_out && xs->ca_ops->on_restart) {
+	if (!xs->packets_out && xtcp_ca_ops(xs)->on_restart) {
+		u32 idle = xtcp_jiffies32_since(xs->last_data_sent);
 		struct xtcp_cong_ctx ctx;
 
 		xtcp_cong_ctx(sk, now, &ctx);
-		xs->ca_ops->on_restart(&xs->cong,
-				       jiffies_to_msecs(xtcp_jiffies32() -
-							xs->last_data_sent),
-				       &ctx);
+		xtcp_ca_ops(xs)->on_restart(&xs->cong, jiffies_to_msecs(idle),
+					    &ctx);
 	}
 	if (xs->ca_state == XTCP_CA_RECOVERY)
 		xs->prr_out += pcount;
@@ -738,8 +739,6 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	xs->snd_nxt = cb->end_seq;
 	if (skb->len < pcount * xs->mss_cache)
 		xs->snd_sml = cb->end_seq;
-	if (xtcp_seq_after(xs->snd_nxt, xs->snd_max))
-		xs->snd_max = xs->snd_nxt;
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_rtx_insert(sk, skb);
 	list_add_tail(&cb->tsorted, &xs->tsorted_sent);
@@ -870,17 +869,16 @@ bool xtcp_write_wakeup(struct sock *sk)
 }
 
 /*
- * The sequence number for a segment without data: the highest we sent,
- * which the peer's window has room for, not snd_nxt, which a timeout
- * rewinds to data the peer may have had for long (its acceptability test
- * would drop our ACK).  Past the peer's window, its right edge.  As
- * Linux's tcp_acceptable_seq().
+ * The sequence number for a segment without data: snd_nxt, the highest
+ * we sent, if the peer's window has room for it (a peer that shrank its
+ * window would drop our ACK otherwise), else the window's right edge.
+ * As Linux's tcp_acceptable_seq().
  */
 static u32 xtcp_acceptable_seq(const struct xtcp_sock *xs)
 {
 	u32 wnd_end = xs->snd_una + xs->snd_wnd;
 
-	return xtcp_seq_after(xs->snd_max, wnd_end) ? wnd_end : xs->snd_max;
+	return xtcp_seq_after(xs->snd_nxt, wnd_end) ? wnd_end : xs->snd_nxt;
 }
 
 /* Send now what Nagle or a cork holds back, a partial segment too. */
@@ -1003,7 +1001,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 
 /*
  * Simultaneous open (RFC 9293 3.5): our SYN, sent, becomes a SYN-ACK and
- * goes again as if never sent.
+ * goes again from the write queue (snd_nxt stays past it).
  */
 void xtcp_resend_syn(struct sock *sk)
 {
@@ -1022,7 +1020,6 @@ void xtcp_resend_syn(struct sock *sk)
 	xs->lost_out = 0;
 	xs->retrans_out = 0;
 	xs->retransmit_hint = NULL;
-	xs->snd_nxt = xs->iss;
 	xs->packets_out = 0;
 	xtcp_write_xmit(sk);
 }

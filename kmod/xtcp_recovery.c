@@ -182,7 +182,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 	for (i = 0; i < opts->num_sacks; i++) {
 		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
 
-		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_max))
+		if (!xtcp_sack_block_valid(start, end, xs->snd_una, xs->snd_nxt))
 			continue;
 		valid[nvalid++] = opts->sacks[i];
 		nparts = xtcp_sack_uncovered(start, end, xs->sack_seen,
@@ -210,6 +210,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 			}
 		}
 	}
+	nvalid = min_t(unsigned int, nvalid, XTCP_SACK_SEEN_MAX);
 	memcpy(xs->sack_seen, valid, nvalid * sizeof(valid[0]));
 	xs->sack_seen_n = nvalid;
 	return newly;
@@ -221,17 +222,18 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	sock_owned_by_me(sk);
-	xs->recover = xs->snd_max;
+	xs->recover = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_RECOVERY;
 	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
 					 XTCP_MIB_RENORECOVERY);
 	if (!xs->sack_ok) {
-		xtcp_cong_recovery_enter(xs->ca_ops, &xs->cong,
+		xtcp_cong_recovery_enter(xtcp_ca_ops(xs), &xs->cong,
 					 xs->packets_out);
 		xtcp_fast_retransmit(sk);
 		return;
 	}
-	xs->cong.ssthresh = xs->ca_ops->ssthresh(&xs->cong, xs->packets_out);
+	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
+						      xs->packets_out);
 	xs->cong.cwnd_cnt = 0;
 	xs->recover_fs = xs->packets_out;
 	xs->prr_delivered = delivered;
@@ -374,11 +376,11 @@ void xtcp_send_loss_probe(struct sock *sk)
 	     !xtcp_fragment(sk, false, skb, xs->mss_cache, GFP_ATOMIC))) {
 		xtcp_set_skb_pcount(skb, xs->mss_cache);
 		xtcp_send_new(sk, skb);
-		xs->tlp_high_seq = xs->snd_max;
+		xs->tlp_high_seq = xs->snd_nxt;
 		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
 		return;
 	}
-	skb = skb_rb_last(&xs->rtx_queue);
+	skb = skb_rb_last(&sk->tcp_rtx_queue);
 	if (!skb)
 		return;
 	/* The probe is the last segment, not the last skb. */
@@ -397,7 +399,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	xs->total_retrans += xtcp_skb_pcount(skb);
 	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, xtcp_skb_pcount(skb));
 	XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
-	xs->tlp_high_seq = xs->snd_max;
+	xs->tlp_high_seq = xs->snd_nxt;
 	trace_xtcp_retransmit_skb(sk, skb);
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }
@@ -425,16 +427,16 @@ void xtcp_enter_loss(struct sock *sk)
 	 * or ssthresh would collapse to 2 (Linux's tcp_enter_loss()).
 	 */
 	if (xs->retransmits <= 1) {
-		xtcp_cong_timeout(xs->ca_ops, &xs->cong, xs->packets_out);
+		xtcp_cong_timeout(xtcp_ca_ops(xs), &xs->cong, xs->packets_out);
 	} else {
 		xs->cong.cwnd = 1;
 		xs->cong.cwnd_cnt = 0;
 	}
-	if (xs->ca_ops->on_timeout) {
+	if (xtcp_ca_ops(xs)->on_timeout) {
 		struct xtcp_cong_ctx ctx;
 
 		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
-		xs->ca_ops->on_timeout(&xs->cong, &ctx);
+		xtcp_ca_ops(xs)->on_timeout(&xs->cong, &ctx);
 	}
 	xs->sacked_out = 0;
 	xs->lost_out = 0;
@@ -461,7 +463,7 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->tlp_high_seq = 0;
 	xs->dupacks = 0;
-	xs->recover = xs->snd_max;
+	xs->recover = xs->snd_nxt;
 	xtcp_write_xmit(sk);
 }
 

@@ -94,6 +94,10 @@ extern const struct xtcp_cong_ops xtcp_cong_reno;
 /* CUBIC (RFC 9438) with HyStart, as Linux's default (xtcp_cubic.c). */
 extern const struct xtcp_cong_ops xtcp_cong_cubic;
 
+#define XTCP_CONG_ALGOS	2
+/* All of them, by the index a socket keeps (xtcp_cong.c). */
+extern const struct xtcp_cong_ops *const xtcp_cong_algos[XTCP_CONG_ALGOS];
+
 /*
  * Fast retransmit (RFC 5681 3.2, RFC 6582 3.2) in segments:
  * enter: ssthresh from the algorithm, cwnd = ssthresh + 3 (the three

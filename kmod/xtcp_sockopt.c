@@ -98,7 +98,7 @@ static int xtcp_setsockopt_cong(struct sock *sk, sockptr_t optval,
 	if (!ops)
 		return -ENOENT;	/* Linux's answer for an unknown name */
 	lock_sock(sk);
-	if (ops != xtcp_sk(sk)->ca_ops)
+	if (ops != xtcp_ca_ops(xtcp_sk(sk)))
 		xtcp_cong_set_ops(sk, ops);
 	release_sock(sk);
 	return 0;
@@ -253,7 +253,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_CONGESTION: {
 		char name[XTCP_CA_NAME_MAX] = {};
 
-		strscpy(name, READ_ONCE(xs->ca_ops)->name, sizeof(name));
+		strscpy(name, xtcp_ca_ops(xs)->name, sizeof(name));
 		len = min_t(unsigned int, len, sizeof(name));
 		if (put_user(len, optlen))
 			return -EFAULT;
