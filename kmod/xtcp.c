@@ -320,6 +320,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	xtcp_cong_set_ops(sk, xtcp_ca_ops(xs));
 	xs->dupacks = 0;
 	xs->ca_state = XTCP_CA_OPEN;
+	xs->ecn_flags = 0;
 	sk_dst_reset(sk);
 	sk_error_report(sk);
 	return 0;

@@ -74,6 +74,7 @@ struct xtcp_skb_cb {
 			u32	tsval;		/* SEG.TSval, if saw_ts */
 			/* A SYN that ended a TIME_WAIT: the ISS; else 0. */
 			u32	tw_iss;
+			u8	ip_dsfield;	/* the IP header's TOS byte */
 		};
 		struct {	/* outgoing */
 			u32	sent_us;	/* when last transmitted */
@@ -107,6 +108,7 @@ enum {
 /* Loss recovery states, numbered as Linux's TCP_CA_* for tcpi_ca_state. */
 enum {
 	XTCP_CA_OPEN = 0,
+	XTCP_CA_CWR = 2,	/* reducing the window for an ECN-Echo */
 	XTCP_CA_RECOVERY = 3,	/* fast retransmit and recovery */
 	XTCP_CA_LOSS = 4,	/* after a retransmission timeout */
 };
@@ -116,6 +118,8 @@ enum {
 #define XTCPHDR_RST	0x04
 #define XTCPHDR_PSH	0x08
 #define XTCPHDR_ACK	0x10
+#define XTCPHDR_ECE	XTCP_FLAG_ECE
+#define XTCPHDR_CWR	XTCP_FLAG_CWR
 
 /*
  * Locking (docs/design.md has the whole model).  A socket's state is
@@ -270,11 +274,13 @@ struct xtcp_sock {
 	 * Loss recovery: fast retransmit (RFC 5681), then SACK recovery
 	 * (RFC 6675) with PRR (RFC 6937), or NewReno (RFC 6582) when the
 	 * peer does not SACK; after an RTO, the loss state until what was
-	 * out then is acknowledged.  recover marks the end of either, as
+	 * out then is acknowledged; after an ECN-Echo, CWR (RFC 3168), a
+	 * PRR reduction without a loss.  recover marks the end of each, as
 	 * Linux's high_seq.
 	 */
-	u32	recover;	/* snd_nxt when recovery or loss began */
-	u32	recover_fs;	/* PRR: packets_out when recovery began */
+	u32	recover;	/* snd_nxt when the state began */
+	/* PRR: packets_out when recovery began; for CWR, the window. */
+	u32	recover_fs;
 	u32	prr_delivered;	/* PRR: delivered to the peer since then */
 	u32	prr_out;	/* PRR: segments sent since then */
 
@@ -305,8 +311,10 @@ struct xtcp_sock {
 		cork_once:1;
 	u8	keepalive_probes;
 	u8	probes_out;	/* keepalive or window probes unanswered */
+	u8	ecn_flags;	/* XTCP_ECN_* (xtcp_ecn.h) */
 	u64	delivery_rate;	/* bytes per second, the latest sample */
 	u32	delivered;	/* segments the peer acknowledged or SACKed */
+	u32	delivered_ce;	/* of those, by ACKs with ECE (ECN) */
 	u32	delivered_us;	/* when delivered last grew */
 	u32	first_tx_us;	/* send time of the last rate sample's segment */
 	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
@@ -428,6 +436,12 @@ static inline u32 xtcp_skb_pcount(const struct sk_buff *skb)
 }
 
 /* Nothing waits to be sent and nothing waits for an ACK. */
+/* PRR is bringing the window down: fast recovery, or CWR for ECN. */
+static inline bool xtcp_in_cwnd_reduction(const struct xtcp_sock *xs)
+{
+	return xs->ca_state == XTCP_CA_RECOVERY || xs->ca_state == XTCP_CA_CWR;
+}
+
 static inline bool xtcp_write_queue_empty(const struct sock *sk)
 {
 	return skb_queue_empty(&sk->sk_write_queue) &&
@@ -516,6 +530,8 @@ struct xtcp_sysctl {
 	int	challenge_ack_limit;	/* per second and namespace */
 	int	gso;		/* super-segments: 0 never, 1 lo/veth, 2 all */
 	int	max_tw_buckets;	/* TIME_WAIT sockets in the namespace */
+	int	ecn;		/* 0 never, 1 ask and agree, 2 agree */
+	int	ecn_fallback;	/* a retransmitted SYN stops asking */
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
 	const struct xtcp_cong_ops *default_ca;
@@ -699,7 +715,9 @@ void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 u32 xtcp_rack_detect_loss(struct sock *sk);
 u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);
+bool xtcp_time_to_recover(const struct xtcp_sock *xs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
+void xtcp_enter_cwr(struct sock *sk);
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		       u32 delivered, bool dupack);
 void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);

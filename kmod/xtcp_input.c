@@ -286,7 +286,8 @@ static bool xtcp_is_dupack(const struct xtcp_sock *xs,
  * RFC 6582, RFC 3042 limited transmit).
  */
 static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
-			      u32 delivered, bool dupack, u32 prior_packets_out)
+			      u32 delivered, bool dupack, bool ece,
+			      u32 prior_packets_out)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -303,6 +304,36 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	    !xtcp_seq_before(xs->snd_una, xs->recover))
 		xs->ca_state = XTCP_CA_OPEN;
 	/*
+	 * CWR ends when data sent after the reduction is acknowledged: the
+	 * first of it carried the CWR flag (Linux holds CWR past high_seq
+	 * for that reason).  The window is then ssthresh.
+	 */
+	if (xs->ca_state == XTCP_CA_CWR &&
+	    xtcp_seq_after(xs->snd_una, xs->recover)) {
+		xs->cong.cwnd = xs->cong.ssthresh;
+		xs->cong.cwnd_cnt = 0;
+		xs->ca_state = XTCP_CA_OPEN;
+	}
+	/* An ECN-Echo with no loss to recover from (RFC 3168 6.1.2). */
+	if (ece && xs->ca_state == XTCP_CA_OPEN && !xtcp_time_to_recover(xs))
+		xtcp_enter_cwr(sk);
+	if (xs->ca_state == XTCP_CA_CWR) {
+		if (xtcp_time_to_recover(xs)) {
+			xtcp_enter_recovery(sk, delivered);
+			return;
+		}
+		/* PRR, as in recovery; only ACKs that deliver move it. */
+		if (delivered) {
+			xs->prr_delivered += delivered;
+			xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs),
+						      xs->cong.ssthresh,
+						      xs->recover_fs,
+						      xs->prr_delivered,
+						      xs->prr_out, delivered);
+		}
+		return;
+	}
+	/*
 	 * Grow only a window that was in use, as Linux's
 	 * tcp_is_cwnd_limited(): an idle or app-limited sender has not
 	 * shown the network takes more.
@@ -313,19 +344,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 		xtcp_ca_ops(xs)->on_ack(&xs->cong, acked_segs, &ctx);
 	}
-	if (xs->ca_state != XTCP_CA_OPEN)
-		return;
-	/*
-	 * With SACK, recovery starts when the scoreboard has a lost segment
-	 * (DupThresh SACKed segments above it, or RACK's clock): duplicate
-	 * ACKs that SACK nothing new are no evidence (RFC 6675 2), as
-	 * Linux's tcp_time_to_recover().  Without it, three duplicates,
-	 * but not duplicates of a window already recovered or timed out
-	 * (RFC 6582 3.2 step 2).
-	 */
-	if (xs->sack_ok ? xs->lost_out :
-	    xs->dupacks == XTCP_DUPTHRESH &&
-	    xtcp_seq_after(xs->snd_una, xs->recover))
+	if (xs->ca_state == XTCP_CA_OPEN && xtcp_time_to_recover(xs))
 		xtcp_enter_recovery(sk, delivered);
 }
 
@@ -345,10 +364,18 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 acked_segs = 0, delivered = 0, newly_acked = 0, reo_wait = 0;
 	struct xtcp_rate_sample rs = {};
 	struct sk_buff *head;
-	bool dupack, advanced;
+	bool dupack, advanced, ece;
 
 	/* Any ACK shows the peer is alive: keepalive starts over. */
 	xs->probes_out = 0;
+	/*
+	 * ECN (RFC 3168): ECE echoes a CE mark; CWR says the peer reduced
+	 * for ours, so the echo stops.  Linux takes CWR on a pure ACK too.
+	 */
+	ece = (cb->flags & (XTCPHDR_ECE | XTCPHDR_SYN)) == XTCPHDR_ECE &&
+	      (xs->ecn_flags & XTCP_ECN_OK);
+	if (cb->flags & XTCPHDR_CWR)
+		xs->ecn_flags &= ~XTCP_ECN_DEMAND_CWR;
 	/* RFC 7323 2.3: a SYN's window is never scaled. */
 	nwin = (u32)cb->window << (cb->flags & XTCPHDR_SYN ? 0 : xs->snd_wscale);
 	if (xtcp_may_update_window(ack, xs->snd_una, cb->seq, xs->snd_wl1,
@@ -409,10 +436,12 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	if (delivered)
 		xtcp_rate_gen(sk, delivered, &rs);
+	if (ece)
+		xs->delivered_ce += delivered;
 	if (xs->sack_ok && xs->packets_out &&
 	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
 		reo_wait = xtcp_rack_detect_loss(sk);
-	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack,
+	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack, ece,
 			  prior_packets_out);
 	if (advanced)
 		xtcp_sndbuf_expand(sk);
@@ -677,6 +706,24 @@ static void xtcp_measure_rcv_mss(struct xtcp_sock *xs,
 }
 
 /*
+ * A data segment's IP ECN field (RFC 3168 6.1.3): CE asks for ECE on our
+ * ACKs until the sender's CWR, and both CE and a resend after ECT ones
+ * are answered without delay (Linux's tcp_enter_quickack_mode()).
+ */
+static void xtcp_ecn_check_ce(struct xtcp_sock *xs,
+			      const struct xtcp_skb_cb *cb)
+{
+	bool quick;
+
+	xs->ecn_flags = xtcp_ecn_rcv_data(xs->ecn_flags, cb->ip_dsfield,
+					  &quick);
+	if (quick) {
+		xs->pingpong = 0;
+		xs->quickack = max_t(u8, xs->quickack, 2);
+	}
+}
+
+/*
  * Segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth checks).
  * Consumes skb.
  */
@@ -686,6 +733,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 right = xs->rcv_nxt + xtcp_rcv_wnd_left(xs);
 	bool fin = cb->flags & XTCPHDR_FIN;
+	bool cwr = cb->flags & XTCPHDR_CWR;
 	u32 len;
 
 	/*
@@ -736,6 +784,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	xtcp_measure_rcv_mss(xs, skb, len);
+	if (len)
+		xtcp_ecn_check_ce(xs, cb);
 	/* Segments of some size show what the buffer holds per byte. */
 	if (len >= XTCP_MSS_DEFAULT)
 		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
@@ -758,10 +808,14 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			xtcp_fin(sk);
 		else
 			xtcp_ofo_drain(sk);
+		/*
+		 * Data with CWR: the sender cut its window, maybe to one
+		 * segment, so the ACK goes now (Linux's tcp_ecn_accept_cwr()).
+		 */
 		if (xs->ack_pending || sk->sk_state == TCP_ESTABLISHED ||
 		    sk->sk_state == TCP_FIN_WAIT1 ||
 		    sk->sk_state == TCP_FIN_WAIT2)
-			xtcp_ack_snd_check(sk, false);
+			xtcp_ack_snd_check(sk, cwr);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk->sk_data_ready(sk);
 		if (skb)
@@ -1030,6 +1084,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_tstamp = xtcp_jiffies32();
 
 	if (flags & XTCPHDR_ACK) {
+		xs->ecn_flags = xtcp_ecn_rcv_synack(xs->ecn_flags, flags);
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_established(sk);
@@ -1043,6 +1098,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* Simultaneous open: our SYN becomes a SYN-ACK, sent again now. */
+	xs->ecn_flags = xtcp_ecn_rcv_syn(xs->ecn_flags, flags);
 	xs->snd_wnd = cb->window;
 	xs->max_window = xs->snd_wnd;
 	xtcp_set_state(sk, TCP_SYN_RECV);
@@ -1155,7 +1211,12 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
 					th->dest, th->source);
 	xs->ts_off = isn.ts_off;
-	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK,
+	/* ECN: agreed if the SYN asks and we may; the SYN-ACK says ECE. */
+	if (xtcp_ecn_syn_acceptable(cb->flags, cb->ip_dsfield,
+				    XTCP_SYSCTL(child, ecn)))
+		xs->ecn_flags = XTCP_ECN_OK;
+	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK |
+			      (xs->ecn_flags ? XTCPHDR_ECE : 0),
 			      cb->tw_iss ? : isn.seq);
 }
 

@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <net/ip.h>
+#include <net/dsfield.h>
 #include <net/route.h>
 #include <net/secure_seq.h>
 #include <net/xfrm.h>
@@ -76,7 +77,11 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	xs->ts_off = isn.ts_off;
 	xtcp_offer_options(sk);
 	xtcp_set_mss(sk, 0);
-	err = xtcp_queue_syn(sk, XTCPHDR_SYN, isn.seq);
+	/* ECN (RFC 3168 6.1.1): a SYN asks with ECE and CWR. */
+	xs->ecn_flags = xtcp_ecn_offer(XTCP_SYSCTL(sk, ecn)) ? XTCP_ECN_OK : 0;
+	err = xtcp_queue_syn(sk, XTCPHDR_SYN | (xs->ecn_flags ?
+					       XTCPHDR_ECE | XTCPHDR_CWR : 0),
+			     isn.seq);
 	if (err)
 		goto failure;
 	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
@@ -325,6 +330,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->window = ntohs(th->window);
 	cb->flags = ((const u8 *)th)[13];
+	cb->ip_dsfield = ipv4_get_dsfield(iph);
 	cb->retransmitted = 0;
 	cb->saw_ts = 0;
 	cb->tw_iss = 0;

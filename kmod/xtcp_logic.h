@@ -13,6 +13,7 @@
  *   xtcp_cubic.h    CUBIC and HyStart
  *   xtcp_rack.h     PRR, RACK-TLP, the delivery rate
  *   xtcp_tso.h      super-segments: their size, and where they are cut
+ *   xtcp_ecn.h      ECN: what the handshake agrees, what segments carry
  *
  * Everything there is plain arithmetic on its arguments: no locks, no
  * allocation, no clocks.  Every function that is not static is what the
@@ -31,5 +32,6 @@
 #include "xtcp_cubic.h"
 #include "xtcp_rack.h"
 #include "xtcp_tso.h"
+#include "xtcp_ecn.h"
 
 #endif /* _XTCP_LOGIC_H */

@@ -17,6 +17,7 @@
  */
 #include <linux/netdevice.h>
 #include <net/ip.h>
+#include <net/inet_ecn.h>
 #include <net/dst.h>
 #include <net/rtnetlink.h>
 
@@ -315,9 +316,35 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	th->dest = inet->inet_dport;
 	th->seq = htonl(seq);
 	th->doff = hdr_len >> 2;
+	/*
+	 * ECN (RFC 3168 6.1): a SYN or SYN-ACK carries what the handshake
+	 * put in its flags, never ECT; later segments what xtcp_ecn_tx()
+	 * says.  The socket's TOS byte holds the ECN field ip_queue_xmit()
+	 * writes (Linux's INET_ECN_xmit()).
+	 */
+	if (!syn) {
+		bool new_data = skb->len > hdr_len &&
+				!xtcp_seq_before(seq, xs->snd_nxt);
+		u8 ect = xtcp_ecn_tx(&xs->ecn_flags, new_data, &flags);
+
+		if (ect == XTCP_IP_ECT_0)
+			INET_ECN_xmit(sk);
+		else
+			INET_ECN_dontxmit(sk);
+		/*
+		 * GSO puts the CWR on the first segment only.  New data was
+		 * never sent: no other clone shares this shared info yet.
+		 */
+		if ((flags & XTCPHDR_CWR) && xtcp_skb_pcount(skb) > 1)
+			skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
+	} else {
+		INET_ECN_dontxmit(sk);
+	}
 	th->fin = !!(flags & XTCPHDR_FIN);
 	th->syn = syn;
 	th->rst = !!(flags & XTCPHDR_RST);
+	th->ece = !!(flags & XTCPHDR_ECE);
+	th->cwr = !!(flags & XTCPHDR_CWR);
 	/*
 	 * A super-segment's last segment always carries PSH, as Linux's
 	 * do: the receiver's GRO then flushes at the end of each burst
@@ -663,17 +690,27 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	    xtcp_fragment(sk, true, skb, segs * xs->mss_cache, GFP_ATOMIC))
 		return;		/* the RTO sends it */
 	pcount = xtcp_skb_pcount(skb);
+	/*
+	 * A SYN that asked for ECN and went unanswered asks no more: a
+	 * middlebox may drop such SYNs (RFC 3168 6.1.1.1, Linux's
+	 * tcp_ecn_fallback).  Should a SYN-ACK come, it has no ECE.
+	 */
+	if ((cb->flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_ECE |
+			  XTCPHDR_CWR)) ==
+	    (XTCPHDR_SYN | XTCPHDR_ECE | XTCPHDR_CWR) &&
+	    XTCP_SYSCTL(sk, ecn_fallback))
+		cb->flags &= ~(XTCPHDR_ECE | XTCPHDR_CWR);
 	cb->retransmitted = 1;
 	cb->retrans = 1;
 	xs->retrans_out += pcount;
 	xs->total_retrans += pcount;
 	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, pcount);
-	if (xs->ca_state == XTCP_CA_RECOVERY) {
+	if (xtcp_in_cwnd_reduction(xs))
 		xs->prr_out += pcount;
+	if (xs->ca_state == XTCP_CA_RECOVERY)
 		XTCP_ADD_STATS(sk, XTCP_MIB_FASTRETRANS, pcount);
-	} else if (xs->ca_state == XTCP_CA_LOSS) {
+	else if (xs->ca_state == XTCP_CA_LOSS)
 		XTCP_ADD_STATS(sk, XTCP_MIB_SLOWSTARTRETRANS, pcount);
-	}
 	xtcp_rate_on_send(xs, cb, xtcp_clock_us());
 	list_move_tail(&cb->tsorted, &xs->tsorted_sent);
 	trace_xtcp_retransmit_skb(sk, skb);
@@ -731,7 +768,7 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 		xtcp_ca_ops(xs)->on_restart(&xs->cong, jiffies_to_msecs(idle),
 					    &ctx);
 	}
-	if (xs->ca_state == XTCP_CA_RECOVERY)
+	if (xtcp_in_cwnd_reduction(xs))
 		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, now);
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
@@ -1015,6 +1052,10 @@ void xtcp_resend_syn(struct sock *sk)
 	xtcp_rtx_unlink(sk, syn);
 	__skb_queue_head(&sk->sk_write_queue, syn);
 	cb->flags |= XTCPHDR_ACK;
+	/* A SYN-ACK says ECE if both SYNs asked, and never CWR. */
+	cb->flags &= ~XTCPHDR_CWR;
+	if (!(xs->ecn_flags & XTCP_ECN_OK))
+		cb->flags &= ~XTCPHDR_ECE;
 	cb->lost = 0;
 	cb->retrans = 0;
 	xs->lost_out = 0;

@@ -75,7 +75,7 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 		return 0;
 	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
 				    xs->reord_seen,
-				    xs->ca_state != XTCP_CA_OPEN,
+				    xs->ca_state >= XTCP_CA_RECOVERY,
 				    xs->sacked_out);
 	list_for_each_entry_safe(cb, tmp, &xs->tsorted_sent, tsorted) {
 		u32 left;
@@ -216,10 +216,33 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 	return newly;
 }
 
-/* Fast retransmit starts fast recovery (RFC 5681 3.2, RFC 6675 5). */
+/*
+ * Time for fast recovery?  With SACK, when the scoreboard has a lost
+ * segment (DupThresh SACKed segments above it, or RACK's clock):
+ * duplicate ACKs that SACK nothing new are no evidence (RFC 6675 2), as
+ * Linux's tcp_time_to_recover().  Without it, three duplicates, but not
+ * duplicates of a window already recovered or timed out (RFC 6582 3.2
+ * step 2); in CWR, recover marks the ECN reduction, not a recovery.
+ */
+bool xtcp_time_to_recover(const struct xtcp_sock *xs)
+{
+	if (xs->sack_ok)
+		return xs->lost_out;
+	return xs->dupacks == XTCP_DUPTHRESH &&
+	       (xs->ca_state == XTCP_CA_CWR ||
+		xtcp_seq_after(xs->snd_una, xs->recover));
+}
+
+/*
+ * Fast retransmit starts fast recovery (RFC 5681 3.2, RFC 6675 5).  In
+ * CWR the window already came down for this window of data: recovery
+ * carries on with that reduction, not a second one (as Linux's
+ * tcp_enter_recovery()).
+ */
 void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool reduced = xs->ca_state == XTCP_CA_CWR;
 
 	sock_owned_by_me(sk);
 	xs->recover = xs->snd_nxt;
@@ -227,21 +250,53 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
 					 XTCP_MIB_RENORECOVERY);
 	if (!xs->sack_ok) {
-		xtcp_cong_recovery_enter(xtcp_ca_ops(xs), &xs->cong,
-					 xs->packets_out);
+		if (reduced)
+			xtcp_cong_recovery_inflate(&xs->cong);
+		else
+			xtcp_cong_recovery_enter(xtcp_ca_ops(xs), &xs->cong,
+						 xs->packets_out);
 		xtcp_fast_retransmit(sk);
 		return;
 	}
-	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
-						      xs->packets_out);
-	xs->cong.cwnd_cnt = 0;
-	xs->recover_fs = xs->packets_out;
-	xs->prr_delivered = delivered;
-	xs->prr_out = 0;
+	if (reduced) {
+		xs->prr_delivered += delivered;
+	} else {
+		xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
+							      xs->packets_out);
+		xs->cong.cwnd_cnt = 0;
+		xs->recover_fs = xs->packets_out;
+		xs->prr_delivered = delivered;
+		xs->prr_out = 0;
+	}
 	xtcp_fast_retransmit(sk);
 	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
 				      xs->recover_fs, xs->prr_delivered,
 				      xs->prr_out, delivered);
+}
+
+/*
+ * An ECN-Echo (RFC 3168 6.1.2): the network marked our data where it
+ * would have dropped it.  The window comes down as for a loss, by PRR
+ * over the next round trip, once per window of data (until what is out
+ * now is acknowledged), and the next new segment says CWR (Linux's
+ * tcp_enter_cwr(); RecoverFS is the window, as there).  Nothing is
+ * resent: nothing was lost.
+ */
+void xtcp_enter_cwr(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	sock_owned_by_me(sk);
+	xs->recover = xs->snd_nxt;
+	xs->tlp_high_seq = 0;
+	xs->cong.cwnd_cnt = 0;
+	xs->recover_fs = xs->cong.cwnd;
+	xs->prr_delivered = 0;
+	xs->prr_out = 0;
+	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
+						      xs->packets_out);
+	xs->ecn_flags |= XTCP_ECN_QUEUE_CWR;
+	xs->ca_state = XTCP_CA_CWR;
 }
 
 /*
@@ -476,7 +531,8 @@ bool xtcp_tlp_eligible(const struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	return xs->sack_ok && xs->ca_state == XTCP_CA_OPEN &&
+	return xs->sack_ok &&
+	       (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
 	       !xs->tlp_high_seq && xtcp_rtt_has_sample(&xs->rtt) && xs->packets_out &&
 	       (sk->sk_state == TCP_ESTABLISHED ||
 		sk->sk_state == TCP_CLOSE_WAIT);

@@ -110,6 +110,12 @@ void xtcp_cong_recovery_enter(const struct xtcp_cong_ops *ops,
 	c->cwnd_cnt = 0;
 }
 
+void xtcp_cong_recovery_inflate(struct xtcp_cong *c)
+{
+	c->cwnd = xtcp_cwnd_add(c->ssthresh, 3);
+	c->cwnd_cnt = 0;
+}
+
 void xtcp_cong_recovery_dupack(struct xtcp_cong *c)
 {
 	c->cwnd = xtcp_cwnd_add(c->cwnd, 1);

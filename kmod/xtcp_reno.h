@@ -109,6 +109,8 @@ extern const struct xtcp_cong_ops *const xtcp_cong_algos[XTCP_CONG_ALGOS];
  */
 void xtcp_cong_recovery_enter(const struct xtcp_cong_ops *ops,
 			      struct xtcp_cong *c, u32 in_flight_segs);
+/* enter, when ssthresh already came down for this window (ECN's CWR). */
+void xtcp_cong_recovery_inflate(struct xtcp_cong *c);
 void xtcp_cong_recovery_dupack(struct xtcp_cong *c);
 void xtcp_cong_recovery_partial(struct xtcp_cong *c, u32 acked_segs);
 void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs);

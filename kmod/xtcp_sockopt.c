@@ -43,6 +43,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_lost = xs->lost_out;
 	info->tcpi_retrans = xs->retrans_out;
 	info->tcpi_delivered = xs->delivered;
+	info->tcpi_delivered_ce = xs->delivered_ce;
 	info->tcpi_delivery_rate = xs->delivery_rate;
 	info->tcpi_last_data_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_recv));
 	dst = __sk_dst_get(sk);
@@ -76,6 +77,10 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_snd_wscale = xs->snd_wscale;
 		info->tcpi_rcv_wscale = xs->rcv_wscale;
 	}
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		info->tcpi_options |= TCPI_OPT_ECN;
+	if (xs->ecn_flags & XTCP_ECN_SEEN)
+		info->tcpi_options |= TCPI_OPT_ECN_SEEN;
 	info->tcpi_probes = xs->probes_out;
 	info->tcpi_last_ack_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->rcv_tstamp));
 	release_sock(sk);

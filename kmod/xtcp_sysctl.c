@@ -19,6 +19,9 @@
  *   namespace; a connection that would pass it closes at once),
  *   notsent_lowat (unsent bytes above which a socket is not writable;
  *   TCP_NOTSENT_LOWAT overrides it per socket),
+ *   ecn (0 never, 1 ask in our SYNs and agree, 2 (default) agree when
+ *   asked: RFC 3168, xtcp_ecn.h), ecn_fallback (a SYN retransmitted
+ *   stops asking),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -45,6 +48,7 @@ static int xtcp_syn_retries_min = 1;
 static int xtcp_syn_retries_max = 127;	/* Linux's MAX_TCP_SYNCNT */
 static int xtcp_u8_max = 255;
 static int xtcp_gso_max = 2;
+static int xtcp_ecn_max = 2;
 
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 				 const struct xtcp_sysctl *init)
@@ -69,6 +73,8 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->gso = 1;
 	sc->max_tw_buckets = XTCP_MAX_TW;
 	sc->notsent_lowat = UINT_MAX;
+	sc->ecn = 2;
+	sc->ecn_fallback = 1;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -196,6 +202,10 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			NULL, NULL),
 	XTCP_SYSCTL_INT("notsent_lowat", notsent_lowat, proc_douintvec,
 			NULL, NULL),
+	XTCP_SYSCTL_INT("ecn", ecn, proc_dointvec_minmax, SYSCTL_ZERO,
+			&xtcp_ecn_max),
+	XTCP_SYSCTL_INT("ecn_fallback", ecn_fallback, proc_dointvec_minmax,
+			SYSCTL_ZERO, SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

@@ -170,6 +170,13 @@ TEST(cong_recovery)
 	xtcp_cong_recovery_dupack(&c);
 	xtcp_cong_recovery_dupack(&c);
 	CHECK_EQ(c.cwnd, 0xffffffffU, "%s", "saturates");
+
+	/* Recovery after an ECN reduction keeps its ssthresh. */
+	c.ssthresh = 14;
+	c.cwnd = 17;
+	c.cwnd_cnt = 5;
+	xtcp_cong_recovery_inflate(&c);
+	CHECK_CONG(&c, 17, 14, 0, "ssthresh + 3, no second reduction");
 }
 
 TEST_HARNESS_MAIN
