@@ -479,9 +479,13 @@ void xtcp_enter_loss(struct sock *sk)
 	/*
 	 * The first timeout of a loss episode sets ssthresh from what was
 	 * in flight; later ones (one segment out) only keep cwnd at one,
-	 * or ssthresh would collapse to 2 (Linux's tcp_enter_loss()).
+	 * or ssthresh would collapse to 2.  Nor does a timeout within a
+	 * window that recovery or CWR already reduced for (Linux's
+	 * tcp_enter_loss()).
 	 */
-	if (xs->retransmits <= 1) {
+	if (xs->retransmits <= 1 &&
+	    (!xtcp_in_cwnd_reduction(xs) ||
+	     !xtcp_seq_before(xs->snd_una, xs->recover))) {
 		xtcp_cong_timeout(xtcp_ca_ops(xs), &xs->cong, xs->packets_out);
 	} else {
 		xs->cong.cwnd = 1;
