@@ -71,6 +71,8 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("sack", "1");
 	ASSERT_SYSCTL("window_scaling", "1");
 	ASSERT_SYSCTL("notsent_lowat", "4294967295");
+	ASSERT_SYSCTL("ecn", "2");
+	ASSERT_SYSCTL("ecn_fallback", "1");
 	ASSERT_SYSCTL("congestion_control", "cubic");
 	if (!xt_inet()) {
 		/* Linux's lists what is loaded, in its order: reno first. */
@@ -101,8 +103,9 @@ TEST_F(sysctl, defaults)
 
 /*
  * Out-of-range writes fail with EINVAL and change nothing; the limits are
- * Linux's: syn_retries 1-127, the u8 knobs 0-255, buffers from 4096 (rmem)
- * or 1 (wmem).  An unknown algorithm is ENOENT.
+ * Linux's: syn_retries 1-127, the u8 knobs 0-255, ecn 0-2, ecn_fallback
+ * 0-1, buffers from 4096 (rmem) or 1 (wmem).  An unknown algorithm is
+ * ENOENT.
  */
 TEST_F(sysctl, limits)
 {
@@ -123,6 +126,12 @@ TEST_F(sysctl, limits)
 	ASSERT_ERRNO(xt_sysctl_set("wmem", "0 16384 4194304"), EINVAL);
 	ASSERT_SYSCTL("rmem", mem_default(true));
 	ASSERT_ERRNO(xt_sysctl_set("congestion_control", "no-such-cc"), ENOENT);
+	ASSERT_ERRNO(xt_sysctl_set("ecn", "3"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("ecn", "-1"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("ecn_fallback", "2"), EINVAL);
+	ASSERT_SYSCTL("ecn", "2");
+	SET_SYSCTL("ecn", "1");
+	ASSERT_SYSCTL("ecn", "1");
 	if (!xt_inet()) {
 		/* XTCP's own knob, 0 to 2: no Linux twin to compare. */
 		ASSERT_ERRNO(xt_sysctl_set("gso", "3"), EINVAL);

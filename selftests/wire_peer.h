@@ -49,6 +49,13 @@
 #define TH_PSH	0x08
 #define TH_ACK	0x10
 #define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+/* The IP header's ECN field (RFC 3168 5): the TOS byte's low two bits. */
+#define IP_NOT_ECT	0
+#define IP_ECT_0	2
+#define IP_CE		3
 
 #define TUN_NAME	"xtw0"
 #define HOST_IP		"10.79.0.1"	/* the stack under test */
@@ -69,6 +76,7 @@ struct wire {
 	uint32_t host, peer;	/* network order */
 	uint16_t hport, pport;	/* host order */
 	uint16_t ip_id;
+	uint8_t tos;		/* the TOS byte the peer sends (ECN: CE) */
 	/* The peer's view of the connection. */
 	uint32_t snd_nxt;	/* its next sequence number */
 	uint32_t rcv_nxt;	/* the next one it expects from the host */
@@ -181,6 +189,7 @@ static int inject(struct wire *w, const uint8_t *tcp, size_t len)
 		return -1;
 	memset(pkt, 0, 20);
 	pkt[0] = 0x45;
+	pkt[1] = w->tos;
 	put16(pkt + 2, tot);
 	put16(pkt + 4, ++w->ip_id);
 	pkt[6] = 0x40;			/* DF */
@@ -312,6 +321,12 @@ static int rx_next(struct wire *w, struct rx *r, int timeout_ms)
 		poll(&(struct pollfd){ .fd = w->tun, .events = POLLIN }, 1,
 		     left);
 	}
+}
+
+/* The ECN field of a segment the host sent. */
+static uint8_t rx_ecn(const struct rx *r)
+{
+	return r->pkt[1] & 3;
 }
 
 static const char *rx_str(const struct rx *r, char *out, size_t len)
