@@ -233,10 +233,16 @@ TEST_F(wire, tail_loss_probe_sack)
 	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
 }
 
+/*
+ * The peer reneges: its ACK stops at data it had SACKed.  A timeout soon
+ * resends everything from there; it keeps the ssthresh the recovery took
+ * for this window (no second cut, as Linux's tcp_enter_loss()).
+ */
 TEST_F(wire, sack_reneging)
 {
 	struct wire *w = &self->w;
-	unsigned int rto;
+	unsigned int rto, ssthresh;
+	struct tcp_info ti;
 	uint64_t t_ack;
 	struct burst b;
 	struct rx r;
@@ -250,6 +256,8 @@ TEST_F(wire, sack_reneging)
 	rx_none_burst(_metadata, w, &b, 50, "segment 2 again");
 	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
 		   .sacked = NSEG - 2);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ssthresh = ti.tcpi_snd_ssthresh;
 
 	w->ts_ecr = rx_tsval(&r);
 	sleep_until(r.t + w->rtt_ms);
@@ -263,6 +271,10 @@ TEST_F(wire, sack_reneging)
 	ASSERT_GE(rto * 3 / 2 + 300, r.t - t_ack);
 	CHECK_INFO(w->fd, "after the timeout", .ca_state = CA_LOSS,
 		   .unacked = NSEG - 2, .sacked = 0);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(ssthresh, ti.tcpi_snd_ssthresh)
+		TH_LOG("the timeout cut ssthresh again");
+	ASSERT_EQ(1U, ti.tcpi_snd_cwnd);
 	for (i = 3; i < NSEG; i++) {
 		/* The peer acknowledges each segment as it comes. */
 		w->ts_ecr = rx_tsval(&r);
