@@ -283,6 +283,50 @@ void xtcp_listen_stop(struct sock *sk)
 	}
 }
 
+/*
+ * What the last connection left in the socket, so that the next one, if
+ * the user connects it again, starts as a new socket would: the loss and
+ * ACK state (a stale RACK reference or probe mark would misjudge the new
+ * sequence space), and the counters TCP_INFO reports (Linux's
+ * tcp_disconnect() zeroes the same).  The options the user set stay.
+ */
+static void xtcp_forget_connection(struct xtcp_sock *xs)
+{
+	xs->fin_queued = 0;
+	xs->backoff = 0;
+	xs->retransmits = 0;
+	xs->retrans_stamp = 0;
+	xs->probes_out = 0;
+	xs->probes_stamp = 0;
+	xtcp_rtt_init(&xs->rtt);
+	xs->dupacks = 0;
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->ecn_flags = 0;
+	xs->tlp_high_seq = 0;
+	xs->rack_sent_us = 0;
+	xs->rack_end_seq = 0;
+	xs->rack_rtt_us = 0;
+	xs->reord_seen = 0;
+	xs->rcv_num_sacks = 0;
+	xs->rcv_dsack_pending = 0;
+	xs->last_oow_ack = 0;
+	xs->quickack = 0;
+	xs->pingpong = 0;
+	xs->ack_pending = 0;
+	xs->delivered = 0;
+	xs->delivered_ce = 0;
+	xs->delivered_us = 0;
+	xs->first_tx_us = 0;
+	xs->delivery_rate = 0;
+	xs->total_retrans = 0;
+	xs->segs_in = 0;
+	xs->segs_out = 0;
+	xs->data_segs_in = 0;
+	xs->data_segs_out = 0;
+	xs->bytes_acked = 0;
+	xs->bytes_received = 0;
+}
+
 /* Forget the connection so the socket can connect again. */
 int xtcp_disconnect(struct sock *sk, int flags)
 {
@@ -313,14 +357,8 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	}
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
-	xs->fin_queued = 0;
-	xs->backoff = 0;
-	xs->retransmits = 0;
-	xtcp_rtt_init(&xs->rtt);
+	xtcp_forget_connection(xs);
 	xtcp_cong_set_ops(sk, xtcp_ca_ops(xs));
-	xs->dupacks = 0;
-	xs->ca_state = XTCP_CA_OPEN;
-	xs->ecn_flags = 0;
 	sk_dst_reset(sk);
 	sk_error_report(sk);
 	return 0;
