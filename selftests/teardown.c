@@ -367,4 +367,92 @@ TEST_F(td, close_listener_resets_queue)
 	ASSERT_STATE(c, XTCP_CLOSE);
 }
 
+/* Until everything sent is acknowledged (2 s): true if it is. */
+static bool all_acked(int fd)
+{
+	struct tcp_info ti;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (xt_tcp_info(fd, &ti))
+			return false;
+		if (!ti.tcpi_unacked)
+			return true;
+		xt_msleep(10);
+	}
+	return false;
+}
+
+/* A connection from @c to a listener on @ip, and a short exchange. */
+static void exchange(struct __test_metadata *_metadata, int c,
+		     const char *ip, struct xt_tcp_info *ti)
+{
+	char buf[64];
+	uint16_t port = 0;
+	int l, s;
+
+	l = xt_listener(ip, &port, 1);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_connect(c, ip, port));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	close(l);
+	ASSERT_EQ(10, send(c, "0123456789", 10, 0));
+	ASSERT_EQ(10, xt_recv_all(s, buf, 10));
+	ASSERT_EQ(20, send(s, "abcdefghijklmnopqrst", 20, 0));
+	ASSERT_EQ(20, xt_recv_all(c, buf, 20));
+	ASSERT_EQ(3, send(c, "end", 3, 0));
+	ASSERT_EQ(3, xt_recv_all(s, buf, 3));
+	/* Everything acknowledged: the counters have settled. */
+	ASSERT_TRUE(all_acked(c));
+	ASSERT_TRUE(all_acked(s));
+	ASSERT_OK(xt_tcp_info_ext(c, ti));
+	close(s);
+}
+
+/*
+ * connect(AF_UNSPEC) ends a connection (RST) and leaves a socket that
+ * starts again from nothing: TCP_INFO's counters read 0, and after a new
+ * connection and the same exchange they read what a new socket's do.
+ */
+TEST_F(td, disconnect_starts_afresh)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	struct xt_tcp_info fresh, again, after;
+	int c, s, d;
+
+	ASSERT_OK(xt_pair(&c, &s));
+	ASSERT_EQ(5, send(c, "first", 5, 0));
+	ASSERT_EQ(5, send(s, "reply", 5, 0));
+	ASSERT_OK(xt_tcp_info_ext(c, &after));
+	ASSERT_LT(0U, after.segs_out);
+	ASSERT_OK(connect(c, &sa, sizeof(sa)));
+	ASSERT_EQ(XTCP_CLOSE, xt_state(c));
+	/* The reset is the socket's pending error, as on Linux. */
+	ASSERT_EQ(ECONNRESET, xt_get_int(c, SOL_SOCKET, SO_ERROR));
+	ASSERT_OK(xt_tcp_info_ext(c, &after));
+	ASSERT_EQ(0ULL, (unsigned long long)after.bytes_acked);
+	ASSERT_EQ(0ULL, (unsigned long long)after.bytes_received);
+	ASSERT_EQ(0U, after.segs_out);
+	ASSERT_EQ(0U, after.segs_in);
+	ASSERT_EQ(0U, after.data_segs_out);
+	ASSERT_EQ(0U, after.data_segs_in);
+	ASSERT_EQ(0U, after.delivered);
+	ASSERT_EQ(0U, after.ti.tcpi_total_retrans);
+	close(s);
+
+	exchange(_metadata, c, "127.0.0.2", &again);
+	d = xt_socket();
+	ASSERT_LE(0, d);
+	exchange(_metadata, d, "127.0.0.3", &fresh);
+	ASSERT_EQ(fresh.bytes_acked, again.bytes_acked);
+	ASSERT_EQ(fresh.bytes_received, again.bytes_received);
+	ASSERT_EQ(fresh.data_segs_out, again.data_segs_out);
+	ASSERT_EQ(fresh.data_segs_in, again.data_segs_in);
+	ASSERT_EQ(fresh.delivered, again.delivered);
+	ASSERT_EQ(fresh.ti.tcpi_total_retrans, again.ti.tcpi_total_retrans);
+	close(c);
+	close(d);
+}
+
 TEST_HARNESS_MAIN
