@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The bad-network matrix: two namespaces joined by a veth pair with
- * `tc netem` on both ends (loss, delay and jitter, reordering,
- * duplication, corruption, a rate limit with a small queue, and a mix).
+ * `tc netem` on both ends (loss, CE marks for ECN, delay and jitter,
+ * reordering, duplication, corruption, a rate limit with a small queue,
+ * and a mix).
  * Each case moves data both ways at once and asserts that the bytes are
  * identical (SHA-256), that the transfer ends within a generous bound,
  * and, where netem dropped or corrupted packets, that the senders
@@ -26,6 +27,12 @@ FIXTURE_VARIANT(netem) {
 	const char *netem;	/* netem arguments, applied on both ends */
 	size_t len;		/* bytes each way */
 	bool lossy;		/* netem drops or corrupts: expect retransmits */
+	/*
+	 * netem marks ECN-capable packets CE where it would drop them, and
+	 * the client asks for ECN (the ecn sysctl 1; the server's 2
+	 * agrees): each side must see ECEs and reduce for them.
+	 */
+	bool ecn;
 	unsigned int bound_s;	/* generous time limit */
 	/*
 	 * If set, the impairment ends this long after the transfer starts
@@ -66,6 +73,17 @@ FIXTURE_VARIANT_ADD(netem, loss_5pct) {
 FIXTURE_VARIANT_ADD(netem, loss_20pct) {
 	.netem = "loss 20%", .len = 512 * KB, .lossy = true, .bound_s = 150,
 	.heal_s = 45,
+};
+
+/*
+ * netem marks a fifth of the ECT packets CE (and drops a fifth of the
+ * rest: ACKs, SYNs, retransmissions).  Over veth a packet is often a
+ * 64 KB super-segment, so 4 MB each way is only some 64 packets: at 1%
+ * many runs would see no mark at all; at 20% a direction goes unmarked
+ * with probability 0.8^64, about 10^-6.
+ */
+FIXTURE_VARIANT_ADD(netem, loss_20pct_ecn) {
+	.netem = "loss 20% ecn", .len = 4 * MB, .bound_s = 90, .ecn = true,
 };
 
 FIXTURE_VARIANT_ADD(netem, delay_50ms_jitter_10ms) {
@@ -205,6 +223,15 @@ FIXTURE_SETUP(netem)
 	ASSERT_OK(xt_netns_enter(self->v.ns_b));
 	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem %s",
 			   self->v.dev_b, variant->netem));
+	/*
+	 * The client, in the second namespace, asks for ECN, and goes on
+	 * asking when netem drops its SYN (a SYN is never ECT): with the
+	 * fallback, one run in five would end without ECN.
+	 */
+	if (variant->ecn) {
+		ASSERT_OK(xt_sysctl_set("ecn", "1"));
+		ASSERT_OK(xt_sysctl_set("ecn_fallback", "0"));
+	}
 	ASSERT_OK(xt_netns_enter(self->v.ns_a));
 }
 
@@ -352,6 +379,19 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	}
 	ASSERT_LT(0ULL, (unsigned long long)cx.delivery_rate);
 	ASSERT_LT(0ULL, (unsigned long long)sx.delivery_rate);
+	/*
+	 * With ECN, the CE marks came back as ECEs both ways: some of
+	 * each side's data was acknowledged with ECE.
+	 */
+	if (variant->ecn) {
+		ASSERT_EQ(TCPI_OPT_ECN, ci.tcpi_options & TCPI_OPT_ECN);
+		ASSERT_EQ(TCPI_OPT_ECN, si.tcpi_options & TCPI_OPT_ECN);
+		ASSERT_LT(0U, cx.delivered_ce);
+		ASSERT_LT(0U, sx.delivered_ce);
+		TH_LOG("delivered with ECE: client %u of %u, server %u of %u",
+		       cx.delivered_ce, cx.delivered, sx.delivered_ce,
+		       sx.delivered);
+	}
 	TH_LOG("delivery rate: client %llu B/s, server %llu B/s",
 	       (unsigned long long)cx.delivery_rate,
 	       (unsigned long long)sx.delivery_rate);
