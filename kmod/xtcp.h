@@ -436,6 +436,13 @@ static inline u32 xtcp_skb_pcount(const struct sk_buff *skb)
 }
 
 /* Nothing waits to be sent and nothing waits for an ACK. */
+/* The window was cut: an ECN peer is told by CWR on the next new data. */
+static inline void xtcp_ecn_queue_cwr(struct xtcp_sock *xs)
+{
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		xs->ecn_flags |= XTCP_ECN_QUEUE_CWR;
+}
+
 /* PRR is bringing the window down: fast recovery, or CWR for ECN. */
 static inline bool xtcp_in_cwnd_reduction(const struct xtcp_sock *xs)
 {
@@ -717,7 +724,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);
 bool xtcp_time_to_recover(const struct xtcp_sock *xs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
-void xtcp_enter_cwr(struct sock *sk);
+void xtcp_enter_cwr(struct sock *sk, u32 in_flight);
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		       u32 delivered, bool dupack);
 void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);

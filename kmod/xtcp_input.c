@@ -298,6 +298,12 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
 		xtcp_recovery_ack(sk, advanced, acked_segs, delivered, dupack);
+		/* The ACK that ends recovery may echo CE too (Linux's
+		 * tcp_try_to_open() after the state's end).
+		 */
+		if (ece && xs->ca_state == XTCP_CA_OPEN &&
+		    !xtcp_time_to_recover(xs))
+			xtcp_enter_cwr(sk, prior_packets_out);
 		return;
 	}
 	if (xs->ca_state == XTCP_CA_LOSS &&
@@ -316,7 +322,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	}
 	/* An ECN-Echo with no loss to recover from (RFC 3168 6.1.2). */
 	if (ece && xs->ca_state == XTCP_CA_OPEN && !xtcp_time_to_recover(xs))
-		xtcp_enter_cwr(sk);
+		xtcp_enter_cwr(sk, prior_packets_out);
 	if (xs->ca_state == XTCP_CA_CWR) {
 		if (xtcp_time_to_recover(xs)) {
 			xtcp_enter_recovery(sk, delivered);
@@ -815,7 +821,7 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		if (xs->ack_pending || sk->sk_state == TCP_ESTABLISHED ||
 		    sk->sk_state == TCP_FIN_WAIT1 ||
 		    sk->sk_state == TCP_FIN_WAIT2)
-			xtcp_ack_snd_check(sk, cwr);
+			xtcp_ack_snd_check(sk, cwr && len);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk->sk_data_ready(sk);
 		if (skb)

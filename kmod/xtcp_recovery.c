@@ -245,7 +245,15 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 	bool reduced = xs->ca_state == XTCP_CA_CWR;
 
 	sock_owned_by_me(sk);
-	xs->recover = xs->snd_nxt;
+	/*
+	 * A new reduction: it ends when what is out now is acknowledged,
+	 * and an ECN peer hears of it by CWR (Linux's
+	 * tcp_init_cwnd_reduction()).  From CWR both are under way.
+	 */
+	if (!reduced) {
+		xs->recover = xs->snd_nxt;
+		xtcp_ecn_queue_cwr(xs);
+	}
 	xs->ca_state = XTCP_CA_RECOVERY;
 	XTCP_INC_STATS(sk, xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
 					 XTCP_MIB_RENORECOVERY);
@@ -282,7 +290,7 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
  * tcp_enter_cwr(); RecoverFS is the window, as there).  Nothing is
  * resent: nothing was lost.
  */
-void xtcp_enter_cwr(struct sock *sk)
+void xtcp_enter_cwr(struct sock *sk, u32 in_flight)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -293,9 +301,8 @@ void xtcp_enter_cwr(struct sock *sk)
 	xs->recover_fs = xs->cong.cwnd;
 	xs->prr_delivered = 0;
 	xs->prr_out = 0;
-	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
-						      xs->packets_out);
-	xs->ecn_flags |= XTCP_ECN_QUEUE_CWR;
+	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong, in_flight);
+	xtcp_ecn_queue_cwr(xs);
 	xs->ca_state = XTCP_CA_CWR;
 }
 
@@ -523,6 +530,7 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->tlp_high_seq = 0;
 	xs->dupacks = 0;
 	xs->recover = xs->snd_nxt;
+	xtcp_ecn_queue_cwr(xs);	/* as Linux's tcp_enter_loss() */
 	xtcp_write_xmit(sk);
 }
 
