@@ -325,6 +325,16 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 	xs->data_segs_out = 0;
 	xs->bytes_acked = 0;
 	xs->bytes_received = 0;
+	/*
+	 * Nothing is left to read (the queue was purged), and the old
+	 * peer's windows and segment size must not bound the next one's.
+	 */
+	xs->copied_seq = xs->rcv_nxt;
+	xs->max_window = 0;
+	xs->rcv_wnd = 0;
+	xs->rcv_mss = XTCP_MSS_DEFAULT;
+	xs->ack_pushed = 0;
+	xs->ack_pushed2 = 0;
 }
 
 /* Forget the connection so the socket can connect again. */
