@@ -87,9 +87,11 @@ void xtcp_cong_set_ops(struct sock *sk, const struct xtcp_cong_ops *ops)
 	struct xtcp_cong_ctx ctx;
 	u8 i;
 
-	for (i = 0; xtcp_cong_algos[i] != ops; i++)
+	for (i = 0; i < XTCP_CONG_ALGOS && xtcp_cong_algos[i] != ops; i++)
 		;
-	/* Lockless readers: getsockopt(TCP_CONGESTION), /proc. */
+	if (WARN_ON_ONCE(i == XTCP_CONG_ALGOS))
+		return;
+	/* A lockless reader: getsockopt(TCP_CONGESTION). */
 	WRITE_ONCE(xs->ca_id, i);
 	xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
 	ops->init(&xs->cong, &ctx);

@@ -123,7 +123,6 @@ static u32 cubic_cnt(struct xtcp_cubic *ca, u32 cwnd, u32 acked,
 	u32 target, cnt, per_segment;
 	u64 t;
 
-	ca->ack_cnt += acked;
 	if (!ca->epoch_ms) {
 		/* The first ACK after a reduction starts the curve. */
 		ca->round_live = 0;
@@ -132,6 +131,8 @@ static u32 cubic_cnt(struct xtcp_cubic *ca, u32 cwnd, u32 acked,
 		ca->w_est = cwnd;
 		ca->origin = ca->w_max > cwnd ? ca->w_max : cwnd;
 		ca->k = xtcp_cubic_k(ca->w_max, cwnd);
+	} else {
+		ca->ack_cnt += acked;
 	}
 	t = (u64)(u32)(ctx->now_ms - ca->epoch_ms) * 1000 + ca->delay_min_us;
 	t = (t << CUBIC_TIME_SHIFT) / 1000000;
@@ -221,6 +222,8 @@ static void cubic_on_restart(struct xtcp_cong *c, u32 idle_ms,
 	ca->epoch_ms += idle_ms;
 	if (xtcp_seq_after(ca->epoch_ms, ctx->now_ms))
 		ca->epoch_ms = ctx->now_ms;
+	if (!ca->epoch_ms)
+		ca->epoch_ms = 1;	/* 0 would end the curve */
 }
 
 /*

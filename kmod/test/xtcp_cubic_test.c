@@ -293,7 +293,7 @@ TEST(round_and_curve_share)
 
 	/* Another loss; recovery ends below ssthresh: slow start. */
 	c.cwnd = 30;
-	c.ssthresh = cubic->ssthresh(&c, 30);	/* 20 */
+	c.ssthresh = cubic->ssthresh(&c, 30);	/* 21 */
 	c.cwnd = 17;
 	ctx.now_ms += 2000;
 	ctx.now_us += 2000000;
