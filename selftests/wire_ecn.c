@@ -7,8 +7,9 @@
  * 0; then new data goes ECT(0), and pure ACKs and retransmissions do
  * not.  A CE mark is echoed with ECE until the sender's CWR; an ECE
  * brings the window down once per window of data, and the next new
- * segment carries CWR.  Every expectation holds for Linux's TCP too
- * (XTCP_TEST_FAMILY=inet: net.ipv4.tcp_ecn and tcp_ecn_fallback).
+ * segment carries CWR, as it does after a fast retransmit.  Every
+ * expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet:
+ * net.ipv4.tcp_ecn and tcp_ecn_fallback).
  */
 #include "wire_peer.h"
 
@@ -386,6 +387,71 @@ TEST_F(wire, retransmission_not_ect)
 	ASSERT_EQ(IP_NOT_ECT, rx_ecn(&again)) TH_LOG("%s", b);
 	ASSERT_EQ(0, again.s.flags & (TH_CWR | TH_ECE)) TH_LOG("%s", b);
 	w->rcv_nxt += 100;
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+}
+
+/*
+ * A loss reduces the window too: fast recovery also tells an ECN peer by
+ * CWR, on the first new segment it sends after the fast retransmit (RFC
+ * 3168 6.1.2; Linux's tcp_init_cwnd_reduction()), never on the
+ * retransmission itself.  The new segments that limited transmit (RFC
+ * 3042) lets out before it carry none.
+ */
+TEST_F(wire, loss_recovery_sends_cwr)
+{
+	static char buf[20 * MTU_MSS];
+	struct wire *w = &self->w;
+	bool resent = false;
+	uint32_t start, next;
+	ssize_t sent;
+	struct rx r;
+	char b[256];
+	int dup;
+
+	ecn_establish(_metadata, w);
+	memset(buf, 'l', sizeof(buf));
+	start = w->rcv_nxt;
+	sent = send(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	ASSERT_LE((ssize_t)(16 * MTU_MSS), sent);
+	for (dup = 0; dup < 10; dup++)
+		rx_expect(_metadata, w, &r, 1000, "the initial window");
+	rx_none(_metadata, w, 50, "10 segments, the initial window");
+	next = start + 10 * MTU_MSS;
+
+	/*
+	 * The first segment is lost: twelve duplicate ACKs at once, well
+	 * within the RTO, so that this is a fast retransmit and the window
+	 * (NewReno's inflation, or Linux's PRR) lets new data out after it.
+	 * The host answers them in order.
+	 */
+	for (dup = 1; dup <= 12; dup++)
+		SEND(w, TH_ACK, w->snd_nxt, start, NULL, 0);
+	while (!rx_next(w, &r, 200)) {
+		rx_str(&r, b, sizeof(b));
+		if (r.s.seq == start) {
+			/* The fast retransmit: not ECT, no CWR. */
+			ASSERT_EQ(IP_NOT_ECT, rx_ecn(&r)) TH_LOG("%s", b);
+			ASSERT_EQ(0, r.s.flags & TH_CWR) TH_LOG("%s", b);
+			resent = true;
+			continue;
+		}
+		ASSERT_EQ(next, r.s.seq) TH_LOG("%s", b);
+		ASSERT_EQ(IP_ECT_0, rx_ecn(&r)) TH_LOG("%s", b);
+		next += r.s.plen;
+		if (!resent) {
+			ASSERT_EQ(0, r.s.flags & TH_CWR)
+				TH_LOG("limited transmit: %s", b);
+			continue;
+		}
+		ASSERT_EQ(TH_ACK | TH_CWR, r.s.flags & ~TH_PSH)
+			TH_LOG("the first new segment after the fast retransmit says CWR: %s",
+			       b);
+		goto done;
+	}
+	ASSERT_TRUE(0) TH_LOG("no new data after the fast retransmit (resent: %d)",
+		      resent);
+done:
+	w->rcv_nxt = next;
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
 }
 
