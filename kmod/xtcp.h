@@ -725,6 +725,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 bool xtcp_time_to_recover(const struct xtcp_sock *xs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered);
 void xtcp_enter_cwr(struct sock *sk, u32 in_flight);
+void xtcp_prr_ack(struct xtcp_sock *xs, u32 delivered);
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		       u32 delivered, bool dupack);
 void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);

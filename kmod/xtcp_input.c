@@ -282,6 +282,18 @@ static bool xtcp_is_dupack(const struct xtcp_sock *xs,
 }
 
 /*
+ * An ECN-Echo in the open state with no loss to recover from (RFC 3168
+ * 6.1.2): CWR, the window cut once for this window of data.
+ */
+static void xtcp_ece_cwr(struct sock *sk, bool ece, u32 in_flight)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (ece && xs->ca_state == XTCP_CA_OPEN && !xtcp_time_to_recover(xs))
+		xtcp_enter_cwr(sk, in_flight);
+}
+
+/*
  * Congestion control and loss recovery for one ACK (RFC 5681, RFC 6675,
  * RFC 6582, RFC 3042 limited transmit).
  */
@@ -301,9 +313,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 		/* The ACK that ends recovery may echo CE too (Linux's
 		 * tcp_try_to_open() after the state's end).
 		 */
-		if (ece && xs->ca_state == XTCP_CA_OPEN &&
-		    !xtcp_time_to_recover(xs))
-			xtcp_enter_cwr(sk, prior_packets_out);
+		xtcp_ece_cwr(sk, ece, prior_packets_out);
 		return;
 	}
 	if (xs->ca_state == XTCP_CA_LOSS &&
@@ -320,23 +330,12 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 		xs->cong.cwnd_cnt = 0;
 		xs->ca_state = XTCP_CA_OPEN;
 	}
-	/* An ECN-Echo with no loss to recover from (RFC 3168 6.1.2). */
-	if (ece && xs->ca_state == XTCP_CA_OPEN && !xtcp_time_to_recover(xs))
-		xtcp_enter_cwr(sk, prior_packets_out);
+	xtcp_ece_cwr(sk, ece, prior_packets_out);
 	if (xs->ca_state == XTCP_CA_CWR) {
-		if (xtcp_time_to_recover(xs)) {
+		if (xtcp_time_to_recover(xs))
 			xtcp_enter_recovery(sk, delivered);
-			return;
-		}
-		/* PRR, as in recovery; only ACKs that deliver move it. */
-		if (delivered) {
-			xs->prr_delivered += delivered;
-			xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs),
-						      xs->cong.ssthresh,
-						      xs->recover_fs,
-						      xs->prr_delivered,
-						      xs->prr_out, delivered);
-		}
+		else if (delivered)	/* only ACKs that deliver move PRR */
+			xtcp_prr_ack(xs, delivered);
 		return;
 	}
 	/*

@@ -266,17 +266,26 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 		xtcp_fast_retransmit(sk);
 		return;
 	}
-	if (reduced) {
-		xs->prr_delivered += delivered;
-	} else {
+	if (!reduced) {
 		xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
 							      xs->packets_out);
 		xs->cong.cwnd_cnt = 0;
 		xs->recover_fs = xs->packets_out;
-		xs->prr_delivered = delivered;
+		xs->prr_delivered = 0;
 		xs->prr_out = 0;
 	}
 	xtcp_fast_retransmit(sk);
+	xtcp_prr_ack(xs, delivered);
+}
+
+/*
+ * PRR (RFC 6937), one ACK that delivered @delivered segments during a
+ * reduction, fast recovery's or CWR's: the window lets out what the
+ * reduction allows (Linux's tcp_cwnd_reduction()).
+ */
+void xtcp_prr_ack(struct xtcp_sock *xs, u32 delivered)
+{
+	xs->prr_delivered += delivered;
 	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
 				      xs->recover_fs, xs->prr_delivered,
 				      xs->prr_out, delivered);
@@ -344,10 +353,7 @@ void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 	}
 	if (advanced)
 		xtcp_mark_head_lost(sk);
-	xs->prr_delivered += delivered;
-	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
-				      xs->recover_fs, xs->prr_delivered,
-				      xs->prr_out, delivered);
+	xtcp_prr_ack(xs, delivered);
 }
 
 /*
@@ -543,8 +549,7 @@ bool xtcp_tlp_eligible(const struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	return xs->sack_ok &&
-	       (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
+	return xs->sack_ok && xs->ca_state < XTCP_CA_RECOVERY &&
 	       !xs->tlp_high_seq && xtcp_rtt_has_sample(&xs->rtt) && xs->packets_out &&
 	       (sk->sk_state == TCP_ESTABLISHED ||
 		sk->sk_state == TCP_CLOSE_WAIT);

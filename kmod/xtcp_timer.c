@@ -163,8 +163,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		u32 wait_us = xtcp_rack_detect_loss(sk);
 
 		if (xs->lost_out > xs->retrans_out &&
-		    (xs->ca_state == XTCP_CA_OPEN ||
-		     xs->ca_state == XTCP_CA_CWR))
+		    xs->ca_state < XTCP_CA_RECOVERY)
 			xtcp_enter_recovery(sk, 0);
 		xtcp_write_xmit(sk);
 		if (wait_us)
