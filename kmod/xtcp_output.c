@@ -322,7 +322,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	 * says.  The socket's TOS byte holds the ECN field ip_queue_xmit()
 	 * writes (Linux's INET_ECN_xmit()).
 	 */
-	if (!syn) {
+	if (syn) {
+		INET_ECN_dontxmit(sk);
+	} else if (xs->ecn_flags & XTCP_ECN_OK) {
+		/*
+		 * Without an agreement the TOS byte keeps the SYN's clear
+		 * ECN field: nothing to write per segment.
+		 */
 		bool new_data = skb->len > hdr_len &&
 				!xtcp_seq_before(seq, xs->snd_nxt);
 		u8 ect = xtcp_ecn_tx(&xs->ecn_flags, new_data, &flags);
@@ -337,8 +343,6 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		 */
 		if ((flags & XTCPHDR_CWR) && xtcp_skb_pcount(skb) > 1)
 			skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
-	} else {
-		INET_ECN_dontxmit(sk);
 	}
 	th->fin = !!(flags & XTCPHDR_FIN);
 	th->syn = syn;
