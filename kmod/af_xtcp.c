@@ -199,8 +199,8 @@ int xtcp_do_accept(struct sock *sk, struct socket *newsock, int flags)
 	lock_sock(child);
 	sock_graft(child, newsock);
 	newsock->state = SS_CONNECTED;
-	if (cxs->parent) {
-		sock_put(cxs->parent);
+	if (xtcp_parent(cxs)) {
+		sock_put(xtcp_parent(cxs));
 		/* /proc/net/xtcp reads it without the socket lock. */
 		WRITE_ONCE(cxs->parent, NULL);
 	}
@@ -347,6 +347,7 @@ static int __init xtcp_init(void)
 	BUILD_BUG_ON(sizeof(struct sockaddr_xtcp) !=
 		     sizeof(struct sockaddr_in));
 	BUILD_BUG_ON(sizeof(struct xtcp_sock) > XTCP_SOCK_MAX_SIZE);
+	BUILD_BUG_ON(XTCP_MAX_KEEPIDLE > U16_MAX || XTCP_MAX_KEEPINTVL > U16_MAX);
 
 	err = proto_register(&xtcp_prot, 1);
 	if (err)

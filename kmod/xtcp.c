@@ -48,8 +48,9 @@ void xtcp_set_state(struct sock *sk, int state)
 	sock_owned_by_me(sk);
 	if (old == state)
 		return;
-	if (old == TCP_SYN_RECV && xs->parent) {
-		struct xtcp_accept_queue *q = xtcp_sk(xs->parent)->acceptq;
+	if (old == TCP_SYN_RECV && xtcp_parent(xs)) {
+		struct xtcp_accept_queue *q =
+			xtcp_acceptq(xtcp_sk(xtcp_parent(xs)));
 
 		spin_lock_bh(&q->lock);
 		q->syn_pending--;
@@ -150,9 +151,9 @@ static void xtcp_sock_destruct(struct sock *sk)
 	/* Every path that ends a socket has left the port table already. */
 	if (WARN_ON_ONCE(!hlist_unhashed(&sk->sk_bind_node)))
 		xtcp_put_port(sk);
-	if (xs->parent)
-		sock_put(xs->parent);
-	kfree(xs->acceptq);
+	if (xtcp_parent(xs))
+		sock_put(xtcp_parent(xs));
+	kfree(xtcp_acceptq(xs));
 	inet_sock_destruct(sk);
 }
 
@@ -233,16 +234,20 @@ static bool xtcp_need_reset(int state)
 int xtcp_listen_start(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_accept_queue *q = xs->acceptq;
+	struct xtcp_accept_queue *q = xtcp_acceptq(xs);
 
 	sock_owned_by_me(sk);
 	if (!q) {
+		/* An accepted child's parent is NULL already. */
+		if (WARN_ON_ONCE(xtcp_parent(xs)))
+			return -EINVAL;
 		q = kzalloc(sizeof(*q), sk->sk_allocation);
 		if (!q)
 			return -ENOMEM;
 		spin_lock_init(&q->lock);
 		INIT_LIST_HEAD(&q->children);
 		xs->acceptq = q;
+		xs->listened = 1;
 	}
 	spin_lock_bh(&q->lock);
 	WRITE_ONCE(q->gen, q->gen + 1);
@@ -253,7 +258,7 @@ int xtcp_listen_start(struct sock *sk)
 /* Drop every child still waiting to be accepted, with a RST. */
 void xtcp_listen_stop(struct sock *sk)
 {
-	struct xtcp_accept_queue *q = xtcp_sk(sk)->acceptq;
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(sk));
 	struct xtcp_sock *cxs, *tmp;
 	LIST_HEAD(children);
 
@@ -908,14 +913,14 @@ struct sock *xtcp_accept_child(struct sock *sk, int flags, int *err)
 	if (*err && xtcp_accept_queue_empty(xs))
 		goto out;
 
-	spin_lock_bh(&xs->acceptq->lock);
-	cxs = list_first_entry_or_null(&xs->acceptq->children,
+	spin_lock_bh(&xtcp_acceptq(xs)->lock);
+	cxs = list_first_entry_or_null(&xtcp_acceptq(xs)->children,
 				       struct xtcp_sock, accept_node);
 	if (cxs) {
 		list_del_init(&cxs->accept_node);
 		sk_acceptq_removed(sk);
 	}
-	spin_unlock_bh(&xs->acceptq->lock);
+	spin_unlock_bh(&xtcp_acceptq(xs)->lock);
 	*err = -EAGAIN;
 	if (!cxs)
 		goto out;

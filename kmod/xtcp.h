@@ -224,7 +224,8 @@ struct xtcp_sock {
 		/* A D-SACK block waits for the next ACK (below). */
 		rcv_dsack_pending:1,
 		/* TCP_INQ: recvmsg() reports what is left (TCP_CM_INQ). */
-		recvmsg_inq:1;
+		recvmsg_inq:1,
+		listened:1;	/* acceptq, not parent (below) */
 	u8	sack_seen_n:3,
 		rcv_num_sacks:3;
 	u8	dupacks;	/* duplicate ACKs in a row */
@@ -328,9 +329,12 @@ struct xtcp_sock {
 	 */
 	u32	ack_pending_since;
 
-	/* Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default. */
-	u32	keepalive_time;		/* jiffies */
-	u32	keepalive_intvl;	/* jiffies */
+	/*
+	 * Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default.
+	 * Seconds, as the options set them: Linux's bounds fit 16 bits.
+	 */
+	u16	keepalive_time;
+	u16	keepalive_intvl;
 	u32	probes_stamp;		/* jiffies: first window probe; 0: none */
 	u32	user_timeout;		/* ms */
 
@@ -338,10 +342,18 @@ struct xtcp_sock {
 	struct timer_list	delack_timer;	/* delayed ACK */
 	/* sk->sk_timer: TIME_WAIT and orphan FIN_WAIT2 */
 
-	/* A listener's, from its first listen() on; NULL on the others. */
-	struct xtcp_accept_queue *acceptq;
-	/* Child: the listener until accept() takes it, and its q->gen. */
-	struct sock		*parent;
+	/*
+	 * A listener's accept queue, from its first listen() on; a child's
+	 * listener, until accept() takes the child.  No socket needs both
+	 * at once (a child is accepted before it can listen), so they
+	 * share a word, and listened says which it holds: read them with
+	 * xtcp_acceptq() and xtcp_parent().  parent_gen: the queue's gen
+	 * when the child joined.
+	 */
+	union {
+		struct xtcp_accept_queue *acceptq;
+		struct sock		*parent;
+	};
 	struct list_head	accept_node;
 	u32			parent_gen;
 
@@ -401,10 +413,25 @@ static inline bool xtcp_family_ok(sa_family_t family)
 	return family == AF_XTCP || family == AF_INET;
 }
 
+/* A listener's accept queue; NULL if it never listened. */
+static inline struct xtcp_accept_queue *xtcp_acceptq(const struct xtcp_sock *xs)
+{
+	return xs->listened ? xs->acceptq : NULL;
+}
+
+/*
+ * A child's listener until accept() takes it; NULL on other sockets.
+ * Read once: accept() clears it without the child's BH lock.
+ */
+static inline struct sock *xtcp_parent(const struct xtcp_sock *xs)
+{
+	return xs->listened ? NULL : READ_ONCE(xs->parent);
+}
+
 /* A listener has no established child waiting for accept(). */
 static inline bool xtcp_accept_queue_empty(struct xtcp_sock *xs)
 {
-	struct xtcp_accept_queue *q = xs->acceptq;
+	struct xtcp_accept_queue *q = xtcp_acceptq(xs);
 	bool empty;
 
 	spin_lock_bh(&q->lock);
@@ -639,7 +666,8 @@ static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
  */
 static inline bool xtcp_child_wanted(const struct xtcp_sock *cxs)
 {
-	return READ_ONCE(xtcp_sk(cxs->parent)->acceptq->gen) == cxs->parent_gen;
+	return READ_ONCE(xtcp_acceptq(xtcp_sk(xtcp_parent(cxs)))->gen) ==
+	       cxs->parent_gen;
 }
 
 static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)

@@ -841,8 +841,8 @@ drop:
 static void xtcp_child_ready(struct sock *child)
 {
 	struct xtcp_sock *xs = xtcp_sk(child);
-	struct sock *parent = xs->parent;
-	struct xtcp_accept_queue *q = xtcp_sk(parent)->acceptq;
+	struct sock *parent = xtcp_parent(xs);
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
 	bool queued = false;
 
 	spin_lock(&q->lock);
@@ -970,7 +970,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_update_ts_recent(xs, cb);
 		xtcp_ack(sk, skb, &opts);
 		xtcp_established(sk);
-		if (xs->parent) {
+		if (xtcp_parent(xs)) {
 			XTCP_INC_STATS(sk, XTCP_MIB_PASSIVEOPENS);
 			xtcp_child_ready(sk);
 		} else if (!sock_flag(sk, SOCK_DEAD)) {
@@ -1228,7 +1228,7 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 /* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
 static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 {
-	struct xtcp_accept_queue *q = xtcp_sk(parent)->acceptq;
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
 	struct xtcp_sock *xs;
 	struct sock *child;
 
@@ -1283,7 +1283,7 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	/* As Linux: a full accept queue drops the SYN; the peer retries. */
 	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
 	if (sk_acceptq_is_full(sk) ||
-	    READ_ONCE(xs->acceptq->syn_pending) >= max_pending) {
+	    READ_ONCE(xtcp_acceptq(xs)->syn_pending) >= max_pending) {
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENOVERFLOWS);
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
 		goto drop;

@@ -160,7 +160,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	 * stays in memory as long as the walk's lock (an RCU read-side
 	 * section) is held.
 	 */
-	parent = state == TCP_SYN_RECV ? READ_ONCE(xs->parent) : NULL;
+	parent = state == TCP_SYN_RECV ? xtcp_parent(xs) : NULL;
 	if (state == TCP_TIME_WAIT ||
 	    (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) || parent) {
 		xtcp_seq_show_mini(seq, sl, sk, state, parent);

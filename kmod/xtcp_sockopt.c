@@ -154,14 +154,14 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			err = -EINVAL;
 			break;
 		}
-		xs->keepalive_time = val * HZ;
+		xs->keepalive_time = val;
 		xtcp_reset_keepalive(sk);
 		break;
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
 			err = -EINVAL;
 		else
-			xs->keepalive_intvl = val * HZ;
+			xs->keepalive_intvl = val;
 		break;
 	case TCP_KEEPCNT:
 		if (val < 1 || val > XTCP_MAX_KEEPCNT)

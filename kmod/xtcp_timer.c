@@ -137,7 +137,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		 * Its listener closed: a half-open child is dropped, not
 		 * retried for a minute (Linux's reqsk_timer_handler()).
 		 */
-		if (xs->parent && !xtcp_child_wanted(xs)) {
+		if (xtcp_parent(xs) && !xtcp_child_wanted(xs)) {
 			xtcp_done(sk);
 			return;
 		}
@@ -240,15 +240,16 @@ static void xtcp_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* Keepalive's idle time and probe interval, in jiffies. */
 u32 xtcp_keepalive_time(const struct xtcp_sock *xs)
 {
-	return xs->keepalive_time ? :
+	return xs->keepalive_time ? xs->keepalive_time * HZ :
 	       XTCP_SYSCTL(&xs->inet.sk, keepalive_time);
 }
 
 u32 xtcp_keepalive_intvl(const struct xtcp_sock *xs)
 {
-	return xs->keepalive_intvl ? :
+	return xs->keepalive_intvl ? xs->keepalive_intvl * HZ :
 	       XTCP_SYSCTL(&xs->inet.sk, keepalive_intvl);
 }
 
