@@ -306,6 +306,9 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 	xtcp_rtt_init(&xs->rtt);
 	xs->dupacks = 0;
 	xs->ca_state = XTCP_CA_OPEN;
+	xs->undo_marker = 0;
+	xs->frto = 0;
+	xs->frto_new = 0;
 	xs->ecn_flags = 0;
 	xs->tlp_high_seq = 0;
 	xs->rack_sent_us = 0;

@@ -280,10 +280,20 @@ struct xtcp_sock {
 	 * Linux's high_seq.
 	 */
 	u32	recover;	/* snd_nxt when the state began */
-	/* PRR: packets_out when recovery began; for CWR, the window. */
-	u32	recover_fs;
+	/*
+	 * The window when the reduction began: PRR's RecoverFS, as Linux's
+	 * prior_cwnd, and what an undo gives back (xtcp_undo.h).
+	 */
+	u32	prior_cwnd;
 	u32	prr_delivered;	/* PRR: delivered to the peer since then */
 	u32	prr_out;	/* PRR: segments sent since then */
+	/*
+	 * Undo (xtcp_undo.h): snd_una when the episode of the last
+	 * reduction for a loss began (0: none to undo), and the ssthresh
+	 * it would give back (0: none, an ECN signal stands).
+	 */
+	u32	undo_marker;
+	u32	prior_ssthresh;
 
 	/*
 	 * RACK-TLP (RFC 8985): of the segments the peer has, the one sent
@@ -296,8 +306,16 @@ struct xtcp_sock {
 	u32	tlp_high_seq;	/* snd_nxt when a probe went; 0: none out */
 	u32	sack_high;	/* highest end of a SACKed segment */
 
-	u8	ca_state;	/* XTCP_CA_* */
-	u8	rtx_pending;	/* what rtx_timer waits for: XTCP_TIMER_* */
+	u8	ca_state:3,	/* XTCP_CA_* */
+		rtx_pending:2,	/* what rtx_timer waits for: XTCP_TIMER_* */
+		/*
+		 * F-RTO (RFC 5682) watches this timeout's ACKs: frto_new,
+		 * the next data to go is new data, not retransmissions.
+		 */
+		frto:1,
+		frto_new:1;
+	/* Retransmissions of the episode not yet D-SACKed (xtcp_undo.h). */
+	u8	undo_retrans;
 	u8	backoff;	/* RTO doublings in a row */
 	u8	retransmits;	/* timeouts for the current head */
 	u8	nonagle:1,	/* TCP_NODELAY */
@@ -318,7 +336,13 @@ struct xtcp_sock {
 	u32	delivered_ce;	/* of those, by ACKs with ECE (ECN) */
 	u32	delivered_us;	/* when delivered last grew */
 	u32	first_tx_us;	/* send time of the last rate sample's segment */
-	u32	retrans_stamp;	/* jiffies: head first sent, while retrying */
+	/*
+	 * The TSval we sent with the first retransmission of
+	 * the episode; 0: none since the last recovery ended (Linux's
+	 * retrans_stamp).  Eifel detection compares echoes with it, and
+	 * TCP_USER_TIMEOUT counts from it.
+	 */
+	u32	retrans_stamp;
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
 	u32	last_oow_ack;	/* jiffies: last out-of-window or challenge ACK */
 	/*
@@ -540,6 +564,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_HYSTARTTRAINCWND,
 	XTCP_MIB_HYSTARTDELAYDETECT,
 	XTCP_MIB_HYSTARTDELAYCWND,
+	XTCP_MIB_FULLUNDO,
+	XTCP_MIB_PARTIALUNDO,
+	XTCP_MIB_DSACKUNDO,
+	XTCP_MIB_LOSSUNDO,
+	XTCP_MIB_SPURIOUSRTOS,
 	XTCP_MIB_MAX
 };
 
@@ -566,6 +595,7 @@ struct xtcp_sysctl {
 	int	max_tw_buckets;	/* TIME_WAIT sockets in the namespace */
 	int	ecn;		/* 0 never, 1 ask and agree, 2 agree */
 	int	ecn_fallback;	/* a retransmitted SYN stops asking */
+	int	frto;		/* F-RTO after a timeout (RFC 5682) */
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
 	const struct xtcp_cong_ops *default_ca;
@@ -721,6 +751,13 @@ struct xtcp_rate_sample {
 	u32	prior_delivered;	/* with the connection's state then */
 	u32	prior_us;
 	u32	first_us;
+	/*
+	 * Not a rate: the ACK delivered a segment sent before the episode
+	 * began (up to recover) and never sent again, which F-RTO takes
+	 * as proof that a timeout was spurious (Linux's
+	 * FLAG_ORIG_SACK_ACKED).
+	 */
+	bool	orig_acked;
 };
 
 void xtcp_rate_on_send(struct xtcp_sock *xs, struct xtcp_skb_cb *cb, u32 now);
@@ -751,11 +788,15 @@ u32 xtcp_rack_detect_loss(struct sock *sk);
 u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);
 bool xtcp_time_to_recover(const struct xtcp_sock *xs);
-void xtcp_enter_recovery(struct sock *sk, u32 delivered);
+void xtcp_enter_recovery(struct sock *sk, u32 delivered, bool ece);
 void xtcp_enter_cwr(struct sock *sk, u32 in_flight);
 void xtcp_prr_ack(struct xtcp_sock *xs, u32 delivered);
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
-		       u32 delivered, bool dupack);
+		       u32 delivered, bool dupack, const struct xtcp_opts *opts);
+void xtcp_loss_ack(struct sock *sk, bool advanced, bool dupack, bool sacked,
+		   bool orig_acked, const struct xtcp_opts *opts);
+bool xtcp_try_undo_dsack(struct sock *sk);
+bool xtcp_any_retrans_done(const struct sock *sk);
 void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_mark_head_lost(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);

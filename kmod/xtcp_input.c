@@ -78,6 +78,8 @@ static void xtcp_established(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_set_state(sk, TCP_ESTABLISHED);
+	/* A retransmitted SYN is no episode to undo or time (Linux). */
+	xs->retrans_stamp = 0;
 	/* TCP_INFO's idle clocks count from here until data moves. */
 	xs->last_data_recv = xtcp_jiffies32();
 	xs->last_data_sent = xs->last_data_recv;
@@ -293,32 +295,57 @@ static void xtcp_ece_cwr(struct sock *sk, bool ece, u32 in_flight)
 		xtcp_enter_cwr(sk, in_flight);
 }
 
+/* What one ACK told, for congestion control and loss recovery. */
+struct xtcp_ack_info {
+	bool	advanced;	/* it moved SND.UNA */
+	bool	dupack;		/* a duplicate (RFC 5681 2) */
+	bool	ece;		/* ECN-Echo on an ECN connection */
+	bool	orig_acked;	/* see struct xtcp_rate_sample */
+	u32	acked_segs;	/* segments it acknowledged cumulatively */
+	u32	sacked;		/* segments it SACKed newly */
+	u32	delivered;	/* both */
+	u32	prior_packets_out;
+	const struct xtcp_opts *opts;	/* its options (timestamps) */
+};
+
 /*
  * Congestion control and loss recovery for one ACK (RFC 5681, RFC 6675,
- * RFC 6582, RFC 3042 limited transmit).
+ * RFC 6582, RFC 3042 limited transmit), and undoing reductions that
+ * prove needless (xtcp_undo.h).
  */
-static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
-			      u32 delivered, bool dupack, bool ece,
-			      u32 prior_packets_out)
+static void xtcp_cong_control(struct sock *sk, const struct xtcp_ack_info *a)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool advanced = a->advanced, ece = a->ece;
+	u32 delivered = a->delivered, prior_packets_out = a->prior_packets_out;
 
 	if (advanced)
 		xs->dupacks = 0;
-	else if (dupack && xs->dupacks < U8_MAX)
+	else if (a->dupack && xs->dupacks < U8_MAX)
 		xs->dupacks++;
+	/* An ECN signal: whatever reduction is under way stands. */
+	if (ece)
+		xs->prior_ssthresh = 0;
 
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
-		xtcp_recovery_ack(sk, advanced, acked_segs, delivered, dupack);
+		xtcp_recovery_ack(sk, advanced, a->acked_segs, delivered,
+				  a->dupack, a->opts);
 		/* The ACK that ends recovery may echo CE too (Linux's
 		 * tcp_try_to_open() after the state's end).
 		 */
 		xtcp_ece_cwr(sk, ece, prior_packets_out);
+		/* Undone, with a loss still evident: a new recovery. */
+		if (xs->ca_state == XTCP_CA_OPEN && xs->undo_marker == 0 &&
+		    xtcp_time_to_recover(xs))
+			xtcp_enter_recovery(sk, delivered, ece);
 		return;
 	}
-	if (xs->ca_state == XTCP_CA_LOSS &&
-	    !xtcp_seq_before(xs->snd_una, xs->recover))
-		xs->ca_state = XTCP_CA_OPEN;
+	if (xs->ca_state == XTCP_CA_LOSS)
+		xtcp_loss_ack(sk, advanced, a->dupack, a->sacked,
+			      a->orig_acked, a->opts);
+	/* D-SACKs that come after recovery ended may still undo it. */
+	if (xs->ca_state == XTCP_CA_OPEN)
+		xtcp_try_undo_dsack(sk);
 	/*
 	 * CWR ends when data sent after the reduction is acknowledged: the
 	 * first of it carried the CWR flag (Linux holds CWR past high_seq
@@ -333,7 +360,7 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	xtcp_ece_cwr(sk, ece, prior_packets_out);
 	if (xs->ca_state == XTCP_CA_CWR) {
 		if (xtcp_time_to_recover(xs))
-			xtcp_enter_recovery(sk, delivered);
+			xtcp_enter_recovery(sk, delivered, ece);
 		else if (delivered)	/* only ACKs that deliver move PRR */
 			xtcp_prr_ack(xs, delivered);
 		return;
@@ -343,14 +370,14 @@ static void xtcp_cong_control(struct sock *sk, bool advanced, u32 acked_segs,
 	 * tcp_is_cwnd_limited(): an idle or app-limited sender has not
 	 * shown the network takes more.
 	 */
-	if (advanced && acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
+	if (advanced && a->acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
 		struct xtcp_cong_ctx ctx;
 
 		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
-		xtcp_ca_ops(xs)->on_ack(&xs->cong, acked_segs, &ctx);
+		xtcp_ca_ops(xs)->on_ack(&xs->cong, a->acked_segs, &ctx);
 	}
 	if (xs->ca_state == XTCP_CA_OPEN && xtcp_time_to_recover(xs))
-		xtcp_enter_recovery(sk, delivered);
+		xtcp_enter_recovery(sk, delivered, ece);
 }
 
 /*
@@ -368,6 +395,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 ack = cb->ack_seq, nwin;
 	u32 acked_segs = 0, delivered = 0, newly_acked = 0, reo_wait = 0;
 	struct xtcp_rate_sample rs = {};
+	struct xtcp_ack_info ai;
 	struct sk_buff *head;
 	bool dupack, advanced, ece;
 
@@ -403,8 +431,10 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	dupack = xtcp_is_dupack(xs, skb, prior_wnd);
 	advanced = xtcp_seq_after(ack, xs->snd_una);
 
-	if (xs->sack_ok && opts && opts->num_sacks && xs->packets_out)
+	/* Even with nothing out: a late D-SACK may still undo (below). */
+	if (xs->sack_ok && opts && opts->num_sacks)
 		delivered = xtcp_sacktag(sk, opts, ack, &rs);
+	ai.sacked = delivered;
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
@@ -414,7 +444,6 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			xs->sack_high = ack;
 		xs->backoff = 0;
 		xs->retransmits = 0;
-		xs->retrans_stamp = 0;
 		head = xtcp_rtx_head(sk);
 		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
 			xs->tlp_high_seq = 0;	/* the probe was answered */
@@ -446,8 +475,21 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (xs->sack_ok && xs->packets_out &&
 	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
 		reo_wait = xtcp_rack_detect_loss(sk);
-	xtcp_cong_control(sk, advanced, acked_segs, delivered, dupack, ece,
-			  prior_packets_out);
+	ai.advanced = advanced;
+	ai.dupack = dupack;
+	ai.ece = ece;
+	ai.orig_acked = rs.orig_acked;
+	ai.acked_segs = acked_segs;
+	ai.delivered = delivered;
+	ai.prior_packets_out = prior_packets_out;
+	ai.opts = opts;
+	xtcp_cong_control(sk, &ai);
+	/*
+	 * Recovered, nothing resent still out: the next episode's first
+	 * retransmission stamps anew (Linux's tcp_try_to_open()).
+	 */
+	if (xs->ca_state == XTCP_CA_OPEN && !xtcp_any_retrans_done(sk))
+		xs->retrans_stamp = 0;
 	if (advanced)
 		xtcp_sndbuf_expand(sk);
 	trace_xtcp_probe(sk, skb);

@@ -14,6 +14,7 @@
  *   xtcp_rack.h     PRR, RACK-TLP, the delivery rate
  *   xtcp_tso.h      super-segments: their size, and where they are cut
  *   xtcp_ecn.h      ECN: what the handshake agrees, what segments carry
+ *   xtcp_undo.h     undoing needless reductions: D-SACK, Eifel, F-RTO
  *
  * Everything there is plain arithmetic on its arguments: no locks, no
  * allocation, no clocks.  Every function that is not static is what the
@@ -33,5 +34,6 @@
 #include "xtcp_rack.h"
 #include "xtcp_tso.h"
 #include "xtcp_ecn.h"
+#include "xtcp_undo.h"
 
 #endif /* _XTCP_LOGIC_H */

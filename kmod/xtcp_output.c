@@ -706,6 +706,10 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 		cb->flags &= ~(XTCPHDR_ECE | XTCPHDR_CWR);
 	cb->retransmitted = 1;
 	cb->retrans = 1;
+	/* The episode's first retransmission: Eifel and the user timeout. */
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = xtcp_tsval(xs) ? : 1;
+	xs->undo_retrans = xtcp_undo_retrans_sent(xs->undo_retrans, pcount);
 	xs->retrans_out += pcount;
 	xs->total_retrans += pcount;
 	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, pcount);
@@ -800,7 +804,8 @@ void xtcp_write_xmit(struct sock *sk)
 	struct sk_buff *skb;
 
 	sock_owned_by_me(sk);
-	if (xs->lost_out > xs->retrans_out)
+	/* F-RTO's second step: new data goes, not the rest of the tail. */
+	if (xs->lost_out > xs->retrans_out && !xs->frto_new)
 		xtcp_retransmit_lost(sk);
 
 	while ((skb = xtcp_send_head(sk))) {
@@ -865,6 +870,15 @@ send:
 	 * moves a pending loss probe to after it, as the probe is for the
 	 * tail.
 	 */
+	if (xs->frto_new) {
+		xs->frto_new = 0;
+		/* Nothing new could go: F-RTO gives way (tcp_xmit_recovery()). */
+		if (!xtcp_seq_after(xs->snd_nxt, xs->recover)) {
+			xs->frto = 0;
+			if (xs->lost_out > xs->retrans_out)
+				xtcp_retransmit_lost(sk);
+		}
+	}
 	if (sent_new && (!timer_pending(&xs->rtx_timer) ||
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);

@@ -256,6 +256,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_HYSTARTTRAINCWND]	= "TCPHystartTrainCwnd",
 	[XTCP_MIB_HYSTARTDELAYDETECT]	= "TCPHystartDelayDetect",
 	[XTCP_MIB_HYSTARTDELAYCWND]	= "TCPHystartDelayCwnd",
+	[XTCP_MIB_FULLUNDO]		= "TCPFullUndo",
+	[XTCP_MIB_PARTIALUNDO]		= "TCPPartialUndo",
+	[XTCP_MIB_DSACKUNDO]		= "TCPDSACKUndo",
+	[XTCP_MIB_LOSSUNDO]		= "TCPLossUndo",
+	[XTCP_MIB_SPURIOUSRTOS]		= "TCPSpuriousRTOs",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

@@ -3,12 +3,258 @@
  * XTCP loss recovery: what the peer's SACK blocks say it holds (the
  * scoreboard, RFC 6675), which segments are lost (RACK, RFC 8985), how
  * fast recovery sends (PRR, RFC 6937) and when it ends, the retransmission
- * timeout's loss state, and the tail loss probe (RFC 8985 7).  Linux has
- * this in tcp_input.c (tcp_sacktag_write_queue(), tcp_fastretrans_alert(),
- * tcp_enter_loss()), tcp_recovery.c (RACK) and tcp_output.c (TLP).
+ * timeout's loss state, the tail loss probe (RFC 8985 7), and undoing a
+ * reduction that proves needless (D-SACK, Eifel, F-RTO: xtcp_undo.h).
+ * Linux has this in tcp_input.c (tcp_sacktag_write_queue(),
+ * tcp_fastretrans_alert(), tcp_enter_loss(), the undo procedures),
+ * tcp_recovery.c (RACK) and tcp_output.c (TLP).
  */
+#include <linux/list_sort.h>
+
 #include "xtcp.h"
 #include "xtcp_trace.h"
+
+/* ---------------------------------------------------------------- undo */
+
+/*
+ * Retransmissions are out, or the head went more than once (Linux's
+ * tcp_any_retrans_done()): the episode's stamp must stay.
+ */
+bool xtcp_any_retrans_done(const struct sock *sk)
+{
+	const struct sk_buff *head = xtcp_rtx_head(sk);
+
+	return xtcp_sk(sk)->retrans_out ||
+	       (head && XTCP_SKB_CB(head)->retransmitted);
+}
+
+/* A reduction for a loss begins (Linux's tcp_init_undo()). */
+static void xtcp_init_undo(struct xtcp_sock *xs)
+{
+	xs->undo_marker = xs->snd_una;
+	xs->undo_retrans = xtcp_undo_retrans_init(xs->retrans_out);
+}
+
+/* The ACK in hand shows an original arrived, not our retransmission. */
+static bool xtcp_packet_delayed(const struct xtcp_sock *xs,
+				const struct xtcp_opts *opts)
+{
+	bool ts = xs->ts_ok && opts && opts->ts_ok;
+
+	return xtcp_undo_packet_delayed(xs->retrans_stamp, ts,
+					ts ? opts->tsecr : 0, xs->sack_ok,
+					!xtcp_seq_before(xs->snd_una,
+							 xs->recover));
+}
+
+static bool xtcp_may_undo_now(const struct xtcp_sock *xs,
+			      const struct xtcp_opts *opts)
+{
+	return xtcp_may_undo(xs->undo_marker, xs->undo_retrans,
+			     xtcp_packet_delayed(xs, opts));
+}
+
+/*
+ * A D-SACK block (RFC 2883) reports data received twice: if it is data
+ * of the current episode that we retransmitted, one retransmission fewer
+ * was needed (Linux's tcp_check_dsack() and tcp_sacktag_one()).  Data
+ * below SND.UNA is gone from the queue and is counted as Linux does,
+ * without asking whether it went twice; data above must have.
+ */
+static void xtcp_dsack_undo_count(struct sock *sk,
+				  const struct xtcp_sack_block *d)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 len = d->end - d->start;
+	struct sk_buff *skb;
+
+	if (!xs->undo_marker || !xtcp_seq_before(d->start, d->end) ||
+	    len > xs->max_window || !xtcp_seq_after(d->end, xs->undo_marker))
+		return;
+	if (xtcp_seq_after(d->end, xs->snd_una)) {
+		skb = xtcp_rtx_find(sk, d->start);
+		if (!skb || !XTCP_SKB_CB(skb)->retransmitted)
+			return;
+	}
+	xs->undo_retrans = xtcp_undo_retrans_dsacked(xs->undo_retrans,
+						     DIV_ROUND_UP(len,
+								  xs->mss_cache));
+}
+
+/* RACK's list is in send order (xtcp_rack_detect_loss()). */
+static int xtcp_tsorted_cmp(void *priv, const struct list_head *a,
+			    const struct list_head *b)
+{
+	const struct xtcp_skb_cb *x = list_entry(a, struct xtcp_skb_cb, tsorted);
+	const struct xtcp_skb_cb *y = list_entry(b, struct xtcp_skb_cb, tsorted);
+
+	return xtcp_rack_sent_after(x->sent_us, x->end_seq, y->sent_us,
+				    y->end_seq);
+}
+
+/*
+ * What was marked lost and not yet resent was not lost: it goes back in
+ * flight and to RACK's list.  Retransmissions in flight stay as they are.
+ */
+static void xtcp_unmark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool moved = false;
+
+	skb_rbtree_walk(skb, &sk->tcp_rtx_queue) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!cb->lost || cb->retrans)
+			continue;
+		cb->lost = 0;
+		xs->lost_out -= xtcp_skb_pcount(skb);
+		list_add_tail(&cb->tsorted, &xs->tsorted_sent);
+		moved = true;
+	}
+	/* Rare, and bounded by the queue: a sort, not a walk per segment. */
+	if (moved)
+		list_sort(NULL, &xs->tsorted_sent, xtcp_tsorted_cmp);
+	xs->retransmit_hint = NULL;
+}
+
+/*
+ * The reduction was needless: the window and ssthresh go back (Linux's
+ * tcp_undo_cwnd_reduction()), and the episode is over.
+ */
+static void xtcp_undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (unmark_loss)
+		xtcp_unmark_lost(sk);
+	if (xtcp_undo_window(&xs->cong.cwnd, &xs->cong.ssthresh,
+			     xs->prior_cwnd, xs->prior_ssthresh))
+		xs->ecn_flags &= ~XTCP_ECN_QUEUE_CWR;
+	xs->undo_marker = 0;
+}
+
+/*
+ * Recovery or the loss state ends: undo if every retransmission was a
+ * duplicate or the ACK shows an original filled the hole (Linux's
+ * tcp_try_undo_recovery()).
+ */
+static bool xtcp_try_undo_recovery(struct sock *sk,
+				   const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_may_undo_now(xs, opts))
+		return false;
+	xtcp_undo_cwnd_reduction(sk, false);
+	XTCP_INC_STATS(sk, xs->ca_state == XTCP_CA_LOSS ? XTCP_MIB_LOSSUNDO :
+							   XTCP_MIB_FULLUNDO);
+	xs->ca_state = XTCP_CA_OPEN;
+	return true;
+}
+
+/*
+ * A partial ACK in recovery whose echo predates our first retransmission
+ * (Eifel): the hole was filled by a delayed original, so the path
+ * reorders.  With retransmissions still out nothing more is resent; with
+ * none, the reduction is undone (Linux's tcp_try_undo_partial()).
+ * Returns true if the ACK needs nothing more from recovery.
+ */
+static bool xtcp_try_undo_partial(struct sock *sk,
+				  const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->undo_marker || !xtcp_packet_delayed(xs, opts))
+		return false;
+	xs->reord_seen = 1;
+	if (xs->retrans_out)
+		return true;
+	xtcp_undo_cwnd_reduction(sk, true);
+	XTCP_INC_STATS(sk, XTCP_MIB_PARTIALUNDO);
+	xs->ca_state = XTCP_CA_OPEN;
+	return true;
+}
+
+/*
+ * Every retransmission of the episode was reported a duplicate (Linux's
+ * tcp_try_undo_dsack()); in recovery, or after it ended.
+ */
+bool xtcp_try_undo_dsack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->undo_marker || xs->undo_retrans)
+		return false;
+	xtcp_undo_cwnd_reduction(sk, false);
+	XTCP_INC_STATS(sk, XTCP_MIB_DSACKUNDO);
+	return true;
+}
+
+/*
+ * Undo after a timeout (Linux's tcp_try_undo_loss()): by the evidence
+ * above, or by F-RTO's (@frto_undo).  A SACK sender, or F-RTO, leaves the
+ * loss state at once; a NewReno one when all that was out is
+ * acknowledged.
+ */
+static bool xtcp_try_undo_loss(struct sock *sk, bool frto_undo,
+			       const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!frto_undo && !xtcp_may_undo_now(xs, opts))
+		return false;
+	xtcp_undo_cwnd_reduction(sk, true);
+	XTCP_INC_STATS(sk, XTCP_MIB_LOSSUNDO);
+	if (frto_undo)
+		XTCP_INC_STATS(sk, XTCP_MIB_SPURIOUSRTOS);
+	xs->retransmits = 0;
+	if (frto_undo || xs->sack_ok)
+		xs->ca_state = XTCP_CA_OPEN;
+	return true;
+}
+
+/*
+ * One ACK in the loss state (Linux's tcp_process_loss()): undo if the
+ * timeout proves spurious, F-RTO's steps (RFC 5682 3.1), and the end of
+ * the state once all that was out at the timeout is acknowledged.
+ * @sacked: it SACKed new data; @orig_acked: see struct xtcp_rate_sample.
+ */
+void xtcp_loss_ack(struct sock *sk, bool advanced, bool dupack, bool sacked,
+		   bool orig_acked, const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool recovered = !xtcp_seq_before(xs->snd_una, xs->recover);
+
+	if (advanced && xtcp_try_undo_loss(sk, false, opts))
+		return;
+	if (xs->frto) {
+		struct sk_buff *next = xtcp_send_head(sk);
+		bool can_send_new = next &&
+			xtcp_seq_after(xs->snd_una + xs->snd_wnd, xs->snd_nxt);
+
+		switch (xtcp_frto_ack(orig_acked,
+				      xtcp_seq_after(xs->snd_nxt, xs->recover),
+				      sacked || dupack, advanced, recovered,
+				      can_send_new)) {
+		case XTCP_FRTO_UNDO:
+			xtcp_try_undo_loss(sk, true, opts);
+			return;
+		case XTCP_FRTO_SEND_NEW:
+			xs->frto_new = 1;	/* xtcp_write_xmit() */
+			return;
+		case XTCP_FRTO_LOSS:
+			xs->frto = 0;
+			break;
+		case XTCP_FRTO_WAIT:
+			break;
+		}
+	}
+	if (recovered && !xtcp_try_undo_recovery(sk, opts))
+		xs->ca_state = XTCP_CA_OPEN;
+}
+
+/* ---------------------------------------------------------------- loss */
 
 /*
  * The peer got a segment, sent once, after segments above it that it
@@ -54,6 +300,8 @@ void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 	xtcp_check_reordering(xs, cb);
 	xtcp_rack_update(xs, cb, now);
 	xtcp_rate_skb_delivered(rs, cb);
+	if (!cb->retransmitted && !xtcp_seq_after(cb->end_seq, xs->recover))
+		rs->orig_acked = true;
 }
 
 /*
@@ -176,9 +424,13 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 	 */
 	if (xtcp_sack_is_dsack(opts->sacks, opts->num_sacks, ack)) {
 		XTCP_INC_STATS(sk, XTCP_MIB_DSACKRECV);
-		if (xs->total_retrans)
+		if (xs->total_retrans) {
 			xs->reord_seen = 1;
+			xtcp_dsack_undo_count(sk, &opts->sacks[0]);
+		}
 	}
+	if (!xs->packets_out)
+		return 0;
 	for (i = 0; i < opts->num_sacks; i++) {
 		u32 start = opts->sacks[i].start, end = opts->sacks[i].end;
 
@@ -239,18 +491,29 @@ bool xtcp_time_to_recover(const struct xtcp_sock *xs)
  * carries on with that reduction, not a second one (as Linux's
  * tcp_enter_recovery()).
  */
-void xtcp_enter_recovery(struct sock *sk, u32 delivered)
+void xtcp_enter_recovery(struct sock *sk, u32 delivered, bool ece)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool reduced = xs->ca_state == XTCP_CA_CWR;
 
 	sock_owned_by_me(sk);
 	/*
+	 * What an undo would give back: nothing if the window is down for
+	 * ECN already, or this ACK echoes CE (that reduction stands).
+	 */
+	xs->prior_ssthresh = 0;
+	xtcp_init_undo(xs);
+	/*
 	 * A new reduction: it ends when what is out now is acknowledged,
 	 * and an ECN peer hears of it by CWR (Linux's
 	 * tcp_init_cwnd_reduction()).  From CWR both are under way.
 	 */
 	if (!reduced) {
+		if (!ece)
+			xs->prior_ssthresh =
+				xtcp_undo_prior_ssthresh(false, xs->cong.cwnd,
+							 xs->cong.ssthresh);
+		xs->prior_cwnd = xs->cong.cwnd;
 		xs->recover = xs->snd_nxt;
 		xtcp_ecn_queue_cwr(xs);
 	}
@@ -270,7 +533,6 @@ void xtcp_enter_recovery(struct sock *sk, u32 delivered)
 		xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong,
 							      xs->packets_out);
 		xs->cong.cwnd_cnt = 0;
-		xs->recover_fs = xs->packets_out;
 		xs->prr_delivered = 0;
 		xs->prr_out = 0;
 	}
@@ -287,7 +549,7 @@ void xtcp_prr_ack(struct xtcp_sock *xs, u32 delivered)
 {
 	xs->prr_delivered += delivered;
 	xs->cong.cwnd = xtcp_prr_cwnd(xtcp_in_flight(xs), xs->cong.ssthresh,
-				      xs->recover_fs, xs->prr_delivered,
+				      xs->prior_cwnd, xs->prr_delivered,
 				      xs->prr_out, delivered);
 }
 
@@ -307,7 +569,7 @@ void xtcp_enter_cwr(struct sock *sk, u32 in_flight)
 	xs->recover = xs->snd_nxt;
 	xs->tlp_high_seq = 0;
 	xs->cong.cwnd_cnt = 0;
-	xs->recover_fs = xs->cong.cwnd;
+	xs->prior_cwnd = xs->cong.cwnd;
 	xs->prr_delivered = 0;
 	xs->prr_out = 0;
 	xs->cong.ssthresh = xtcp_ca_ops(xs)->ssthresh(&xs->cong, in_flight);
@@ -319,14 +581,21 @@ void xtcp_enter_cwr(struct sock *sk, u32 in_flight)
  * Fast recovery, one ACK at a time.  With SACK (RFC 6675) the scoreboard
  * says what to resend and PRR (RFC 6937) how much may go; without it,
  * NewReno (RFC 6582): each partial ACK shows the next hole.  A full ACK,
- * one that covers all that was out when recovery began, ends it.
+ * one that covers all that was out when recovery began, ends it.  Any of
+ * them may show the recovery was needless, and undo it (Linux's
+ * tcp_fastretrans_alert()); the state is then open.
  */
 void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
-		       u32 delivered, bool dupack)
+		       u32 delivered, bool dupack, const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xtcp_seq_before(xs->snd_una, xs->recover)) {
+		/* NewReno's inflated window first comes down. */
+		if (!xs->sack_ok)
+			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
+		if (xtcp_try_undo_recovery(sk, opts))
+			return;
 		xs->ca_state = XTCP_CA_OPEN;
 		if (xs->sack_ok) {
 			/*
@@ -337,9 +606,17 @@ void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 			xs->cong.cwnd = min(xs->cong.ssthresh,
 					    max(xs->cong.cwnd, 2U));
 			xs->cong.cwnd_cnt = 0;
-		} else {
-			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
 		}
+		return;
+	}
+	if (advanced && xtcp_try_undo_partial(sk, opts)) {
+		/* Retransmissions still out: PRR still paces what goes. */
+		if (xs->ca_state == XTCP_CA_RECOVERY && xs->sack_ok)
+			xtcp_prr_ack(xs, delivered);
+		return;
+	}
+	if (xtcp_try_undo_dsack(sk)) {
+		xs->ca_state = XTCP_CA_OPEN;
 		return;
 	}
 	if (!xs->sack_ok) {
@@ -487,6 +764,7 @@ void xtcp_enter_loss(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_rtx_head(sk);
 	bool reneged = skb && XTCP_SKB_CB(skb)->sacked;
+	bool new_recovery = xs->ca_state < XTCP_CA_RECOVERY, cut = false;
 
 	sock_owned_by_me(sk);
 	/*
@@ -494,12 +772,18 @@ void xtcp_enter_loss(struct sock *sk)
 	 * in flight; later ones (one segment out) only keep cwnd at one,
 	 * or ssthresh would collapse to 2.  Nor does a timeout within a
 	 * window that recovery or CWR already reduced for (Linux's
-	 * tcp_enter_loss()).
+	 * tcp_enter_loss()).  A cut may be undone: what it cut is kept.
 	 */
 	if (xs->retransmits <= 1 &&
 	    (!xtcp_in_cwnd_reduction(xs) ||
 	     !xtcp_seq_before(xs->snd_una, xs->recover))) {
+		xs->prior_ssthresh =
+			xtcp_undo_prior_ssthresh(xtcp_in_cwnd_reduction(xs),
+						 xs->cong.cwnd,
+						 xs->cong.ssthresh);
+		xs->prior_cwnd = xs->cong.cwnd;
 		xtcp_cong_timeout(xtcp_ca_ops(xs), &xs->cong, xs->packets_out);
+		cut = true;
 	} else {
 		xs->cong.cwnd = 1;
 		xs->cong.cwnd_cnt = 0;
@@ -532,11 +816,23 @@ void xtcp_enter_loss(struct sock *sk)
 		if (!xs->retransmit_hint)
 			xs->retransmit_hint = skb;
 	}
+	/* After the scoreboard: what was retransmitted is lost again. */
+	if (cut)
+		xtcp_init_undo(xs);
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->tlp_high_seq = 0;
 	xs->dupacks = 0;
 	xs->recover = xs->snd_nxt;
 	xtcp_ecn_queue_cwr(xs);	/* as Linux's tcp_enter_loss() */
+	/*
+	 * F-RTO (RFC 5682 3.1 step 1): the head goes again, then the next
+	 * ACKs tell a spurious timeout from a real one; not within a
+	 * recovery's window, except for timeouts of the same head again
+	 * (its section 3.2), as Linux.
+	 */
+	xs->frto = XTCP_SYSCTL(sk, frto) &&
+		   (new_recovery || xs->retransmits > 1);
+	xs->frto_new = 0;
 	xtcp_write_xmit(sk);
 }
 

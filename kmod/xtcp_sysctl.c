@@ -21,7 +21,9 @@
  *   TCP_NOTSENT_LOWAT overrides it per socket),
  *   ecn (0 never, 1 ask in our SYNs and agree, 2 (default) agree when
  *   asked: RFC 3168, xtcp_ecn.h), ecn_fallback (a SYN retransmitted
- *   stops asking),
+ *   stops asking), frto (F-RTO after a timeout, RFC 5682: 0 off, 1 and
+ *   2 (default) on, the SACK-enhanced form when the peer SACKs; Linux
+ *   reads both values alike),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -49,6 +51,7 @@ static int xtcp_syn_retries_max = 127;	/* Linux's MAX_TCP_SYNCNT */
 static int xtcp_u8_max = 255;
 static int xtcp_gso_max = 2;
 static int xtcp_ecn_max = 2;
+static int xtcp_frto_max = 2;
 
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 				 const struct xtcp_sysctl *init)
@@ -75,6 +78,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->notsent_lowat = UINT_MAX;
 	sc->ecn = 2;
 	sc->ecn_fallback = 1;
+	sc->frto = 2;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -206,6 +210,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			&xtcp_ecn_max),
 	XTCP_SYSCTL_INT("ecn_fallback", ecn_fallback, proc_dointvec_minmax,
 			SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_INT("frto", frto, proc_dointvec_minmax, SYSCTL_ZERO,
+			&xtcp_frto_max),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

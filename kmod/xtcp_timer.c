@@ -164,7 +164,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 
 		if (xs->lost_out > xs->retrans_out &&
 		    xs->ca_state < XTCP_CA_RECOVERY)
-			xtcp_enter_recovery(sk, 0);
+			xtcp_enter_recovery(sk, 0, false);
 		xtcp_write_xmit(sk);
 		if (wait_us)
 			xtcp_arm_rtx_timer(sk, XTCP_TIMER_REO,
@@ -179,12 +179,17 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 
+	/*
+	 * TCP_USER_TIMEOUT counts from the episode's first retransmission,
+	 * and only once this head has timed out before (Linux's
+	 * retransmits_timed_out()): an ACK that moved SND.UNA starts over.
+	 */
 	if (!xs->retrans_stamp)
-		xs->retrans_stamp = xtcp_jiffies32();
+		xs->retrans_stamp = xtcp_tsval(xs) ? : 1;
 	if (xs->retransmits >= limit ||
 	    (xs->user_timeout && sk->sk_state != TCP_SYN_SENT &&
-	     xtcp_jiffies32_since(xs->retrans_stamp) >=
-	     msecs_to_jiffies(xs->user_timeout))) {
+	     xs->retransmits &&
+	     xtcp_tsval(xs) - xs->retrans_stamp >= xs->user_timeout)) {
 		xtcp_write_timeout(sk);
 		return;
 	}
