@@ -3,8 +3,9 @@
  * Wire-level conformance against a fake peer (wire_peer.h): the
  * retransmission timer's backoff and loss recovery with SACK: fast
  * retransmit, timeouts that skip SACKed data, tail loss probes,
- * reneging, SACK blocks that must be ignored, and the cost of an ACK as
- * the scoreboard grows.
+ * reneging, SACK blocks that must be ignored, the cost of an ACK as
+ * the scoreboard grows, and undoing reductions that prove needless
+ * (D-SACK, Eifel detection, F-RTO).
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -410,6 +411,214 @@ TEST_F_TIMEOUT(wire, sack_scoreboard_cost, 120)
 	       SCB_MAX_RATIO);
 	ASSERT_GE(SCB_MAX_RATIO * p10_small, p10_large)
 		TH_LOG("an ACK costs more as the flight grows");
+}
+
+/*
+ * Undo (RFC 2883 4, RFC 3522, RFC 3708, RFC 5682): segment 2's original
+ * was only delayed, so the fast retransmit's reduction was needless, and
+ * once the ACKs prove it the window and ssthresh go back to what they
+ * were.  Linux restores the window to at least its size before the cut
+ * (it may grow on the same ACK), and ssthresh exactly: infinite, as the
+ * connection was still in slow start.
+ */
+#define INFINITE_SSTHRESH	0x7fffffffU
+
+/* The burst's segment 2 is SACKed around an RTT later and goes again. */
+static void fast_retransmit_2(struct __test_metadata *_metadata,
+			      struct wire *w, struct burst *b, struct rx *r)
+{
+	struct tcp_info ti;
+
+	send_burst(_metadata, w, b);
+	/* An RTT on: the retransmission's TSval is later than the burst's. */
+	sleep_until(b->t + w->rtt_ms);
+	peer_ack(_metadata, w, b->seq[1], NULL, 0);
+	sack_all_but_2(_metadata, w, b);
+	expect_again(_metadata, w, b, 1, 2000, r, "segment 2 again");
+	rx_none_burst(_metadata, w, b, 50, "segment 2 again");
+	CHECK_INFO(w->fd, "in recovery", .ca_state = CA_RECOVERY,
+		   .total_retrans = 1);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(7U, ti.tcpi_snd_ssthresh);
+}
+
+static void check_undone(struct __test_metadata *_metadata, int fd,
+			 const char *how)
+{
+	struct tcp_info ti;
+
+	CHECK_INFO(fd, how, .ca_state = CA_OPEN, .unacked = 0, .lost = 0,
+		   .retrans = 0, .total_retrans = 1);
+	ASSERT_OK(xt_tcp_info(fd, &ti));
+	ASSERT_EQ(INFINITE_SSTHRESH, ti.tcpi_snd_ssthresh)
+		TH_LOG("%s: ssthresh not given back", how);
+	ASSERT_LE(10U, ti.tcpi_snd_cwnd)
+		TH_LOG("%s: cwnd %u, was 10 before the cut", how,
+		       ti.tcpi_snd_cwnd);
+}
+
+/*
+ * An RTT after segment 2 went again, the peer acknowledges everything,
+ * echoing @tsecr, with a D-SACK for segment 2 if @dsack.
+ */
+static void ack_all(struct __test_metadata *_metadata, struct wire *w,
+		    const struct burst *b, const struct rx *r, uint32_t tsecr,
+		    bool dsack)
+{
+	struct sack_blk d = { b->seq[1], b->seq[2] };
+
+	w->ts_ecr = tsecr;
+	sleep_until(r->t + w->rtt_ms);
+	peer_ack(_metadata, w, b->seq[NSEG], dsack ? &d : NULL, dsack);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+}
+
+/* The counter @name, @before the test, went up by one. */
+static void counted_once(struct __test_metadata *_metadata, const char *name,
+			 long long before)
+{
+	ASSERT_LE(0, before) TH_LOG("no counter %s", name);
+	ASSERT_EQ(before + 1, xt_mib(name)) TH_LOG("%s", name);
+}
+
+/* The ACK of everything reports the retransmission as a duplicate. */
+TEST_F(wire, undo_by_dsack)
+{
+	long long full0 = xt_mib("TCPFullUndo");
+	struct wire *w = &self->w;
+	struct burst b;
+	struct rx r;
+
+	establish_sack(_metadata, w, RTT_MS);
+	fast_retransmit_2(_metadata, w, &b, &r);
+	/* The retransmission's echo: no Eifel evidence, only the D-SACK. */
+	ack_all(_metadata, w, &b, &r, rx_tsval(&r), true);
+	check_undone(_metadata, w->fd, "after the D-SACK");
+	counted_once(_metadata, "TCPFullUndo", full0);
+	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
+	new_data_flows(_metadata, w);
+}
+
+/* The ACK that fills the hole echoes the original's timestamp (Eifel). */
+TEST_F(wire, undo_by_timestamp)
+{
+	long long full0 = xt_mib("TCPFullUndo");
+	struct wire *w = &self->w;
+	uint32_t burst_tsval;
+	struct burst b;
+	struct rx r;
+
+	establish_sack(_metadata, w, RTT_MS);
+	fast_retransmit_2(_metadata, w, &b, &r);
+	burst_tsval = w->ts_ecr;	/* send_burst() took the burst's */
+	ASSERT_GT(rx_tsval(&r) - burst_tsval, 0U)
+		TH_LOG("the retransmission's TSval must be later");
+	ack_all(_metadata, w, &b, &r, burst_tsval, false);
+	check_undone(_metadata, w->fd, "after the original's echo");
+	counted_once(_metadata, "TCPFullUndo", full0);
+	rx_none_burst(_metadata, w, &b, 100, "the ACK of everything");
+	new_data_flows(_metadata, w);
+}
+
+/*
+ * Recovery ends with the reduction in place (the echo is of the
+ * retransmission, and no D-SACK); the D-SACK comes on a later duplicate
+ * ACK and still undoes it.
+ */
+TEST_F(wire, undo_by_late_dsack)
+{
+	long long dsack0 = xt_mib("TCPDSACKUndo");
+	struct wire *w = &self->w;
+	struct sack_blk dsack;
+	struct tcp_info ti;
+	struct burst b;
+	struct rx r;
+
+	establish_sack(_metadata, w, RTT_MS);
+	fast_retransmit_2(_metadata, w, &b, &r);
+	ack_all(_metadata, w, &b, &r, rx_tsval(&r), false);
+	CHECK_INFO(w->fd, "recovered", .ca_state = CA_OPEN, .total_retrans = 1);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(7U, ti.tcpi_snd_ssthresh) TH_LOG("undone with no evidence");
+	ASSERT_GE(7U, ti.tcpi_snd_cwnd);
+
+	dsack.start = b.seq[1];
+	dsack.end = b.seq[2];
+	peer_ack(_metadata, w, b.seq[NSEG], &dsack, 1);
+	xt_msleep(50);
+	check_undone(_metadata, w->fd, "after the late D-SACK");
+	counted_once(_metadata, "TCPDSACKUndo", dsack0);
+	rx_none_burst(_metadata, w, &b, 100, "the late D-SACK");
+	new_data_flows(_metadata, w);
+}
+
+/*
+ * F-RTO (RFC 5682 3.1, Linux's tcp_frto 2): the burst's ACKs are late.
+ * The tail loss probe sends segment 11, new data, then the RTO resends
+ * segment 1, and its ACK comes.  The sender then sends new data (segment
+ * 12) rather than the rest of the burst again; the next ACK covers
+ * segments 2 and 3, never resent, so the timeout was spurious: undone,
+ * the loss state left, nothing more resent.  The echoes are of our latest
+ * segments, so that only F-RTO, not Eifel, can tell.
+ */
+TEST_F(wire, frto_spurious_timeout)
+{
+	long long spurious0 = xt_mib("TCPSpuriousRTOs");
+	long long loss0 = xt_mib("TCPLossUndo");
+	uint32_t mss = MTU_MSS - TSOPT_LEN;
+	uint8_t more[2 * MTU_MSS];
+	struct wire *w = &self->w;
+	unsigned int rto;
+	struct tcp_info ti;
+	struct burst b;
+	struct rx r;
+	int i;
+
+	establish_sack(_metadata, w, RTT_MS);
+	send_burst(_metadata, w, &b);
+	/* Two more segments wait for the window. */
+	xt_pattern(more, 2 * mss, 13, 0);
+	ASSERT_EQ((ssize_t)(2 * mss), send(w->fd, more, 2 * mss, 0));
+	rx_none_burst(_metadata, w, &b, 50, "the window filled");
+	rto = rto_ms(_metadata, w->fd);
+	for (i = 0; i < 2; i++) {
+		char s[256];
+
+		rx_expect(_metadata, w, &r, 2 * rto + 1000,
+			  i ? "new data (F-RTO step 2b)" : "the loss probe");
+		ASSERT_EQ(b.seq[NSEG] + i * mss, r.s.seq)
+			TH_LOG("wanted new data, got segment %d: %s",
+			       burst_index(&b, r.s.seq), rx_str(&r, s, sizeof(s)));
+		check_data(_metadata, w, &r, i == 1, b.seq[NSEG] + i * mss, mss);
+		ASSERT_EQ(0, memcmp(r.data, more + i * mss, mss));
+		if (i)
+			break;
+		expect_again(_metadata, w, &b, 0, 2 * rto + 1000, &r,
+			     "segment 1 on the timeout");
+		CHECK_INFO(w->fd, "after the timeout", .ca_state = CA_LOSS,
+			   .total_retrans = 1);
+		w->ts_ecr = rx_tsval(&r);
+		peer_ack(_metadata, w, b.seq[1], NULL, 0);
+	}
+	rx_none_burst(_metadata, w, &b, 50, "F-RTO's new data");
+	w->rcv_nxt = b.seq[NSEG] + 2 * mss;
+
+	w->ts_ecr = rx_tsval(&r);
+	peer_ack(_metadata, w, b.seq[3], NULL, 0);
+	wait_unacked(_metadata, w->fd, NSEG - 1, 1000);
+	CHECK_INFO(w->fd, "after the ACK of originals", .ca_state = CA_OPEN,
+		   .lost = 0, .retrans = 0, .total_retrans = 1);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(INFINITE_SSTHRESH, ti.tcpi_snd_ssthresh)
+		TH_LOG("ssthresh not given back");
+	ASSERT_LE(10U, ti.tcpi_snd_cwnd);
+	counted_once(_metadata, "TCPSpuriousRTOs", spurious0);
+	counted_once(_metadata, "TCPLossUndo", loss0);
+	rx_none_burst(_metadata, w, &b, 150, "the spurious timeout's undo");
+
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN, .total_retrans = 1);
 }
 
 TEST_HARNESS_MAIN
