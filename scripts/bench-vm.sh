@@ -22,6 +22,13 @@
 #              end (veth then receives through NAPI, where GRO merges them
 #              again; veth uses NAPI only for packets from a peer without
 #              TSO, hence both settings)
+#   wan        xb-cli 10.77.4.2 -> xb-srv 10.77.4.1: a wide-area path for
+#              congestion control, CUBIC on both families.  The client's
+#              egress is a 50 Mbit/s token bucket whose queue holds one
+#              bandwidth-delay product (250 KB); the server's egress
+#              delays the ACKs by 40 ms.  Offloads off, so the bucket
+#              queues MTU-sized packets.
+#   wanloss    10.77.5.x: the same, with 1% random loss before the bucket
 #
 # Each namespace takes ephemeral ports from 10000-65535 (the servers
 # listen below 10000), so that the connect/request/close runs' TIME_WAIT
@@ -42,6 +49,7 @@ bench=$root/build/tools/xtcp_bench
 out=${XTCP_BENCH_JSON:-${XTCP_VM_RESULTS:-$root/build/bench}/results.json}
 lo=xb-lo cli=xb-cli srv=xb-srv
 netem_args="delay 20ms loss 1%"
+wan_rate=50mbit wan_delay=40ms wan_queue=250000
 
 [ -x "$bench" ] || { echo "bench-vm: $bench missing (make tools)" >&2; exit 1; }
 if [ ! -d /sys/module/xtcp ]; then
@@ -62,6 +70,7 @@ trap cleanup EXIT
 
 modprobe veth
 modprobe sch_netem
+modprobe sch_tbf
 # `ip netns` wants a writable /run (scripts/vm gives one).
 mkdir -p /run/netns
 
@@ -87,11 +96,24 @@ link() { # N
 link 1
 link 2
 link 3
+link 4
+link 5
 ip netns exec "$cli" ethtool -K xb-c2 tso off gso off gro off >/dev/null 2>&1 || true
 ip netns exec "$srv" ethtool -K xb-s2 tso off gso off gro off >/dev/null 2>&1 || true
 # shellcheck disable=SC2086 # netem's arguments are words
 tc -n "$cli" qdisc add dev xb-c2 root netem $netem_args
-# Not `|| true`: without these the path would quietly be plain veth.
+# Not `|| true` from here on: without these a path would quietly be
+# plain veth.
+for n in 4 5; do
+	ip netns exec "$cli" ethtool -K "xb-c$n" tso off gso off gro off >/dev/null
+	ip netns exec "$srv" ethtool -K "xb-s$n" tso off gso off gro off >/dev/null
+	tc -n "$srv" qdisc add dev "xb-s$n" root netem delay "$wan_delay" limit 10000
+done
+# A burst of 32 KB: the bucket must refill faster than the timer ticks.
+tc -n "$cli" qdisc add dev xb-c4 root tbf rate "$wan_rate" burst 32kb limit "$wan_queue"
+tc -n "$cli" qdisc add dev xb-c5 root handle 1: netem loss 1% limit 10000
+tc -n "$cli" qdisc add dev xb-c5 parent 1:1 handle 10: tbf rate "$wan_rate" burst 32kb \
+	limit "$wan_queue"
 ip netns exec "$cli" ethtool -K xb-c3 tso off >/dev/null
 ip netns exec "$srv" ethtool -K xb-s3 gro on >/dev/null
 
@@ -102,7 +124,11 @@ for _ in $(seq 50); do
 		ip -n "$cli" link show xb-c2 | grep -q 'state UP' &&
 		ip -n "$srv" link show xb-s2 | grep -q 'state UP' &&
 		ip -n "$cli" link show xb-c3 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s3 | grep -q 'state UP'; then
+		ip -n "$srv" link show xb-s3 | grep -q 'state UP' &&
+		ip -n "$cli" link show xb-c4 | grep -q 'state UP' &&
+		ip -n "$srv" link show xb-s4 | grep -q 'state UP' &&
+		ip -n "$cli" link show xb-c5 | grep -q 'state UP' &&
+		ip -n "$srv" link show xb-s5 | grep -q 'state UP'; then
 		break
 	fi
 	sleep 0.1
@@ -111,6 +137,10 @@ done
 echo "# bench-vm: kernel $(uname -r), module ${XTCP_KO:-xtcp}"
 echo "# kernel command line: $(cat /proc/cmdline)"
 tc -n "$cli" qdisc show dev xb-c2
+for n in 4 5; do
+	tc -n "$cli" qdisc show dev "xb-c$n"
+	tc -n "$srv" qdisc show dev "xb-s$n"
+done
 # What the swgso pair really does (the JSON's meta has it too).
 offloads() { # NS DEV
 	ip netns exec "$1" ethtool -k "$2" |
@@ -123,9 +153,12 @@ echo "# swgso: xb-c3 $swgso_cli; xb-s3 $swgso_srv"
 
 args=(--ns-lo "/run/netns/$lo" --ns-client "/run/netns/$cli" --ns-server "/run/netns/$srv"
 	--veth 10.77.1.1 --netem 10.77.2.1 --swgso 10.77.3.1 --json "$out"
+	--wan 10.77.4.1 --wanloss 10.77.5.1
 	--meta "netem=$netem_args on the client's egress, TSO/GSO/GRO off on that pair"
 	--meta "veth=MTU 1500, default offloads"
 	--meta "swgso=MTU 1500, client end: $swgso_cli; server end: $swgso_srv"
+	--meta "wan=tbf $wan_rate, queue $wan_queue B on the client's egress; netem delay $wan_delay on the server's; offloads off"
+	--meta "wanloss=as wan, with netem loss 1% before the tbf"
 	--meta "cmdline=$(cat /proc/cmdline)"
 	--meta "module=${XTCP_KO:-}")
 [ -z "${XTCP_BENCH_GIT:-}" ] || args+=(--meta "git=$XTCP_BENCH_GIT")

@@ -20,6 +20,10 @@
  *   swgso       a third pair where segmentation and GRO both run in
  *               software (--swgso ADDR): the client's end has TSO off (GSO
  *               on), the server's end GRO on; the table calls it veth-swgso
+ *   wan         a fourth pair shaped as a wide-area path (--wan ADDR):
+ *               50 Mbit/s, 40 ms round trip, a bottleneck queue of one
+ *               bandwidth-delay product; scripts/bench-vm.sh sets it up
+ *   wanloss     the same with 1% random loss (--wanloss ADDR)
  *
  * Figures:
  *   bulk1, bulk4   goodput of 1 or 4 streams, client -> server, counted at
@@ -34,6 +38,11 @@
  *   crr            connect, 1-byte request, 1-byte response, close; one
  *                  client at a time (connections/s)
  *   netem          bulk1 over the netem path (Mbit/s)
+ *   wan, wanloss   bulk1 with CUBIC on both families; the sender's TCP_INFO
+ *                  (cwnd, ssthresh, RTT) and the goodput are sampled every
+ *                  10 ms into a trace per run (--traces DIR, default: the
+ *                  JSON's folder), from which scripts/bench-plot draws
+ *                  cwnd and goodput over time for both families
  *   mem            N idle established connections (default 1000; both ends
  *                  live in this kernel, so 2 sockets per connection), each
  *                  having exchanged one byte each way.  Per connection:
@@ -78,6 +87,7 @@
 #include <sys/resource.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +119,8 @@ static struct {
 	int runs;
 	double duration;	/* seconds per timed run */
 	double netem_duration;
+	double wan_duration;
+	const char *traces;	/* folder for the wan paths' traces */
 	int conns;		/* idle connections for the memory figures */
 	bool quick;
 	bool tcp_only;
@@ -116,13 +128,14 @@ static struct {
 	const char *json;
 	const char *only;	/* comma-separated test names, or NULL */
 	const char *ns_lo, *ns_client, *ns_server;
-	const char *veth_addr, *netem_addr, *swgso_addr;
+	const char *veth_addr, *netem_addr, *swgso_addr, *wan_addr, *wanloss_addr;
 	const char *meta_key[MAX_META], *meta_val[MAX_META];
 	int nmeta;
 } opt = {
 	.runs = 5,
 	.duration = 3.0,
 	.netem_duration = 5.0,
+	.wan_duration = 10.0,
 	.conns = 1000,
 	.json = "build/bench/results.json",
 };
@@ -220,13 +233,37 @@ struct path {
 	bool enabled;
 };
 
-enum { PATH_LO, PATH_VETH, PATH_NETEM, PATH_SWGSO, NPATH };
+enum { PATH_LO, PATH_VETH, PATH_NETEM, PATH_SWGSO, PATH_WAN, PATH_WANLOSS, NPATH };
 static struct path paths[NPATH] = {
 	[PATH_LO] = { .key = "lo", .name = "loopback" },
 	[PATH_VETH] = { .key = "veth", .name = "veth" },
 	[PATH_NETEM] = { .key = "netem", .name = "veth+netem" },
 	[PATH_SWGSO] = { .key = "swgso", .name = "veth-swgso" },
+	[PATH_WAN] = { .key = "wan", .name = "50M 40ms" },
+	[PATH_WANLOSS] = { .key = "wanloss", .name = "50M 40ms 1%" },
 };
+
+static const char *path_addr(int p)
+{
+	switch (p) {
+	case PATH_VETH: return opt.veth_addr;
+	case PATH_NETEM: return opt.netem_addr;
+	case PATH_SWGSO: return opt.swgso_addr;
+	case PATH_WAN: return opt.wan_addr;
+	case PATH_WANLOSS: return opt.wanloss_addr;
+	}
+	return NULL;
+}
+
+/* Seconds a timed run of a test on path p lasts. */
+static double path_window(int p)
+{
+	if (p == PATH_NETEM)
+		return opt.netem_duration;
+	if (p == PATH_WAN || p == PATH_WANLOSS)
+		return opt.wan_duration;
+	return opt.duration;
+}
 
 static void setup_paths(void)
 {
@@ -237,8 +274,7 @@ static void setup_paths(void)
 	paths[PATH_LO].addr.s_addr = htonl(INADDR_LOOPBACK);
 	paths[PATH_LO].enabled = true;
 	for (int p = PATH_VETH; p < NPATH; p++) {
-		const char *addr = p == PATH_VETH ? opt.veth_addr :
-				   p == PATH_NETEM ? opt.netem_addr : opt.swgso_addr;
+		const char *addr = path_addr(p);
 
 		paths[p].cli_ns = cli;
 		paths[p].srv_ns = srv;
@@ -419,6 +455,7 @@ enum {
 	F_RR1_SEGS_VETH, F_RR1_PUREACKS_VETH, F_RR1_DELACKS_VETH,
 	F_BULK1_SWGSO,
 	F_NETEM,
+	F_BULK1_WAN, F_BULK1_WANLOSS,
 	F_MEM_SLABOBJ, F_MEM_SLAB, F_MEM_FREE, F_MEM_SK, F_SOCK_SIZE,
 	NFIG
 };
@@ -441,6 +478,8 @@ static struct figure figs[NFIG] = {
 	[F_RR1_DELACKS_VETH] = { "rr1_veth_delayed_acks", "req/resp 1 B: delayed ACKs", "veth", "/trans", false },
 	[F_BULK1_SWGSO] = { "bulk1_swgso", "bulk, 1 stream", "veth-swgso", "Mbit/s", true },
 	[F_NETEM] = { "netem_goodput", "bulk, 1% loss 20 ms", "veth+netem", "Mbit/s", true },
+	[F_BULK1_WAN] = { "bulk1_wan", "bulk, CUBIC", "50M 40ms", "Mbit/s", true },
+	[F_BULK1_WANLOSS] = { "bulk1_wanloss", "bulk, CUBIC", "50M 40ms 1%", "Mbit/s", true },
 	[F_MEM_SLABOBJ] = { "mem_slab_objects", "mem/conn: slab objects", "loopback", "B/conn", false },
 	[F_MEM_SLAB] = { "mem_meminfo_slab", "mem/conn: meminfo Slab", "loopback", "B/conn", false },
 	[F_MEM_FREE] = { "mem_memfree_drop", "mem/conn: MemFree drop", "loopback", "B/conn", false },
@@ -549,7 +588,10 @@ static const char *const ctr_names[] = {
 	"TCPSlowStartRetrans", "TCPLostRetransmit", "TCPSpuriousRTOs",
 	"TCPDSACKRecv", "TCPRcvQDrop", "TCPBacklogDrop", "TCPOFOQueue",
 	"TCPOFODrop", "PruneCalled", "RcvPruned", "TCPZeroWindowDrop",
-	"DelayedACKs",
+	"DelayedACKs", "TCPFullUndo", "TCPPartialUndo", "TCPDSACKUndo",
+	"TCPLossUndo", "TCPLossProbeRecovery", "TCPSACKReorder",
+	"TCPHystartTrainDetect", "TCPHystartTrainCwnd", "TCPHystartDelayDetect",
+	"TCPHystartDelayCwnd",
 };
 #define NCTR ((int)(sizeof(ctr_names) / sizeof(ctr_names[0])))
 
@@ -715,10 +757,75 @@ static int tcp_info_json(int fd, const char *who, char *buf, size_t len)
 			ti.tcpi_rcv_mss, ti.tcpi_rcv_space);
 }
 
+/*
+ * Samples the sender's TCP_INFO and the bytes read so far every 10 ms for
+ * a run's window and writes them to <traces>/<figure>-<family>-<run>.tsv,
+ * a header line and then one line per sample: seconds since the start,
+ * cwnd and ssthresh (segments), smoothed RTT (us), total retransmissions,
+ * and bytes read by the receiver.  Written after the window, so the file
+ * system is not touched while the run measures.
+ */
+#define TRACE_STEP_S	0.01
+#define TRACE_MAX	(int)(600 / TRACE_STEP_S)
+
+struct trace_sample {
+	float t;
+	unsigned int cwnd, ssthresh, rtt_us, retrans;
+	long long bytes;
+};
+
+static void trace_run(const struct test *t, int fam, int fd, atomic_llong *bytes,
+		      double t0, double window)
+{
+	int max = (int)(window / TRACE_STEP_S) + 16, n = 0;
+	struct trace_sample *smp = calloc(max, sizeof(*smp));
+	const struct figure *fg = &figs[t->figs[0]];
+	char path[4096];
+	FILE *f;
+
+	if (!smp) {
+		sleep_s(window);
+		return;
+	}
+	for (double next = t0;; next += TRACE_STEP_S) {
+		double now = now_s();
+		struct tcp_info ti;
+		socklen_t tl = sizeof(ti);
+
+		if (now - t0 >= window || n == max)
+			break;
+		memset(&ti, 0, sizeof(ti));
+		if (!getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl))
+			smp[n++] = (struct trace_sample){
+				.t = (float)(now - t0), .cwnd = ti.tcpi_snd_cwnd,
+				.ssthresh = ti.tcpi_snd_ssthresh, .rtt_us = ti.tcpi_rtt,
+				.retrans = ti.tcpi_total_retrans,
+				.bytes = atomic_load(bytes),
+			};
+		sleep_s(next + TRACE_STEP_S - now_s());
+	}
+	sleep_s(t0 + window - now_s());
+	/* Numbered as the JSON's runs: a failed run's trace is overwritten. */
+	snprintf(path, sizeof(path), "%s/%s-%s-%d.tsv", opt.traces, fg->key,
+		 fam == FAM_XTCP ? "xtcp" : "tcp", fg->n[fam] + 1);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "t_s\tcwnd\tssthresh\trtt_us\tretrans\tbytes\n");
+		for (int i = 0; i < n; i++)
+			fprintf(f, "%.3f\t%u\t%u\t%u\t%u\t%lld\n", smp[i].t, smp[i].cwnd,
+				smp[i].ssthresh, smp[i].rtt_us, smp[i].retrans, smp[i].bytes);
+		fclose(f);
+	} else {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
+	}
+	free(smp);
+}
+
 static int test_bulk(const struct test *t, int fam, struct run_out *out)
 {
 	const struct path *p = &paths[t->path];
-	double window = t->path == PATH_NETEM ? opt.netem_duration : opt.duration;
+	double window = path_window(t->path);
+	bool traced = t->path == PATH_WAN || t->path == PATH_WANLOSS;
 	struct bulk_worker w[2 * MAX_STREAMS];
 	pthread_barrier_t start;
 	atomic_llong bytes = 0;
@@ -742,6 +849,13 @@ static int test_bulk(const struct test *t, int fam, struct run_out *out)
 		/* Wake up to look at the stop flag even if the peer is stuck. */
 		set_timeo(c, SO_SNDTIMEO, POLL_TIMEO_MS);
 		set_timeo(s, SO_RCVTIMEO, POLL_TIMEO_MS);
+		/* The same algorithm on both, whatever the defaults are. */
+		if (traced && setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5)) {
+			err = errno;
+			close_abort(c);
+			close_abort(s);
+			goto out;
+		}
 		w[nw++] = (struct bulk_worker){ .fd = c, .sender = true };
 		w[nw++] = (struct bulk_worker){ .fd = s, .sender = false };
 	}
@@ -757,7 +871,10 @@ static int test_bulk(const struct test *t, int fam, struct run_out *out)
 	pthread_barrier_wait(&start);
 	t0 = now_s();
 	b0 = atomic_load(&bytes);
-	sleep_s(window);
+	if (traced)
+		trace_run(t, fam, w[0].fd, &bytes, t0, window);
+	else
+		sleep_s(window);
 	b1 = atomic_load(&bytes);
 	t1 = now_s();
 	atomic_store(&stop, true);
@@ -1559,6 +1676,8 @@ static const struct test tests[] = {
 	{ "rr64", test_rr_many, PATH_LO, .streams = 64, .figs = { F_RR64_LO }, .nfigs = 1 },
 	{ "rr64", test_rr_many, PATH_VETH, .streams = 64, .figs = { F_RR64_VETH }, .nfigs = 1 },
 	{ "bulk1", test_bulk, PATH_SWGSO, .streams = 1, .figs = { F_BULK1_SWGSO }, .nfigs = 1 },
+	{ "bulk1", test_bulk, PATH_WAN, .streams = 1, .figs = { F_BULK1_WAN }, .nfigs = 1 },
+	{ "bulk1", test_bulk, PATH_WANLOSS, .streams = 1, .figs = { F_BULK1_WANLOSS }, .nfigs = 1 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
 
@@ -1633,8 +1752,8 @@ static int write_json(const char *path, bool complete)
 	json_str(f, kernel);
 	fprintf(f, ",\n  \"cpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
 	fprintf(f, "  \"runs\": %d,\n  \"duration_s\": %g,\n  \"netem_duration_s\": %g,\n"
-		   "  \"idle_connections\": %d,\n  \"quick\": %s,\n",
-		opt.runs, opt.duration, opt.netem_duration, opt.conns,
+		   "  \"wan_duration_s\": %g,\n  \"idle_connections\": %d,\n  \"quick\": %s,\n",
+		opt.runs, opt.duration, opt.netem_duration, opt.wan_duration, opt.conns,
 		opt.quick ? "true" : "false");
 	fprintf(f, "  \"meta\": {");
 	for (int i = 0; i < opt.nmeta; i++) {
@@ -1783,10 +1902,11 @@ static void usage(void)
 		"  --runs N           runs per figure and family (default 5)\n"
 		"  --duration S       seconds per timed run (default 3)\n"
 		"  --netem-duration S seconds per netem run (default 5)\n"
+		"  --wan-duration S   seconds per wan and wanloss run (default 10)\n"
 		"  --conns N          idle connections for the memory figures (default 1000)\n"
 		"  --quick            a smoke run: 2 runs, 1 s windows, 200 connections\n"
 		"  --only LIST        tests to run: mem,bulk1,bulk4,rr1,rr4k,crr,rr64; a path:\n"
-		"                     lo,veth,netem,swgso; or TEST_PATH (e.g. bulk1_swgso)\n"
+		"                     lo,veth,netem,swgso,wan,wanloss; or TEST_PATH (e.g. bulk1_wan)\n"
 		"  --tcp-only         TCP alone (no xtcp.ko needed; to try the program)\n"
 		"  --xtcp-only        XTCP alone (to profile it; no ratios)\n"
 		"  --json PATH        results file (default build/bench/results.json)\n"
@@ -1795,6 +1915,9 @@ static void usage(void)
 		"  --veth ADDR        server address over the plain veth pair\n"
 		"  --netem ADDR       server address over the netem veth pair\n"
 		"  --swgso ADDR       server address over the pair with software GSO and GRO\n"
+		"  --wan ADDR         server address over the 50 Mbit/s 40 ms pair\n"
+		"  --wanloss ADDR     server address over the same with 1%% loss\n"
+		"  --traces DIR       where the wan paths' traces go (default: the JSON's folder)\n"
 		"  --meta KEY=VALUE   recorded in the JSON's meta object\n",
 		prog);
 	exit(1);
@@ -1830,11 +1953,16 @@ static void parse_args(int argc, char **argv)
 		{ "veth", required_argument, NULL, 'v' },
 		{ "netem", required_argument, NULL, 'n' },
 		{ "swgso", required_argument, NULL, 'g' },
+		{ "wan", required_argument, NULL, 'w' },
+		{ "wanloss", required_argument, NULL, 'W' },
+		{ "wan-duration", required_argument, NULL, 'u' },
+		{ "traces", required_argument, NULL, 't' },
 		{ "meta", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	bool runs_set = false, dur_set = false, ndur_set = false, conns_set = false;
+	bool runs_set = false, dur_set = false, ndur_set = false, wdur_set = false;
+	bool conns_set = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -1854,6 +1982,10 @@ static void parse_args(int argc, char **argv)
 		case 'v': opt.veth_addr = optarg; break;
 		case 'n': opt.netem_addr = optarg; break;
 		case 'g': opt.swgso_addr = optarg; break;
+		case 'w': opt.wan_addr = optarg; break;
+		case 'W': opt.wanloss_addr = optarg; break;
+		case 'u': opt.wan_duration = parse_num(optarg, 0.1, 600); wdur_set = true; break;
+		case 't': opt.traces = optarg; break;
 		case 'm': {
 			char *eq = strchr(optarg, '=');
 
@@ -1877,12 +2009,14 @@ static void parse_args(int argc, char **argv)
 			opt.duration = 1;
 		if (!ndur_set)
 			opt.netem_duration = 2;
+		if (!wdur_set)
+			opt.wan_duration = 3;
 		if (!conns_set)
 			opt.conns = 200;
 	}
-	if ((opt.veth_addr || opt.netem_addr || opt.swgso_addr) &&
-	    (!opt.ns_client || !opt.ns_server)) {
-		fprintf(stderr, "%s: --veth/--netem/--swgso need --ns-client and --ns-server\n",
+	if ((opt.veth_addr || opt.netem_addr || opt.swgso_addr || opt.wan_addr ||
+	     opt.wanloss_addr) && (!opt.ns_client || !opt.ns_server)) {
+		fprintf(stderr, "%s: --veth/--netem/--swgso/--wan/--wanloss need --ns-client and --ns-server\n",
 			prog);
 		usage();
 	}
@@ -1972,8 +2106,7 @@ static void run_all(void)
 		for (int r = 0; r < opt.runs; r++) {
 			for (int fam = opt.tcp_only ? FAM_TCP : 0; fam < (opt.xtcp_only ? FAM_TCP : NFAM); fam++) {
 				struct run_out o;
-				double window = t->path == PATH_NETEM ? opt.netem_duration :
-								       opt.duration;
+				double window = path_window(t->path);
 				double t0 = now_s();
 				char val[32];
 				int rc;
@@ -2029,6 +2162,19 @@ int main(int argc, char **argv)
 	if (home_ns < 0)
 		die("open /proc/thread-self/ns/net");
 	setup_paths();
+
+	/* The traces' folder: "traces" beside the JSON unless told. */
+	if (!opt.traces) {
+		static char dir[4096];
+		const char *slash = strrchr(opt.json, '/');
+
+		snprintf(dir, sizeof(dir), "%.*s%straces",
+			 slash ? (int)(slash - opt.json) : 0, opt.json, slash ? "/" : "");
+		opt.traces = dir;
+	}
+	if ((paths[PATH_WAN].enabled || paths[PATH_WANLOSS].enabled) &&
+	    mkdir(opt.traces, 0755) && errno != EEXIST)
+		die("cannot make %s", opt.traces);
 
 	/* Check the JSON can be written before spending minutes measuring. */
 	if (write_json(opt.json, false))
