@@ -315,6 +315,7 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 	xs->rack_end_seq = 0;
 	xs->rack_rtt_us = 0;
 	xs->reord_seen = 0;
+	memset(&xs->reo, 0, sizeof(xs->reo));
 	xs->rcv_num_sacks = 0;
 	xs->rcv_dsack_pending = 0;
 	xs->last_oow_ack = 0;

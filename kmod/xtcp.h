@@ -361,6 +361,8 @@ struct xtcp_sock {
 	u16	keepalive_intvl;
 	u32	probes_stamp;		/* jiffies: first window probe; 0: none */
 	u32	user_timeout;		/* ms */
+	/* RACK's reordering window, in steps (beside rack_*, it would pad) */
+	struct xtcp_rack_reo	reo;
 
 	struct timer_list	rtx_timer;	/* retransmit and persist */
 	struct timer_list	delack_timer;	/* delayed ACK */

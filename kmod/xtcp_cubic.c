@@ -85,8 +85,8 @@ u32 xtcp_cubic_curve(u32 origin, u32 k, u64 t)
 /*
  * A new round of HyStart: it ends when what is out now is ACKed.  Its
  * fields share space with the curve's: a curve still running (only
- * possible in slow start after an idle restart or an undo, which XTCP
- * does not do yet; Linux keeps it) starts over at the next avoidance.
+ * in slow start after an undo gave back an ssthresh above the window;
+ * Linux keeps it) starts over at the next avoidance.
  */
 static void hystart_reset(struct xtcp_cubic *ca,
 			  const struct xtcp_cong_ctx *ctx)

@@ -470,6 +470,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	if (delivered)
 		xtcp_rate_gen(sk, delivered, &rs);
+	xtcp_rack_reo_update(&xs->reo, rs.valid ? rs.prior_delivered : 0,
+			     xs->delivered);
 	if (ece)
 		xs->delivered_ce += delivered;
 	if (xs->sack_ok && xs->packets_out &&

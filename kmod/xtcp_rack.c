@@ -47,15 +47,44 @@ bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
 }
 
 u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
-		      bool in_recovery, u32 sacked_out)
+		      bool in_recovery, u32 sacked_out, u8 extra_steps)
 {
-	u32 wnd;
+	u64 wnd;
 
 	if (!reord_seen && (in_recovery || sacked_out >= XTCP_DUPTHRESH))
 		return 0;
-	wnd = reord_seen ? srtt_us : min_rtt_us / 4;
+	wnd = (u64)(min_rtt_us / 4) * (1 + extra_steps);
 
-	return wnd < srtt_us ? wnd : srtt_us;
+	return wnd < srtt_us ? (u32)wnd : srtt_us;
+}
+
+void xtcp_rack_reo_update(struct xtcp_rack_reo *r, u32 prior_delivered,
+			  u32 delivered)
+{
+	if (!prior_delivered)
+		return;
+	/* Sent before the last growth: less than a round trip since. */
+	if ((u16)((u16)prior_delivered - r->last_delivered) >= 0x8000)
+		r->dsack_seen = 0;
+	if (r->dsack_seen) {
+		if (r->extra_steps < 0xfe)
+			r->extra_steps++;
+		r->dsack_seen = 0;
+		r->last_delivered = (u16)delivered;
+		r->persist = XTCP_RACK_RECOVERY_THRESH;
+	} else if (!r->persist) {
+		r->extra_steps = 0;
+	}
+}
+
+void xtcp_rack_reo_recovered(struct xtcp_rack_reo *r, bool undone)
+{
+	if (undone) {
+		if (r->persist < XTCP_RACK_RECOVERY_THRESH)
+			r->persist++;
+	} else if (r->persist) {
+		r->persist--;
+	}
 }
 
 u32 xtcp_rack_time_left(u32 sent_us, u32 now_us, u32 rack_rtt_us,

@@ -14,14 +14,15 @@
 /*
  * Proportional Rate Reduction (RFC 6937), as Linux's tcp_cwnd_reduction():
  * during fast recovery the sender may send what keeps the flight shrinking
- * smoothly towards ssthresh.  recover_fs is what was out when recovery
- * began; prr_delivered and prr_out count segments delivered to the peer
- * (cumulatively acked or SACKed) and sent, since then; delivered is what
- * this ACK delivered.  Returns the congestion window for now: pipe plus
- * what may be sent.  While pipe is above ssthresh, sending follows
- * ssthresh / recover_fs of deliveries; at or below it, slow start back up
- * to ssthresh, at most one segment more than delivered (PRR-SSRB).  The
- * first transmission of recovery (the fast retransmit) is always allowed.
+ * smoothly towards ssthresh.  recover_fs (RFC 6937's RecoverFS) is the
+ * window when the reduction began, as Linux takes it; prr_delivered and
+ * prr_out count segments delivered to the peer (cumulatively acked or
+ * SACKed) and sent, since then; delivered is what this ACK delivered.
+ * Returns the congestion window for now: pipe plus what may be sent.
+ * While pipe is above ssthresh, sending follows ssthresh / recover_fs of
+ * deliveries; at or below it, slow start back up to ssthresh, at most one
+ * segment more than delivered (PRR-SSRB).  The first transmission of
+ * recovery (the fast retransmit) is always allowed.
  */
 u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
 		  u32 prr_out, u32 delivered);
@@ -36,17 +37,42 @@ u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
  */
 bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2);
 /*
- * The reordering window (6.2 step 4): min_rtt / 4, never above srtt.
- * Once the connection has seen reordering (a segment SACKed below others
- * it had not been sent after, or a D-SACK), srtt itself: RFC 8985 grows
- * the window in steps on D-SACKs; XTCP takes the largest window the RFC
- * allows at once.  On a path not seen
- * to reorder, zero once in recovery or once DupThresh segments are
- * SACKed: RACK then marks every hole below the latest delivery, which is
- * RFC 6675's counting rule (6.2 step 4, Linux's tcp_rack_reo_wnd()).
+ * The reordering window (6.2 step 4, Linux's tcp_rack_reo_wnd()): steps
+ * of min_rtt / 4 (one, and @extra_steps more), never above srtt.  On a
+ * path not seen to reorder (a segment SACKed or acknowledged below
+ * others it had not been sent after), zero once in recovery or once
+ * DupThresh segments are SACKed: RACK then marks every hole below the
+ * latest delivery, which is RFC 6675's counting rule.
  */
 u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
-		      bool in_recovery, u32 sacked_out);
+		      bool in_recovery, u32 sacked_out, u8 extra_steps);
+
+/*
+ * How many steps (RFC 8985 6.2 step 4, Linux's rack.reo_wnd_*): on a
+ * path seen to reorder, a D-SACK (a retransmission was needless) adds a
+ * step, at most once per round trip; the steps stay for 16 recoveries
+ * after the last such D-SACK, then fall back to one.  A new socket's
+ * zeroes are one step, nothing pending.
+ */
+#define XTCP_RACK_RECOVERY_THRESH	16
+
+struct xtcp_rack_reo {
+	u8	extra_steps;	/* steps beyond the first */
+	u8	persist:5,	/* recoveries before falling back */
+		dsack_seen:1;	/* a D-SACK to grow for */
+	u16	last_delivered;	/* delivered (low bits) when it last grew */
+};
+
+/*
+ * An ACK came; @prior_delivered is the delivered count when its newest
+ * delivered segment was sent (0: it delivered nothing), @delivered the
+ * count now (Linux's tcp_rack_update_reo_wnd()).  A D-SACK for a round
+ * trip already grown for is dropped.
+ */
+void xtcp_rack_reo_update(struct xtcp_rack_reo *r, u32 prior_delivered,
+			  u32 delivered);
+/* Recovery ended: undone by D-SACKs (@undone), or the steps wear off. */
+void xtcp_rack_reo_recovered(struct xtcp_rack_reo *r, bool undone);
 /*
  * A segment sent at sent_us, before the most recently sent segment the
  * peer has (whose round trip took rack_rtt_us), is lost once rack_rtt_us

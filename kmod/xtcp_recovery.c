@@ -144,8 +144,10 @@ static bool xtcp_try_undo_recovery(struct sock *sk,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xtcp_may_undo_now(xs, opts))
+	if (!xtcp_may_undo_now(xs, opts)) {
+		xtcp_rack_reo_recovered(&xs->reo, false);
 		return false;
+	}
 	xtcp_undo_cwnd_reduction(sk, false);
 	XTCP_INC_STATS(sk, xs->ca_state == XTCP_CA_LOSS ? XTCP_MIB_LOSSUNDO :
 							   XTCP_MIB_FULLUNDO);
@@ -186,6 +188,7 @@ bool xtcp_try_undo_dsack(struct sock *sk)
 
 	if (!xs->undo_marker || xs->undo_retrans)
 		return false;
+	xtcp_rack_reo_recovered(&xs->reo, true);
 	xtcp_undo_cwnd_reduction(sk, false);
 	XTCP_INC_STATS(sk, XTCP_MIB_DSACKUNDO);
 	return true;
@@ -324,7 +327,7 @@ u32 xtcp_rack_detect_loss(struct sock *sk)
 	reo_wnd = xtcp_rack_reo_wnd(xs->rtt.min_rtt_us, xs->rtt.srtt_us,
 				    xs->reord_seen,
 				    xs->ca_state >= XTCP_CA_RECOVERY,
-				    xs->sacked_out);
+				    xs->sacked_out, xs->reo.extra_steps);
 	list_for_each_entry_safe(cb, tmp, &xs->tsorted_sent, tsorted) {
 		u32 left;
 
@@ -419,14 +422,21 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 	sock_owned_by_me(sk);
 	/*
 	 * A D-SACK for data we sent more than once: a retransmission was
-	 * spurious, so the path reorders; RACK widens its window (RFC
-	 * 8985 6.2 step 4), as Linux's reo_wnd_steps grow on D-SACKs.
+	 * needless.  It counts for undo, and on a path seen to reorder it
+	 * grows RACK's window a step (RFC 8985 6.2 step 4, Linux's
+	 * tcp_dsack_seen()), unless it only reports a tail loss probe,
+	 * which a timer sent, not RACK.
 	 */
 	if (xtcp_sack_is_dsack(opts->sacks, opts->num_sacks, ack)) {
+		const struct xtcp_sack_block *d = &opts->sacks[0];
+
 		XTCP_INC_STATS(sk, XTCP_MIB_DSACKRECV);
 		if (xs->total_retrans) {
-			xs->reord_seen = 1;
-			xtcp_dsack_undo_count(sk, &opts->sacks[0]);
+			if (xs->reord_seen &&
+			    !(xs->tlp_high_seq && xs->tlp_high_seq == d->end &&
+			      d->end - d->start <= xs->mss_cache))
+				xs->reo.dsack_seen = 1;
+			xtcp_dsack_undo_count(sk, d);
 		}
 	}
 	if (!xs->packets_out)

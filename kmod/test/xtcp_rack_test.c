@@ -47,18 +47,22 @@ TEST(rack_tlp)
 	CHECK(!xtcp_rack_sent_after(1000, 100, 1000, 100), "%s", "same segment");
 	CHECK(xtcp_rack_sent_after(5, 1, 0xfffffff0U, 1), "%s", "clock wrapped");
 
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 2), 10000,
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 2, 0), 10000,
 		 "%s", "min_rtt / 4");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 8000, false, false, 0), 8000, "%s",
-		 "at most srtt");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, false, 0), 50000, "%s",
-		 "reordering seen: srtt");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 3), 0, "%s",
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 8000, false, false, 0, 0), 8000,
+		 "%s", "at most srtt");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, false, 0, 0), 10000,
+		 "%s", "reordering seen: still one step");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, false, 0, 2), 30000,
+		 "%s", "three steps");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, false, 0, 0xfe), 50000,
+		 "%s", "many steps: srtt");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, false, 3, 0), 0, "%s",
 		 "DupThresh SACKed: no window");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, true, 0), 0, "%s",
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, false, true, 0, 0), 0, "%s",
 		 "in recovery: no window");
-	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, true, 9), 50000, "%s",
-		 "reordering seen: the window stays in recovery");
+	CHECK_EQ(xtcp_rack_reo_wnd(40000, 50000, true, true, 9, 0), 10000,
+		 "%s", "reordering seen: the window stays in recovery");
 
 	CHECK_EQ(xtcp_rack_time_left(1000, 1000, 500, 100), 600, "%s",
 		 "just sent: rtt + reo_wnd to go");
@@ -97,6 +101,50 @@ TEST(rack_tlp)
 	xtcp_rtt_sample(&e, 1000);
 	xtcp_rtt_sample(&e, 2000);
 	CHECK_EQ(e.min_rtt_us, 1000, "%s", "min of 3000, 1000, 2000");
+}
+
+/* The steps grow on D-SACKs, once per round trip, and wear off. */
+TEST(rack_reo_steps)
+{
+	struct xtcp_rack_reo r = { 0 };
+	int i;
+
+	xtcp_rack_reo_update(&r, 100, 200);
+	CHECK_EQ(r.extra_steps, 0, "%s", "no D-SACK: one step");
+	r.dsack_seen = 1;
+	xtcp_rack_reo_update(&r, 0, 200);
+	CHECK_EQ(r.extra_steps, 0, "%s", "no delivery: no update");
+	CHECK_EQ(r.dsack_seen, 1, "%s", "still pending");
+	xtcp_rack_reo_update(&r, 150, 200);
+	CHECK_EQ(r.extra_steps, 1, "%s", "a D-SACK: a step more");
+	CHECK_EQ(r.last_delivered, 200, "%s", "when");
+	CHECK_EQ(r.persist, XTCP_RACK_RECOVERY_THRESH, "%s", "persists");
+	r.dsack_seen = 1;
+	xtcp_rack_reo_update(&r, 199, 210);
+	CHECK_EQ(r.extra_steps, 1, "%s", "within the round trip: dropped");
+	CHECK_EQ(r.dsack_seen, 0, "%s", "and forgotten");
+	r.dsack_seen = 1;
+	xtcp_rack_reo_update(&r, 205, 300);
+	CHECK_EQ(r.extra_steps, 2, "%s", "the next round trip: a step more");
+	/* Across the 16-bit wrap of the delivered count. */
+	r.last_delivered = 0xfff0;
+	r.dsack_seen = 1;
+	xtcp_rack_reo_update(&r, 0x10010, 0x10020);
+	CHECK_EQ(r.extra_steps, 3, "%s", "after the wrap");
+
+	for (i = 0; i < XTCP_RACK_RECOVERY_THRESH - 1; i++)
+		xtcp_rack_reo_recovered(&r, false);
+	xtcp_rack_reo_update(&r, 0x10030, 0x10040);
+	CHECK_EQ(r.extra_steps, 3, "%s", "one recovery left");
+	xtcp_rack_reo_recovered(&r, false);
+	xtcp_rack_reo_update(&r, 0x10050, 0x10060);
+	CHECK_EQ(r.extra_steps, 0, "%s", "16 recoveries: back to one step");
+
+	xtcp_rack_reo_recovered(&r, true);
+	CHECK_EQ(r.persist, 1, "%s", "an undo by D-SACK persists");
+	r.persist = XTCP_RACK_RECOVERY_THRESH;
+	xtcp_rack_reo_recovered(&r, true);
+	CHECK_EQ(r.persist, XTCP_RACK_RECOVERY_THRESH, "%s", "at most 16");
 }
 
 TEST_HARNESS_MAIN
