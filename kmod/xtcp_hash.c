@@ -54,7 +54,11 @@ static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
 
 /*
  * Linux's rule: SO_REUSEADDR on both lets a port be shared as long as the
- * socket already there is not listening.
+ * socket already there is not listening.  A child still in SYN_RECV
+ * holds no port, as Linux's request sockets are outside its bind table:
+ * its listener holds the port while it lives, and once that is closed a
+ * new bind() must not wait for the old handshake to end (its ACK then
+ * finds the child unwanted and is answered with a RST).
  */
 static bool xtcp_bind_conflict(struct xtcp_net *xn, const struct sock *sk,
 			       u16 port)
@@ -66,6 +70,8 @@ static bool xtcp_bind_conflict(struct xtcp_net *xn, const struct sock *sk,
 		if (sk2 == sk || inet_sk(sk2)->inet_num != port)
 			continue;
 		if (!xtcp_addr_overlap(sk, sk2))
+			continue;
+		if (sk2->sk_state == TCP_SYN_RECV && xtcp_parent(xtcp_sk(sk2)))
 			continue;
 		if (sk->sk_reuse && sk2->sk_reuse &&
 		    sk2->sk_state != TCP_LISTEN)
