@@ -235,6 +235,40 @@ TEST_F(wire, syn_recv_bad_ack)
 	peer_data(_metadata, w, "ok", 2);
 }
 
+/*
+ * A half-open connection holds no port: Linux keeps it as a request
+ * socket, outside the bind table.  Once its listener is closed, the
+ * port can be bound and listened on again at once, and the old
+ * handshake's ACK is answered with a RST (seq = its ACK), not taken by
+ * the new listener.  XTCP's child is a full socket: it used to keep the
+ * port until its ACK or timer came, so that a bind() right after the
+ * close failed with EADDRINUSE.
+ */
+TEST_F(wire, closed_listener_half_open_frees_port)
+{
+	struct wire *w = &self->w;
+	char s[256];
+	struct rx r;
+	int l2;
+
+	listen_on(_metadata, w, 0);
+	syn_synack(_metadata, w, NULL, 0, NULL, 0, &r);
+	ASSERT_OK(close(w->lfd));
+	w->lfd = xt_socket();
+	ASSERT_LE(0, w->lfd);
+	l2 = w->lfd;
+	ASSERT_EQ(0, xt_bind(l2, HOST_IP, w->hport))
+		TH_LOG("the half-open connection keeps the port: %s",
+		       strerror(errno));
+	ASSERT_OK(listen(l2, 8));
+
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "a RST");
+	ASSERT_TRUE(r.s.flags & TH_RST) TH_LOG("%s", rx_str(&r, s, sizeof(s)));
+	ASSERT_EQ(w->rcv_nxt, r.s.seq) TH_LOG("%s", rx_str(&r, s, sizeof(s)));
+	ASSERT_EQ(-1, accept_within(l2, 200));
+}
+
 TEST_F_TIMEOUT(wire, synack_retries_sysctl, 30)
 {
 	struct wire *w = &self->w;
