@@ -576,6 +576,9 @@ void xtcp_enter_cwr(struct sock *sk, u32 in_flight)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	sock_owned_by_me(sk);
+	/* An ECN reduction is never undone, nor the episode before it. */
+	xs->prior_ssthresh = 0;
+	xs->undo_marker = 0;
 	xs->recover = xs->snd_nxt;
 	xs->tlp_high_seq = 0;
 	xs->cong.cwnd_cnt = 0;
