@@ -664,6 +664,13 @@ static inline u32 xtcp_tsval(const struct xtcp_sock *xs)
 	return xtcp_clock_ms() + xs->ts_off;
 }
 
+/* The episode's first retransmission, unless one was stamped already. */
+static inline void xtcp_stamp_retrans(struct xtcp_sock *xs)
+{
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = xtcp_tsval(xs) ? : 1;
+}
+
 /* What is left of the window we advertised last, from rcv_nxt on. */
 static inline u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 {

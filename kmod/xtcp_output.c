@@ -706,9 +706,8 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 		cb->flags &= ~(XTCPHDR_ECE | XTCPHDR_CWR);
 	cb->retransmitted = 1;
 	cb->retrans = 1;
-	/* The episode's first retransmission: Eifel and the user timeout. */
-	if (!xs->retrans_stamp)
-		xs->retrans_stamp = xtcp_tsval(xs) ? : 1;
+	/* For Eifel detection and the user timeout. */
+	xtcp_stamp_retrans(xs);
 	xs->undo_retrans = xtcp_undo_retrans_sent(xs->undo_retrans, pcount);
 	xs->retrans_out += pcount;
 	xs->total_retrans += pcount;

@@ -184,8 +184,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	 * and only once this head has timed out before (Linux's
 	 * retransmits_timed_out()): an ACK that moved SND.UNA starts over.
 	 */
-	if (!xs->retrans_stamp)
-		xs->retrans_stamp = xtcp_tsval(xs) ? : 1;
+	xtcp_stamp_retrans(xs);
 	if (xs->retransmits >= limit ||
 	    (xs->user_timeout && sk->sk_state != TCP_SYN_SENT &&
 	     xs->retransmits &&
