@@ -800,7 +800,7 @@ bool xtcp_time_to_recover(const struct xtcp_sock *xs);
 void xtcp_enter_recovery(struct sock *sk, u32 delivered, bool ece);
 void xtcp_enter_cwr(struct sock *sk, u32 in_flight);
 void xtcp_prr_ack(struct xtcp_sock *xs, u32 delivered);
-void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
+bool xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		       u32 delivered, bool dupack, const struct xtcp_opts *opts);
 void xtcp_loss_ack(struct sock *sk, bool advanced, bool dupack, bool sacked,
 		   bool orig_acked, const struct xtcp_opts *opts);

@@ -328,14 +328,15 @@ static void xtcp_cong_control(struct sock *sk, const struct xtcp_ack_info *a)
 		xs->prior_ssthresh = 0;
 
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
-		xtcp_recovery_ack(sk, advanced, a->acked_segs, delivered,
-				  a->dupack, a->opts);
+		bool undone = xtcp_recovery_ack(sk, advanced, a->acked_segs,
+						delivered, a->dupack, a->opts);
+
 		/* The ACK that ends recovery may echo CE too (Linux's
 		 * tcp_try_to_open() after the state's end).
 		 */
 		xtcp_ece_cwr(sk, ece, prior_packets_out);
 		/* Undone, with a loss still evident: a new recovery. */
-		if (xs->ca_state == XTCP_CA_OPEN && xs->undo_marker == 0 &&
+		if (undone && xs->ca_state == XTCP_CA_OPEN &&
 		    xtcp_time_to_recover(xs))
 			xtcp_enter_recovery(sk, delivered, ece);
 		return;

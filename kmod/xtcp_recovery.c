@@ -596,9 +596,10 @@ void xtcp_enter_cwr(struct sock *sk, u32 in_flight)
  * NewReno (RFC 6582): each partial ACK shows the next hole.  A full ACK,
  * one that covers all that was out when recovery began, ends it.  Any of
  * them may show the recovery was needless, and undo it (Linux's
- * tcp_fastretrans_alert()); the state is then open.
+ * tcp_fastretrans_alert()); the state is then open.  Returns true if it
+ * was undone.
  */
-void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
+bool xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		       u32 delivered, bool dupack, const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -608,7 +609,7 @@ void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		if (!xs->sack_ok)
 			xtcp_cong_recovery_exit(&xs->cong, xs->packets_out);
 		if (xtcp_try_undo_recovery(sk, opts))
-			return;
+			return true;
 		xs->ca_state = XTCP_CA_OPEN;
 		if (xs->sack_ok) {
 			/*
@@ -620,17 +621,19 @@ void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 					    max(xs->cong.cwnd, 2U));
 			xs->cong.cwnd_cnt = 0;
 		}
-		return;
+		return false;
 	}
 	if (advanced && xtcp_try_undo_partial(sk, opts)) {
+		if (xs->ca_state == XTCP_CA_OPEN)
+			return true;
 		/* Retransmissions still out: PRR still paces what goes. */
-		if (xs->ca_state == XTCP_CA_RECOVERY && xs->sack_ok)
+		if (xs->sack_ok)
 			xtcp_prr_ack(xs, delivered);
-		return;
+		return false;
 	}
 	if (xtcp_try_undo_dsack(sk)) {
 		xs->ca_state = XTCP_CA_OPEN;
-		return;
+		return true;
 	}
 	if (!xs->sack_ok) {
 		if (advanced) {
@@ -639,11 +642,12 @@ void xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
 		} else if (dupack) {
 			xtcp_cong_recovery_dupack(&xs->cong);
 		}
-		return;
+		return false;
 	}
 	if (advanced)
 		xtcp_mark_head_lost(sk);
 	xtcp_prr_ack(xs, delivered);
+	return false;
 }
 
 /*
