@@ -118,19 +118,15 @@ ip netns exec "$cli" ethtool -K xb-c3 tso off >/dev/null
 ip netns exec "$srv" ethtool -K xb-s3 gro on >/dev/null
 
 # Both ends must be up before the first SYN.
+all_up() {
+	local n
+	for n in 1 2 3 4 5; do
+		ip -n "$cli" link show "xb-c$n" | grep -q 'state UP' || return 1
+		ip -n "$srv" link show "xb-s$n" | grep -q 'state UP' || return 1
+	done
+}
 for _ in $(seq 50); do
-	if ip -n "$cli" link show xb-c1 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s1 | grep -q 'state UP' &&
-		ip -n "$cli" link show xb-c2 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s2 | grep -q 'state UP' &&
-		ip -n "$cli" link show xb-c3 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s3 | grep -q 'state UP' &&
-		ip -n "$cli" link show xb-c4 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s4 | grep -q 'state UP' &&
-		ip -n "$cli" link show xb-c5 | grep -q 'state UP' &&
-		ip -n "$srv" link show xb-s5 | grep -q 'state UP'; then
-		break
-	fi
+	all_up && break
 	sleep 0.1
 done
 
