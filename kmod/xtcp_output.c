@@ -790,10 +790,49 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Whether @skb, of which only @room segments may go now, waits for the
+ * ACK due next to leave as a bigger GSO skb (xtcp_tso_should_defer()).
+ */
+static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
+			    u32 room, u32 max_segs, bool tail)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct sk_buff *head = xtcp_rtx_head(sk);
+	const struct xtcp_skb_cb *newest;
+	struct xtcp_tso_defer d = {
+		.skb_len = skb->len,
+		.mss = xs->mss_cache,
+		.max_segs = max_segs,
+		.send_win = xs->snd_una + xs->snd_wnd - cb->seq,
+		.cwnd_room = room,
+		.snd_wnd = xs->snd_wnd,
+		.cwnd = xs->cong.cwnd,
+		.srtt_us = xs->rtt.srtt_us,
+		.in_flight = 1,
+		.tail = tail,
+		.recovery = xs->ca_state >= XTCP_CA_RECOVERY,
+		.closed = (cb->flags & XTCPHDR_FIN) || cb->eor,
+	};
+
+	/* Nothing in flight, or all of it SACKed or lost: do not wait. */
+	if (!head || list_empty(&xs->tsorted_sent))
+		return false;
+	newest = list_last_entry(&xs->tsorted_sent, struct xtcp_skb_cb,
+				 tsorted);
+	d.now_us = xtcp_clock_us();
+	d.last_sent_us = newest->sent_us;
+	d.head_sent_us = XTCP_SKB_CB(head)->sent_us;
+	return xtcp_tso_should_defer(&d);
+}
+
+/*
  * Send what the peer's window, the congestion window and Nagle allow
  * (RFC 9293 3.8.6.2.1, RFC 896), each skb as one GSO skb of as many
- * segments as they let go.  Arms the retransmission timer for what went
- * out, or the persist timer when the window holds everything back.
+ * segments as they let go; when that is a small part of one, it may wait
+ * for the next ACK instead (xtcp_defer_send()).  Arms the retransmission
+ * timer for what went out, or the persist timer when the window holds
+ * everything back.
  */
 void xtcp_write_xmit(struct sock *sk)
 {
@@ -852,6 +891,9 @@ void xtcp_write_xmit(struct sock *sk)
 					 xs->nonagle, xs->packets_out,
 					 xs->snd_sml, xs->snd_una,
 					 xs->snd_nxt);
+		if (skb->len > mss &&
+		    xtcp_defer_send(sk, skb, cwnd - in_flight, max_segs, last))
+			break;
 		limit = xtcp_split_point(skb->len, mss,
 					 min(cwnd - in_flight, max_segs),
 					 wnd_end - cb->seq, nagle);

@@ -66,6 +66,53 @@ u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
 	return needed;
 }
 
+/* Linux's tcp_tso_win_divisor default: a third of a window goes at once. */
+#define XTCP_TSO_WIN_DIVISOR	3
+#define XTCP_DEFER_SLACK_US	1000
+
+static u32 min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d)
+{
+	u32 cong_win = d->cwnd_room * d->mss, limit, chunk, threshold;
+	s32 ack_due_in;
+
+	if (d->recovery)
+		return false;
+	/* A sender paused for more than a millisecond starts at once. */
+	if ((s32)(d->now_us - d->last_sent_us) > XTCP_DEFER_SLACK_US)
+		return false;
+	limit = min_u32(d->send_win, cong_win);
+	if (limit >= d->max_segs * d->mss)
+		return false;
+	/* An skb before the tail will not grow: if all of it fits, go. */
+	if (!d->tail && limit >= d->skb_len)
+		return false;
+	chunk = min_u32(d->snd_wnd, d->cwnd * d->mss) / XTCP_TSO_WIN_DIVISOR;
+	if (limit >= chunk)
+		return false;
+	/* Nothing in flight: no ACK will come to send it. */
+	if (!d->in_flight)
+		return false;
+	/* The head's ACK is due when it was sent plus an RTT. */
+	ack_due_in = (s32)(d->head_sent_us + d->srtt_us - d->now_us);
+	threshold = min_u32(d->srtt_us / 2, XTCP_DEFER_SLACK_US);
+	if (ack_due_in > (s32)threshold)
+		return false;
+	/* Held by a window that the skb fills: wait for it to open. */
+	if (cong_win < d->send_win) {
+		if (cong_win <= d->skb_len)
+			return true;
+	} else if (d->send_win <= d->skb_len) {
+		return true;
+	}
+	/* Otherwise only more data would make it bigger. */
+	return !d->closed;
+}
+
 bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window)
 {
 	return xtcp_seq_after(write_seq, pushed_seq + (max_window >> 1));

@@ -48,6 +48,39 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
 u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
 
 /*
+ * What decides whether an skb that could go only in part now waits for
+ * the next ACK instead, to leave whole or bigger then (Linux's
+ * tcp_tso_should_defer(), with tcp_tso_win_divisor at its default 3).
+ * Times are in microseconds of one clock.
+ */
+struct xtcp_tso_defer {
+	u32	skb_len;	/* the skb's payload */
+	u32	mss;
+	u32	max_segs;	/* xtcp_tso_autosize(): a full GSO skb now */
+	u32	send_win;	/* bytes the peer's window takes from its start */
+	u32	cwnd_room;	/* segments the congestion window lets go */
+	u32	snd_wnd;	/* the peer's window */
+	u32	cwnd;
+	u32	srtt_us;
+	u32	now_us;
+	u32	last_sent_us;	/* the latest transmission */
+	u32	head_sent_us;	/* the oldest unacknowledged skb's, if @in_flight */
+	u8	in_flight:1,	/* anything unacknowledged */
+		tail:1,		/* the write queue's last skb: it may still grow */
+		recovery:1,	/* in fast recovery or loss recovery */
+		closed:1;	/* FIN or end of record: it will not grow */
+};
+
+/*
+ * Defer while an ACK that frees more room is due within a millisecond
+ * (or half an RTT, if less), sending continued within the last
+ * millisecond, and less than a third of the smaller window (or a full
+ * GSO skb) may go; never in recovery, where segments must go as they
+ * may.  An skb that will not grow and fits whole is not held.
+ */
+bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d);
+
+/*
  * A write that is still copying marks PSH once more than half the
  * largest window the peer offered has been queued since the last PSH
  * (@pushed_seq), so that a receiver that waits for PSH before waking its

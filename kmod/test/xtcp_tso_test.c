@@ -139,4 +139,103 @@ TEST(nagle_holds)
 		 true, "%s", "wrap");
 }
 
+/*
+ * A bulk sender on veth in congestion avoidance: cwnd 100, 97 in flight,
+ * the tail skb 64 KB, the last send 200 us ago, the head sent 9.9 ms ago
+ * with an RTT of 10 ms: its ACK is due in 100 us.
+ */
+static struct xtcp_tso_defer bulk(void)
+{
+	struct xtcp_tso_defer d = {
+		.skb_len = 45 * 1448, .mss = 1448, .max_segs = 17,
+		.send_win = 1 << 20, .cwnd_room = 3, .snd_wnd = 1 << 20,
+		.cwnd = 100, .srtt_us = 10000, .now_us = 1000000,
+		.last_sent_us = 999800, .head_sent_us = 990100,
+		.in_flight = 1, .tail = 1,
+	};
+
+	return d;
+}
+
+TEST(tso_should_defer)
+{
+	struct xtcp_tso_defer d = bulk();
+
+	/* 3 segments < 100/3: wait for the ACK, cwnd-limited. */
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "cwnd-limited");
+	d = bulk();
+	d.recovery = 1;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "in recovery");
+	/* Idle for more than 1 ms: no burst to extend, send now. */
+	d = bulk();
+	d.last_sent_us = d.now_us - 1001;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "paused 1001 us");
+	d.last_sent_us = d.now_us - 1000;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "paused 1000 us");
+	/* A full GSO skb (autosized) may go. */
+	d = bulk();
+	d.cwnd_room = 17;
+	d.cwnd = 1000;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "a full skb");
+	/* A third of the window may go. */
+	d = bulk();
+	d.cwnd = 9;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "a third of cwnd");
+	d = bulk();
+	d.snd_wnd = 9 * 1448;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s",
+		 "a third of the peer's window");
+	d.snd_wnd = 9 * 1448 + 3;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "just under a third");
+	/* Before the tail it will not grow: whole, it goes. */
+	d = bulk();
+	d.skb_len = 3 * 1448;
+	d.tail = 0;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "middle, fits");
+	d.tail = 1;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s",
+		 "tail, fits: may still grow");
+	d.closed = 1;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s",
+		 "with FIN, but the window is full");
+	d.skb_len = 2 * 1448;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s",
+		 "with FIN, fits with room to spare");
+	d.closed = 0;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s",
+		 "app-limited: wait for more data");
+	/* Nothing in flight: nothing would wake it. */
+	d = bulk();
+	d.in_flight = 0;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "nothing in flight");
+	/* The ACK is due later than 1 ms (and half the RTT): send. */
+	d = bulk();
+	d.head_sent_us = d.now_us - 8999;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "ACK in 1001 us");
+	d.head_sent_us = d.now_us - 9000;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "ACK in 1000 us");
+	/* A short RTT: half of it is the bound. */
+	d = bulk();
+	d.srtt_us = 400;
+	d.head_sent_us = d.now_us - 199;
+	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "ACK in 201 us");
+	d.head_sent_us = d.now_us - 200;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "ACK in 200 us");
+	/* Held by the peer's window that the skb fills. */
+	d = bulk();
+	d.send_win = 2 * 1448;
+	d.snd_wnd = 100 * 1448;
+	d.cwnd_room = 50;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "rwnd-limited");
+	d.closed = 1;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s",
+		 "rwnd-limited, even with FIN");
+	/* Across the clock's wrap. */
+	d = bulk();
+	d.now_us = 100;
+	d.last_sent_us = 0xffffffffU - 100;
+	d.head_sent_us = 0xffffffffU - 9800;
+	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "wrap");
+}
+
 TEST_HARNESS_MAIN
