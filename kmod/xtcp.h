@@ -197,12 +197,6 @@ struct xtcp_sock {
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 	u8	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
 	u8	quickack;	/* ACKs still to send at once */
-	/*
-	 * Interactive: our data answered the peer's within a delayed-ACK
-	 * timeout (Linux's icsk_ack.pingpong).  The ACK then waits to ride
-	 * on the answer instead of going at once.
-	 */
-	u8	pingpong;
 	u8	ca_id;		/* TCP_CONGESTION: xtcp_cong_algos[ca_id] */
 
 	/*
@@ -227,7 +221,14 @@ struct xtcp_sock {
 		recvmsg_inq:1,
 		listened:1;	/* acceptq, not parent (below) */
 	u8	sack_seen_n:3,
-		rcv_num_sacks:3;
+		rcv_num_sacks:3,
+		/*
+		 * Interactive: our data answered the peer's within a
+		 * delayed-ACK timeout (Linux's icsk_ack.pingpong, with its
+		 * default threshold of 1).  The ACK then waits to ride on
+		 * the answer instead of going at once.
+		 */
+		pingpong:1;
 	u8	dupacks;	/* duplicate ACKs in a row */
 	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
 	u32	ts_recent;	/* TS.Recent: the TSval we echo */

@@ -531,7 +531,7 @@ static void xtcp_fin(struct sock *sk)
 		 * still 0 then (its icsk_ack.ato), so that ACK goes at once.
 		 */
 		xtcp_set_state(sk, state);
-		xs->pingpong = max_t(u8, xs->pingpong, 1);
+		xs->pingpong = 1;
 		xtcp_ack_snd_check(sk, !xs->bytes_received);
 	} else if (state == TCP_TIME_WAIT) {
 		/*

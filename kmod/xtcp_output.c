@@ -266,9 +266,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		 * 0 until then and nothing is within it.
 		 */
 		if (xs->bytes_received &&
-		    xs->last_data_sent - xs->last_data_recv < XTCP_DELACK_MIN &&
-		    xs->pingpong < U8_MAX)
-			xs->pingpong++;
+		    xs->last_data_sent - xs->last_data_recv < XTCP_DELACK_MIN)
+			xs->pingpong = 1;
 	}
 
 	if (syn) {
