@@ -165,6 +165,7 @@ void xtcp_init_sock(struct sock *sk)
 	sk->sk_protocol = IPPROTO_XTCP;
 	sk->sk_destruct = xtcp_sock_destruct;
 	xs->rcv_ratio = XTCP_RCV_RATIO_DEFAULT;
+	xs->rcv_wnd_ratio = XTCP_RCV_RATIO_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	/* Families set this themselves (inet_create() does for TCP). */
 	sk->sk_backlog_rcv = xtcp_backlog_rcv;

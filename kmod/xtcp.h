@@ -196,6 +196,7 @@ struct xtcp_sock {
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 	u8	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
+	u8	rcv_wnd_ratio;	/* rcv_ratio when rcv_wnd was chosen */
 	u8	quickack;	/* ACKs still to send at once */
 	u8	ca_id;		/* TCP_CONGESTION: xtcp_cong_algos[ca_id] */
 
@@ -788,6 +789,8 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_ofo_purge(struct sock *sk);
 u32 xtcp_receive_space(const struct sock *sk);
+/* The same at another payload share. */
+u32 xtcp_receive_space_at(const struct sock *sk, u32 ratio);
 void xtcp_rcv_space_adjust(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
 

@@ -24,12 +24,16 @@
  * so only the share of it that arriving segments showed to be payload
  * can be offered as window, or data inside the window would not fit.
  */
-u32 xtcp_receive_space(const struct sock *sk)
+u32 xtcp_receive_space_at(const struct sock *sk, u32 ratio)
 {
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
-	return free > 0 ? xtcp_space_to_window(free, xtcp_sk(sk)->rcv_ratio) :
-			  0;
+	return free > 0 ? xtcp_space_to_window(free, ratio) : 0;
+}
+
+u32 xtcp_receive_space(const struct sock *sk)
+{
+	return xtcp_receive_space_at(sk, xtcp_sk(sk)->rcv_ratio);
 }
 
 /*

@@ -185,7 +185,8 @@ void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
  * kept a multiple of the scale unit, rounded up rather than let the
  * right edge move back.
  */
-static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur)
+static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur,
+			       u32 space)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
@@ -201,8 +202,7 @@ static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur)
 
 	if (sk->sk_state != TCP_SYN_SENT)
 		mss -= min(mss - 1, xtcp_fixed_opts_len(xs));
-	wnd = xtcp_select_window(xtcp_receive_space(sk), min(cur, max),
-				 mss, max);
+	wnd = xtcp_select_window(space, min(cur, max), mss, max);
 	return min(ALIGN(wnd, 1U << shift), max);
 }
 
@@ -214,9 +214,11 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
-	u32 wnd = xtcp_rcv_window_for(sk, syn, xtcp_rcv_wnd_left(xs));
+	u32 wnd = xtcp_rcv_window_for(sk, syn, xtcp_rcv_wnd_left(xs),
+				      xtcp_receive_space(sk));
 
 	xs->rcv_wnd = wnd;
+	xs->rcv_wnd_ratio = xs->rcv_ratio;
 	xs->rcv_wup = xs->rcv_nxt;
 	return wnd >> shift;
 }
@@ -224,11 +226,17 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 /*
  * The window the free buffer space offers now, in bytes, with the right
  * edge free to move back: less than rcv_wnd while the reader has not
- * taken what arrived since (Linux's __tcp_select_window()).
+ * taken what arrived since (Linux's __tcp_select_window()).  At the
+ * payload share rcv_wnd was chosen with: the share moves with each
+ * arriving skb's size (a few percent of a large buffer, more than an
+ * skb), and only the reader's progress should make it exceed rcv_wnd
+ * and call for an ACK at once.
  */
 u32 xtcp_rcv_window_now(struct sock *sk)
 {
-	return xtcp_rcv_window_for(sk, false, 0);
+	return xtcp_rcv_window_for(sk, false, 0,
+				   xtcp_receive_space_at(sk,
+							 xtcp_sk(sk)->rcv_wnd_ratio));
 }
 
 /*
