@@ -679,6 +679,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
 			XTCP_SKB_CB(skb)->retransmitted = 0;
 			XTCP_SKB_CB(skb)->eor = 0;
+			xtcp_idle_restart_check(sk);
 			xtcp_queue_skb(sk, skb);
 			i = 0;
 			merge = false;

@@ -600,6 +600,7 @@ struct xtcp_sysctl {
 	int	ecn;		/* 0 never, 1 ask and agree, 2 agree */
 	int	ecn_fallback;	/* a retransmitted SYN stops asking */
 	int	frto;		/* F-RTO after a timeout (RFC 5682) */
+	int	slow_start_after_idle;	/* RFC 2861 restart (not 0: on) */
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
 	const struct xtcp_cong_ops *default_ca;
@@ -832,6 +833,7 @@ void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags, u32 iss);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_idle_restart_check(struct sock *sk);
 void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss);
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 		  gfp_t gfp);

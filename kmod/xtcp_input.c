@@ -418,6 +418,9 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	nwin = (u32)cb->window << (cb->flags & XTCPHDR_SYN ? 0 : xs->snd_wscale);
 	if (xtcp_may_update_window(ack, xs->snd_una, cb->seq, xs->snd_wl1,
 				   nwin, xs->snd_wnd)) {
+		/* Data held by the window may go after an idle spell. */
+		if (nwin != xs->snd_wnd && xtcp_send_head(sk))
+			xtcp_idle_restart_check(sk);
 		xs->snd_wnd = nwin;
 		xs->snd_wl1 = cb->seq;
 		xs->max_window = max(xs->max_window, xs->snd_wnd);

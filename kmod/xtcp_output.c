@@ -407,6 +407,26 @@ void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 	sk_wmem_queued_add(sk, skb->truesize);
 }
 
+/*
+ * Sending again after an idle spell longer than the RTO, with nothing
+ * in flight: the window is old news (RFC 5681 4.1, RFC 2861), so it
+ * shrinks before the new data goes, as Linux's
+ * tcp_slow_start_after_idle_check() (net.xtcp.slow_start_after_idle).
+ */
+void xtcp_idle_restart_check(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle, rto;
+
+	if (!XTCP_SYSCTL(sk, slow_start_after_idle) || xs->packets_out)
+		return;
+	idle = xtcp_jiffies32_since(xs->last_data_sent);
+	rto = usecs_to_jiffies(xs->rtt.rto_us);
+	if (idle > rto)
+		xtcp_cong_restart_after_idle(&xs->cong, idle, rto,
+					     xtcp_in_cwnd_reduction(xs));
+}
+
 /* A segment just sent joins the retransmission queue, in seq order. */
 static void xtcp_rtx_insert(struct sock *sk, struct sk_buff *skb)
 {

@@ -134,6 +134,21 @@ void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs)
 	c->cwnd_cnt = 0;
 }
 
+void xtcp_cong_restart_after_idle(struct xtcp_cong *c, u32 idle, u32 rto,
+				  bool reducing)
+{
+	u32 restart = c->cwnd < XTCP_INIT_CWND ? c->cwnd : XTCP_INIT_CWND;
+	u32 cwnd = c->cwnd, three_quarters = (cwnd >> 1) + (cwnd >> 2);
+
+	if (!reducing && c->ssthresh < three_quarters)
+		c->ssthresh = three_quarters;
+	while (idle > rto && cwnd > restart) {
+		idle -= rto;
+		cwnd >>= 1;
+	}
+	c->cwnd = cwnd > restart ? cwnd : restart;
+}
+
 void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
 		       u32 in_flight_segs)
 {

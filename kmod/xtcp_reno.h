@@ -114,6 +114,16 @@ void xtcp_cong_recovery_inflate(struct xtcp_cong *c);
 void xtcp_cong_recovery_dupack(struct xtcp_cong *c);
 void xtcp_cong_recovery_partial(struct xtcp_cong *c, u32 acked_segs);
 void xtcp_cong_recovery_exit(struct xtcp_cong *c, u32 in_flight_segs);
+/*
+ * Restart after idle (RFC 5681 4.1, RFC 2861; Linux's tcp_cwnd_restart()):
+ * a sender that sent nothing for @idle, more than one @rto (any unit,
+ * the same for both), must not trust a window measured long ago.  cwnd
+ * halves for each RTO of idle, down to the initial window (or cwnd, if
+ * smaller); ssthresh first keeps three quarters of cwnd, unless the
+ * window is being reduced (@reducing), so that slow start regains it.
+ */
+void xtcp_cong_restart_after_idle(struct xtcp_cong *c, u32 idle, u32 rto,
+				  bool reducing);
 /* Retransmission timeout: ssthresh from the algorithm, cwnd = 1. */
 void xtcp_cong_timeout(const struct xtcp_cong_ops *ops, struct xtcp_cong *c,
 		       u32 in_flight_segs);

@@ -21,9 +21,11 @@
  *   TCP_NOTSENT_LOWAT overrides it per socket),
  *   ecn (0 never, 1 ask in our SYNs and agree, 2 (default) agree when
  *   asked: RFC 3168, xtcp_ecn.h), ecn_fallback (a SYN retransmitted
- *   stops asking), frto (F-RTO after a timeout, RFC 5682: 0 off, 1 and
- *   2 (default) on, the SACK-enhanced form when the peer SACKs; Linux
- *   reads both values alike),
+ *   stops asking), frto (F-RTO after a timeout, RFC 5682: 0 off, not 0
+ *   (2 by default) on, the SACK-enhanced form when the peer SACKs; Linux
+ *   reads all values alike), slow_start_after_idle (1 by default: a
+ *   sender idle for more than an RTO restarts from a smaller window,
+ *   RFC 2861; 0 keeps the window),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -51,7 +53,6 @@ static int xtcp_syn_retries_max = 127;	/* Linux's MAX_TCP_SYNCNT */
 static int xtcp_u8_max = 255;
 static int xtcp_gso_max = 2;
 static int xtcp_ecn_max = 2;
-static int xtcp_frto_max = 2;
 
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 				 const struct xtcp_sysctl *init)
@@ -79,6 +80,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->ecn = 2;
 	sc->ecn_fallback = 1;
 	sc->frto = 2;
+	sc->slow_start_after_idle = 1;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -211,7 +213,9 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_INT("ecn_fallback", ecn_fallback, proc_dointvec_minmax,
 			SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_INT("frto", frto, proc_dointvec_minmax, SYSCTL_ZERO,
-			&xtcp_frto_max),
+			&xtcp_u8_max),
+	XTCP_SYSCTL_INT("slow_start_after_idle", slow_start_after_idle,
+			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

@@ -73,6 +73,8 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("notsent_lowat", "4294967295");
 	ASSERT_SYSCTL("ecn", "2");
 	ASSERT_SYSCTL("ecn_fallback", "1");
+	ASSERT_SYSCTL("frto", "2");
+	ASSERT_SYSCTL("slow_start_after_idle", "1");
 	ASSERT_SYSCTL("congestion_control", "cubic");
 	if (!xt_inet()) {
 		/* Linux's lists what is loaded, in its order: reno first. */
@@ -103,8 +105,9 @@ TEST_F(sysctl, defaults)
 
 /*
  * Out-of-range writes fail with EINVAL and change nothing; the limits are
- * Linux's: syn_retries 1-127, the u8 knobs 0-255, ecn 0-2, ecn_fallback
- * 0-1, buffers from 4096 (rmem) or 1 (wmem).  An unknown algorithm is
+ * Linux's: syn_retries 1-127, the u8 knobs 0-255 (frto and
+ * slow_start_after_idle too), ecn 0-2, ecn_fallback 0-1, buffers from
+ * 4096 (rmem) or 1 (wmem).  An unknown algorithm is
  * ENOENT.
  */
 TEST_F(sysctl, limits)
@@ -132,6 +135,14 @@ TEST_F(sysctl, limits)
 	ASSERT_SYSCTL("ecn", "2");
 	SET_SYSCTL("ecn", "1");
 	ASSERT_SYSCTL("ecn", "1");
+	ASSERT_ERRNO(xt_sysctl_set("frto", "256"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("slow_start_after_idle", "256"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("slow_start_after_idle", "-1"), EINVAL);
+	ASSERT_SYSCTL("slow_start_after_idle", "1");
+	SET_SYSCTL("frto", "3");
+	ASSERT_SYSCTL("frto", "3");
+	SET_SYSCTL("slow_start_after_idle", "255");
+	ASSERT_SYSCTL("slow_start_after_idle", "255");
 	if (!xt_inet()) {
 		/* XTCP's own knob, 0 to 2: no Linux twin to compare. */
 		ASSERT_ERRNO(xt_sysctl_set("gso", "3"), EINVAL);

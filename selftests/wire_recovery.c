@@ -5,7 +5,8 @@
  * retransmit, timeouts that skip SACKed data, tail loss probes,
  * reneging, SACK blocks that must be ignored, the cost of an ACK as
  * the scoreboard grows, and undoing reductions that prove needless
- * (D-SACK, Eifel detection, F-RTO).
+ * (D-SACK, Eifel detection, F-RTO), and the window's restart after
+ * an idle spell.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -619,6 +620,77 @@ TEST_F(wire, frto_spurious_timeout)
 	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
 	wait_unacked(_metadata, w->fd, 0, 1000);
 	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN, .total_retrans = 1);
+}
+
+#define IDLE_SEGS	(2 * NSEG)
+
+/*
+ * Restart after idle (RFC 5681 4.1, RFC 2861; net.xtcp and Linux's
+ * tcp_slow_start_after_idle): the burst of 10, acknowledged at once in
+ * slow start, grows cwnd to 20.  After an idle spell of more than one
+ * RTO (and less than two), a write of 20 segments sends 10: the window
+ * halved once, to the initial window; the other 10 go once those are
+ * acknowledged.  With the knob at 0 the window is kept: all 20 go.
+ */
+static void idle_restart(struct __test_metadata *_metadata, struct wire *w,
+			 bool on)
+{
+	uint32_t mss = MTU_MSS - TSOPT_LEN, seq;
+	uint8_t d[IDLE_SEGS * MTU_MSS];
+	unsigned int first = on ? NSEG : IDLE_SEGS;
+	struct tcp_info ti;
+	struct burst b;
+	struct rx r;
+	unsigned int i;
+	char s[256];
+
+	if (!on)
+		ASSERT_OK(xt_sysctl_set("slow_start_after_idle", "0"));
+	establish_sack(_metadata, w, RTT_MS);
+	send_burst(_metadata, w, &b);
+	sleep_until(b.t + RTT_MS);
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(2U * NSEG, ti.tcpi_snd_cwnd);
+
+	xt_msleep(ti.tcpi_rto / 1000 + 150);
+	xt_pattern(d, IDLE_SEGS * mss, 7, 0);
+	ASSERT_EQ((ssize_t)(IDLE_SEGS * mss), send(w->fd, d, IDLE_SEGS * mss, 0));
+	seq = w->rcv_nxt;
+	for (i = 0; i < IDLE_SEGS; i++) {
+		if (i == first) {
+			ASSERT_NE(0, rx_next(w, &r, 50))
+				TH_LOG("segment %u of %u beyond a window of %u: %s",
+				       i + 1, IDLE_SEGS, first,
+				       rx_str(&r, s, sizeof(s)));
+			ASSERT_OK(xt_tcp_info(w->fd, &ti));
+			ASSERT_EQ(first, ti.tcpi_snd_cwnd);
+			ASSERT_EQ(first, ti.tcpi_unacked);
+			w->rcv_nxt = seq + i * mss;
+			peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+		}
+		rx_expect(_metadata, w, &r, 1000, "data after the idle spell");
+		check_data(_metadata, w, &r, i == IDLE_SEGS - 1, seq + i * mss,
+			   mss);
+		ASSERT_EQ(0, memcmp(r.data, d + i * mss, mss));
+		w->ts_ecr = rx_tsval(&r);
+	}
+	w->rcv_nxt = seq + IDLE_SEGS * mss;
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN,
+		   .total_retrans = 0);
+}
+
+TEST_F(wire, slow_start_after_idle)
+{
+	idle_restart(_metadata, &self->w, true);
+}
+
+TEST_F(wire, idle_keeps_window_when_off)
+{
+	idle_restart(_metadata, &self->w, false);
 }
 
 TEST_HARNESS_MAIN

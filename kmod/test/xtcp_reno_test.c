@@ -179,4 +179,40 @@ TEST(cong_recovery)
 	CHECK_CONG(&c, 17, 14, 0, "ssthresh + 3, no second reduction");
 }
 
+TEST(restart_after_idle)
+{
+	struct xtcp_cong c = { .cwnd = 40, .ssthresh = XTCP_INFINITE_SSTHRESH };
+
+	/* Idle just over one RTO: half; ssthresh stays infinite. */
+	xtcp_cong_restart_after_idle(&c, 301, 300, false);
+	CHECK_EQ(c.cwnd, 20, "%s", "one RTO: halved");
+	CHECK_EQ(c.ssthresh, XTCP_INFINITE_SSTHRESH, "%s", "ssthresh kept");
+	/* Exactly two RTOs: still one halving (more than, not as much). */
+	c.cwnd = 40;
+	c.ssthresh = 8;
+	xtcp_cong_restart_after_idle(&c, 600, 300, false);
+	CHECK_EQ(c.cwnd, 20, "%s", "two RTOs exactly: halved once");
+	CHECK_EQ(c.ssthresh, 30, "%s", "ssthresh: three quarters of 40");
+	/* Long idle: down to the initial window, no further. */
+	c.cwnd = 40;
+	xtcp_cong_restart_after_idle(&c, 100000, 300, false);
+	CHECK_EQ(c.cwnd, 10, "%s", "long idle: initial window");
+	/* A window below the initial one is not raised. */
+	c.cwnd = 4;
+	c.ssthresh = 2;
+	xtcp_cong_restart_after_idle(&c, 100000, 300, false);
+	CHECK_EQ(c.cwnd, 4, "%s", "small window kept");
+	CHECK_EQ(c.ssthresh, 3, "%s", "ssthresh: three quarters of 4");
+	/* During a reduction ssthresh is already where it must be. */
+	c.cwnd = 30;
+	c.ssthresh = 15;
+	xtcp_cong_restart_after_idle(&c, 650, 300, true);
+	CHECK_EQ(c.cwnd, 10, "%s", "30 -> 15 -> 7, floored at 10");
+	CHECK_EQ(c.ssthresh, 15, "%s", "reducing: ssthresh kept");
+	/* 33 halves to 16 then stops above 10: 16 -> 8 would pass it. */
+	c.cwnd = 33;
+	xtcp_cong_restart_after_idle(&c, 650, 300, true);
+	CHECK_EQ(c.cwnd, 10, "%s", "33 -> 16 -> 8, floored at 10");
+}
+
 TEST_HARNESS_MAIN
