@@ -349,6 +349,7 @@ static int __init xtcp_init(void)
 	BUILD_BUG_ON(sizeof(struct xtcp_sock) > XTCP_SOCK_MAX_SIZE);
 	BUILD_BUG_ON(XTCP_MAX_KEEPIDLE > U16_MAX || XTCP_MAX_KEEPINTVL > U16_MAX);
 
+	xtcp_tsq_init();
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		return err;
@@ -382,6 +383,7 @@ out_hash:
 	xtcp_net_unregister();
 out_proto:
 	proto_unregister(&xtcp_prot);
+	xtcp_tsq_exit();
 	return err;
 }
 
@@ -394,6 +396,7 @@ static void __exit xtcp_exit(void)
 	/* Sockets free after an RCU grace period (SOCK_RCU_FREE). */
 	rcu_barrier();
 	proto_unregister(&xtcp_prot);
+	xtcp_tsq_exit();
 	pr_info("xtcp: unloaded\n");
 }
 

@@ -382,7 +382,15 @@ struct xtcp_sock {
 		struct xtcp_accept_queue *acceptq;
 		struct sock		*parent;
 	};
-	struct list_head	accept_node;
+	/*
+	 * A child waits in its listener's queue on accept_node; only once
+	 * accepted can it send data and so be throttled by TCP Small
+	 * Queues, which puts it on a CPU's list on tsq_node.
+	 */
+	union {
+		struct list_head	accept_node;
+		struct list_head	tsq_node;
+	};
 	u32			parent_gen;
 
 	/* Counters for TCP_INFO and /proc. */
@@ -601,6 +609,7 @@ struct xtcp_sysctl {
 	int	ecn_fallback;	/* a retransmitted SYN stops asking */
 	int	frto;		/* F-RTO after a timeout (RFC 5682) */
 	int	slow_start_after_idle;	/* RFC 2861 restart (not 0: on) */
+	int	limit_output_bytes;	/* TCP Small Queues' bound */
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
 	const struct xtcp_cong_ops *default_ca;
@@ -834,6 +843,10 @@ void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags, u32 iss);
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_idle_restart_check(struct sock *sk);
+void xtcp_update_pacing_rate(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+void xtcp_tsq_init(void);
+void xtcp_tsq_exit(void);
 void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss);
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 		  gfp_t gfp);

@@ -494,6 +494,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	ai.prior_packets_out = prior_packets_out;
 	ai.opts = opts;
 	xtcp_cong_control(sk, &ai);
+	xtcp_update_pacing_rate(sk);
 	/*
 	 * Recovered, nothing resent still out: the next episode's first
 	 * retransmission stamps anew (Linux's tcp_try_to_open()).

@@ -397,4 +397,5 @@ struct proto xtcp_prot = {
 	.backlog_rcv	= xtcp_backlog_rcv,
 	.keepalive	= xtcp_keepalive,
 	.stream_memory_free = xtcp_stream_memory_free,
+	.release_cb	= xtcp_release_cb,
 };

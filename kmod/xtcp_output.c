@@ -240,6 +240,173 @@ u32 xtcp_rcv_window_now(struct sock *sk)
 }
 
 /*
+ * TCP Small Queues, as Linux's tcp_small_queue_check(), tcp_wfree() and
+ * its TSQ tasklet: a socket keeps no more than about a millisecond of its
+ * pacing rate (xtcp_tsq_limit()) in qdiscs and device queues, counted
+ * in sk_wmem_alloc, which each clone sent holds until it is freed.  A
+ * sender over the limit stops (THROTTLED); freeing one of its skbs then
+ * queues it on this CPU's list, and a tasklet sends more, or leaves it
+ * to the owner's release_sock() (DEFERRED) if a process holds it.
+ * Without it a sender fills a deep local queue (a shaper, a slow link)
+ * with its whole window, and every flow behind that queue waits.
+ *
+ * The flags live in sk_tsq_flags, which struct sock keeps for this.
+ */
+enum {
+	XTCP_TSQ_THROTTLED,
+	XTCP_TSQ_QUEUED,
+	XTCP_TSQ_DEFERRED,
+};
+
+struct xtcp_tsq {
+	struct tasklet_struct	tasklet;
+	struct list_head	head;	/* xtcp_sock.tsq_node */
+};
+
+static DEFINE_PER_CPU(struct xtcp_tsq, xtcp_tsq);
+
+void xtcp_update_pacing_rate(struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 rate = xtcp_pacing_rate(xs->mss_cache, xs->cong.cwnd,
+				    xs->packets_out, xs->cong.ssthresh,
+				    xs->rtt.srtt_us);
+
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
+/* Whether @skb must wait for the socket's queued skbs to drain. */
+static bool xtcp_small_queue_full(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct rb_node *rtx = sk->tcp_rtx_queue.rb_node;
+	u32 cap = U32_MAX;
+	u64 limit;
+
+	/* Under a pacing qdisc (fq), its rate alone bounds the queue. */
+	if (READ_ONCE(sk->sk_pacing_status) == SK_PACING_NONE)
+		cap = XTCP_SYSCTL(sk, limit_output_bytes);
+	limit = xtcp_tsq_limit(skb->truesize, READ_ONCE(sk->sk_pacing_rate),
+			       READ_ONCE(sk->sk_pacing_shift), cap);
+	if (refcount_read(&sk->sk_wmem_alloc) <= limit)
+		return false;
+	/* Nothing or one skb out: no completion to wait for, go. */
+	if (!rtx || (!rtx->rb_left && !rtx->rb_right))
+		return false;
+	set_bit(XTCP_TSQ_THROTTLED, &sk->sk_tsq_flags);
+	/* A completion may have come before the flag was seen: look again. */
+	smp_mb__after_atomic();
+	return refcount_read(&sk->sk_wmem_alloc) > limit;
+}
+
+static void xtcp_tsq_write(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				   TCPF_CLOSING | TCPF_CLOSE_WAIT |
+				   TCPF_LAST_ACK))
+		xtcp_write_xmit(sk);
+}
+
+static void xtcp_tsq_handler(struct sock *sk)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_tsq_write(sk);
+	else if (!test_and_set_bit(XTCP_TSQ_DEFERRED, &sk->sk_tsq_flags))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+}
+
+static void xtcp_tsq_tasklet(struct tasklet_struct *t)
+{
+	struct xtcp_tsq *tsq = from_tasklet(tsq, t, tasklet);
+	struct xtcp_sock *xs, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	local_irq_save(flags);
+	list_splice_init(&tsq->head, &list);
+	local_irq_restore(flags);
+
+	list_for_each_entry_safe(xs, tmp, &list, tsq_node) {
+		struct sock *sk = (struct sock *)xs;
+
+		list_del_init(&xs->tsq_node);
+		/* The unlink is done before another destructor may queue it. */
+		smp_mb__before_atomic();
+		clear_bit(XTCP_TSQ_QUEUED, &sk->sk_tsq_flags);
+		xtcp_tsq_handler(sk);
+		/* The sk_wmem_alloc unit xtcp_wfree() kept. */
+		sk_free(sk);
+	}
+}
+
+/* release_sock(): send what a completion left to the owner. */
+void xtcp_release_cb(struct sock *sk)
+{
+	if (test_and_clear_bit(XTCP_TSQ_DEFERRED, &sk->sk_tsq_flags)) {
+		xtcp_tsq_write(sk);
+		__sock_put(sk);
+	}
+}
+
+/*
+ * The destructor of what XTCP sends: sock_wfree(), and the wake-up of a
+ * throttled sender.  One unit of sk_wmem_alloc stays held while the
+ * socket waits on the list, so its memory outlives the wait.
+ */
+static void xtcp_wfree(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+	unsigned long flags, oval, nval;
+	struct xtcp_tsq *tsq;
+	bool empty;
+
+	WARN_ON(refcount_sub_and_test(skb->truesize - 1, &sk->sk_wmem_alloc));
+	/* Pairs with the barrier after set_bit() in the sender. */
+	oval = smp_load_acquire(&sk->sk_tsq_flags);
+	do {
+		if (!(oval & BIT(XTCP_TSQ_THROTTLED)) ||
+		    (oval & BIT(XTCP_TSQ_QUEUED)))
+			goto out;
+		nval = (oval & ~BIT(XTCP_TSQ_THROTTLED)) |
+		       BIT(XTCP_TSQ_QUEUED);
+	} while (!try_cmpxchg(&sk->sk_tsq_flags, &oval, nval));
+
+	local_irq_save(flags);
+	tsq = this_cpu_ptr(&xtcp_tsq);
+	empty = list_empty(&tsq->head);
+	list_add(&xtcp_sk(sk)->tsq_node, &tsq->head);
+	if (empty)
+		tasklet_schedule(&tsq->tasklet);
+	local_irq_restore(flags);
+	return;
+out:
+	sk_free(sk);
+}
+
+void xtcp_tsq_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xtcp_tsq *tsq = per_cpu_ptr(&xtcp_tsq, cpu);
+
+		INIT_LIST_HEAD(&tsq->head);
+		tasklet_setup(&tsq->tasklet, xtcp_tsq_tasklet);
+	}
+}
+
+/* After the last socket is gone: a queued socket holds its memory. */
+void xtcp_tsq_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(&xtcp_tsq, cpu)->tasklet);
+}
+
+/*
  * Put the TCP header in front of skb and hand it to IP.  With clone set,
  * skb stays on the write queue and a clone (or a copy, when an earlier
  * clone may still be in a device queue) goes out instead.
@@ -318,6 +485,9 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	th = skb_push(skb, hdr_len);
 	skb_reset_transport_header(skb);
 	skb_set_owner_w(skb, sk);
+	/* A full socket's (not a TIME_WAIT one's): TCP Small Queues. */
+	if (skb->destructor == sock_wfree)
+		skb->destructor = xtcp_wfree;
 	memset(th, 0, sizeof(*th));
 	th->source = inet->inet_sport;
 	th->dest = inet->inet_dport;
@@ -928,6 +1098,8 @@ void xtcp_write_xmit(struct sock *sk)
 			break;
 		if (limit < skb->len &&
 		    xtcp_fragment(sk, false, skb, limit, GFP_ATOMIC))
+			break;
+		if (xtcp_small_queue_full(sk, skb))
 			break;
 send:
 		xtcp_send_new(sk, skb);

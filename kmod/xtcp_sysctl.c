@@ -25,7 +25,8 @@
  *   (2 by default) on, the SACK-enhanced form when the peer SACKs; Linux
  *   reads all values alike), slow_start_after_idle (1 by default: a
  *   sender idle for more than an RTO restarts from a smaller window,
- *   RFC 2861; 0 keeps the window),
+ *   RFC 2861; 0 keeps the window), limit_output_bytes (the most a socket
+ *   keeps in qdiscs and device queues, TCP Small Queues; 1 MB),
  *   congestion_control (for new sockets), available_congestion_control.
  *
  * And one of XTCP's own, with no net.ipv4 twin:
@@ -81,6 +82,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->ecn_fallback = 1;
 	sc->frto = 2;
 	sc->slow_start_after_idle = 1;
+	sc->limit_output_bytes = 16 * 65536;	/* Linux's 1 MB */
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -216,6 +218,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			&xtcp_u8_max),
 	XTCP_SYSCTL_INT("slow_start_after_idle", slow_start_after_idle,
 			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
+	XTCP_SYSCTL_INT("limit_output_bytes", limit_output_bytes,
+			proc_dointvec, NULL, NULL),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),

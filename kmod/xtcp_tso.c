@@ -66,6 +66,26 @@ u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
 	return needed;
 }
 
+u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
+		     u32 srtt_us)
+{
+	u32 ratio = cwnd < ssthresh / 2 ? 200 : 120;
+	u64 rate = (u64)mss * 10000 * ratio;	/* 10^6 / 100 per percent */
+
+	rate *= cwnd > packets_out ? cwnd : packets_out;
+	return srtt_us ? rate / srtt_us : rate;
+}
+
+u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
+		   u32 limit_output_bytes)
+{
+	u64 limit = pacing_rate >> pacing_shift;
+
+	if (limit < 2ULL * truesize)
+		limit = 2ULL * truesize;
+	return limit < limit_output_bytes ? limit : limit_output_bytes;
+}
+
 /* Linux's tcp_tso_win_divisor default: a third of a window goes at once. */
 #define XTCP_TSO_WIN_DIVISOR	3
 #define XTCP_DEFER_SLACK_US	1000

@@ -48,6 +48,27 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
 u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
 
 /*
+ * The pacing rate in bytes per second (Linux's tcp_update_pacing_rate()
+ * with its default tcp_pacing_ss_ratio 200 and tcp_pacing_ca_ratio 120):
+ * the window's rate, mss * max(cwnd, packets_out) per srtt, doubled in
+ * slow start while cwnd is below half ssthresh, else 1.2 times it.  It
+ * sizes TCP Small Queues' limit, and a pacing qdisc (fq) paces by it.
+ * @srtt_us 0 (no sample yet): the window per microsecond.
+ */
+u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
+		     u32 srtt_us);
+
+/*
+ * TCP Small Queues (Linux's tcp_small_queue_check()): the bytes of a
+ * socket's skbs that may wait in qdiscs and device queues, counted in
+ * truesize: about 1/2^@pacing_shift s of the pacing rate (1 ms by
+ * default), at least two skbs of @truesize, at most
+ * @limit_output_bytes (net.xtcp.limit_output_bytes).
+ */
+u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
+		   u32 limit_output_bytes);
+
+/*
  * What decides whether an skb that could go only in part now waits for
  * the next ACK instead, to leave whole or bigger then (Linux's
  * tcp_tso_should_defer(), with tcp_tso_win_divisor at its default 3).

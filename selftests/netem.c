@@ -12,7 +12,11 @@
  *
  * Each case logs its time and retransmissions: those are figures to
  * compare, not pass/fail limits.
+ *
+ * And TCP Small Queues: a sender behind a deep, slow local queue keeps
+ * little of its window in it.
  */
+#include <linux/sock_diag.h>
 #include "xtcp_harness.h"
 
 #define KB	1024
@@ -241,6 +245,29 @@ FIXTURE_TEARDOWN(netem)
 		xt_veth_free(&self->v);
 }
 
+FIXTURE(netem_tsq) {
+	struct xt_veth v;
+	bool have_veth;
+};
+
+FIXTURE_SETUP(netem_tsq)
+{
+	char why[128];
+
+	XT_INIT();
+	if (!xt_have_prog("tc"))
+		SKIP(return, "tc (iproute2) not installed");
+	if (xt_veth_setup(&self->v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	self->have_veth = true;
+}
+
+FIXTURE_TEARDOWN(netem_tsq)
+{
+	if (self->have_veth)
+		xt_veth_free(&self->v);
+}
+
 TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 {
 	struct xt_stream t1 = { .len = variant->len, .chunk = 65536,
@@ -395,6 +422,91 @@ TEST_F_TIMEOUT(netem, bulk_both_ways, 180)
 	TH_LOG("delivery rate: client %llu B/s, server %llu B/s",
 	       (unsigned long long)cx.delivery_rate,
 	       (unsigned long long)sx.delivery_rate);
+	close(c);
+	close(s);
+	close(l);
+}
+
+#define TSQ_LEN		(4 * MB)
+#define TSQ_MAX_QUEUED	(512 * KB)
+
+/* The largest sk_wmem_alloc (bytes in qdiscs and devices) seen. */
+struct wmem_sampler {
+	int fd;
+	volatile bool stop;
+	unsigned int max, samples;
+	pthread_t thr;
+};
+
+static void *wmem_sample(void *arg)
+{
+	struct wmem_sampler *m = arg;
+
+	while (!m->stop) {
+		uint32_t mi[SK_MEMINFO_VARS];
+		socklen_t len = sizeof(mi);
+
+		if (!getsockopt(m->fd, SOL_SOCKET, SO_MEMINFO, mi, &len)) {
+			if (mi[SK_MEMINFO_WMEM_ALLOC] > m->max)
+				m->max = mi[SK_MEMINFO_WMEM_ALLOC];
+			m->samples++;
+		}
+		xt_msleep(2);
+	}
+	return NULL;
+}
+
+/*
+ * TCP Small Queues (Linux's tcp_small_queue_check()): the sender's own
+ * egress is a 20 Mbit/s token bucket whose queue takes 4 MB.  A sender
+ * that filled it with its window would add seconds of delay for every
+ * flow behind it; with TSQ a socket keeps about a millisecond of its
+ * pacing rate there, at least two skbs (each up to 64 KB on veth), so
+ * sk_wmem_alloc, which counts what waits in qdiscs and devices, stays
+ * far below the queue: under 512 KB throughout 4 MB (Linux 6.12 peaks
+ * near the two 64 KB skbs of the start).  The bytes arrive intact.
+ */
+TEST_F_TIMEOUT(netem_tsq, bounds_local_queue, 60)
+{
+	struct xt_stream snd = { .len = TSQ_LEN, .chunk = 65536, .seed = 21,
+				 .shut_wr = true };
+	struct xt_stream rcv = { .len = TSQ_LEN + 1, .chunk = 65536 };
+	struct wmem_sampler m = {};
+	uint8_t want[32];
+	uint16_t port = 0;
+	int l, c, s;
+
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root tbf rate 20mbit burst 32kb limit 4000000",
+			   self->v.dev_a));
+	ASSERT_OK(xt_netns_enter(self->v.ns_b));
+	l = xt_listener(self->v.ip_b, &port, 1);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_netns_enter(self->v.ns_a));
+	c = xt_connect_to(self->v.ip_b, port);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+
+	snd.fd = c;
+	rcv.fd = s;
+	m.fd = c;
+	ASSERT_OK(pthread_create(&m.thr, NULL, wmem_sample, &m));
+	ASSERT_OK(xt_start(&rcv, xt_receiver));
+	ASSERT_OK(xt_start(&snd, xt_sender));
+	ASSERT_OK(xt_join(&snd));
+	ASSERT_OK(xt_join(&rcv));
+	m.stop = true;
+	pthread_join(m.thr, NULL);
+
+	ASSERT_EQ(0, snd.err) TH_LOG("send: %s", strerror(snd.err));
+	ASSERT_EQ(0, rcv.err) TH_LOG("recv: %s", strerror(rcv.err));
+	ASSERT_EQ((size_t)TSQ_LEN, rcv.done);
+	xt_stream_digest(21, TSQ_LEN, want);
+	ASSERT_EQ(0, memcmp(want, rcv.digest, 32));
+	TH_LOG("sk_wmem_alloc at most %u B over %u samples; qdisc dropped %lld",
+	       m.max, m.samples, qdisc_drops(self->v.dev_a));
+	ASSERT_LT(100U, m.samples);
+	ASSERT_GT((unsigned int)TSQ_MAX_QUEUED, m.max);
 	close(c);
 	close(s);
 	close(l);

@@ -42,7 +42,7 @@ builtin() {
 	[ -n "$XTCP_MODULES_BUILTIN" ] &&
 		grep -q "/$1\.ko\$" "$XTCP_MODULES_BUILTIN" 2>/dev/null
 }
-for m in veth sch_netem tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
+for m in veth sch_netem sch_tbf tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
 	modprobe $m >/dev/null 2>&1 || builtin $m || missing="$missing module:$m"
 done
 [ -c /dev/net/tun ] || missing="$missing /dev/net/tun"

@@ -75,6 +75,7 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("ecn_fallback", "1");
 	ASSERT_SYSCTL("frto", "2");
 	ASSERT_SYSCTL("slow_start_after_idle", "1");
+	ASSERT_SYSCTL("limit_output_bytes", "1048576");
 	ASSERT_SYSCTL("congestion_control", "cubic");
 	if (!xt_inet()) {
 		/* Linux's lists what is loaded, in its order: reno first. */

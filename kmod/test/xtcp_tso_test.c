@@ -238,4 +238,34 @@ TEST(tso_should_defer)
 	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "wrap");
 }
 
+TEST(pacing_rate)
+{
+	/*
+	 * 100 segments of 1448 B per 10 ms: 14.48 MB/s; in slow start
+	 * (cwnd 100 < 1000 / 2) twice that, after it 1.2 times.
+	 */
+	CHECK_EQ(xtcp_pacing_rate(1448, 100, 0, 1000, 10000), 28960000ULL,
+		 "%s", "slow start: 200%");
+	CHECK_EQ(xtcp_pacing_rate(1448, 100, 0, 200, 10000), 17376000ULL,
+		 "%s", "cwnd at half ssthresh: 120%");
+	/* More out than the window (after a reduction): what is out. */
+	CHECK_EQ(xtcp_pacing_rate(1448, 50, 100, 100, 10000), 17376000ULL,
+		 "%s", "packets_out above cwnd");
+	/* No RTT sample: per microsecond, effectively no limit. */
+	CHECK_EQ(xtcp_pacing_rate(1448, 10, 0, 0x7fffffff, 0),
+		 1448ULL * 10 * 2000000, "%s", "no sample");
+}
+
+TEST(tsq_limit)
+{
+	/* 17376000 B/s >> 10: 16968 B, a millisecond's worth. */
+	CHECK_EQ(xtcp_tsq_limit(2304, 17376000, 10, 1 << 20), 16968ULL,
+		 "%s", "1 ms of the rate");
+	/* A slow rate: two skbs at least. */
+	CHECK_EQ(xtcp_tsq_limit(2304, 100000, 10, 1 << 20), 4608ULL,
+		 "%s", "two skbs");
+	CHECK_EQ(xtcp_tsq_limit(2304, 1ULL << 40, 10, 1 << 20), 1ULL << 20,
+		 "%s", "limit_output_bytes");
+}
+
 TEST_HARNESS_MAIN
