@@ -40,7 +40,13 @@
 # XTCP_BENCH_QUICK=1      a smoke run (2 runs, 1 s windows, 200 connections)
 # XTCP_BENCH_RUNS=N       runs per figure and family (default 5)
 # XTCP_BENCH_DURATION=S   seconds per timed run (default 3)
-# XTCP_BENCH_ONLY=LIST    a subset (see xtcp_bench --help)
+# XTCP_BENCH_ONLY=LIST    a subset (see xtcp_bench --help); "preload" in
+#                         it runs the preload figures (below), which a
+#                         full run (no LIST) always does
+#
+# Then scripts/bench-preload-vm measures unmodified iperf3 and
+# redis-benchmark over the veth pair, XTCP through the LD_PRELOAD
+# library against Linux TCP: preload.json beside the JSON.
 # XTCP_BENCH_ARGS="..."   more xtcp_bench options
 set -euo pipefail
 
@@ -161,8 +167,22 @@ args=(--ns-lo "/run/netns/$lo" --ns-client "/run/netns/$cli" --ns-server "/run/n
 case ${XTCP_BENCH_QUICK:-0} in 0 | '') ;; *) args+=(--quick) ;; esac
 [ -z "${XTCP_BENCH_RUNS:-}" ] || args+=(--runs "$XTCP_BENCH_RUNS")
 [ -z "${XTCP_BENCH_DURATION:-}" ] || args+=(--duration "$XTCP_BENCH_DURATION")
-[ -z "${XTCP_BENCH_ONLY:-}" ] || args+=(--only "$XTCP_BENCH_ONLY")
+run_main=1 run_preload=1
+if [ -n "${XTCP_BENCH_ONLY:-}" ]; then
+	run_preload=0
+	only=",$XTCP_BENCH_ONLY,"
+	case $only in *,preload,*) run_preload=1 only=${only/,preload,/,} ;; esac
+	only=${only#,}
+	only=${only%,}
+	if [ -n "$only" ]; then args+=(--only "$only"); else run_main=0; fi
+fi
 # shellcheck disable=SC2206 # XTCP_BENCH_ARGS is a list of words
 [ -z "${XTCP_BENCH_ARGS:-}" ] || args+=($XTCP_BENCH_ARGS)
 
-"$bench" "${args[@]}"
+[ "$run_main" = 0 ] || "$bench" "${args[@]}"
+if [ "$run_preload" = 1 ]; then
+	runs=${XTCP_BENCH_RUNS:-5} secs=${XTCP_BENCH_DURATION:-3}
+	case ${XTCP_BENCH_QUICK:-0} in 0 | '') ;; *) runs=2 secs=1 ;; esac
+	"$root/scripts/bench-preload-vm" "$cli" "$srv" 10.77.1.1 "$runs" "$secs" \
+		"$(dirname "$out")/preload.json"
+fi
