@@ -344,6 +344,9 @@ static void xtcp_tsq_tasklet(struct tasklet_struct *t)
 /* release_sock(): send what a completion left to the owner. */
 void xtcp_release_cb(struct sock *sk)
 {
+	/* Every release_sock() comes here: no locked operation when idle. */
+	if (!(smp_load_acquire(&sk->sk_tsq_flags) & BIT(XTCP_TSQ_DEFERRED)))
+		return;
 	if (test_and_clear_bit(XTCP_TSQ_DEFERRED, &sk->sk_tsq_flags)) {
 		xtcp_tsq_write(sk);
 		__sock_put(sk);
