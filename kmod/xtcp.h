@@ -779,6 +779,15 @@ struct xtcp_rate_sample {
 	 * FLAG_ORIG_SACK_ACKED).
 	 */
 	bool	orig_acked;
+	/*
+	 * RTT samples the ACK offers, in Linux's order of trust
+	 * (tcp_ack_update_rtt()): data acknowledged cumulatively and sent
+	 * once (Karn), then data newly SACKed and sent once.  *_sent_us:
+	 * send times of the oldest and the newest such segment.
+	 */
+	bool	ack_rtt_ok, sack_rtt_ok;
+	u32	ack_first_sent_us, ack_last_sent_us;
+	u32	sack_first_sent_us, sack_last_sent_us;
 };
 
 void xtcp_rate_on_send(struct xtcp_sock *xs, struct xtcp_skb_cb *cb, u32 now);

@@ -358,6 +358,12 @@ static u32 xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb, u32 now,
 
 	cb->sacked = 1;
 	xs->sacked_out += pcount;
+	if (!cb->retransmitted) {
+		if (!rs->sack_rtt_ok)
+			rs->sack_first_sent_us = cb->sent_us;
+		rs->sack_rtt_ok = true;
+		rs->sack_last_sent_us = cb->sent_us;
+	}
 	list_del_init(&cb->tsorted);
 	xtcp_skb_delivered(xs, cb, now, rs);
 	if (xtcp_seq_after(cb->end_seq, xs->sack_high))

@@ -622,6 +622,57 @@ TEST_F(wire, frto_spurious_timeout)
 	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN, .total_retrans = 1);
 }
 
+/*
+ * An RTT sample from SACKed data (Linux's tcp_ack_update_rtt(): data
+ * sent once and newly SACKed counts when nothing is acknowledged
+ * cumulatively, duplicate ACKs included).  The burst's first segment is
+ * lost, and nothing comes back for 350 ms: the tail loss probe sends
+ * segment 10 again (after 2 srtt), then the peer SACKs segments 2-10.
+ * Segments 2-9 were sent once: srtt moves from about 80 ms by an eighth
+ * of the difference, to 105-115 ms, before anything is acknowledged
+ * cumulatively.  Segment 1 then goes again, and the ACK of everything
+ * ends it.
+ */
+TEST_F(wire, sack_rtt_sample)
+{
+	struct wire *w = &self->w;
+	struct sack_blk blk;
+	struct tcp_info ti;
+	uint64_t end;
+	struct burst b;
+	struct rx r;
+	char s[256];
+
+	establish_sack(_metadata, w, RTT_MS);
+	send_burst(_metadata, w, &b);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	info_str(&ti, s, sizeof(s));
+	ASSERT_GT(100000U, ti.tcpi_rtt) TH_LOG("before: %s", s);
+	expect_again(_metadata, w, &b, NSEG - 1, 1000, &r, "the loss probe");
+	sleep_until(b.t + 350);
+	blk.start = b.seq[1];
+	blk.end = b.seq[NSEG];
+	peer_ack(_metadata, w, b.seq[0], &blk, 1);
+	end = xt_now_ms() + 1000;
+	do {
+		ASSERT_OK(xt_tcp_info(w->fd, &ti));
+		if (ti.tcpi_sacked == NSEG - 1)
+			break;
+		xt_msleep(5);
+	} while (xt_now_ms() < end);
+	info_str(&ti, s, sizeof(s));
+	ASSERT_EQ(NSEG - 1, (int)ti.tcpi_sacked) TH_LOG("%s", s);
+	ASSERT_LT(97000U, ti.tcpi_rtt) TH_LOG("no sample from the SACK: %s", s);
+	ASSERT_GT(200000U, ti.tcpi_rtt) TH_LOG("%s", s);
+
+	expect_again(_metadata, w, &b, 0, 2000, &r, "segment 1 again");
+	w->ts_ecr = rx_tsval(&r);
+	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN,
+		   .total_retrans = 2);
+}
+
 #define IDLE_SEGS	(2 * NSEG)
 
 /*
