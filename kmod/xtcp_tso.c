@@ -34,12 +34,8 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
 	u32 r, segs;
 
 	if (srtt_us) {
-		/* Bytes per second the window allows, then its share. */
-		u64 rate = (u64)mss * cwnd * 1000000 / srtt_us;
-
-		rate = cwnd < ssthresh / 2 ? rate * 2 : rate * 12 / 10;
-		/* Linux's default sk_pacing_shift: 1/1024 s. */
-		bytes = rate >> 10;
+		/* The pacing rate's share: Linux's sk_pacing_shift, 1/1024 s. */
+		bytes = xtcp_pacing_rate(mss, cwnd, 0, ssthresh, srtt_us) >> 10;
 		r = min_rtt_us >> 9;
 		if (r < 32)
 			bytes += gso_max_size >> r;
