@@ -200,9 +200,9 @@ static void xtcp_reset(struct sock *sk)
 /*
  * Free what the peer has acknowledged, and note in @rs the send times of
  * the oldest and the newest segment acknowledged for an RTT sample,
- * unless a segment acknowledged was sent more than once (Karn's rule).  An skb of several
- * segments acknowledged in part loses the whole segments acknowledged
- * (Linux's tcp_tso_acked()).  Returns the data segments acknowledged;
+ * unless a segment acknowledged was sent more than once (Karn's rule).
+ * An skb of several segments acknowledged in part loses the whole
+ * segments acknowledged (Linux's tcp_tso_acked()).  Returns the data segments acknowledged;
  * *delivered counts those of them the peer had not SACKed before, which
  * this ACK is the first news of.
  */
@@ -280,16 +280,15 @@ static void xtcp_ack_update_rtt(struct sock *sk,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), rtt, ca_rtt;
 
-	if (rs->ack_rtt_ok) {
+	if (rs->ack_rtt_ok)
 		rtt = now - rs->ack_first_sent_us;
-		ca_rtt = now - rs->ack_last_sent_us;
-	} else if (rs->sack_rtt_ok) {
+	else if (rs->sack_rtt_ok)
 		rtt = now - rs->sack_first_sent_us;
-	} else {
+	else
 		return;
-	}
-	if (rs->sack_rtt_ok)
-		ca_rtt = now - rs->sack_last_sent_us;
+	/* A SACK's newest segment is the least delayed: Linux prefers it. */
+	ca_rtt = now - (rs->sack_rtt_ok ? rs->sack_last_sent_us :
+					  rs->ack_last_sent_us);
 	xtcp_rtt_sample(&xs->rtt, rtt);
 	xtcp_cong_rtt(sk, ca_rtt, now);
 }
@@ -465,8 +464,6 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (xs->sack_ok && opts && opts->num_sacks)
 		delivered = xtcp_sacktag(sk, opts, ack, &rs);
 	ai.sacked = delivered;
-	if (!advanced)
-		xtcp_ack_update_rtt(sk, &rs);
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
@@ -500,6 +497,9 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
+	} else {
+		/* A duplicate ACK's new SACKs may time data sent once. */
+		xtcp_ack_update_rtt(sk, &rs);
 	}
 	if (delivered)
 		xtcp_rate_gen(sk, delivered, &rs);
