@@ -274,7 +274,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
  * to 8 s, the netem case took 47-53 s instead of 5-23 s; Linux's took
  * 13.5 s with its RTO under 1 s), which is not understood yet.
  */
-static void xtcp_ack_update_rtt(struct sock *sk,
+static bool xtcp_ack_update_rtt(struct sock *sk,
 				const struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -285,12 +285,13 @@ static void xtcp_ack_update_rtt(struct sock *sk,
 	else if (rs->sack_rtt_ok)
 		rtt = now - rs->sack_first_sent_us;
 	else
-		return;
+		return false;
 	/* A SACK's newest segment is the least delayed: Linux prefers it. */
 	ca_rtt = now - (rs->sack_rtt_ok ? rs->sack_last_sent_us :
 					  rs->ack_last_sent_us);
 	xtcp_rtt_sample(&xs->rtt, rtt);
 	xtcp_cong_rtt(sk, ca_rtt, now);
+	return true;
 }
 
 /*
@@ -467,12 +468,18 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (advanced) {
 		xs->bytes_acked += ack - xs->snd_una;
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
-		xtcp_ack_update_rtt(sk, &rs);
+		/*
+		 * The timer stays backed off until an RTT is measured (RFC
+		 * 6298 5.7, Karn): Linux measures one from the echoed
+		 * timestamp of any ACK of data, XTCP only takes it as proof.
+		 */
+		if (xtcp_ack_update_rtt(sk, &rs) ||
+		    (opts && opts->ts_ok && opts->tsecr))
+			xs->backoff = 0;
 		delivered += newly_acked;
 		xs->snd_una = ack;
 		if (xtcp_seq_before(xs->sack_high, ack))
 			xs->sack_high = ack;
-		xs->backoff = 0;
 		xs->retransmits = 0;
 		head = xtcp_rtx_head(sk);
 		if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->tlp_high_seq))
@@ -499,7 +506,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			sk->sk_write_space(sk);
 	} else {
 		/* A duplicate ACK's new SACKs may time data sent once. */
-		xtcp_ack_update_rtt(sk, &rs);
+		if (xtcp_ack_update_rtt(sk, &rs))
+			xs->backoff = 0;
 	}
 	if (delivered)
 		xtcp_rate_gen(sk, delivered, &rs);
