@@ -1015,6 +1015,18 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
+	/*
+	 * The peer's SYN once more while our SYN-ACK is out: it has not
+	 * seen the SYN-ACK, so that goes again (Linux's tcp_check_req()).
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && flags == XTCPHDR_SYN &&
+	    cb->seq == xs->rcv_nxt - 1) {
+		if (xtcp_rtx_head(sk) &&
+		    !xtcp_oow_rate_limited(sk, skb, XTCP_MIB_ACKSKIPPEDSYNRECV))
+			xtcp_retransmit_skb(sk, xtcp_rtx_head(sk), 1);
+		goto drop;
+	}
+
 	/* First: is the segment in the window? */
 	if (!xtcp_seq_window_ok(cb->seq, cb->end_seq, xs->rcv_wup,
 				xs->rcv_nxt + xtcp_rcv_wnd_left(xs))) {
