@@ -1128,14 +1128,15 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	/*
 	 * Data for a socket its user has closed for reading cannot be
-	 * delivered: reset, as Linux does.
+	 * delivered: reset, as Linux does, the RST answering the segment
+	 * (its ACK as our sequence number).
 	 */
 	if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
 	    (sk->sk_state == TCP_FIN_WAIT1 || sk->sk_state == TCP_FIN_WAIT2) &&
 	    xtcp_seq_after(xtcp_data_end(skb), xs->rcv_nxt) &&
 	    xtcp_data_end(skb) != cb->seq) {
 		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONDATA);
-		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_send_reset_reply(sock_net(sk), skb);
 		xtcp_reset(sk);
 		goto drop;
 	}
