@@ -1165,6 +1165,13 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		/* Nothing is acknowledged in SYN_SENT: snd_una is our ISS. */
 		if (!xtcp_seq_after(cb->ack_seq, xs->snd_una) ||
 		    xtcp_seq_after(cb->ack_seq, xs->snd_nxt)) {
+			/*
+			 * The peer may hold an old connection, which our RST
+			 * ends: send the SYN again soon rather than after a
+			 * whole RTO, once (Linux's TCP_TIMEOUT_MIN).
+			 */
+			if (!xs->retransmits)
+				xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, 2);
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
