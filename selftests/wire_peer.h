@@ -422,13 +422,12 @@ static void rx_drain(struct wire *w)
 
 /* ---- set-up ---- */
 
-FIXTURE(wire) {
-	struct wire w;
-};
-
-FIXTURE_SETUP(wire)
+/*
+ * The tun and its namespace, for FIXTURE(wire) and any fixture of the
+ * same shape (wire_script.c's).
+ */
+static void wire_peer_setup(struct __test_metadata *_metadata, struct wire *w)
 {
-	struct wire *w = &self->w;
 	struct sockaddr_in *sin;
 	struct ifreq ifr;
 	char path[128];
@@ -496,19 +495,33 @@ FIXTURE_SETUP(wire)
 	rx_drain(w);
 }
 
-FIXTURE_TEARDOWN(wire)
+static void wire_peer_teardown(struct wire *w)
 {
 	/*
 	 * Abort, not close: the fake peer is gone, and a FIN or unacked
 	 * data would keep an orphan retransmitting (and the module held)
 	 * for a minute after the test.
 	 */
-	if (self->w.fd >= 0)
-		xt_close_rst(self->w.fd);
-	if (self->w.lfd >= 0)
-		close(self->w.lfd);
-	if (self->w.tun >= 0)
-		close(self->w.tun);
+	if (w->fd >= 0)
+		xt_close_rst(w->fd);
+	if (w->lfd >= 0)
+		close(w->lfd);
+	if (w->tun >= 0)
+		close(w->tun);
+}
+
+FIXTURE(wire) {
+	struct wire w;
+};
+
+FIXTURE_SETUP(wire)
+{
+	wire_peer_setup(_metadata, &self->w);
+}
+
+FIXTURE_TEARDOWN(wire)
+{
+	wire_peer_teardown(&self->w);
 }
 
 /* A listener on HOST_IP:HPORT; @rcvbuf (SO_RCVBUF) before listen() if set. */

@@ -44,6 +44,11 @@ bool xt_inet(void)
 	return mode == 1;
 }
 
+void xt_set_inet(bool inet)
+{
+	mode = inet;
+}
+
 int xt_family(void)
 {
 	return xt_inet() ? AF_INET : AF_XTCP;

@@ -44,6 +44,8 @@
 /* ---- family selection ---- */
 
 bool xt_inet(void);		/* XTCP_TEST_FAMILY=inet: Linux TCP */
+/* Choose the family in the program instead (before xt_test_init()). */
+void xt_set_inet(bool inet);
 int xt_family(void);		/* AF_XTCP or AF_INET */
 int xt_protocol(void);		/* SO_PROTOCOL expected: 253 or 6 */
 int xt_wire_protocol(void);	/* IP protocol byte: 253 or 6 */
