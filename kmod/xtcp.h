@@ -191,7 +191,7 @@ struct xtcp_sock {
 	u32	rcv_wup;
 	u32	copied_seq;	/* next byte the user will read */
 
-	u16	mss_cache;	/* send MSS */
+	u16	mss_cache;	/* send MSS before the window's bound: xtcp_mss() */
 	u16	advmss;		/* MSS we advertise */
 	u16	user_mss;	/* TCP_MAXSEG */
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
@@ -702,6 +702,19 @@ static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 {
 	return xs->ts_ok ? 12 : 0;
+}
+
+/*
+ * The send MSS: mss_cache bounded by half the peer's largest window, as
+ * Linux's mss_cache is by tcp_sync_mss(), which runs again whenever that
+ * window grows; max_window only grows, so bounding on each use is the
+ * same.
+ */
+static inline u32 xtcp_mss(const struct xtcp_sock *xs)
+{
+	return xtcp_bound_to_half_wnd(xs->mss_cache, xs->max_window,
+				      sizeof(struct tcphdr) +
+				      xtcp_fixed_opts_len(xs));
 }
 
 /* Segments in the network (RFC 6675's pipe), for the congestion window. */

@@ -55,7 +55,7 @@ static u32 xtcp_cong_ack_delay(const struct sock *sk)
 
 	if (!xs->gso_ok || !xs->rtt.srtt_us)
 		return 0;
-	rate = div_u64((u64)xs->cong.cwnd * xs->mss_cache * 2 * USEC_PER_SEC,
+	rate = div_u64((u64)xs->cong.cwnd * xtcp_mss(xs) * 2 * USEC_PER_SEC,
 		       xs->rtt.srtt_us);
 	if (!rate)
 		return USEC_PER_MSEC;

@@ -54,7 +54,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
-	per_mss = roundup_pow_of_two(xs->mss_cache + XTCP_DATA_HEADER +
+	per_mss = roundup_pow_of_two(xtcp_mss(xs) + XTCP_DATA_HEADER +
 				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
 		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
 	want = xtcp_sndbuf_for_cwnd(xs->cong.cwnd, per_mss,
@@ -1066,6 +1066,11 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 		xtcp_update_ts_recent(xs, cb);
+		/*
+		 * The largest window seen is this ACK's, scaled, not the
+		 * SYN's: Linux's child is born from this ACK.
+		 */
+		xs->max_window = 0;
 		xtcp_ack(sk, skb, &opts);
 		xtcp_established(sk);
 		if (xtcp_parent(xs)) {

@@ -64,9 +64,9 @@ int xtcp_size_goal(const struct sock *sk)
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->gso_ok)
-		return xs->mss_cache;
-	return xs->mss_cache *
-	       xtcp_size_goal_segs(xs->mss_cache,
+		return xtcp_mss(xs);
+	return xtcp_mss(xs) *
+	       xtcp_size_goal_segs(xtcp_mss(xs),
 				   xtcp_gso_max_size(sk),
 				   1 + XTCP_MAX_HEADER, sk->sk_gso_max_segs,
 				   xs->max_window);
@@ -79,7 +79,7 @@ static u32 xtcp_tso_segs(const struct sock *sk)
 
 	if (!xs->gso_ok)
 		return 1;
-	return xtcp_tso_autosize(xs->mss_cache, xs->cong.cwnd,
+	return xtcp_tso_autosize(xtcp_mss(xs), xs->cong.cwnd,
 				 xs->cong.ssthresh, xs->rtt.srtt_us,
 				 xs->rtt.min_rtt_us,
 				 xtcp_gso_max_size(sk) -
@@ -268,7 +268,7 @@ static DEFINE_PER_CPU(struct xtcp_tsq, xtcp_tsq);
 void xtcp_update_pacing_rate(struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 rate = xtcp_pacing_rate(xs->mss_cache, xs->cong.cwnd,
+	u64 rate = xtcp_pacing_rate(xtcp_mss(xs), xs->cong.cwnd,
 				    xs->packets_out, xs->cong.ssthresh,
 				    xs->rtt.srtt_us);
 
@@ -477,9 +477,9 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		opts.num_sacks += n;
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
-		       min_t(u32, skb->len, xs->mss_cache) +
+		       min_t(u32, skb->len, xtcp_mss(xs)) +
 		       xtcp_options_size(&opts, false) >
-		       xs->mss_cache + xtcp_fixed_opts_len(xs))
+		       xtcp_mss(xs) + xtcp_fixed_opts_len(xs))
 			opts.num_sacks--;
 	}
 	hdr_len = sizeof(*th) + xtcp_options_size(&opts, syn);
@@ -575,7 +575,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
-	xtcp_set_skb_pcount(skb, xtcp_sk(sk)->mss_cache);
+	xtcp_set_skb_pcount(skb, xtcp_mss(xtcp_sk(sk)));
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 }
@@ -801,8 +801,8 @@ int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 	cb->end_seq = bcb->seq;
 	cb->flags &= ~(XTCPHDR_FIN | XTCPHDR_PSH);
 	cb->eor = 0;
-	xtcp_set_skb_pcount(skb, xs->mss_cache);
-	xtcp_set_skb_pcount(buff, xs->mss_cache);
+	xtcp_set_skb_pcount(skb, xtcp_mss(xs));
+	xtcp_set_skb_pcount(buff, xtcp_mss(xs));
 
 	if (!in_rtx) {
 		__skb_queue_after(&sk->sk_write_queue, skb, buff);
@@ -874,7 +874,7 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb->truesize -= freed;
 	sk_wmem_queued_add(sk, -freed);
 	cb->seq += len;
-	xtcp_set_skb_pcount(skb, xtcp_sk(sk)->mss_cache);
+	xtcp_set_skb_pcount(skb, xtcp_mss(xtcp_sk(sk)));
 	return old - xtcp_skb_pcount(skb);
 }
 
@@ -891,7 +891,7 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	u32 pcount;
 
 	if (xtcp_skb_pcount(skb) > segs &&
-	    xtcp_fragment(sk, true, skb, segs * xs->mss_cache, GFP_ATOMIC))
+	    xtcp_fragment(sk, true, skb, segs * xtcp_mss(xs), GFP_ATOMIC))
 		return;		/* the RTO sends it */
 	pcount = xtcp_skb_pcount(skb);
 	/*
@@ -981,7 +981,7 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	xs->snd_nxt = cb->end_seq;
-	if (skb->len < pcount * xs->mss_cache)
+	if (skb->len < pcount * xtcp_mss(xs))
 		xs->snd_sml = cb->end_seq;
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_rtx_insert(sk, skb);
@@ -1002,7 +1002,7 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 	const struct xtcp_skb_cb *newest;
 	struct xtcp_tso_defer d = {
 		.skb_len = skb->len,
-		.mss = xs->mss_cache,
+		.mss = xtcp_mss(xs),
 		.max_segs = max_segs,
 		.send_win = xs->snd_una + xs->snd_wnd - cb->seq,
 		.cwnd_room = room,
@@ -1037,7 +1037,7 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xs->mss_cache, max_segs = xtcp_tso_segs(sk);
+	u32 mss = xtcp_mss(xs), max_segs = xtcp_tso_segs(sk);
 	bool sent_new = false;
 	struct sk_buff *skb;
 
@@ -1155,11 +1155,11 @@ bool xtcp_write_wakeup(struct sock *sk)
 	cb = XTCP_SKB_CB(skb);
 	if (xtcp_seq_before(xs->pushed_seq, cb->end_seq))
 		xs->pushed_seq = cb->end_seq;
-	len = min(wnd_end - cb->seq, (u32)xs->mss_cache);
+	len = min(wnd_end - cb->seq, (u32)xtcp_mss(xs));
 	if (skb->len > len &&
 	    xtcp_fragment(sk, false, skb, len, GFP_ATOMIC))
 		return false;
-	xtcp_set_skb_pcount(skb, xs->mss_cache);
+	xtcp_set_skb_pcount(skb, xtcp_mss(xs));
 	cb->flags |= XTCPHDR_PSH;
 	xtcp_send_new(sk, skb);
 	xtcp_schedule_rtx(sk);

@@ -55,7 +55,7 @@ void xtcp_rate_gen(struct sock *sk, u32 delivered,
 	if (!rs->valid)
 		return;
 	rate = xtcp_delivery_rate(xs->delivered - rs->prior_delivered,
-				  xs->mss_cache, rs->sent_us - rs->first_us,
+				  xtcp_mss(xs), rs->sent_us - rs->first_us,
 				  now - rs->prior_us, xs->rtt.min_rtt_us);
 	xs->first_tx_us = rs->sent_us;
 	if (rate)

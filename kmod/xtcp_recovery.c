@@ -78,7 +78,7 @@ static void xtcp_dsack_undo_count(struct sock *sk,
 	}
 	xs->undo_retrans = xtcp_undo_retrans_dsacked(xs->undo_retrans,
 						     DIV_ROUND_UP(len,
-								  xs->mss_cache));
+								  xtcp_mss(xs)));
 }
 
 /* RACK's list is in send order (xtcp_rack_detect_loss()). */
@@ -389,7 +389,7 @@ static struct sk_buff *xtcp_sack_cut(struct sock *sk, struct sk_buff *skb,
 				     u32 start, u32 end)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 mss = xtcp_sk(sk)->mss_cache, from = 0, to = skb->len;
+	u32 mss = xtcp_mss(xtcp_sk(sk)), from = 0, to = skb->len;
 
 	if (xtcp_seq_after(start, cb->seq))
 		from = roundup(start - cb->seq, mss);
@@ -440,7 +440,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		if (xs->total_retrans) {
 			if (xs->reord_seen &&
 			    !(xs->tlp_high_seq && xs->tlp_high_seq == d->end &&
-			      d->end - d->start <= xs->mss_cache))
+			      d->end - d->start <= xtcp_mss(xs)))
 				xs->reo.dsack_seen = 1;
 			xtcp_dsack_undo_count(sk, d);
 		}
@@ -700,7 +700,7 @@ void xtcp_mark_head_lost(struct sock *sk)
 		return;
 	/* If it cannot be cut, all of it counts as lost. */
 	if (xtcp_skb_pcount(skb) > 1)
-		xtcp_fragment(sk, true, skb, xtcp_sk(sk)->mss_cache,
+		xtcp_fragment(sk, true, skb, xtcp_mss(xtcp_sk(sk)),
 			      GFP_ATOMIC);
 	xtcp_mark_skb_lost(sk, skb);
 }
@@ -738,11 +738,11 @@ void xtcp_send_loss_probe(struct sock *sk)
 	 */
 	if (skb && skb->len &&
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq +
-			    min_t(u32, skb->len, xs->mss_cache),
+			    min_t(u32, skb->len, xtcp_mss(xs)),
 			    xs->snd_una + xs->snd_wnd) &&
-	    (skb->len <= xs->mss_cache ||
-	     !xtcp_fragment(sk, false, skb, xs->mss_cache, GFP_ATOMIC))) {
-		xtcp_set_skb_pcount(skb, xs->mss_cache);
+	    (skb->len <= xtcp_mss(xs) ||
+	     !xtcp_fragment(sk, false, skb, xtcp_mss(xs), GFP_ATOMIC))) {
+		xtcp_set_skb_pcount(skb, xtcp_mss(xs));
 		xtcp_send_new(sk, skb);
 		xs->tlp_high_seq = xs->snd_nxt;
 		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
@@ -754,7 +754,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	/* The probe is the last segment, not the last skb. */
 	if (xtcp_skb_pcount(skb) > 1 &&
 	    !xtcp_fragment(sk, true, skb,
-			   (xtcp_skb_pcount(skb) - 1) * xs->mss_cache,
+			   (xtcp_skb_pcount(skb) - 1) * xtcp_mss(xs),
 			   GFP_ATOMIC))
 		skb = skb_rb_next(skb);
 	cb = XTCP_SKB_CB(skb);

@@ -35,7 +35,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_backoff = xs->backoff;
 	info->tcpi_rto = jiffies_to_usecs(xtcp_rto_jiffies(xs));
 	info->tcpi_ato = jiffies_to_usecs(XTCP_DELACK_MIN);
-	info->tcpi_snd_mss = xs->mss_cache;
+	info->tcpi_snd_mss = xtcp_mss(xs);
 	info->tcpi_rcv_mss = xs->rcv_mss;
 	info->tcpi_ca_state = xs->ca_state;
 	info->tcpi_unacked = xs->packets_out;
@@ -229,7 +229,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xs->corked;
 		break;
 	case TCP_MAXSEG:
-		val = xs->mss_cache;
+		val = xtcp_mss(xs);
 		if (xs->user_mss &&
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			val = xs->user_mss;

@@ -18,9 +18,12 @@ u32 xtcp_size_goal_segs(u32 mss, u32 gso_max_size, u32 header_room,
 						 0;
 	u32 segs;
 
-	/* Half the peer's window, unless that is smaller than a tiny MSS. */
-	if (max_window > 536 && bytes > max_window / 2)
-		bytes = max_window / 2;
+	/*
+	 * Half the peer's largest window, all of it when that is tiny: the
+	 * bound of the MSS (the 68-byte floor, which needs the header's
+	 * length, matters only below any real MSS).
+	 */
+	bytes = xtcp_bound_to_half_wnd(bytes, max_window, 0);
 	segs = mss ? bytes / mss : 1;
 	if (segs > gso_max_segs)
 		segs = gso_max_segs;
@@ -127,6 +130,16 @@ bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d)
 	}
 	/* Otherwise only more data would make it bigger. */
 	return !d->closed;
+}
+
+u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len)
+{
+	u32 cutoff = max_window > 536 ? max_window / 2 : max_window;
+	u32 floor = header_len < 68 ? 68 - header_len : 0;
+
+	if (!cutoff || mss <= cutoff)
+		return mss;
+	return cutoff > floor ? cutoff : floor;
 }
 
 bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window)

@@ -21,8 +21,9 @@ u32 xtcp_pcount(u32 len, u32 mss);
  * Segments one skb of the write queue may hold: as many as a GSO skb
  * takes (@gso_max_size bytes with @header_room for the headers,
  * @gso_max_segs segments), and no more than half the largest window the
- * peer offered, so that it never waits whole for a window that cannot
- * take it (tcp_bound_to_half_wnd()).  At least one.
+ * peer offered (all of it when that is tiny), so that it never waits
+ * whole for a window that cannot take it (tcp_bound_to_half_wnd()).  At
+ * least one.
  */
 u32 xtcp_size_goal_segs(u32 mss, u32 gso_max_size, u32 header_room,
 			u32 gso_max_segs, u32 max_window);
@@ -100,6 +101,17 @@ struct xtcp_tso_defer {
  * may.  An skb that will not grow and fits whole is not held.
  */
 bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d);
+
+/*
+ * The send MSS @mss no larger than half the largest window the peer
+ * offered (@max_window), or all of it when that is 536 bytes or less,
+ * but never below 68 bytes of header and data with @header_len bytes of
+ * TCP header: a peer with a small window gets segments it can take two
+ * of, so that an ACK flows back (Linux's tcp_bound_to_half_wnd(), which
+ * tcp_sync_mss() applies again whenever that window grows).  No bound
+ * while no window is known.
+ */
+u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len);
 
 /*
  * A write that is still copying marks PSH once more than half the

@@ -29,9 +29,12 @@ TEST(size_goal)
 		 "%s", "half of 10 segments");
 	CHECK_EQ(xtcp_size_goal_segs(1448, 65536, 321, 65535, 2000), 1,
 		 "%s", "never below one");
-	/* A window of 536 or less is not halved (tcp_bound_to_half_wnd). */
-	CHECK_EQ(xtcp_size_goal_segs(100, 65536, 321, 65535, 536), 652,
-		 "%s", "tiny window: not halved");
+	/*
+	 * A window of 536 or less is not halved but bounds all the same
+	 * (tcp_bound_to_half_wnd() in tcp_xmit_size_goal()).
+	 */
+	CHECK_EQ(xtcp_size_goal_segs(100, 65536, 321, 65535, 536), 5,
+		 "%s", "tiny window: all of it");
 	/* Loopback: the MSS is about as large as a GSO skb. */
 	CHECK_EQ(xtcp_size_goal_segs(65483, 65536, 321, 65535, 1 << 22), 1,
 		 "%s", "loopback MSS");
@@ -254,6 +257,28 @@ TEST(pacing_rate)
 	/* No RTT sample: per microsecond, effectively no limit. */
 	CHECK_EQ(xtcp_pacing_rate(1448, 10, 0, 0x7fffffff, 0),
 		 1448ULL * 10 * 2000000, "%s", "no sample");
+}
+
+TEST(bound_to_half_wnd)
+{
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 65535, 32), 1448U, "%s",
+		 "a large window: the MSS");
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 2896, 32), 1448U, "%s",
+		 "half the window is the MSS");
+	CHECK_EQ(xtcp_bound_to_half_wnd(1460, 1000, 20), 500U, "%s",
+		 "a 1000-byte window: 500-byte segments");
+	/* 536 bytes or less is not halved. */
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 256, 32), 256U, "%s",
+		 "a tiny window: all of it");
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 536, 32), 536U, "%s",
+		 "536: all of it");
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 537, 32), 268U, "%s",
+		 "537: halved");
+	/* 68 bytes of header and data at least. */
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 10, 32), 36U, "%s",
+		 "a 10-byte window: the 68-byte floor");
+	CHECK_EQ(xtcp_bound_to_half_wnd(1448, 0, 32), 1448U, "%s",
+		 "no window yet: no bound");
 }
 
 TEST(tsq_limit)
