@@ -80,6 +80,18 @@ u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff)
 	return rto_us << backoff;
 }
 
+u32 xtcp_rto_user_clamp(u32 rto_us, u32 user_timeout_ms, u32 elapsed_ms)
+{
+	u64 left_us;
+
+	if (!user_timeout_ms)
+		return rto_us;
+	if (elapsed_ms >= user_timeout_ms)
+		return 1;
+	left_us = (u64)(user_timeout_ms - elapsed_ms) * 1000;
+	return left_us < rto_us ? (u32)left_us : rto_us;
+}
+
 bool xtcp_probe_give_up(const struct xtcp_probe_state *p)
 {
 	u32 max_probes = p->retries2;

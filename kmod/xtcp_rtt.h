@@ -45,6 +45,16 @@ void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us);
 u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff);
 
 /*
+ * The timer after a retransmission timeout, @rto_us, when
+ * TCP_USER_TIMEOUT (@user_timeout_ms, 0: none) bounds the episode that
+ * began @elapsed_ms ago: cut short to end where that timeout does, and
+ * 1 us (at once) once it has passed, so the connection ends on time
+ * rather than a whole backed-off RTO later (Linux's
+ * tcp_clamp_rto_to_user_timeout()).
+ */
+u32 xtcp_rto_user_clamp(u32 rto_us, u32 user_timeout_ms, u32 elapsed_ms);
+
+/*
  * The persist timer fired: give up on a peer whose window keeps our data
  * back?  As Linux's tcp_probe_timer(): RFC 1122 4.2.2.17 keeps probing a
  * peer that answers (its ACKs reset probes_out), but TCP_USER_TIMEOUT

@@ -121,6 +121,7 @@ static void xtcp_probe_timer(struct sock *sk)
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rto_us;
 	int limit;
 
 	switch (sk->sk_state) {
@@ -199,7 +200,12 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		xs->backoff++;
 	XTCP_INC_STATS(sk, XTCP_MIB_TIMEOUTS);
 	xtcp_enter_loss(sk);
-	xtcp_arm_rtx(sk);
+	rto_us = xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff);
+	if (sk->sk_state != TCP_SYN_SENT)
+		rto_us = xtcp_rto_user_clamp(rto_us, xs->user_timeout,
+					     xtcp_tsval(xs) -
+					     xs->retrans_stamp);
+	xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, usecs_to_jiffies(rto_us));
 }
 
 static void xtcp_rtx_timer(struct timer_list *t)

@@ -195,6 +195,24 @@ TEST(rto_backoff)
 	}
 }
 
+TEST(rto_user_clamp)
+{
+	CHECK_EQ(xtcp_rto_user_clamp(1200000, 0, 900), 1200000U, "%s",
+		 "no user timeout");
+	/* RTO 300 ms doubled twice; 1 s timeout, first resent at 0.3 s. */
+	CHECK_EQ(xtcp_rto_user_clamp(1200000, 1000, 600), 400000U, "%s",
+		 "cut to the 400 ms left");
+	CHECK_EQ(xtcp_rto_user_clamp(300000, 1000, 100), 300000U, "%s",
+		 "the RTO ends first");
+	CHECK_EQ(xtcp_rto_user_clamp(300000, 1000, 1000), 1U, "%s",
+		 "passed: at once");
+	CHECK_EQ(xtcp_rto_user_clamp(300000, 1000, 5000), 1U, "%s",
+		 "long passed: at once");
+	/* The largest TCP_USER_TIMEOUT does not overflow. */
+	CHECK_EQ(xtcp_rto_user_clamp(120000000, 0x7fffffff, 0), 120000000U,
+		 "%s", "INT_MAX ms");
+}
+
 TEST(probe_give_up)
 {
 	struct xtcp_probe_state p = {
