@@ -1389,7 +1389,8 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_reset_reply(sock_net(sk), skb);
 		goto drop;
 	}
-	if (!(flags & XTCPHDR_SYN))
+	/* SYN|FIN opens nothing (Linux's tcp_rcv_state_process()). */
+	if (!(flags & XTCPHDR_SYN) || (flags & XTCPHDR_FIN))
 		goto drop;
 	/* As Linux: a full accept queue drops the SYN; the peer retries. */
 	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
