@@ -699,7 +699,8 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct rb_node **p = &xs->ooo_queue.rb_node, *parent = NULL;
 	struct sk_buff *prev = NULL;
-	u32 seq = cb->seq, end = cb->seq + skb->len;
+	/* A FIN is sequence space too: an early one is SACKed, as Linux. */
+	u32 seq = cb->seq, end = cb->end_seq;
 
 	if (xs->sack_ok)
 		xs->rcv_num_sacks = xtcp_sack_add(xs->rcv_sacks,
