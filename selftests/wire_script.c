@@ -1128,6 +1128,50 @@ static void do_outbound(struct __test_metadata *_metadata, struct run *r,
 	r->t_prev = rx.t;
 }
 
+/* Sockets of this namespace in /proc other than TIME_WAIT ones. */
+static int open_sockets(void)
+{
+	char line[512];
+	unsigned int st;
+	int n = 0;
+	FILE *f = fopen(xt_proc_path(), "r");
+
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f))	/* the header */
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
+			    st != XTCP_TIME_WAIT)
+				n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A script ends with no connection left that would outlive it: with the
+ * fake peer gone, an orphan with data or a FIN unacknowledged would go
+ * on retransmitting (and hold xtcp.ko) for minutes.  The script's own
+ * sockets are aborted first, as the fixture's teardown would.
+ */
+static void check_nothing_left(struct __test_metadata *_metadata,
+			       struct wire *w)
+{
+	uint64_t end = xt_now_ms() + 1000;
+	int n;
+
+	if (w->fd >= 0)
+		xt_close_rst(w->fd);
+	if (w->lfd >= 0)
+		close(w->lfd);
+	w->fd = -1;
+	w->lfd = -1;
+	while ((n = open_sockets()) > 0 && xt_now_ms() < end)
+		xt_msleep(20);
+	ASSERT_EQ(0, n)
+		TH_LOG("%d connection(s) left open: the script must end them",
+		       n);
+}
+
 static void run_script(struct __test_metadata *_metadata, struct wire *w,
 		       const char *name, const char *text)
 {
@@ -1169,6 +1213,7 @@ static void run_script(struct __test_metadata *_metadata, struct wire *w,
 	}
 	if (r.cur >= 0 && r.cur != w->fd && r.cur != w->lfd)
 		close(r.cur);
+	check_nothing_left(_metadata, w);
 }
 
 FIXTURE(script) {
