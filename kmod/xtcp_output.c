@@ -276,8 +276,12 @@ void xtcp_update_pacing_rate(struct sock *sk)
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
 }
 
-/* Whether @skb must wait for the socket's queued skbs to drain. */
-static bool xtcp_small_queue_full(struct sock *sk, const struct sk_buff *skb)
+/*
+ * Whether @skb must wait for the socket's queued skbs to drain; a
+ * retransmission (@factor 1) may have twice as much queued.
+ */
+static bool xtcp_small_queue_full(struct sock *sk, const struct sk_buff *skb,
+				  unsigned int factor)
 {
 	const struct rb_node *rtx = sk->tcp_rtx_queue.rb_node;
 	u32 cap = U32_MAX;
@@ -287,7 +291,7 @@ static bool xtcp_small_queue_full(struct sock *sk, const struct sk_buff *skb)
 	if (READ_ONCE(sk->sk_pacing_status) == SK_PACING_NONE)
 		cap = XTCP_SYSCTL(sk, limit_output_bytes);
 	limit = xtcp_tsq_limit(skb->truesize, READ_ONCE(sk->sk_pacing_rate),
-			       READ_ONCE(sk->sk_pacing_shift), cap);
+			       READ_ONCE(sk->sk_pacing_shift), cap) << factor;
 	if (refcount_read(&sk->sk_wmem_alloc) <= limit)
 		return false;
 	/* Nothing or one skb out: no completion to wait for, go. */
@@ -950,6 +954,13 @@ static void xtcp_retransmit_lost(struct sock *sk)
 		in_flight = xtcp_in_flight(xs);
 		if (in_flight >= xs->cong.cwnd)
 			break;
+		/*
+		 * Retransmissions are held by TCP Small Queues too, at twice
+		 * the bound (Linux's tcp_xmit_retransmit_queue()): a burst of
+		 * them would fill the local queue as new data may not.
+		 */
+		if (xtcp_small_queue_full(sk, skb, 1))
+			break;
 		xtcp_retransmit_skb(sk, skb, min(xs->cong.cwnd - in_flight,
 						 xtcp_tso_segs(sk)));
 	}
@@ -1102,7 +1113,7 @@ void xtcp_write_xmit(struct sock *sk)
 		if (limit < skb->len &&
 		    xtcp_fragment(sk, false, skb, limit, GFP_ATOMIC))
 			break;
-		if (xtcp_small_queue_full(sk, skb))
+		if (xtcp_small_queue_full(sk, skb, 0))
 			break;
 send:
 		xtcp_send_new(sk, skb);
