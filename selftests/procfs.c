@@ -630,13 +630,11 @@ TEST_F(procfs, ss_tool)
 	/* IPv4 caps a route's MTU at 65535 (IP_MAX_MTU). */
 	mss = (ifr.ifr_mtu < 65535 ? ifr.ifr_mtu : 65535) - 20 - 20 - 12;
 	/*
-	 * An exception for the reference: Linux also bounds its send MSS
-	 * by half the largest window the peer has offered
-	 * (tcp_bound_to_half_wnd()), 64 KB here before any scaling grew it;
-	 * XTCP does not.
+	 * The send MSS is also bounded by half the largest window the peer
+	 * has offered (Linux's tcp_bound_to_half_wnd(), XTCP's
+	 * xtcp_bound_to_half_wnd()), 64 KB here before any scaling grew it.
 	 */
-	if (xt_inet())
-		mss = mss < 32768 ? mss : 32768;
+	mss = mss < 32768 ? mss : 32768;
 	EXPECT_EQ(mss, ss_val(sl.info, "mss"))
 		TH_LOG("lo MTU %d: %s", ifr.ifr_mtu, sl.info);
 	/* Nothing was lost on loopback. */
