@@ -474,7 +474,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		 * timestamp of any ACK of data, XTCP only takes it as proof.
 		 */
 		if (xtcp_ack_update_rtt(sk, &rs) ||
-		    (opts && opts->ts_ok && opts->tsecr))
+		    (opts && XTCP_SKB_CB(skb)->saw_ts && opts->tsecr))
 			xs->backoff = 0;
 		delivered += newly_acked;
 		xs->snd_una = ack;
