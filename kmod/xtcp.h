@@ -45,6 +45,8 @@
 #define XTCP_RETRIES2		15
 #define XTCP_ORPHAN_RETRIES	8	/* tcp_orphan_retries = 0 means 8 */
 #define XTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
+/* The shortest timer, 2 jiffies: Linux's TCP_TIMEOUT_MIN. */
+#define XTCP_TIMEOUT_MIN	2U
 #define XTCP_MAX_QUICKACKS	16U
 #define XTCP_MAX_TW		16384	/* max_tw_buckets' default, per netns */
 #define XTCP_MAX_KEEPIDLE	32767		/* seconds */

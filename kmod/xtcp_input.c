@@ -202,8 +202,9 @@ static void xtcp_reset(struct sock *sk)
  * the oldest and the newest segment acknowledged for an RTT sample,
  * unless a segment acknowledged was sent more than once (Karn's rule).
  * An skb of several segments acknowledged in part loses the whole
- * segments acknowledged (Linux's tcp_tso_acked()).  Returns the data segments acknowledged;
- * *delivered counts those of them the peer had not SACKed before, which
+ * segments acknowledged (Linux's tcp_tso_acked()).  Returns the data
+ * segments acknowledged; *delivered counts those of them the peer had
+ * not SACKed before, which
  * this ACK is the first news of.
  */
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
@@ -1174,10 +1175,11 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 			/*
 			 * The peer may hold an old connection, which our RST
 			 * ends: send the SYN again soon rather than after a
-			 * whole RTO, once (Linux's TCP_TIMEOUT_MIN).
+			 * whole RTO, once.
 			 */
 			if (!xs->retransmits)
-				xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, 2);
+				xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO,
+						   XTCP_TIMEOUT_MIN);
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}

@@ -62,14 +62,13 @@ static u32 xtcp_gso_max_size(const struct sock *sk)
 int xtcp_size_goal(const struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xtcp_mss(xs);
 
 	if (!xs->gso_ok)
-		return xtcp_mss(xs);
-	return xtcp_mss(xs) *
-	       xtcp_size_goal_segs(xtcp_mss(xs),
-				   xtcp_gso_max_size(sk),
-				   1 + XTCP_MAX_HEADER, sk->sk_gso_max_segs,
-				   xs->max_window);
+		return mss;
+	return mss * xtcp_size_goal_segs(mss, xtcp_gso_max_size(sk),
+					 1 + XTCP_MAX_HEADER,
+					 sk->sk_gso_max_segs, xs->max_window);
 }
 
 /* Segments one GSO skb sends at most, now. */
@@ -471,6 +470,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	if (!syn && xs->sack_ok && (flags & XTCPHDR_ACK) &&
 	    (xs->rcv_num_sacks || xs->rcv_dsack_pending)) {
 		unsigned int n = 0;
+		u32 mss = xtcp_mss(xs);
 
 		if (xs->rcv_dsack_pending)
 			opts.sacks[n++] = xs->rcv_dsack;
@@ -481,9 +481,9 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		opts.num_sacks += n;
 		/* A full segment has no room for blocks: the MTU is the limit. */
 		while (opts.num_sacks &&
-		       min_t(u32, skb->len, xtcp_mss(xs)) +
+		       min_t(u32, skb->len, mss) +
 		       xtcp_options_size(&opts, false) >
-		       xtcp_mss(xs) + xtcp_fixed_opts_len(xs))
+		       mss + xtcp_fixed_opts_len(xs))
 			opts.num_sacks--;
 	}
 	hdr_len = sizeof(*th) + xtcp_options_size(&opts, syn);

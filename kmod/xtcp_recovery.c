@@ -729,6 +729,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_send_head(sk);
+	u32 mss = xtcp_mss(xs);
 	struct xtcp_skb_cb *cb;
 
 	sock_owned_by_me(sk);
@@ -738,11 +739,11 @@ void xtcp_send_loss_probe(struct sock *sk)
 	 */
 	if (skb && skb->len &&
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq +
-			    min_t(u32, skb->len, xtcp_mss(xs)),
+			    min_t(u32, skb->len, mss),
 			    xs->snd_una + xs->snd_wnd) &&
-	    (skb->len <= xtcp_mss(xs) ||
-	     !xtcp_fragment(sk, false, skb, xtcp_mss(xs), GFP_ATOMIC))) {
-		xtcp_set_skb_pcount(skb, xtcp_mss(xs));
+	    (skb->len <= mss ||
+	     !xtcp_fragment(sk, false, skb, mss, GFP_ATOMIC))) {
+		xtcp_set_skb_pcount(skb, mss);
 		xtcp_send_new(sk, skb);
 		xs->tlp_high_seq = xs->snd_nxt;
 		XTCP_INC_STATS(sk, XTCP_MIB_LOSSPROBES);
@@ -754,7 +755,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	/* The probe is the last segment, not the last skb. */
 	if (xtcp_skb_pcount(skb) > 1 &&
 	    !xtcp_fragment(sk, true, skb,
-			   (xtcp_skb_pcount(skb) - 1) * xtcp_mss(xs),
+			   (xtcp_skb_pcount(skb) - 1) * mss,
 			   GFP_ATOMIC))
 		skb = skb_rb_next(skb);
 	cb = XTCP_SKB_CB(skb);

@@ -113,7 +113,7 @@ static void xtcp_probe_timer(struct sock *sk)
 	if (xs->user_timeout) {
 		left = msecs_to_jiffies(xs->user_timeout);
 		left -= min(left, xtcp_jiffies32_since(xs->probes_stamp));
-		when = min_t(unsigned long, when, max(left, 2U));
+		when = min_t(unsigned long, when, max(left, XTCP_TIMEOUT_MIN));
 	}
 	xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO, when);
 }
