@@ -1128,25 +1128,6 @@ static void do_outbound(struct __test_metadata *_metadata, struct run *r,
 	r->t_prev = rx.t;
 }
 
-/* Sockets of this namespace in /proc other than TIME_WAIT ones. */
-static int open_sockets(void)
-{
-	char line[512];
-	unsigned int st;
-	int n = 0;
-	FILE *f = fopen(xt_proc_path(), "r");
-
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))	/* the header */
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-			    st != XTCP_TIME_WAIT)
-				n++;
-	fclose(f);
-	return n;
-}
-
 /*
  * A script ends with no connection left that would outlive it: with the
  * fake peer gone, an orphan with data or a FIN unacknowledged would go
@@ -1165,7 +1146,8 @@ static void check_nothing_left(struct __test_metadata *_metadata,
 		close(w->lfd);
 	w->fd = -1;
 	w->lfd = -1;
-	while ((n = open_sockets()) > 0 && xt_now_ms() < end)
+	while ((n = xt_proc_count_except(XTCP_TIME_WAIT)) > 0 &&
+	       xt_now_ms() < end)
 		xt_msleep(20);
 	ASSERT_EQ(0, n)
 		TH_LOG("%d connection(s) left open: the script must end them",

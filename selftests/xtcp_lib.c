@@ -539,8 +539,9 @@ int xt_proc_wait_state(uint16_t lport, uint16_t rport, int st,
 	}
 }
 
-int xt_proc_count(void)
+int xt_proc_count_except(int st)
 {
+	struct xt_proc_ent e;
 	char line[512];
 	int n = 0;
 	FILE *f;
@@ -553,9 +554,15 @@ int xt_proc_count(void)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f))
-		n++;
+		if (st < 0 || parse_proc_line(line, &e) || e.st != st)
+			n++;
 	fclose(f);
 	return n;
+}
+
+int xt_proc_count(void)
+{
+	return xt_proc_count_except(-1);
 }
 
 int xt_proc_lines(char *hdr, size_t hlen, char *first, size_t flen)

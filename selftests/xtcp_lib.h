@@ -139,6 +139,8 @@ int xt_proc_state(uint16_t lport, uint16_t rport);	/* st or -1 */
 int xt_proc_wait_state(uint16_t lport, uint16_t rport, int st,
 		       int timeout_ms);
 int xt_proc_count(void);			/* socket lines, or -1 */
+/* The same, less those in state @st (XTCP_TIME_WAIT...). */
+int xt_proc_count_except(int st);
 /* First line (header) and first socket line, for format checks. */
 int xt_proc_lines(char *hdr, size_t hlen, char *first, size_t flen);
 
