@@ -38,6 +38,25 @@ static u8 *xtcp_put4(u8 *p, u8 a, u8 b, u8 c, u8 d)
 	return p + 4;
 }
 
+/*
+ * A Fast Open option's cookie, len bytes at body (RFC 7413 4.1.1): none
+ * asks for one; 4 to 16 bytes, an even number, is one; any other length
+ * is ignored.  Only a SYN or SYN-ACK carries it.
+ */
+static void xtcp_parse_fastopen(const u8 *body, unsigned int len, bool syn,
+				bool exp, struct xtcp_opts *out)
+{
+	if (!syn)
+		return;
+	if (len && (len < XTCP_FASTOPEN_COOKIE_MIN ||
+		    len > XTCP_FASTOPEN_COOKIE_MAX || (len & 1)))
+		return;
+	memcpy(out->fo_cookie, body, len);
+	out->fo_len = len;
+	out->fo_exp = exp;
+	out->fo_ok = true;
+}
+
 /* One option: kind, length and the length - 2 bytes at body. */
 static void xtcp_parse_one(u8 kind, u8 size, const u8 *body, bool syn,
 			   struct xtcp_opts *out)
@@ -87,6 +106,18 @@ static void xtcp_parse_one(u8 kind, u8 size, const u8 *body, bool syn,
 			out->sacks[i].end = xtcp_get_be32(body + 8 * i + 4);
 		}
 		out->num_sacks = n;
+		break;
+	case XTCPOPT_FASTOPEN:
+		xtcp_parse_fastopen(body, size - XTCPOLEN_FASTOPEN_BASE, syn,
+				    false, out);
+		break;
+	case XTCPOPT_EXP:
+		/* Other experiments share the kind: the magic tells. */
+		if (size >= XTCPOLEN_EXP_FASTOPEN_BASE &&
+		    xtcp_get_be16(body) == XTCPOPT_FASTOPEN_MAGIC)
+			xtcp_parse_fastopen(body + 2,
+					    size - XTCPOLEN_EXP_FASTOPEN_BASE,
+					    syn, true, out);
 		break;
 	default:
 		/* Unknown kinds are skipped (RFC 9293 3.1, MUST-6). */
@@ -146,6 +177,21 @@ static unsigned int xtcp_sacks_to_write(const struct xtcp_opts *o, bool syn)
 	return n < room ? n : room;
 }
 
+/* A Fast Open option's length byte, 0 if there is none to write. */
+static unsigned int xtcp_fastopen_len(const struct xtcp_opts *o, bool syn)
+{
+	if (!syn || !o->fo_ok)
+		return 0;
+	return (o->fo_exp ? XTCPOLEN_EXP_FASTOPEN_BASE :
+			    XTCPOLEN_FASTOPEN_BASE) + o->fo_len;
+}
+
+/* ... and the bytes it takes, padded to a word. */
+static unsigned int xtcp_fastopen_size(const struct xtcp_opts *o, bool syn)
+{
+	return (xtcp_fastopen_len(o, syn) + 3) & ~3U;
+}
+
 unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn)
 {
 	unsigned int size = 0;
@@ -162,15 +208,15 @@ unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn)
 		size += 4;
 	if (n)
 		size += 4 + n * XTCPOLEN_SACK_PERBLOCK;
-	return size;
+	return size + xtcp_fastopen_size(o, syn);
 }
 
 unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
 {
 	unsigned int n = xtcp_sacks_to_write(o, syn);
 	bool sack_perm = syn && o->sack_ok;
+	unsigned int i, len;
 	u8 *p = buf;
-	unsigned int i;
 	u8 ws;
 
 	/*
@@ -205,6 +251,26 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
 		for (i = 0; i < n; i++) {
 			p = xtcp_put_be32(p, o->sacks[i].start);
 			p = xtcp_put_be32(p, o->sacks[i].end);
+		}
+	}
+	len = xtcp_fastopen_len(o, syn);
+	if (len) {
+		/* Linux pads a cookie of 2 mod 4 bytes after it, not before. */
+		if (o->fo_exp) {
+			p = xtcp_put4(p, XTCPOPT_EXP, len,
+				      XTCPOPT_FASTOPEN_MAGIC >> 8,
+				      XTCPOPT_FASTOPEN_MAGIC & 0xff);
+		} else {
+			p[0] = XTCPOPT_FASTOPEN;
+			p[1] = len;
+			p += 2;
+		}
+		memcpy(p, o->fo_cookie, o->fo_len);
+		p += o->fo_len;
+		if ((len & 3) == 2) {
+			p[0] = XTCPOPT_NOP;
+			p[1] = XTCPOPT_NOP;
+			p += 2;
 		}
 	}
 	return (unsigned int)(p - buf);

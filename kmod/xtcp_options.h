@@ -21,6 +21,9 @@
 #define XTCPOPT_SACK_PERM	4	/* SACK permitted, SYN only */
 #define XTCPOPT_SACK		5	/* SACK blocks */
 #define XTCPOPT_TIMESTAMP	8	/* timestamps */
+#define XTCPOPT_FASTOPEN	34	/* Fast Open cookie, RFC 7413 */
+#define XTCPOPT_EXP		254	/* experimental (RFC 6994), with a magic */
+#define XTCPOPT_FASTOPEN_MAGIC	0xF989	/* Fast Open's, before kind 34 */
 
 #define XTCPOLEN_MSS		4
 #define XTCPOLEN_WINDOW		3
@@ -28,6 +31,11 @@
 #define XTCPOLEN_SACK_BASE	2	/* kind, length */
 #define XTCPOLEN_SACK_PERBLOCK	8	/* left edge, right edge */
 #define XTCPOLEN_TIMESTAMP	10
+#define XTCPOLEN_FASTOPEN_BASE	2	/* kind, length */
+#define XTCPOLEN_EXP_FASTOPEN_BASE	4	/* kind, length, magic */
+#define XTCP_FASTOPEN_COOKIE_MIN	4	/* RFC 7413 4.1.1: 4 to 16 bytes */
+#define XTCP_FASTOPEN_COOKIE_MAX	16
+#define XTCP_FASTOPEN_COOKIE_SIZE	8	/* the cookies we make */
 
 #define XTCP_MAX_OPT_SPACE	40	/* data offset 15 words minus 5 */
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
@@ -45,6 +53,15 @@ struct xtcp_opts {
 	u32	tsval, tsecr;
 	u8	num_sacks;
 	struct xtcp_sack_block	sacks[XTCP_MAX_SACK_BLOCKS];
+	/*
+	 * Fast Open (RFC 7413), on a SYN or SYN-ACK only: fo_ok, the option
+	 * is there; fo_len 0, it asks for a cookie, else it holds fo_len
+	 * bytes of one; fo_exp, in the experimental form (kind 254 and
+	 * magic 0xF989) that Linux still reads and can send.
+	 */
+	bool	fo_ok, fo_exp;
+	u8	fo_len;
+	u8	fo_cookie[XTCP_FASTOPEN_COOKIE_MAX];
 };
 
 /*
@@ -58,7 +75,10 @@ struct xtcp_opts {
  * scale and SACK-permitted only count when syn is true, an MSS of 0 is
  * ignored and a window scale above 14 reads as 14.  SACK blocks only count
  * when syn is false (a SYN acknowledges no data); the last SACK option
- * wins and only its first XTCP_MAX_SACK_BLOCKS blocks are kept.
+ * wins and only its first XTCP_MAX_SACK_BLOCKS blocks are kept.  A Fast
+ * Open option counts on a SYN only, as a request (no cookie) or with a
+ * cookie of an even length from 4 to 16 bytes; other lengths read as no
+ * option at all (Linux's tcp_parse_fastopen_option()).
  */
 int xtcp_parse_options(const u8 *opt, unsigned int len, bool syn,
 		       struct xtcp_opts *out);
@@ -73,7 +93,8 @@ unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn);
  *   SACK-permitted (SYN only) and timestamps as 4,2,8,10,TS, or NOP,NOP,TS,
  *   or NOP,NOP,SACK-permitted;
  *   NOP,window scale (SYN only);
- *   NOP,NOP,SACK blocks (not on a SYN), as many as fit in 40 bytes.
+ *   NOP,NOP,SACK blocks (not on a SYN), as many as fit in 40 bytes;
+ *   Fast Open (SYN only), then NOP,NOP if its length is 2 mod 4.
  * Only options with their *_ok flag set (and num_sacks blocks) are written.
  */
 unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o,

@@ -526,6 +526,111 @@ TEST(round_trip)
 			}
 }
 
+/* Fast Open (RFC 7413 4.1.1), as Linux's tcp_parse_fastopen_option(). */
+TEST(fastopen_parse)
+{
+	static const struct {
+		int line;
+		const char *name;
+		bool syn;
+		unsigned int len;
+		u8 bytes[24];
+		bool ok, exp;
+		u8 cookie_len;
+	} cases[] = {
+		{ __LINE__, "request", true, 4, { 34, 2, 1, 1 }, true, false, 0 },
+		{ __LINE__, "8-byte cookie", true, 12,
+		  { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1 }, true, false, 8 },
+		{ __LINE__, "4-byte cookie", true, 8,
+		  { 34, 6, 9, 9, 9, 9, 1, 1 }, true, false, 4 },
+		{ __LINE__, "16-byte cookie", true, 20,
+		  { 34, 18, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+		    15, 16, 1, 1 }, true, false, 16 },
+		{ __LINE__, "odd cookie ignored", true, 8,
+		  { 34, 7, 1, 2, 3, 4, 5, 0 }, false, false, 0 },
+		{ __LINE__, "2-byte cookie ignored", true, 4,
+		  { 34, 4, 1, 2 }, false, false, 0 },
+		{ __LINE__, "18-byte cookie ignored", true, 20,
+		  { 34, 20 }, false, false, 0 },
+		{ __LINE__, "not on a non-SYN", false, 12,
+		  { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1 }, false, false, 0 },
+		{ __LINE__, "experimental request", true, 4,
+		  { 254, 4, 0xf9, 0x89 }, true, true, 0 },
+		{ __LINE__, "experimental cookie", true, 12,
+		  { 254, 12, 0xf9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8 }, true, true,
+		  8 },
+		{ __LINE__, "other experiment", true, 4,
+		  { 254, 4, 0x12, 0x34 }, false, false, 0 },
+	};
+	struct xtcp_opts o;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		CHECK_EQ(parse_exact(cases[i].bytes, cases[i].len, cases[i].syn,
+				     &o), 0, "%s (line %d)", cases[i].name,
+			 cases[i].line);
+		CHECK_EQ(o.fo_ok, cases[i].ok, "%s (line %d)", cases[i].name,
+			 cases[i].line);
+		CHECK_EQ(o.fo_exp, cases[i].exp, "%s (line %d)", cases[i].name,
+			 cases[i].line);
+		CHECK_EQ(o.fo_len, cases[i].cookie_len, "%s (line %d)",
+			 cases[i].name, cases[i].line);
+		if (o.fo_len) {
+			CHECK_EQ(memcmp(o.fo_cookie, cases[i].bytes +
+					(cases[i].exp ? 4 : 2), o.fo_len), 0,
+				 "%s (line %d): the cookie", cases[i].name,
+				 cases[i].line);
+		}
+	}
+}
+
+/*
+ * Linux's SYN with a Fast Open cookie, byte for byte: the option goes
+ * last, padded after it; on anything but a SYN it is not written.
+ */
+TEST(fastopen_write)
+{
+	static const u8 syn_cookie[] = {
+		0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, TSO_BYTES,
+		0x01, 0x03, 0x03, 0x07, 34, 10, 1, 2, 3, 4, 5, 6, 7, 8,
+		0x01, 0x01 };
+	static const u8 syn_request[] = {
+		0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, TSO_BYTES,
+		0x01, 0x03, 0x03, 0x07, 34, 2, 0x01, 0x01 };
+	static const u8 exp_request[] = { 254, 4, 0xf9, 0x89 };
+	struct xtcp_opts o = {
+		.mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+		.sack_ok = true, .ts_ok = true, .tsval = TSO_VAL,
+		.tsecr = TSO_ECR, .fo_ok = true, .fo_len = 8,
+		.fo_cookie = { 1, 2, 3, 4, 5, 6, 7, 8 },
+	};
+	struct xtcp_opts p;
+	u8 buf[MAXB];
+	unsigned int n;
+
+	n = write_checked(_metadata, buf, &o, true, "cookie", __LINE__);
+	CHECK_EQ(n, sizeof(syn_cookie), "cookie");
+	CHECK_EQ(memcmp(buf, syn_cookie, n), 0, "cookie: the bytes");
+	CHECK_EQ(parse_exact(buf, n, true, &p), 0, "cookie: parsed");
+	CHECK(p.fo_ok && p.fo_len == 8 && !memcmp(p.fo_cookie, o.fo_cookie, 8),
+	      "cookie: parsed back");
+
+	o.fo_len = 0;
+	n = write_checked(_metadata, buf, &o, true, "request", __LINE__);
+	CHECK_EQ(n, sizeof(syn_request), "request");
+	CHECK_EQ(memcmp(buf, syn_request, n), 0, "request: the bytes");
+
+	n = write_checked(_metadata, buf, &o, false, "not a SYN", __LINE__);
+	CHECK_EQ(n, 12, "not a SYN: timestamps only");
+
+	memset(&o, 0, sizeof(o));
+	o.fo_ok = true;
+	o.fo_exp = true;
+	n = write_checked(_metadata, buf, &o, true, "experimental", __LINE__);
+	CHECK_EQ(n, sizeof(exp_request), "experimental");
+	CHECK_EQ(memcmp(buf, exp_request, n), 0, "experimental: the bytes");
+}
+
 TEST(paws)
 {
 	CHECK(xtcp_paws_ok(100, 100, 0), "equal is fine");
