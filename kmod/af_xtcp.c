@@ -87,42 +87,49 @@ static long xtcp_wait_for_connect(struct sock *sk, long timeo)
 	return timeo;
 }
 
-/* The socket-level half, as Linux's __inet_stream_connect(). */
-static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
-			int addr_len, int flags)
+/*
+ * The socket-level half, as Linux's __inet_stream_connect(), with the
+ * socket locked.  @fo: a write that connects (Fast Open), whose address
+ * may be absent when a deferred connect() gave it already.
+ */
+int __xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
+		   int flags, struct xtcp_fastopen_req *fo)
 {
 	struct sock *sk = sock->sk;
 	long timeo;
 	int err;
 
-	if (addr_len < sizeof(uaddr->sa_family))
-		return -EINVAL;
-
-	lock_sock(sk);
-	if (uaddr->sa_family == AF_UNSPEC) {
-		err = xtcp_disconnect(sk, flags);
-		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
-		goto out;
+	if (uaddr || !fo) {
+		if (!uaddr || addr_len < sizeof(uaddr->sa_family))
+			return -EINVAL;
+		if (uaddr->sa_family == AF_UNSPEC) {
+			err = xtcp_disconnect(sk, flags);
+			sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+			return err;
+		}
 	}
 
 	switch (sock->state) {
 	default:
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	case SS_CONNECTED:
-		err = -EISCONN;
-		goto out;
+		return -EISCONN;
 	case SS_CONNECTING:
-		err = -EALREADY;
+		/* A deferred connect() has connected, as far as it knows. */
+		if (xtcp_sk(sk)->defer_connect)
+			err = fo ? -EINPROGRESS : -EISCONN;
+		else
+			err = -EALREADY;
 		break;
 	case SS_UNCONNECTED:
-		err = -EISCONN;
 		if (sk->sk_state != TCP_CLOSE)
-			goto out;
-		err = xtcp_v4_connect(sk, uaddr, addr_len);
+			return -EISCONN;
+		err = xtcp_v4_connect(sk, uaddr, addr_len, fo);
 		if (err < 0)
-			goto out;
+			return err;
 		sock->state = SS_CONNECTING;
+		if (xtcp_sk(sk)->defer_connect)
+			return 0;
 		err = -EINPROGRESS;
 		break;
 	}
@@ -130,33 +137,43 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
 		if (!timeo)
-			goto out;
+			return err;
 		timeo = xtcp_wait_for_connect(sk, timeo);
 		if (!timeo && ((1 << sk->sk_state) &
 			       (TCPF_SYN_SENT | TCPF_SYN_RECV)))
-			goto out;
+			return err;
 		err = sock_intr_errno(timeo);
 		if (signal_pending(current))
-			goto out;
+			return err;
 	}
 
 	if (sk->sk_state == TCP_CLOSE) {
 		err = sock_error(sk) ? : -ECONNABORTED;
 		sock->state = SS_UNCONNECTED;
 		xtcp_disconnect(sk, flags);
-		goto out;
+		return err;
 	}
 	sock->state = SS_CONNECTED;
-	err = 0;
-out:
-	release_sock(sk);
+	return 0;
+}
+
+static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
+			int addr_len, int flags)
+{
+	int err;
+
+	lock_sock(sock->sk);
+	err = __xtcp_connect(sock, uaddr, addr_len, flags, NULL);
+	release_sock(sock->sk);
 	return err;
 }
 
 static int xtcp_listen(struct socket *sock, int backlog)
 {
+	struct xtcp_accept_queue *q;
 	struct sock *sk = sock->sk;
 	int err = -EINVAL;
+	int tfo;
 
 	lock_sock(sk);
 	if (sock->state != SS_UNCONNECTED)
@@ -177,8 +194,19 @@ static int xtcp_listen(struct socket *sock, int backlog)
 			goto out;
 	}
 	err = xtcp_listen_start(sk);
-	if (!err)
-		err = xtcp_listen_hash(sk);
+	if (err)
+		goto out;
+	/*
+	 * net.xtcp.fastopen 0x400 (with 0x2): Fast Open on every listener
+	 * that did not set TCP_FASTOPEN, its queue the backlog (Linux's
+	 * inet_listen()).
+	 */
+	tfo = XTCP_SYSCTL(sk, fastopen);
+	q = xtcp_acceptq(xtcp_sk(sk));
+	if ((tfo & XTCP_TFO_SERVER_WO_SOCKOPT1) &&
+	    (tfo & XTCP_TFO_SERVER_ENABLE) && !q->fastopen_max_qlen)
+		WRITE_ONCE(q->fastopen_max_qlen, max(backlog, 0));
+	err = xtcp_listen_hash(sk);
 out:
 	release_sock(sk);
 	return err;
@@ -200,6 +228,9 @@ int xtcp_do_accept(struct sock *sk, struct socket *newsock, int flags)
 	sock_graft(child, newsock);
 	newsock->state = SS_CONNECTED;
 	if (xtcp_parent(cxs)) {
+		/* A Fast Open child may still be in SYN_RECV. */
+		if (child->sk_state == TCP_SYN_RECV)
+			xtcp_child_syn_recv_done(cxs);
 		sock_put(xtcp_parent(cxs));
 		/* /proc/net/xtcp reads it without the socket lock. */
 		WRITE_ONCE(cxs->parent, NULL);

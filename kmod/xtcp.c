@@ -35,6 +35,22 @@ static_assert((int)XTCP_LISTEN == TCP_LISTEN);
 static_assert((int)XTCP_CLOSING == TCP_CLOSING);
 
 /*
+ * A child leaves SYN_RECV, or its listener's care while still in it (a
+ * Fast Open child accepted before its handshake ended): the listener's
+ * count of half-open children, and of Fast Open ones, goes down.
+ */
+void xtcp_child_syn_recv_done(struct xtcp_sock *xs)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(xtcp_parent(xs)));
+
+	spin_lock_bh(&q->lock);
+	q->syn_pending--;
+	if (xs->fastopen_child)
+		q->fastopen_qlen--;
+	spin_unlock_bh(&q->lock);
+}
+
+/*
  * Change state, keeping the tables and counters that depend on it right.
  * A socket reaching CLOSE leaves the connection tables; it gives up its
  * port too unless its user bound that port and still holds the socket.
@@ -48,14 +64,8 @@ void xtcp_set_state(struct sock *sk, int state)
 	sock_owned_by_me(sk);
 	if (old == state)
 		return;
-	if (old == TCP_SYN_RECV && xtcp_parent(xs)) {
-		struct xtcp_accept_queue *q =
-			xtcp_acceptq(xtcp_sk(xtcp_parent(xs)));
-
-		spin_lock_bh(&q->lock);
-		q->syn_pending--;
-		spin_unlock_bh(&q->lock);
-	}
+	if (old == TCP_SYN_RECV && xtcp_parent(xs))
+		xtcp_child_syn_recv_done(xs);
 	if (old == TCP_TIME_WAIT)
 		atomic_dec(&xn->tw_count);
 	if (state == TCP_TIME_WAIT)
@@ -232,24 +242,37 @@ static bool xtcp_need_reset(int state)
  * allocates the queue, which then lives as long as the socket: children
  * hold their listener, not its listen(), and reach the queue through it.
  */
-int xtcp_listen_start(struct sock *sk)
+/*
+ * The socket's accept queue, made on first use: by listen(), or by
+ * TCP_FASTOPEN before it.  NULL if there is no memory for it.
+ */
+struct xtcp_accept_queue *xtcp_acceptq_get(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_accept_queue *q = xtcp_acceptq(xs);
 
 	sock_owned_by_me(sk);
-	if (!q) {
-		/* An accepted child's parent is NULL already. */
-		if (WARN_ON_ONCE(xtcp_parent(xs)))
-			return -EINVAL;
-		q = kzalloc(sizeof(*q), sk->sk_allocation);
-		if (!q)
-			return -ENOMEM;
-		spin_lock_init(&q->lock);
-		INIT_LIST_HEAD(&q->children);
-		xs->acceptq = q;
-		xs->listened = 1;
-	}
+	if (q)
+		return q;
+	/* An accepted child's parent is NULL already. */
+	if (WARN_ON_ONCE(xtcp_parent(xs)))
+		return NULL;
+	q = kzalloc(sizeof(*q), sk->sk_allocation);
+	if (!q)
+		return NULL;
+	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->children);
+	xs->acceptq = q;
+	xs->listened = 1;
+	return q;
+}
+
+int xtcp_listen_start(struct sock *sk)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq_get(sk);
+
+	if (!q)
+		return -ENOMEM;
 	spin_lock_bh(&q->lock);
 	WRITE_ONCE(q->gen, q->gen + 1);
 	spin_unlock_bh(&q->lock);
@@ -345,6 +368,11 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 	xs->rcv_mss = XTCP_MSS_DEFAULT;
 	xs->ack_pushed = 0;
 	xs->ack_pushed2 = 0;
+	/* Fast Open's state of the connection; its socket options stay. */
+	xs->syn_fastopen = 0;
+	xs->syn_data = 0;
+	xs->syn_data_acked = 0;
+	xs->defer_connect = 0;
 }
 
 /* Forget the connection so the socket can connect again. */
@@ -404,7 +432,8 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
-	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+	if (state != TCP_SYN_SENT &&
+	    (state != TCP_SYN_RECV || xtcp_sk(sk)->fastopen_child)) {
 		if (xtcp_inq(sk) >= (u32)max(READ_ONCE(sk->sk_rcvlowat), 1))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
@@ -421,6 +450,9 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 		} else {
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
+	} else if (state == TCP_SYN_SENT && xtcp_sk(sk)->defer_connect) {
+		/* The first write sends the SYN: let the user write. */
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	/* Order the error read after the state read, as tcp_poll(). */
 	smp_rmb();
@@ -577,6 +609,161 @@ static void xtcp_remove_empty_skb(struct sock *sk)
 	}
 }
 
+/* Fast Open without a cookie, by sysctl or by TCP_FASTOPEN_NO_COOKIE. */
+static bool xtcp_fastopen_no_cookie(const struct sock *sk)
+{
+	return (XTCP_SYSCTL(sk, fastopen) & XTCP_TFO_CLIENT_NO_COOKIE) ||
+	       xtcp_sk(sk)->fastopen_no_cookie;
+}
+
+/*
+ * The data a Fast Open SYN carries (RFC 7413 3), queued after the SYN
+ * as the first data skb: as much of the write as fits in the server's
+ * MSS of last time (ours if unknown) and the route's, less the most
+ * options a middlebox may add, as Linux's tcp_send_syn_data().  NULL if
+ * none could be taken: the write then goes after the handshake.
+ */
+static struct sk_buff *xtcp_fastopen_data(struct sock *sk,
+					  struct xtcp_fastopen_req *fo,
+					  u16 cached_mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	struct page_frag *pfrag = sk_page_frag(sk);
+	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	size_t space;
+
+	space = cached_mss ? cached_mss : xs->advmss;
+	if (dst)
+		space = min_t(size_t, space, dst_mtu(dst) - hdrs);
+	if (xs->user_mss)
+		space = min_t(size_t, space, xs->user_mss);
+	space = space > XTCP_MAX_OPT_SPACE ? space - XTCP_MAX_OPT_SPACE : 0;
+	space = min(space, fo->size);
+	if (!space || !sk_page_frag_refill(sk, pfrag))
+		return NULL;
+	space = min_t(size_t, space, pfrag->size - pfrag->offset);
+	skb = xtcp_alloc_data_skb(sk, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	cb = XTCP_SKB_CB(skb);
+	cb->seq = xs->write_seq;
+	cb->end_seq = xs->write_seq;
+	cb->flags = XTCPHDR_ACK | XTCPHDR_PSH;
+	cb->retransmitted = 0;
+	/* Its own segment from here on, as Linux's SYN data skb. */
+	cb->eor = 1;
+	xtcp_queue_skb(sk, skb);
+	if (skb_copy_to_page_nocache(sk, &fo->msg->msg_iter, skb, pfrag->page,
+				     pfrag->offset, space)) {
+		xtcp_remove_empty_skb(sk);
+		return NULL;
+	}
+	skb_fill_page_desc(skb, 0, pfrag->page, pfrag->offset, space);
+	page_ref_inc(pfrag->page);
+	pfrag->offset += space;
+	cb->end_seq += space;
+	xs->write_seq += space;
+	/* One segment, whatever the MSS before the handshake says. */
+	skb_shinfo(skb)->gso_segs = 1;
+	skb_shinfo(skb)->gso_size = 0;
+	fo->copied = space;
+	return skb;
+}
+
+/*
+ * Send the SYN queued by connect() (RFC 9293 3.10.1), with Fast Open
+ * when a write connects (@fo: MSG_FASTOPEN, or the first write after
+ * TCP_FASTOPEN_CONNECT) or TCP_FASTOPEN_CONNECT is set: with the cached
+ * cookie and the write's data, else asking for a cookie (Linux's
+ * tcp_connect() and tcp_send_syn_data()).
+ */
+void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *data = NULL;
+	struct xtcp_opts opt = {};
+	u16 mss;
+
+	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
+	if (!fo && !xs->fastopen_connect) {
+		xtcp_write_xmit(sk);
+		return;
+	}
+	if (xtcp_fastopen_cache_get(sock_net(sk), inet->inet_saddr,
+				    inet->inet_daddr, &opt, &mss) ||
+	    xtcp_fastopen_no_cookie(sk)) {
+		/* Without a cookie needed the SYN has no option at all. */
+		if (xtcp_fastopen_no_cookie(sk))
+			opt.fo_ok = false;
+		if (fo)
+			data = xtcp_fastopen_data(sk, fo, mss);
+	} else {
+		opt.fo_ok = true;	/* a cookie request */
+		opt.fo_len = 0;
+	}
+	xs->syn_fastopen = opt.fo_ok;
+	xs->syn_data = xtcp_send_syn(sk, &opt, data);
+}
+
+/*
+ * TCP_FASTOPEN_CONNECT: with a cookie for the server (or none needed),
+ * connect() returns at once and the SYN waits to carry the first write
+ * (Linux's tcp_fastopen_defer_connect()).
+ */
+bool xtcp_fastopen_defer_connect(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_opts opt;
+	u16 mss;
+
+	if (!xs->fastopen_connect ||
+	    (!xtcp_fastopen_cache_get(sock_net(sk), inet->inet_saddr,
+				      inet->inet_daddr, &opt, &mss) &&
+	     !xtcp_fastopen_no_cookie(sk)))
+		return false;
+	xs->defer_connect = 1;
+	return true;
+}
+
+/*
+ * A write that connects (Linux's tcp_sendmsg_fastopen()): MSG_FASTOPEN
+ * on an unconnected socket, or the first write after a deferred
+ * connect().  *copied: the bytes the SYN took.
+ */
+static int xtcp_sendmsg_fastopen(struct sock *sk, struct msghdr *msg,
+				 int *copied, size_t size)
+{
+	struct sockaddr *uaddr = msg->msg_name;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_fastopen_req fo = {
+		.msg = msg,
+		.size = size,
+	};
+	int err;
+
+	if (!(XTCP_SYSCTL(sk, fastopen) & XTCP_TFO_CLIENT_ENABLE) ||
+	    (uaddr && msg->msg_namelen >= sizeof(uaddr->sa_family) &&
+	     uaddr->sa_family == AF_UNSPEC))
+		return -EOPNOTSUPP;
+	if (xs->defer_connect) {
+		xs->defer_connect = 0;
+		xtcp_connect_syn(sk, &fo);
+		/* The connect below sees a connect in progress. */
+		xs->defer_connect = 1;
+	}
+	err = __xtcp_connect(sk->sk_socket, uaddr, msg->msg_namelen,
+			     msg->msg_flags & MSG_DONTWAIT ? O_NONBLOCK : 0,
+			     &fo);
+	xs->defer_connect = 0;
+	*copied = fo.copied;
+	return err;
+}
+
 /*
  * PSH marks the end of what the user wrote (RFC 9293 3.9.1), so it goes
  * on the last skb queued; within one long write, also on the skb that
@@ -614,7 +801,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int flags = msg->msg_flags;
-	int copied = 0, goal, err;
+	int copied = 0, copied_syn = 0, goal, err;
 	long timeo;
 
 	/* XTCP has no urgent data (RFC 6093 advises against it). */
@@ -622,8 +809,19 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		return -EOPNOTSUPP;
 
 	lock_sock(sk);
+	if (unlikely((flags & MSG_FASTOPEN) || xs->defer_connect)) {
+		err = xtcp_sendmsg_fastopen(sk, msg, &copied_syn, size);
+		if (err == -EINPROGRESS && copied_syn > 0) {
+			release_sock(sk);
+			return copied_syn;
+		}
+		if (err)
+			goto out_err;
+	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-	if (!xtcp_state_can_send(sk->sk_state)) {
+	/* A Fast Open child may answer before the handshake ends. */
+	if (!xtcp_state_can_send(sk->sk_state) &&
+	    !(sk->sk_state == TCP_SYN_RECV && xs->fastopen_child)) {
 		err = sk_stream_wait_connect(sk, &timeo);
 		if (err)
 			goto out_err;
@@ -734,14 +932,15 @@ wait_for_space:
 	if (copied)
 		xtcp_push(sk, flags);
 	release_sock(sk);
-	return copied;
+	return copied + copied_syn;
 
 out_err:
 	xtcp_remove_empty_skb(sk);
-	if (copied) {
-		xtcp_push(sk, flags);
+	if (copied || copied_syn) {
+		if (copied)
+			xtcp_push(sk, flags);
 		release_sock(sk);
-		return copied;
+		return copied + copied_syn;
 	}
 	err = sk_stream_error(sk, flags, err);
 	release_sock(sk);

@@ -14,6 +14,7 @@
 #include <linux/skbuff.h>
 #include <linux/rbtree.h>
 #include <linux/timer.h>
+#include <linux/siphash.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
@@ -147,6 +148,12 @@ struct xtcp_accept_queue {
 	/* Bumped when listening starts or stops: a child of another dies. */
 	u32			gen;
 	struct list_head	children;	/* established, to accept() */
+	/*
+	 * Fast Open (TCP_FASTOPEN): the most children taking SYN data that
+	 * may be in SYN_RECV at once, 0 if it is off, and how many are.
+	 */
+	u32			fastopen_max_qlen;
+	u32			fastopen_qlen;
 };
 
 /* SACK blocks of the last ACK the sender remembers (sack_seen below). */
@@ -199,7 +206,16 @@ struct xtcp_sock {
 	u16	rcv_mss;	/* largest segment received, for ACK policy */
 	u8	rcv_ratio;	/* payload / truesize of segments, 1/256ths */
 	u8	rcv_wnd_ratio;	/* rcv_ratio when rcv_wnd was chosen */
-	u8	quickack;	/* ACKs still to send at once */
+	u8	quickack:5,	/* ACKs still to send at once (<= 16) */
+		/*
+		 * TCP Fast Open (RFC 7413), the active side: our SYN
+		 * carried the option, and data, which the SYN-ACK
+		 * acknowledged (Linux's syn_fastopen, syn_data and
+		 * syn_data_acked).
+		 */
+		syn_fastopen:1,
+		syn_data:1,
+		syn_data_acked:1;
 	u8	ca_id;		/* TCP_CONGESTION: xtcp_cong_algos[ca_id] */
 
 	/*
@@ -231,8 +247,15 @@ struct xtcp_sock {
 		 * default threshold of 1).  The ACK then waits to ride on
 		 * the answer instead of going at once.
 		 */
-		pingpong:1;
-	u8	dupacks;	/* duplicate ACKs in a row */
+		pingpong:1,
+		/*
+		 * Fast Open, passive: a child that took data from the SYN
+		 * and joined the accept queue before the handshake ended.
+		 */
+		fastopen_child:1;
+	u8	dupacks:7,	/* duplicate ACKs in a row, up to 127 */
+		/* TCP_FASTOPEN_NO_COOKIE: Fast Open without a cookie. */
+		fastopen_no_cookie:1;
 	u32	ts_off;		/* offset of our TSval clock (RFC 7323 7.1) */
 	u32	ts_recent;	/* TS.Recent: the TSval we echo */
 	u32	ts_recent_stamp;	/* seconds, when ts_recent was taken */
@@ -317,7 +340,13 @@ struct xtcp_sock {
 		 * the next data to go is new data, not retransmissions.
 		 */
 		frto:1,
-		frto_new:1;
+		frto_new:1,
+		/*
+		 * TCP_FASTOPEN_CONNECT with a cookie: connect() returned
+		 * and the SYN waits for the first write's data (Linux's
+		 * DEFER_CONNECT).
+		 */
+		defer_connect:1;
 	/* Retransmissions of the episode not yet D-SACKed (xtcp_undo.h). */
 	u8	undo_retrans;
 	u8	backoff;	/* RTO doublings in a row */
@@ -332,7 +361,8 @@ struct xtcp_sock {
 		fin_queued:1,	/* FIN placed on the write queue */
 		/* MSG_MORE: hold a partial last segment, this once. */
 		cork_once:1;
-	u8	keepalive_probes;
+	u8	keepalive_probes:7,	/* TCP_KEEPCNT, at most 127 */
+		fastopen_connect:1;	/* TCP_FASTOPEN_CONNECT */
 	u8	probes_out;	/* keepalive or window probes unanswered */
 	u8	ecn_flags;	/* XTCP_ECN_* (xtcp_ecn.h) */
 	u64	delivery_rate;	/* bytes per second, the latest sample */
@@ -584,6 +614,12 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKUNDO,
 	XTCP_MIB_LOSSUNDO,
 	XTCP_MIB_SPURIOUSRTOS,
+	XTCP_MIB_FASTOPENACTIVE,
+	XTCP_MIB_FASTOPENACTIVEFAIL,
+	XTCP_MIB_FASTOPENPASSIVE,
+	XTCP_MIB_FASTOPENPASSIVEFAIL,
+	XTCP_MIB_FASTOPENLISTENOVERFLOW,
+	XTCP_MIB_FASTOPENCOOKIEREQD,
 	XTCP_MIB_MAX
 };
 
@@ -615,8 +651,31 @@ struct xtcp_sysctl {
 	int	limit_output_bytes;	/* TCP Small Queues' bound */
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
+	int	fastopen;	/* XTCP_TFO_* bits (xtcp_fastopen.h) */
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
+};
+
+/*
+ * Fast Open per namespace (xtcp_cookie.c): the key our cookies are made
+ * with (Linux's tcp_fastopen_ctx), and the cookies servers gave us, by
+ * address pair (what Linux keeps in tcp_metrics), a small table that
+ * forgets the least recently used.
+ */
+#define XTCP_FASTOPEN_CACHE_SIZE	64
+
+struct xtcp_fastopen_cached {
+	__be32	saddr, daddr;	/* 0, 0: a free slot */
+	u32	used;		/* jiffies, when last given out or set */
+	u16	mss;		/* the server's MSS option, 0: none */
+	u8	len;		/* cookie bytes, 0: none yet */
+	u8	cookie[XTCP_FASTOPEN_COOKIE_MAX];
+};
+
+struct xtcp_fastopen_net {
+	siphash_key_t	key;
+	spinlock_t	lock;	/* the cache */
+	struct xtcp_fastopen_cached	cache[XTCP_FASTOPEN_CACHE_SIZE];
 };
 
 struct xtcp_net {
@@ -631,6 +690,7 @@ struct xtcp_net {
 	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */
 	u32			challenge_stamp;	/* seconds */
 	u32			challenge_count;
+	struct xtcp_fastopen_net	fastopen;	/* xtcp_cookie.c */
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
@@ -660,6 +720,16 @@ int xtcp_net_register(void);
 void xtcp_net_unregister(void);
 /* GSO and GRO for IP protocol 253 (xtcp_offload.c). */
 int xtcp_offload_init(void);
+/* Fast Open's cookies (xtcp_cookie.c). */
+void xtcp_fastopen_init_net(struct xtcp_net *xn);
+void xtcp_fastopen_cookie_make(const struct net *net, __be32 saddr,
+			       __be32 daddr, struct xtcp_opts *fo);
+bool xtcp_fastopen_cookie_valid(const struct net *net, __be32 saddr,
+				__be32 daddr, const struct xtcp_opts *o);
+bool xtcp_fastopen_cache_get(const struct net *net, __be32 saddr,
+			     __be32 daddr, struct xtcp_opts *fo, u16 *mss);
+void xtcp_fastopen_cache_set(const struct net *net, __be32 saddr,
+			     __be32 daddr, u16 mss, const struct xtcp_opts *o);
 void xtcp_offload_exit(void);
 
 /* Time base for RTT samples. */
@@ -744,6 +814,8 @@ static inline u32 xtcp_rto_jiffies(const struct xtcp_sock *xs)
 
 /* xtcp.c */
 void xtcp_set_state(struct sock *sk, int state);
+void xtcp_child_syn_recv_done(struct xtcp_sock *xs);
+struct xtcp_accept_queue *xtcp_acceptq_get(struct sock *sk);
 void xtcp_done(struct sock *sk);
 void xtcp_init_sock(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
@@ -814,7 +886,22 @@ void xtcp_rate_gen(struct sock *sk, u32 delivered,
 
 /* xtcp_ipv4.c */
 extern struct proto xtcp_prot;
-int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+/*
+ * A write that connects (MSG_FASTOPEN, or the first after a deferred
+ * TCP_FASTOPEN_CONNECT): its first bytes may ride on the SYN.
+ */
+struct xtcp_fastopen_req {
+	struct msghdr	*msg;
+	size_t		size;
+	int		copied;	/* bytes the SYN took */
+};
+
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len,
+		    struct xtcp_fastopen_req *fo);
+int __xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
+		   int flags, struct xtcp_fastopen_req *fo);
+void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo);
+bool xtcp_fastopen_defer_connect(struct sock *sk);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
@@ -857,6 +944,9 @@ void xtcp_send_loss_probe(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		      gfp_t gfp);
 void xtcp_send_new(struct sock *sk, struct sk_buff *skb);
+bool xtcp_send_syn(struct sock *sk, const struct xtcp_opts *fo,
+		   struct sk_buff *data);
+void xtcp_syn_data_sent(struct sock *sk, struct sk_buff *skb, u32 sent_us);
 void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs);
 struct sk_buff *xtcp_alloc_data_skb(struct sock *sk, gfp_t gfp);
 void xtcp_send_challenge_ack(struct sock *sk);

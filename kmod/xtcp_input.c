@@ -348,7 +348,7 @@ static void xtcp_cong_control(struct sock *sk, const struct xtcp_ack_info *a)
 
 	if (advanced)
 		xs->dupacks = 0;
-	else if (a->dupack && xs->dupacks < U8_MAX)
+	else if (a->dupack && xs->dupacks < 127)
 		xs->dupacks++;
 	/* An ECN signal: whatever reduction is under way stands. */
 	if (ece)
@@ -1075,7 +1075,12 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xs->max_window = 0;
 		xtcp_ack(sk, skb, &opts);
 		xtcp_established(sk);
-		if (xtcp_parent(xs)) {
+		if (xs->fastopen_child) {
+			/* In the accept queue or accepted already. */
+			xs->fastopen_child = 0;
+			if (!sock_flag(sk, SOCK_DEAD))
+				sk->sk_state_change(sk);
+		} else if (xtcp_parent(xs)) {
 			XTCP_INC_STATS(sk, XTCP_MIB_PASSIVEOPENS);
 			xtcp_child_ready(sk);
 		} else if (!sock_flag(sk, SOCK_DEAD)) {
@@ -1159,6 +1164,51 @@ drop:
 	kfree_skb(skb);
 }
 
+/*
+ * Fast Open, the active side: the SYN-ACK to our SYN with the option or
+ * data (Linux's tcp_rcv_fastopen_synack()).  Keep its MSS and the cookie
+ * it brings for the next connection.  The SYN's data is sent data now,
+ * as far as the ACK covers it; the rest goes again after the handshake.
+ * Returns whether some of it must go again.
+ */
+static bool xtcp_fastopen_synack(struct sock *sk, u32 ack,
+				 const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct sk_buff *data = xs->syn_data ? xtcp_send_head(sk) : NULL;
+	struct sk_buff *syn = xtcp_rtx_head(sk);
+	const struct xtcp_opts none = {};
+	struct xtcp_skb_cb *cb;
+	u32 end;
+
+	/* A cookie we did not ask for is not kept. */
+	xtcp_fastopen_cache_set(sock_net(sk), inet->inet_saddr,
+				inet->inet_daddr, opts->mss_ok ? opts->mss : 0,
+				xs->syn_fastopen ? opts : &none);
+	if (!data || !syn)
+		return false;
+	cb = XTCP_SKB_CB(data);
+	end = cb->end_seq;
+	/* Acknowledged in part: the rest becomes an skb of its own. */
+	if (xtcp_seq_after(ack, cb->seq) && xtcp_seq_before(ack, end) &&
+	    xtcp_fragment(sk, false, data, ack - cb->seq, GFP_ATOMIC))
+		ack = cb->seq;	/* no memory: send it all again */
+	if (xtcp_seq_after(ack, cb->seq)) {
+		cb->retransmitted = XTCP_SKB_CB(syn)->retransmitted;
+		xtcp_syn_data_sent(sk, data, XTCP_SKB_CB(syn)->sent_us);
+	} else {
+		xs->snd_nxt = cb->seq;
+	}
+	if (xtcp_seq_before(ack, end)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_FASTOPENACTIVEFAIL);
+		return true;
+	}
+	xs->syn_data_acked = 1;
+	XTCP_INC_STATS(sk, XTCP_MIB_FASTOPENACTIVE);
+	return false;
+}
+
 /* SYN_SENT (RFC 9293 3.10.7.3). */
 static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 {
@@ -1203,12 +1253,24 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_tstamp = xtcp_jiffies32();
 
 	if (flags & XTCPHDR_ACK) {
+		bool resend = false;
+
+		if (xs->syn_fastopen || xs->syn_data)
+			resend = xtcp_fastopen_synack(sk, cb->ack_seq, &opts);
 		xs->ecn_flags = xtcp_ecn_rcv_synack(xs->ecn_flags, flags);
 		/* Data on a SYN-ACK is not taken, as Linux does not. */
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_established(sk);
 		xtcp_ack(sk, skb, NULL);
-		xtcp_send_ack(sk);
+		/*
+		 * The SYN's data that did not arrive goes now, and its
+		 * segment acknowledges the SYN-ACK (as Linux's, no ACK
+		 * of its own).
+		 */
+		if (resend)
+			xtcp_write_xmit(sk);
+		if (!resend || xs->snd_nxt == XTCP_SKB_CB(skb)->ack_seq)
+			xtcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -1282,7 +1344,8 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
  * numbers both ways, and the SYN-ACK on the write queue (Linux's
  * tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
  */
-static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
+static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb,
+				  const struct xtcp_opts *opts)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -1290,7 +1353,6 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	struct inet_sock *inet = inet_sk(child);
 	struct xtcp_sock *xs = xtcp_sk(child);
 	struct net *net = sock_net(child);
-	struct xtcp_opts opts = {};
 	union tcp_seq_and_ts_off isn;
 	struct rtable *rt;
 
@@ -1315,11 +1377,9 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 	sk_setup_caps(child, &rt->dst);
 	xtcp_set_gso(child, &rt->dst);
 
-	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
-			   true, &opts);
 	xtcp_offer_options(child);
-	xtcp_agree_options(child, &opts);
-	xtcp_set_mss(child, opts.mss_ok ? opts.mss : 0);
+	xtcp_agree_options(child, opts);
+	xtcp_set_mss(child, opts->mss_ok ? opts->mss : 0);
 	xs->rcv_tstamp = xtcp_jiffies32();
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
@@ -1339,18 +1399,99 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb)
 			      cb->tw_iss ? : isn.seq);
 }
 
+/*
+ * Fast Open, passive: the listener's verdict on a SYN (xtcp_fastopen.h),
+ * its counters, and in *fo the cookie the SYN-ACK is to carry.
+ */
+static enum xtcp_tfo_verdict xtcp_fastopen_verdict(struct sock *parent,
+						   struct sk_buff *skb,
+						   const struct xtcp_opts *opts,
+						   struct xtcp_opts *fo)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net *net = sock_net(parent);
+	struct xtcp_tfo_syn syn = {
+		.sysctl = XTCP_SYSCTL(parent, fastopen),
+		.max_qlen = READ_ONCE(q->fastopen_max_qlen),
+		.qlen = READ_ONCE(q->fastopen_qlen),
+		.no_cookie = xtcp_sk(parent)->fastopen_no_cookie,
+		.syn_data = cb->end_seq != cb->seq + 1,
+		.fo_ok = opts->fo_ok,
+		.fo_len = opts->fo_len,
+		.cookie_valid = xtcp_fastopen_cookie_valid(net, iph->saddr,
+							   iph->daddr, opts),
+	};
+	struct xtcp_tfo_events ev;
+	enum xtcp_tfo_verdict v = xtcp_tfo_passive(&syn, &ev);
+
+	if (ev.cookie_reqd)
+		XTCP_INC_STATS(parent, XTCP_MIB_FASTOPENCOOKIEREQD);
+	if (ev.overflow)
+		XTCP_INC_STATS(parent, XTCP_MIB_FASTOPENLISTENOVERFLOW);
+	if (ev.passive_fail)
+		XTCP_INC_STATS(parent, XTCP_MIB_FASTOPENPASSIVEFAIL);
+	if (v == XTCP_TFO_COOKIE) {
+		xtcp_fastopen_cookie_make(net, iph->saddr, iph->daddr, fo);
+		fo->fo_exp = opts->fo_exp;	/* answered in its form */
+	}
+	return v;
+}
+
+/*
+ * Fast Open, passive: the child takes the SYN's data (not a FIN with it:
+ * the peer sends that again), and the SYN-ACK acknowledges it (Linux's
+ * tcp_fastopen_add_skb()).  Returned, to be queued once the SYN-ACK is
+ * sent: its window is the one a SYN without data would get, as Linux's.
+ */
+static struct sk_buff *xtcp_fastopen_take_data(struct sock *child,
+					       struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(child);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 hdr = tcp_hdr(skb)->doff * 4;
+	struct sk_buff *data;
+
+	if (skb->len <= hdr)
+		return NULL;
+	data = skb_clone(skb, GFP_ATOMIC);
+	if (!data)
+		return NULL;	/* the SYN-ACK then takes only the SYN */
+	skb_dst_drop(data);
+	secpath_reset(data);
+	__skb_pull(data, hdr);
+	XTCP_SKB_CB(data)->seq = cb->seq + 1;
+	XTCP_SKB_CB(data)->end_seq = cb->seq + 1 + data->len;
+	XTCP_SKB_CB(data)->flags &= ~(XTCPHDR_SYN | XTCPHDR_FIN);
+	xs->rcv_nxt = XTCP_SKB_CB(data)->end_seq;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->bytes_received = data->len;
+	xs->syn_data_acked = 1;
+	return data;
+}
+
 /* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
 static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 {
 	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_opts opts, fo = {};
+	struct sk_buff *data = NULL;
+	enum xtcp_tfo_verdict tfo;
 	struct xtcp_sock *xs;
 	struct sock *child;
 
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   true, &opts);
+	tfo = xtcp_fastopen_verdict(parent, skb, &opts, &fo);
 	child = xtcp_clone_listener(parent);
 	if (!child)
 		return;
-	if (xtcp_init_passive_open(child, skb))
+	if (xtcp_init_passive_open(child, skb, &opts))
 		goto free;
+	if (tfo == XTCP_TFO_ACCEPT)
+		data = xtcp_fastopen_take_data(child, skb);
 
 	xs = xtcp_sk(child);
 	inet_sk_set_state(child, TCP_SYN_RECV);
@@ -1369,7 +1510,19 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	 */
 	bh_lock_sock(child);
 	xtcp_child_hash(parent, child);
-	xtcp_write_xmit(child);
+	xtcp_send_syn(child, &fo, NULL);
+	if (data)
+		xtcp_queue_rcv(child, data);
+	if (tfo == XTCP_TFO_ACCEPT) {
+		/* Accepted now: the user may read and answer at once. */
+		xs->fastopen_child = 1;
+		spin_lock(&q->lock);
+		q->fastopen_qlen++;
+		spin_unlock(&q->lock);
+		XTCP_INC_STATS(child, XTCP_MIB_PASSIVEOPENS);
+		XTCP_INC_STATS(child, XTCP_MIB_FASTOPENPASSIVE);
+		xtcp_child_ready(child);
+	}
 	bh_unlock_sock(child);
 	sock_put(child);	/* the hash table and the timer keep it */
 	return;

@@ -15,8 +15,13 @@
 #include "xtcp.h"
 #include "xtcp_trace.h"
 
-/* Route, pick a port, and send the SYN (RFC 9293 3.10.1, active OPEN). */
-int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+/*
+ * Route, pick a port, and send the SYN (RFC 9293 3.10.1, active OPEN),
+ * with the data of @fo if a write connects (Fast Open), or not yet if
+ * TCP_FASTOPEN_CONNECT defers it to the first write.
+ */
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len,
+		    struct xtcp_fastopen_req *fo)
 {
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
@@ -84,8 +89,9 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 			     isn.seq);
 	if (err)
 		goto failure;
-	XTCP_INC_STATS(sk, XTCP_MIB_ACTIVEOPENS);
-	xtcp_write_xmit(sk);
+	if (!fo && xtcp_fastopen_defer_connect(sk))
+		return 0;
+	xtcp_connect_syn(sk, fo);
 	return 0;
 
 failure:

@@ -35,5 +35,6 @@
 #include "xtcp_tso.h"
 #include "xtcp_ecn.h"
 #include "xtcp_undo.h"
+#include "xtcp_fastopen.h"
 
 #endif /* _XTCP_LOGIC_H */

@@ -26,6 +26,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xtcp_hash_init_net(xn);
 	atomic_set(&xn->tw_count, 0);
 	atomic_set(&xn->curr_estab, 0);
+	xtcp_fastopen_init_net(xn);
 	xn->mib = alloc_percpu(struct xtcp_mib);
 	if (!xn->mib)
 		return -ENOMEM;

@@ -415,10 +415,12 @@ void xtcp_tsq_exit(void)
 /*
  * Put the TCP header in front of skb and hand it to IP.  With clone set,
  * skb stays on the write queue and a clone (or a copy, when an earlier
- * clone may still be in a device queue) goes out instead.
+ * clone may still be in a device queue) goes out instead.  A SYN or
+ * SYN-ACK also carries the Fast Open option of @fo, if fo_ok.
  */
-int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
-		      gfp_t gfp)
+static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
+			       bool clone, gfp_t gfp,
+			       const struct xtcp_opts *fo)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -457,6 +459,12 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		opts.wscale_ok = xs->wscale_ok;
 		opts.wscale = xs->rcv_wscale;
 		opts.sack_ok = xs->sack_ok;
+		if (fo && fo->fo_ok) {
+			opts.fo_ok = true;
+			opts.fo_exp = fo->fo_exp;
+			opts.fo_len = fo->fo_len;
+			memcpy(opts.fo_cookie, fo->fo_cookie, fo->fo_len);
+		}
 	}
 	if (xs->ts_ok) {
 		opts.ts_ok = true;
@@ -575,6 +583,12 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTRSTS);
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
+}
+
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
+		      gfp_t gfp)
+{
+	return __xtcp_transmit_skb(sk, skb, clone, gfp, NULL);
 }
 
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
@@ -968,10 +982,43 @@ static void xtcp_retransmit_lost(struct sock *sk)
 }
 
 /*
- * Send the send head, never sent before: it moves to the retransmission
- * queue and to the tail of RACK's list.
+ * The send head went out for the first time: it moves to the
+ * retransmission queue and to the tail of RACK's list.
  */
-void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
+static void xtcp_new_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 pcount = xtcp_skb_pcount(skb);
+
+	xs->snd_nxt = cb->end_seq;
+	/*
+	 * Nagle's short segment: not a SYN or SYN-ACK, which Linux sends
+	 * outside its write path, or a Fast Open child's first answer
+	 * would wait for the handshake's ACK.
+	 */
+	if (skb->len < pcount * xtcp_mss(xs) && !(cb->flags & XTCPHDR_SYN))
+		xs->snd_sml = cb->end_seq;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	xtcp_rtx_insert(sk, skb);
+	list_add_tail(&cb->tsorted, &xs->tsorted_sent);
+	xs->packets_out += pcount;
+}
+
+/*
+ * Fast Open's data, sent in the SYN at @sent_us, was acknowledged by the
+ * SYN-ACK: it is sent data now, as if it had gone then (its RTT sample is
+ * the handshake's).
+ */
+void xtcp_syn_data_sent(struct sock *sk, struct sk_buff *skb, u32 sent_us)
+{
+	xtcp_rate_on_send(xtcp_sk(sk), XTCP_SKB_CB(skb), sent_us);
+	xtcp_new_sent(sk, skb);
+}
+
+/* Send the send head, never sent before (and see xtcp_new_sent()). */
+static void xtcp_send_new_opts(struct sock *sk, struct sk_buff *skb,
+			       const struct xtcp_opts *fo)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -990,14 +1037,45 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, now);
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
-	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
-	xs->snd_nxt = cb->end_seq;
-	if (skb->len < pcount * xtcp_mss(xs))
-		xs->snd_sml = cb->end_seq;
-	__skb_unlink(skb, &sk->sk_write_queue);
-	xtcp_rtx_insert(sk, skb);
-	list_add_tail(&cb->tsorted, &xs->tsorted_sent);
-	xs->packets_out += pcount;
+	__xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC, fo);
+	xtcp_new_sent(sk, skb);
+}
+
+void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_send_new_opts(sk, skb, NULL);
+}
+
+/*
+ * Send our SYN or SYN-ACK, the send head, with the Fast Open option of
+ * @fo (if fo_ok), and with @data, the skb queued after it, as its
+ * payload (RFC 7413 3).  The data skb stays first on the write queue,
+ * snd_nxt past it: the SYN-ACK's ACK says whether it is sent data now
+ * (xtcp_syn_data_sent()) or goes again after the handshake.  Retries
+ * of the SYN carry neither, as Linux's.  Returns whether the data went.
+ */
+bool xtcp_send_syn(struct sock *sk, const struct xtcp_opts *fo,
+		   struct sk_buff *data)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *syn = xtcp_send_head(sk), *seg = NULL;
+
+	sock_owned_by_me(sk);
+	if (data)
+		seg = skb_clone(data, GFP_ATOMIC);
+	if (!seg) {
+		xtcp_send_new_opts(sk, syn, fo);
+	} else {
+		/* One segment: the SYN's sequence number and flags. */
+		XTCP_SKB_CB(seg)->seq = XTCP_SKB_CB(syn)->seq;
+		XTCP_SKB_CB(seg)->flags = XTCP_SKB_CB(syn)->flags;
+		xtcp_rate_on_send(xs, XTCP_SKB_CB(syn), xtcp_clock_us());
+		__xtcp_transmit_skb(sk, seg, false, GFP_ATOMIC, fo);
+		xtcp_new_sent(sk, syn);
+		xs->snd_nxt = XTCP_SKB_CB(data)->end_seq;
+	}
+	xtcp_schedule_rtx(sk);
+	return !!seg;
 }
 
 /*
@@ -1053,6 +1131,9 @@ void xtcp_write_xmit(struct sock *sk)
 	struct sk_buff *skb;
 
 	sock_owned_by_me(sk);
+	/* TCP_FASTOPEN_CONNECT: the SYN waits for the first write. */
+	if (xs->defer_connect)
+		return;
 	/* F-RTO's second step: new data goes, not the rest of the tail. */
 	if (xs->lost_out > xs->retrans_out && !xs->frto_new)
 		xtcp_retransmit_lost(sk);

@@ -262,6 +262,12 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKUNDO]		= "TCPDSACKUndo",
 	[XTCP_MIB_LOSSUNDO]		= "TCPLossUndo",
 	[XTCP_MIB_SPURIOUSRTOS]		= "TCPSpuriousRTOs",
+	[XTCP_MIB_FASTOPENACTIVE]	= "TCPFastOpenActive",
+	[XTCP_MIB_FASTOPENACTIVEFAIL]	= "TCPFastOpenActiveFail",
+	[XTCP_MIB_FASTOPENPASSIVE]	= "TCPFastOpenPassive",
+	[XTCP_MIB_FASTOPENPASSIVEFAIL]	= "TCPFastOpenPassiveFail",
+	[XTCP_MIB_FASTOPENLISTENOVERFLOW] = "TCPFastOpenListenOverflow",
+	[XTCP_MIB_FASTOPENCOOKIEREQD]	= "TCPFastOpenCookieReqd",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

@@ -72,6 +72,8 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (xs->sack_ok)
 		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->syn_data_acked)
+		info->tcpi_options |= TCPI_OPT_SYN_DATA;
 	if (xs->wscale_ok) {
 		info->tcpi_options |= TCPI_OPT_WSCALE;
 		info->tcpi_snd_wscale = xs->snd_wscale;
@@ -185,6 +187,41 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		else
 			xs->recvmsg_inq = val;
 		break;
+	case TCP_FASTOPEN: {
+		/* A listener's queue of Fast Open children (RFC 7413 5.1). */
+		struct xtcp_accept_queue *q;
+
+		if (val < 0 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
+			err = -EINVAL;
+			break;
+		}
+		q = xtcp_acceptq_get(sk);
+		if (!q) {
+			err = -ENOMEM;
+			break;
+		}
+		WRITE_ONCE(q->fastopen_max_qlen,
+			   min_t(u32, val, READ_ONCE(sock_net(sk)->core.sysctl_somaxconn)));
+		break;
+	}
+	case TCP_FASTOPEN_CONNECT:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (!(XTCP_SYSCTL(sk, fastopen) & XTCP_TFO_CLIENT_ENABLE))
+			err = -EOPNOTSUPP;
+		else if (sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else
+			xs->fastopen_connect = val;
+		break;
+	case TCP_FASTOPEN_NO_COOKIE:
+		if (val < 0 || val > 1 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			err = -EINVAL;
+		else
+			xs->fastopen_no_cookie = val;
+		break;
 	case TCP_QUICKACK:
 		/* As Linux: off is pingpong mode, on leaves it. */
 		if (val) {
@@ -236,6 +273,16 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_QUICKACK:
 		val = !xs->pingpong;
+		break;
+	case TCP_FASTOPEN:
+		val = xtcp_acceptq(xs) ?
+		      READ_ONCE(xtcp_acceptq(xs)->fastopen_max_qlen) : 0;
+		break;
+	case TCP_FASTOPEN_CONNECT:
+		val = xs->fastopen_connect;
+		break;
+	case TCP_FASTOPEN_NO_COOKIE:
+		val = xs->fastopen_no_cookie;
 		break;
 	case TCP_INQ:
 		val = xs->recvmsg_inq;

@@ -27,7 +27,11 @@
  *   sender idle for more than an RTO restarts from a smaller window,
  *   RFC 2861; 0 keeps the window), limit_output_bytes (the most a socket
  *   keeps in qdiscs and device queues, TCP Small Queues; 1 MB),
- *   congestion_control (for new sockets), available_congestion_control.
+ *   congestion_control (for new sockets), available_congestion_control,
+ *   fastopen (TCP Fast Open, RFC 7413: 0x1 (default) clients send data in
+ *   their SYN, 0x2 listeners with TCP_FASTOPEN take it, 0x4 clients send
+ *   it without a cookie, 0x200 listeners take it without one, 0x400
+ *   every listener takes it, its queue the listen() backlog).
  *
  * And one of XTCP's own, with no net.ipv4 twin:
  *
@@ -83,6 +87,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->frto = 2;
 	sc->slow_start_after_idle = 1;
 	sc->limit_output_bytes = 16 * 65536;	/* Linux's 1 MB */
+	sc->fastopen = XTCP_TFO_DEFAULT;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -220,6 +225,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			proc_dointvec_minmax, SYSCTL_ZERO, &xtcp_u8_max),
 	XTCP_SYSCTL_INT("limit_output_bytes", limit_output_bytes,
 			proc_dointvec, NULL, NULL),
+	/* Linux's tcp_fastopen takes any int. */
+	XTCP_SYSCTL_INT("fastopen", fastopen, proc_dointvec, NULL, NULL),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),
