@@ -10,8 +10,8 @@
  * Handshake and options both ways, bulk both ways at once (offloads on:
  * Linux hands XTCP GSO super-segments with CHECKSUM_PARTIAL; and off: every
  * segment MSS-sized, every checksum computed and checked), half-close both
- * ways, RST both ways, refused connections both ways, and bulk under netem
- * delay and loss.  XTCP only: every test skips in inet mode.
+ * ways, RST both ways, refused connections both ways, Fast Open both
+ * ways, and bulk under netem delay and loss.  XTCP only: every test skips in inet mode.
  *
  * The offload fixture: Linux's super-segments split in software for XTCP
  * at b's veth (gso_segment) and merged again by a's GRO (gro_receive,
@@ -19,6 +19,7 @@
  * the inet mode runs Linux TCP at both ends, which meets the same
  * assertions.
  */
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -540,6 +541,104 @@ TEST_F_TIMEOUT(interop, linux_client_xtcp_server, 60)
 
 	linux_to_xtcp(_metadata, &self->v, &x, &l, 5000);
 	check_established(_metadata, &self->v, x, l);
+}
+
+/*
+ * Fast Open both ways: net.xtcp.fastopen and net.ipv4.tcp_fastopen 3 in
+ * their namespaces, a listener with TCP_FASTOPEN.  Two sendto()s with
+ * MSG_FASTOPEN: the first gets the other stack's cookie, the second
+ * brings it back with its data in the SYN, which the listener takes.
+ */
+static void fastopen_on(struct __test_metadata *_metadata,
+			const struct xt_veth *v)
+{
+	int fd;
+
+	ASSERT_OK(xt_sysctl_set("fastopen", "3"));
+	ASSERT_OK(xt_netns_enter(v->ns_b));
+	fd = open("/proc/sys/net/ipv4/tcp_fastopen", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "3", 1));
+	close(fd);
+	ASSERT_OK(xt_netns_enter(v->ns_a));
+}
+
+/* A counter of Linux TCP in b. */
+static long long mib_b(const struct xt_veth *v, const char *name)
+{
+	long long n = -1;
+
+	if (!xt_netns_enter(v->ns_b)) {
+		n = xt_mib_of(true, name);
+		if (xt_netns_enter(v->ns_a))
+			n = -1;
+	}
+	return n;
+}
+
+/* Two Fast Open connections from client @c_b's side to @lfd at @sa. */
+static void fastopen_twice(struct __test_metadata *_metadata,
+			   const struct xt_veth *v, bool client_linux, int lfd,
+			   struct sockaddr_in sa)
+{
+	char buf[8];
+	int i, c, s;
+
+	for (i = 0; i < 2; i++) {
+		c = client_linux ? tcp_socket_b(v) : xt_socket();
+		ASSERT_LE(0, c);
+		ASSERT_EQ(5, sendto(c, "hello", 5, MSG_FASTOPEN,
+				    (struct sockaddr *)&sa, sizeof(sa)))
+			TH_LOG("sendto: %s", strerror(errno));
+		s = accept_within(lfd, 5000);
+		ASSERT_LE(0, s) TH_LOG("accept: %s", strerror(errno));
+		ASSERT_EQ(5, xt_recv_all(s, buf, 5));
+		ASSERT_EQ(0, memcmp(buf, "hello", 5));
+		ASSERT_EQ(2, send(s, "ok", 2, 0));
+		ASSERT_EQ(2, xt_recv_all(c, buf, 2));
+		close(c);
+		close(s);
+	}
+}
+
+TEST_F_TIMEOUT(interop, fastopen_xtcp_client_linux_server, 60)
+{
+	struct sockaddr_in sa = xt_sa_inet(self->v.ip_b, 0);
+	int lfd;
+
+	fastopen_on(_metadata, &self->v);
+	lfd = tcp_socket_b(&self->v);
+	ASSERT_LE(0, lfd);
+	ASSERT_OK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_OK(listen(lfd, 4));
+	ASSERT_OK(xt_set_int(lfd, IPPROTO_TCP, TCP_FASTOPEN, 4));
+	fastopen_twice(_metadata, &self->v, false, lfd,
+		       xt_sa(self->v.ip_b, xt_local_port(lfd)));
+	close(lfd);
+	EXPECT_EQ(1, xt_mib_of(false, "TCPFastOpenActive"));
+	EXPECT_EQ(0, xt_mib_of(false, "TCPFastOpenActiveFail"));
+	EXPECT_EQ(1, mib_b(&self->v, "TCPFastOpenCookieReqd"));
+	EXPECT_EQ(1, mib_b(&self->v, "TCPFastOpenPassive"));
+	EXPECT_EQ(0, mib_b(&self->v, "TCPFastOpenPassiveFail"));
+}
+
+TEST_F_TIMEOUT(interop, fastopen_linux_client_xtcp_server, 60)
+{
+	uint16_t port = 0;
+	int lfd;
+
+	fastopen_on(_metadata, &self->v);
+	lfd = xt_listener(self->v.ip_a, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_OK(xt_set_int(lfd, IPPROTO_TCP, TCP_FASTOPEN, 4));
+	fastopen_twice(_metadata, &self->v, true, lfd,
+		       xt_sa_inet(self->v.ip_a, port));
+	close(lfd);
+	EXPECT_EQ(1, xt_mib_of(false, "TCPFastOpenCookieReqd"));
+	EXPECT_EQ(1, xt_mib_of(false, "TCPFastOpenPassive"));
+	EXPECT_EQ(0, xt_mib_of(false, "TCPFastOpenPassiveFail"));
+	EXPECT_EQ(1, mib_b(&self->v, "TCPFastOpenActive"));
+	EXPECT_EQ(0, mib_b(&self->v, "TCPFastOpenActiveFail"));
 }
 
 /*
