@@ -24,8 +24,10 @@
  * as tcpdump and packetdrill print it: FLAGS of S F R P E W (SYN FIN RST
  * PSH ECE CWR) and "." for ACK; sequence numbers relative to each side's
  * initial one; OPTIONS "mss N, sackOK, TS val N ecr N, nop, wscale N,
- * sack A:B ..., eol"; ECN one of noect, ect0, ect1, ce.  Outbound, "*"
- * matches any number, "<...>" any options, no "<...>" at all no options,
+ * sack A:B ..., FO [HEX], eol" (FO: Fast Open, a cookie request or the
+ * cookie's bytes, as packetdrill writes it); ECN one of noect, ect0,
+ * ect1, ce.  Outbound, "*" matches any number ("FO *" any cookie, not
+ * a request), "<...>" any options, no "<...>" at all no options,
  * a missing "win" or "ip" any value.  Inbound, "ecr *" echoes the TSval
  * the stack sent last.  Payload bytes are a function of the stream
  * offset, so data is checked byte for byte both ways.
@@ -43,9 +45,10 @@
 enum ev_kind { EV_IN, EV_OUT, EV_CALL };
 
 struct opt_spec {
-	uint8_t kind;		/* 0 eol, 1 nop, 2 mss, 3 wscale, 4 sackOK, 5 sack, 8 TS */
-	uint8_t n;		/* values: mss/ws 1, TS 2, sack 2 per block */
+	uint8_t kind;		/* 0 eol, 1 nop, 2 mss, 3 wscale, 4 sackOK, 5 sack, 8 TS, 34 FO */
+	uint8_t n;		/* values: mss/ws 1, TS 2, sack 2 per block, FO 1 */
 	uint32_t v[8];		/* each may be ANY (outbound) */
+	uint8_t cookie[16];	/* FO: v[0] bytes of it */
 };
 
 struct seg_spec {
@@ -212,6 +215,22 @@ static bool parse_opts(struct lex *l, struct seg_spec *g, bool out)
 					return false;
 				}
 				o->n += 2;
+			}
+		} else if (lex_word(l, "FO")) {
+			o->kind = 34;
+			o->n = 1;
+			skip_ws(l);
+			if (*l->p == '*' && out) {
+				l->p++;
+				o->v[0] = ANY;
+			}
+			while (isxdigit((unsigned char)l->p[0]) &&
+			       isxdigit((unsigned char)l->p[1]) &&
+			       o->v[0] < sizeof(o->cookie)) {
+				char hex[3] = { l->p[0], l->p[1], 0 };
+
+				o->cookie[o->v[0]++] = strtoul(hex, NULL, 16);
+				l->p += 2;
 			}
 		} else if (lex_word(l, "TS")) {
 			o->kind = 8;
@@ -542,6 +561,12 @@ static size_t encode_opts(struct run *r, const struct seg_spec *g,
 				       p->v[1]);
 			k += 8;
 			break;
+		case 34:
+			o[k++] = 34;
+			o[k++] = 2 + p->v[0];
+			memcpy(o + k, p->cookie, p->v[0]);
+			k += p->v[0];
+			break;
 		}
 	}
 	return k;
@@ -654,6 +679,12 @@ static int rx_opts(const struct rx *r, struct opt_spec *o, int max)
 			o[n].v[0] = get32(r->opt + i + 2);
 			o[n].v[1] = get32(r->opt + i + 6);
 			break;
+		case 34:
+			o[n].n = 1;
+			o[n].v[0] = l - 2;
+			memcpy(o[n].cookie, r->opt + i + 2,
+			       l - 2 < 16 ? l - 2 : 16);
+			break;
 		}
 		n++;
 		i += l;
@@ -730,6 +761,21 @@ static bool seg_match(struct run *run, const struct seg_spec *g,
 			snprintf(why, wlen, "option %d differs", k + 1);
 			return false;
 		}
+		/* "FO *": a cookie, whatever its bytes. */
+		if (want->kind == 34 && want->v[0] == ANY) {
+			if (!o[k].v[0]) {
+				snprintf(why, wlen, "option %d: no cookie",
+					 k + 1);
+				return false;
+			}
+			continue;
+		}
+		if (want->kind == 34 &&
+		    memcmp(o[k].cookie, want->cookie, o[k].v[0] < 16 ?
+			   o[k].v[0] : 16)) {
+			snprintf(why, wlen, "option %d: cookie differs", k + 1);
+			return false;
+		}
 		for (j = 0; j < want->n; j++) {
 			uint32_t got = o[k].v[j];
 
@@ -760,6 +806,9 @@ static const struct {
 	{ "TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT },
 	{ "TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT },
 	{ "TCP_NOTSENT_LOWAT", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
+	{ "TCP_FASTOPEN", IPPROTO_TCP, TCP_FASTOPEN },
+	{ "TCP_FASTOPEN_CONNECT", IPPROTO_TCP, TCP_FASTOPEN_CONNECT },
+	{ "TCP_FASTOPEN_NO_COOKIE", IPPROTO_TCP, TCP_FASTOPEN_NO_COOKIE },
 	{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
 	{ "SO_SNDBUF", SOL_SOCKET, SO_SNDBUF },
 	{ "SO_RCVBUF", SOL_SOCKET, SO_RCVBUF },
@@ -856,6 +905,8 @@ static int msg_flags(const struct call_spec *c, int first)
 			f |= MSG_EOR;
 		else if (!strcmp(c->arg[i], "MSG_PEEK"))
 			f |= MSG_PEEK;
+		else if (!strcmp(c->arg[i], "MSG_FASTOPEN"))
+			f |= MSG_FASTOPEN;
 		else
 			return -1;
 	}
@@ -907,6 +958,9 @@ static void do_call(struct __test_metadata *_metadata, struct run *r,
 		ASSERT_EQ(-1, r->cur) TH_LOG("line %d: one socket", e->line);
 		r->cur = xt_socket_flags(SOCK_NONBLOCK);
 		ASSERT_LE(0, r->cur);
+		/* A new connection after an earlier one: its own ISS. */
+		r->iss_known = false;
+		w->hport = 0;
 	} else if (!strcmp(c->name, "listen")) {
 		if (r->cur < 0) {
 			r->cur = xt_socket_flags(SOCK_NONBLOCK);
@@ -950,8 +1004,25 @@ static void do_call(struct __test_metadata *_metadata, struct run *r,
 		ASSERT_LE(0, fl) TH_LOG("line %d: flags?", e->line);
 		for (i = 0; i < len; i++)
 			buf[i] = host_byte(r->wr_off + i);
-		ret = send(r->cur, buf, len, fl | MSG_NOSIGNAL | MSG_DONTWAIT);
-		err = errno;
+		if (fl & MSG_FASTOPEN) {
+			/* A write that connects: to the peer, from a new socket. */
+			struct sockaddr_in sa = xt_sa(PEER_IP, PPORT);
+
+			if (r->cur < 0) {
+				r->cur = xt_socket_flags(SOCK_NONBLOCK);
+				ASSERT_LE(0, r->cur);
+			}
+			w->fd = r->cur;
+			ret = sendto(r->cur, buf, len,
+				     fl | MSG_NOSIGNAL | MSG_DONTWAIT,
+				     (struct sockaddr *)&sa, sizeof(sa));
+			err = errno;
+			w->hport = xt_local_port(r->cur);
+		} else {
+			ret = send(r->cur, buf, len,
+				   fl | MSG_NOSIGNAL | MSG_DONTWAIT);
+			err = errno;
+		}
 		free(buf);
 		if (ret > 0)
 			r->wr_off += ret;
