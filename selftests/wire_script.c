@@ -960,7 +960,6 @@ static void do_call(struct __test_metadata *_metadata, struct run *r,
 		ASSERT_LE(0, r->cur);
 		/* A new connection after an earlier one: its own ISS. */
 		r->iss_known = false;
-		w->hport = 0;
 	} else if (!strcmp(c->name, "listen")) {
 		if (r->cur < 0) {
 			r->cur = xt_socket_flags(SOCK_NONBLOCK);
