@@ -116,7 +116,7 @@ int __xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		return -EISCONN;
 	case SS_CONNECTING:
 		/* A deferred connect() has connected, as far as it knows. */
-		if (xtcp_sk(sk)->defer_connect)
+		if (xtcp_sk(sk)->defer_connect || (fo && fo->deferred))
 			err = fo ? -EINPROGRESS : -EISCONN;
 		else
 			err = -EALREADY;

@@ -64,8 +64,11 @@ void xtcp_set_state(struct sock *sk, int state)
 	sock_owned_by_me(sk);
 	if (old == state)
 		return;
-	if (old == TCP_SYN_RECV && xtcp_parent(xs))
-		xtcp_child_syn_recv_done(xs);
+	if (old == TCP_SYN_RECV) {
+		if (xtcp_parent(xs))
+			xtcp_child_syn_recv_done(xs);
+		xs->fastopen_child = 0;
+	}
 	if (old == TCP_TIME_WAIT)
 		atomic_dec(&xn->tw_count);
 	if (state == TCP_TIME_WAIT)
@@ -373,6 +376,7 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 	xs->syn_data = 0;
 	xs->syn_data_acked = 0;
 	xs->defer_connect = 0;
+	xs->fastopen_child = 0;
 }
 
 /* Forget the connection so the socket can connect again. */
@@ -750,16 +754,19 @@ static int xtcp_sendmsg_fastopen(struct sock *sk, struct msghdr *msg,
 	    (uaddr && msg->msg_namelen >= sizeof(uaddr->sa_family) &&
 	     uaddr->sa_family == AF_UNSPEC))
 		return -EOPNOTSUPP;
-	if (xs->defer_connect) {
+	/*
+	 * The deferred SYN goes now, with this write's data; the wait
+	 * below sees a connect in progress.  Cleared first: while it
+	 * sleeps, the SYN's retries and the rest of the data must go.
+	 */
+	fo.deferred = xs->defer_connect;
+	if (fo.deferred) {
 		xs->defer_connect = 0;
 		xtcp_connect_syn(sk, &fo);
-		/* The connect below sees a connect in progress. */
-		xs->defer_connect = 1;
 	}
 	err = __xtcp_connect(sk->sk_socket, uaddr, msg->msg_namelen,
 			     msg->msg_flags & MSG_DONTWAIT ? O_NONBLOCK : 0,
 			     &fo);
-	xs->defer_connect = 0;
 	*copied = fo.copied;
 	return err;
 }
@@ -815,8 +822,12 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			release_sock(sk);
 			return copied_syn;
 		}
-		if (err)
-			goto out_err;
+		/* A connect that failed: its error, whatever the SYN took. */
+		if (err) {
+			err = sk_stream_error(sk, flags, err);
+			release_sock(sk);
+			return err;
+		}
 	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	/* A Fast Open child may answer before the handshake ends. */

@@ -894,6 +894,7 @@ struct xtcp_fastopen_req {
 	struct msghdr	*msg;
 	size_t		size;
 	int		copied;	/* bytes the SYN took */
+	bool		deferred;	/* connect() had returned already */
 };
 
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len,

@@ -997,8 +997,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = cb->flags;
 	u32 ack = cb->ack_seq;
-	int next;
 	struct xtcp_opts opts;
+	bool fastopen;
+	int next;
 
 	xtcp_parse_ack_options(xs, skb, &opts);
 	/*
@@ -1020,9 +1021,11 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/*
 	 * The peer's SYN once more while our SYN-ACK is out: it has not
 	 * seen the SYN-ACK, so that goes again (Linux's tcp_check_req()).
+	 * Its ISN is before the data a Fast Open child took, all that came
+	 * in SYN_RECV.
 	 */
 	if (sk->sk_state == TCP_SYN_RECV && flags == XTCPHDR_SYN &&
-	    cb->seq == xs->rcv_nxt - 1) {
+	    cb->seq == xs->rcv_nxt - 1 - (u32)xs->bytes_received) {
 		if (xtcp_rtx_head(sk) &&
 		    !xtcp_oow_rate_limited(sk, skb, XTCP_MIB_ACKSKIPPEDSYNRECV))
 			xtcp_retransmit_skb(sk, xtcp_rtx_head(sk), 1);
@@ -1074,10 +1077,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		 */
 		xs->max_window = 0;
 		xtcp_ack(sk, skb, &opts);
+		fastopen = xs->fastopen_child;
 		xtcp_established(sk);
-		if (xs->fastopen_child) {
+		if (fastopen) {
 			/* In the accept queue or accepted already. */
-			xs->fastopen_child = 0;
 			if (!sock_flag(sk, SOCK_DEAD))
 				sk->sk_state_change(sk);
 		} else if (xtcp_parent(xs)) {
@@ -1262,6 +1265,9 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq - 1;	/* take the window below */
 		xtcp_established(sk);
 		xtcp_ack(sk, skb, NULL);
+		/* SYN and data went as one segment (Linux's delivered). */
+		if (xs->syn_data_acked && xs->delivered > 1)
+			xs->delivered--;
 		/*
 		 * The SYN's data that did not arrive goes now, and its
 		 * segment acknowledges the SYN-ACK (as Linux's, no ACK
@@ -1334,6 +1340,8 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 	xs->keepalive_intvl = pxs->keepalive_intvl;
 	xs->keepalive_probes = pxs->keepalive_probes;
 	xs->user_timeout = pxs->user_timeout;
+	xs->fastopen_connect = pxs->fastopen_connect;
+	xs->fastopen_no_cookie = pxs->fastopen_no_cookie;
 	xtcp_cong_set_ops(child, xtcp_ca_ops(pxs));
 	return child;
 }
@@ -1420,11 +1428,15 @@ static enum xtcp_tfo_verdict xtcp_fastopen_verdict(struct sock *parent,
 		.syn_data = cb->end_seq != cb->seq + 1,
 		.fo_ok = opts->fo_ok,
 		.fo_len = opts->fo_len,
-		.cookie_valid = xtcp_fastopen_cookie_valid(net, iph->saddr,
-							   iph->daddr, opts),
 	};
 	struct xtcp_tfo_events ev;
-	enum xtcp_tfo_verdict v = xtcp_tfo_passive(&syn, &ev);
+	enum xtcp_tfo_verdict v;
+
+	/* Hashed only for a SYN that may be let in (the queue first). */
+	if (opts->fo_len && syn.max_qlen && syn.qlen < syn.max_qlen)
+		syn.cookie_valid = xtcp_fastopen_cookie_valid(net, iph->saddr,
+							      iph->daddr, opts);
+	v = xtcp_tfo_passive(&syn, &ev);
 
 	if (ev.cookie_reqd)
 		XTCP_INC_STATS(parent, XTCP_MIB_FASTOPENCOOKIEREQD);

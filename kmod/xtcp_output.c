@@ -1147,6 +1147,9 @@ void xtcp_write_xmit(struct sock *sk)
 
 		if (cb->flags & XTCPHDR_SYN)
 			goto send;
+		/* Fast Open's data waits for the SYN-ACK (xtcp_send_syn()). */
+		if (sk->sk_state == TCP_SYN_SENT)
+			break;
 		xtcp_set_skb_pcount(skb, mss);
 		if (skb->len &&
 		    xtcp_seq_after(cb->seq + min(skb->len, mss), wnd_end)) {

@@ -142,7 +142,8 @@ static void xtcp_rtx_timeout(struct sock *sk)
 			xtcp_done(sk);
 			return;
 		}
-		limit = XTCP_SYSCTL(sk, synack_retries);
+		/* One more for a Fast Open child (tcp_fastopen_synack_timer()). */
+		limit = XTCP_SYSCTL(sk, synack_retries) + xs->fastopen_child;
 		break;
 	default:
 		/* Nobody waits on an orphan: give up sooner, as Linux. */

@@ -217,6 +217,36 @@ TEST_F(tfo, fastopen_connect_defers_syn)
 	close(c);
 }
 
+/*
+ * A cookie the listener no longer takes (TCP_FASTOPEN back to 0): the
+ * SYN-ACK acknowledges the SYN alone, and a blocking write after
+ * TCP_FASTOPEN_CONNECT returns once connected, its data sent again.
+ */
+TEST_F(tfo, cookie_refused_blocking_write)
+{
+	long long fail;
+	int c, s;
+
+	ASSERT_OK(tfo_listen(self, "3"));
+	ASSERT_OK(tfo_exchange(self, 0, false, "first", &c, &s));
+	close(s);
+	close(c);
+	ASSERT_OK(xt_set_int(self->lfd, SOL_TCP, TCP_FASTOPEN, 0));
+	fail = xt_mib("TCPFastOpenActiveFail");
+	c = xt_socket();
+	ASSERT_LE(0, c);
+	ASSERT_OK(xt_set_int(c, SOL_TCP, TCP_FASTOPEN_CONNECT, 1));
+	ASSERT_OK(connect(c, (struct sockaddr *)&self->sa, sizeof(self->sa)));
+	ASSERT_STATE(c, TCP_SYN_SENT);
+	ASSERT_EQ(5, write(c, "stale", 5));
+	s = accept_read(self->lfd, "stale");
+	ASSERT_LE(0, s) TH_LOG("accept/read: %s", strerror(errno));
+	EXPECT_EQ(fail + 1, xt_mib("TCPFastOpenActiveFail"));
+	EXPECT_FALSE(syn_data(c));
+	close(s);
+	close(c);
+}
+
 /* Listeners not enabled (net 0x1 only): cookies are asked for, never given. */
 TEST_F(tfo, server_side_off)
 {
