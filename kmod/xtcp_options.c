@@ -169,11 +169,13 @@ static unsigned int xtcp_sacks_to_write(const struct xtcp_opts *o, bool syn)
 
 	if (syn)
 		return 0;
+	if (o->md5)
+		room -= XTCPOLEN_MD5SIG_ALIGNED;
 	if (o->ts_ok)
 		room -= 4 * 3;
 	if (n > XTCP_MAX_SACK_BLOCKS)
 		n = XTCP_MAX_SACK_BLOCKS;
-	room = (room - 4) / XTCPOLEN_SACK_PERBLOCK;
+	room = room >= 4 ? (room - 4) / XTCPOLEN_SACK_PERBLOCK : 0;
 	return n < room ? n : room;
 }
 
@@ -194,7 +196,7 @@ static unsigned int xtcp_fastopen_size(const struct xtcp_opts *o, bool syn)
 
 unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn)
 {
-	unsigned int size = 0;
+	unsigned int size = o->md5 ? XTCPOLEN_MD5SIG_ALIGNED : 0;
 	unsigned int n = xtcp_sacks_to_write(o, syn);
 
 	if (syn && o->mss_ok)
@@ -223,6 +225,12 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
 	 * Linux's layout: each option is padded with NOPs in front so that
 	 * the 32-bit values inside (timestamps, SACK edges) are aligned.
 	 */
+	if (o->md5) {
+		p = xtcp_put4(p, XTCPOPT_NOP, XTCPOPT_NOP, XTCPOPT_MD5SIG,
+			      XTCPOLEN_MD5SIG);
+		memset(p, 0, XTCP_MD5_DIGEST_LEN);
+		p += XTCP_MD5_DIGEST_LEN;
+	}
 	if (syn && o->mss_ok)
 		p = xtcp_put4(p, XTCPOPT_MSS, XTCPOLEN_MSS, o->mss >> 8,
 			      o->mss & 0xff);
@@ -274,6 +282,35 @@ unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o, bool syn)
 		}
 	}
 	return (unsigned int)(p - buf);
+}
+
+int xtcp_md5_option(const u8 *opt, unsigned int len)
+{
+	unsigned int pos = 0;
+	int found = -1;
+	u8 kind, size;
+
+	while (pos < len) {
+		kind = opt[pos];
+		if (kind == XTCPOPT_EOL)
+			break;
+		if (kind == XTCPOPT_NOP) {
+			pos++;
+			continue;
+		}
+		if (len - pos < 2)
+			break;
+		size = opt[pos + 1];
+		if (size < 2 || size > len - pos)
+			break;
+		if (kind == XTCPOPT_MD5SIG) {
+			if (size != XTCPOLEN_MD5SIG || found >= 0)
+				return -EINVAL;
+			found = pos + 2;
+		}
+		pos += size;
+	}
+	return found;
 }
 
 bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)

@@ -21,6 +21,7 @@
 #define XTCPOPT_SACK_PERM	4	/* SACK permitted, SYN only */
 #define XTCPOPT_SACK		5	/* SACK blocks */
 #define XTCPOPT_TIMESTAMP	8	/* timestamps */
+#define XTCPOPT_MD5SIG		19	/* MD5 signature, RFC 2385 */
 #define XTCPOPT_FASTOPEN	34	/* Fast Open cookie, RFC 7413 */
 #define XTCPOPT_EXP		254	/* experimental (RFC 6994), with a magic */
 #define XTCPOPT_FASTOPEN_MAGIC	0xF989	/* Fast Open's, before kind 34 */
@@ -31,6 +32,9 @@
 #define XTCPOLEN_SACK_BASE	2	/* kind, length */
 #define XTCPOLEN_SACK_PERBLOCK	8	/* left edge, right edge */
 #define XTCPOLEN_TIMESTAMP	10
+#define XTCPOLEN_MD5SIG		18	/* kind, length, 16 bytes */
+#define XTCPOLEN_MD5SIG_ALIGNED	20	/* after two NOPs */
+#define XTCP_MD5_DIGEST_LEN	16
 #define XTCPOLEN_FASTOPEN_BASE	2	/* kind, length */
 #define XTCPOLEN_EXP_FASTOPEN_BASE	4	/* kind, length, magic */
 #define XTCP_FASTOPEN_COOKIE_MIN	4	/* RFC 7413 4.1.1: 4 to 16 bytes */
@@ -62,6 +66,11 @@ struct xtcp_opts {
 	bool	fo_ok, fo_exp;
 	u8	fo_len;
 	u8	fo_cookie[XTCP_FASTOPEN_COOKIE_MAX];
+	/*
+	 * Written only: room for an MD5 signature (RFC 2385), first, as
+	 * NOP,NOP,19,18 and 16 bytes the caller fills (at offset 4).
+	 */
+	bool	md5;
 };
 
 /*
@@ -94,11 +103,22 @@ unsigned int xtcp_options_size(const struct xtcp_opts *o, bool syn);
  *   or NOP,NOP,SACK-permitted;
  *   NOP,window scale (SYN only);
  *   NOP,NOP,SACK blocks (not on a SYN), as many as fit in 40 bytes;
- *   Fast Open (SYN only), then NOP,NOP if its length is 2 mod 4.
+ *   Fast Open (SYN only), then NOP,NOP if its length is 2 mod 4;
+ *   all of it after NOP,NOP,MD5 signature if md5 is set, whose 16 bytes
+ *   (at offset 4) are left zero.
  * Only options with their *_ok flag set (and num_sacks blocks) are written.
  */
 unsigned int xtcp_write_options(u8 *buf, const struct xtcp_opts *o,
 				bool syn);
+
+/*
+ * Where the MD5 signature option (RFC 2385) of a segment's len option
+ * bytes is: the offset of its 16 bytes, -1 if there is none, or -EINVAL
+ * if there is one of the wrong length, or two (Linux drops such a
+ * segment: tcp_do_parse_auth_options()).  A broken option list ends the
+ * search where it breaks.
+ */
+int xtcp_md5_option(const u8 *opt, unsigned int len);
 
 /*
  * PAWS (RFC 7323 5.3): may a segment carrying TSval tsval be accepted,

@@ -631,6 +631,60 @@ TEST(fastopen_write)
 	CHECK_EQ(memcmp(buf, exp_request, n), 0, "experimental: the bytes");
 }
 
+/* MD5 signatures (RFC 2385), laid out and found as Linux does. */
+TEST(md5_write)
+{
+	static const u8 syn[] = {
+		0x01, 0x01, 0x13, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02,
+		0x01, 0x03, 0x03, 0x07 };
+	struct xtcp_opts o = {
+		.mss = 1460, .wscale = 7, .mss_ok = true, .wscale_ok = true,
+		.sack_ok = true, .md5 = true,
+	};
+	u8 buf[MAXB];
+	unsigned int n;
+
+	/* Linux's SYN with a key: no timestamps, the signature first. */
+	n = write_checked(_metadata, buf, &o, true, "SYN", __LINE__);
+	CHECK_EQ(n, sizeof(syn), "SYN");
+	CHECK_EQ(memcmp(buf, syn, n), 0, "SYN: the bytes");
+	CHECK_EQ(xtcp_md5_option(buf, n), 4, "SYN: found");
+
+	/* With timestamps no SACK block fits; without, two do. */
+	memset(&o, 0, sizeof(o));
+	o.md5 = true;
+	o.ts_ok = true;
+	o.num_sacks = 3;
+	n = write_checked(_metadata, buf, &o, false, "TS", __LINE__);
+	CHECK_EQ(n, 32, "TS: signature and timestamps only");
+	o.ts_ok = false;
+	n = write_checked(_metadata, buf, &o, false, "no TS", __LINE__);
+	CHECK_EQ(n, 40, "no TS: two blocks");
+	CHECK_EQ(buf[23], 2 + 2 * XTCPOLEN_SACK_PERBLOCK, "no TS: SACK length");
+}
+
+TEST(md5_find)
+{
+	static const u8 none[] = { 0x01, 0x01, 0x08, 0x0a, 1, 2, 3, 4, 5, 6,
+				   7, 8 };
+	static const u8 after_ts[] = {
+		0x01, 0x01, 0x08, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8,
+		0x13, 0x12, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
+	static const u8 short_md5[] = { 0x13, 0x06, 1, 2, 3, 4 };
+	u8 two[40] = { 0x13, 0x12 };
+
+	CHECK_EQ(xtcp_md5_option(none, sizeof(none)), -1, "none");
+	CHECK_EQ(xtcp_md5_option(after_ts, sizeof(after_ts)), 14, "after TS");
+	CHECK_EQ(xtcp_md5_option(short_md5, sizeof(short_md5)), -EINVAL,
+		 "wrong length");
+	two[18] = 0x13;
+	two[19] = 0x12;
+	CHECK_EQ(xtcp_md5_option(two, 36), -EINVAL, "two of them");
+	/* Cut off: the search ends there. */
+	CHECK_EQ(xtcp_md5_option(after_ts, 20), -1, "cut off");
+}
+
 TEST(paws)
 {
 	CHECK(xtcp_paws_ok(100, 100, 0), "equal is fine");
