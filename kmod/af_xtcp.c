@@ -428,6 +428,7 @@ static void __exit xtcp_exit(void)
 	rcu_barrier();
 	proto_unregister(&xtcp_prot);
 	xtcp_tsq_exit();
+	xtcp_md5_exit();
 	pr_info("xtcp: unloaded\n");
 }
 

@@ -167,6 +167,7 @@ static void xtcp_sock_destruct(struct sock *sk)
 	if (xtcp_parent(xs))
 		sock_put(xtcp_parent(xs));
 	kfree(xtcp_acceptq(xs));
+	xtcp_md5_forget(sk);
 	inet_sock_destruct(sk);
 }
 

@@ -239,7 +239,9 @@ struct xtcp_sock {
 		/* TCP_INQ: recvmsg() reports what is left (TCP_CM_INQ). */
 		recvmsg_inq:1,
 		listened:1;	/* acceptq, not parent (below) */
-	u8	sack_seen_n:3,
+	u8	sack_seen_n:2,	/* up to XTCP_SACK_SEEN_MAX */
+		/* TCP_MD5SIG: the socket has keys (xtcp_md5.c). */
+		md5:1,
 		rcv_num_sacks:3,
 		/*
 		 * Interactive: our data answered the peer's within a
@@ -620,6 +622,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_FASTOPENPASSIVEFAIL,
 	XTCP_MIB_FASTOPENLISTENOVERFLOW,
 	XTCP_MIB_FASTOPENCOOKIEREQD,
+	XTCP_MIB_MD5NOTFOUND,
+	XTCP_MIB_MD5UNEXPECTED,
+	XTCP_MIB_MD5FAILURE,
 	XTCP_MIB_MAX
 };
 
@@ -720,6 +725,15 @@ int xtcp_net_register(void);
 void xtcp_net_unregister(void);
 /* GSO and GRO for IP protocol 253 (xtcp_offload.c). */
 int xtcp_offload_init(void);
+/* TCP_MD5SIG (xtcp_md5.c). */
+int xtcp_md5_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			unsigned int optlen);
+bool xtcp_md5_key_for(const struct sock *sk, __be32 addr);
+void xtcp_md5_inherit(const struct sock *parent, struct sock *child);
+void xtcp_md5_forget(struct sock *sk);
+void xtcp_md5_sign(struct sock *sk, struct sk_buff *skb, u8 *sig);
+bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb);
+void xtcp_md5_exit(void);
 /* Fast Open's cookies (xtcp_cookie.c). */
 void xtcp_fastopen_init_net(struct xtcp_net *xn);
 void xtcp_fastopen_cookie_make(const struct net *net, __be32 saddr,
@@ -773,7 +787,8 @@ static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 /* Bytes of TCP options on every segment (timestamps, padded). */
 static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 {
-	return xs->ts_ok ? 12 : 0;
+	return (xs->ts_ok ? 12 : 0) +
+	       (xs->md5 ? XTCPOLEN_MD5SIG_ALIGNED : 0);
 }
 
 /*

@@ -1352,7 +1352,8 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
  * numbers both ways, and the SYN-ACK on the write queue (Linux's
  * tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
  */
-static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb,
+static int xtcp_init_passive_open(struct sock *parent, struct sock *child,
+				  struct sk_buff *skb,
 				  const struct xtcp_opts *opts)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1370,6 +1371,7 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb,
 	inet->inet_dport = th->source;
 	inet->inet_sport = th->dest;
 	inet->inet_num = ntohs(th->dest);
+	xtcp_md5_inherit(parent, child);
 	/* The SYN, which the listener counted, as Linux's child counts it. */
 	xs->segs_in = 1;
 
@@ -1387,6 +1389,9 @@ static int xtcp_init_passive_open(struct sock *child, struct sk_buff *skb,
 
 	xtcp_offer_options(child);
 	xtcp_agree_options(child, opts);
+	/* Signed, with SACK: no room for timestamps (tcp_synack_options()). */
+	if (xs->md5 && xs->sack_ok)
+		xs->ts_ok = 0;
 	xtcp_set_mss(child, opts->mss_ok ? opts->mss : 0);
 	xs->rcv_tstamp = xtcp_jiffies32();
 	xs->rcv_nxt = cb->seq + 1;
@@ -1500,7 +1505,7 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	child = xtcp_clone_listener(parent);
 	if (!child)
 		return;
-	if (xtcp_init_passive_open(child, skb, &opts))
+	if (xtcp_init_passive_open(parent, child, skb, &opts))
 		goto free;
 	if (tfo == XTCP_TFO_ACCEPT)
 		data = xtcp_fastopen_take_data(child, skb);

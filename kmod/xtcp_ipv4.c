@@ -358,6 +358,11 @@ have_sk:
 		xtcp_send_reset_reply(net, skb);
 		goto discard;
 	}
+	/* TCP_MD5SIG: a segment signed wrong, or not as expected, is not seen. */
+	if (xtcp_md5_inbound_drop(sk, skb)) {
+		sock_put(sk);
+		goto discard;
+	}
 	/* Queued data must not pin a conntrack entry. */
 	nf_reset_ct(skb);
 

@@ -48,7 +48,8 @@ void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst)
 	whole = dev && ((dev->flags & IFF_LOOPBACK) ||
 			(dev->rtnl_link_ops &&
 			 !strcmp(dev->rtnl_link_ops->kind, "veth")));
-	xtcp_sk(sk)->gso_ok = dev && sk_can_gso(sk) &&
+	/* A signed segment (TCP_MD5SIG) cannot be cut after signing. */
+	xtcp_sk(sk)->gso_ok = dev && sk_can_gso(sk) && !xtcp_sk(sk)->md5 &&
 			      (mode == 2 || (mode == 1 && whole));
 }
 
@@ -151,6 +152,13 @@ void xtcp_offer_options(struct sock *sk)
 	xs->wscale_ok = !!XTCP_SYSCTL(sk, window_scaling);
 	xs->ts_ok = !!XTCP_SYSCTL(sk, timestamps);
 	xs->sack_ok = !!XTCP_SYSCTL(sk, sack);
+	/*
+	 * A signed SYN leaves timestamps out, for the room (Linux's
+	 * tcp_syn_options()); a SYN-ACK does if SACK is on (the caller).
+	 */
+	if (sk->sk_state == TCP_SYN_SENT &&
+	    xtcp_md5_key_for(sk, inet_sk(sk)->inet_daddr))
+		xs->ts_ok = 0;
 	xs->ts_recent = 0;
 	xs->ts_recent_stamp = 0;
 }
@@ -471,6 +479,10 @@ static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		opts.tsval = xtcp_tsval(xs);
 		opts.tsecr = xs->ts_recent;
 	}
+	opts.md5 = xs->md5 && xtcp_md5_key_for(sk, inet->inet_daddr);
+	/* No room for a cookie beside a signature: left out, as Linux does. */
+	if (opts.fo_ok && xtcp_options_size(&opts, syn) > XTCP_MAX_OPT_SPACE)
+		opts.fo_ok = false;
 	/*
 	 * SACK blocks (RFC 2018 4), as xtcp_sack_add() keeps them, after
 	 * a D-SACK block if data came twice (RFC 2883 4).
@@ -558,6 +570,9 @@ static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	}
 	th->window = htons(window);
 	xtcp_write_options((u8 *)(th + 1), &opts, syn);
+	/* Signed with the checksum still 0, as RFC 2385 hashes it. */
+	if (opts.md5)
+		xtcp_md5_sign(sk, skb, (u8 *)(th + 1) + 4);
 	if (xs->gso_ok) {
 		/* The device, or GSO per segment, completes the checksum. */
 		th->check = ~csum_tcpudp_magic(inet->inet_saddr,

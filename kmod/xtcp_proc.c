@@ -268,6 +268,9 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_FASTOPENPASSIVEFAIL]	= "TCPFastOpenPassiveFail",
 	[XTCP_MIB_FASTOPENLISTENOVERFLOW] = "TCPFastOpenListenOverflow",
 	[XTCP_MIB_FASTOPENCOOKIEREQD]	= "TCPFastOpenCookieReqd",
+	[XTCP_MIB_MD5NOTFOUND]		= "TCPMD5NotFound",
+	[XTCP_MIB_MD5UNEXPECTED]	= "TCPMD5Unexpected",
+	[XTCP_MIB_MD5FAILURE]		= "TCPMD5Failure",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

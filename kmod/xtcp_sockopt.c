@@ -125,6 +125,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == TCP_CONGESTION)
 		return xtcp_setsockopt_cong(sk, optval, optlen);
+	if (optname == TCP_MD5SIG || optname == TCP_MD5SIG_EXT)
+		return xtcp_md5_setsockopt(sk, optname, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
