@@ -10,8 +10,8 @@
  * Handshake and options both ways, bulk both ways at once (offloads on:
  * Linux hands XTCP GSO super-segments with CHECKSUM_PARTIAL; and off: every
  * segment MSS-sized, every checksum computed and checked), half-close both
- * ways, RST both ways, refused connections both ways, Fast Open both
- * ways, and bulk under netem delay and loss.  XTCP only: every test skips in inet mode.
+ * ways, RST both ways, refused connections both ways, Fast Open and
+ * MD5 signatures both ways, and bulk under netem delay and loss.  XTCP only: every test skips in inet mode.
  *
  * The offload fixture: Linux's super-segments split in software for XTCP
  * at b's veth (gso_segment) and merged again by a's GRO (gro_receive,
@@ -639,6 +639,85 @@ TEST_F_TIMEOUT(interop, fastopen_linux_client_xtcp_server, 60)
 	EXPECT_EQ(0, xt_mib_of(false, "TCPFastOpenPassiveFail"));
 	EXPECT_EQ(1, mib_b(&self->v, "TCPFastOpenActive"));
 	EXPECT_EQ(0, mib_b(&self->v, "TCPFastOpenActiveFail"));
+}
+
+/*
+ * TCP_MD5SIG both ways: each end signs with the key it has for the
+ * other's address, and checks what arrives; a megabyte each way, its
+ * digest checked, shows every signature right both ways.  With a wrong
+ * key Linux drops XTCP's SYN.
+ */
+static void md5_both_ways(struct __test_metadata *_metadata,
+			  const struct xt_veth *v, int x, int l)
+{
+	transfer(_metadata, x, l, MB, "signed, XTCP with Linux");
+	EXPECT_EQ(0, xt_mib_of(false, "TCPMD5Failure"));
+	EXPECT_EQ(0, xt_mib_of(false, "TCPMD5NotFound"));
+	EXPECT_EQ(0, mib_b(v, "TCPMD5Failure"));
+	EXPECT_EQ(0, mib_b(v, "TCPMD5NotFound"));
+	close(x);
+	close(l);
+}
+
+TEST_F_TIMEOUT(interop, md5_xtcp_client_linux_server, 60)
+{
+	struct sockaddr_in sa = xt_sa_inet(self->v.ip_b, 0);
+	int lfd, x, l;
+
+	lfd = tcp_socket_b(&self->v);
+	ASSERT_LE(0, lfd);
+	ASSERT_OK(xt_md5_key(lfd, self->v.ip_a, -1, "bgp-session-key"));
+	ASSERT_OK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_OK(listen(lfd, 1));
+	x = xt_socket();
+	ASSERT_LE(0, x);
+	ASSERT_OK(xt_md5_key(x, self->v.ip_b, -1, "bgp-session-key"));
+	ASSERT_EQ(0, connect_within(x, xt_sa(self->v.ip_b,
+					     xt_local_port(lfd)), 5000))
+		TH_LOG("connect: %s", strerror(errno));
+	l = accept_within(lfd, 5000);
+	ASSERT_LE(0, l);
+	close(lfd);
+	md5_both_ways(_metadata, &self->v, x, l);
+}
+
+TEST_F_TIMEOUT(interop, md5_linux_client_xtcp_server, 60)
+{
+	uint16_t port = 0;
+	int xl, x, l;
+
+	xl = xt_listener(self->v.ip_a, &port, 1);
+	ASSERT_LE(0, xl);
+	ASSERT_OK(xt_md5_key(xl, self->v.ip_b, -1, "bgp-session-key"));
+	l = tcp_socket_b(&self->v);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_md5_key(l, self->v.ip_a, -1, "bgp-session-key"));
+	ASSERT_EQ(0, connect_within(l, xt_sa_inet(self->v.ip_a, port), 5000))
+		TH_LOG("connect: %s", strerror(errno));
+	x = accept_within(xl, 5000);
+	ASSERT_LE(0, x);
+	close(xl);
+	md5_both_ways(_metadata, &self->v, x, l);
+}
+
+TEST_F_TIMEOUT(interop, md5_wrong_key, 60)
+{
+	struct sockaddr_in sa = xt_sa_inet(self->v.ip_b, 0);
+	int lfd, x;
+
+	lfd = tcp_socket_b(&self->v);
+	ASSERT_LE(0, lfd);
+	ASSERT_OK(xt_md5_key(lfd, self->v.ip_a, -1, "the-right-key"));
+	ASSERT_OK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_OK(listen(lfd, 1));
+	x = xt_socket();
+	ASSERT_LE(0, x);
+	ASSERT_OK(xt_md5_key(x, self->v.ip_b, -1, "the-wrong-key"));
+	ASSERT_NE(0, connect_within(x, xt_sa(self->v.ip_b,
+					     xt_local_port(lfd)), 1500));
+	EXPECT_LT(0, mib_b(&self->v, "TCPMD5Failure"));
+	close(x);
+	close(lfd);
 }
 
 /*

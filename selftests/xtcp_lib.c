@@ -354,6 +354,25 @@ static long long xt_mib_file(const char *file, const char *prefix,
 	return v;
 }
 
+int xt_md5_key(int fd, const char *ip, int prefix, const char *key)
+{
+	struct xt_md5sig m = {};
+	struct sockaddr_in *sin = (struct sockaddr_in *)&m.addr;
+
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) != 1)
+		return -1;
+	m.keylen = strlen(key);
+	if (m.keylen > sizeof(m.key))
+		return -1;
+	memcpy(m.key, key, m.keylen);
+	if (prefix < 0)
+		return setsockopt(fd, SOL_TCP, TCP_MD5SIG, &m, sizeof(m));
+	m.flags = XT_MD5SIG_FLAG_PREFIX;
+	m.prefixlen = prefix;
+	return setsockopt(fd, SOL_TCP, TCP_MD5SIG_EXT, &m, sizeof(m));
+}
+
 long long xt_mib(const char *name)
 {
 	return xt_mib_of(xt_family() == AF_INET, name);

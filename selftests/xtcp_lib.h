@@ -89,6 +89,26 @@ int xt_set_nonblock(int fd, bool on);
 int xt_linger0(int fd);			/* SO_LINGER {1, 0} */
 int xt_close_rst(int fd);		/* linger {1,0} + close: no TIME_WAIT */
 
+/*
+ * TCP_MD5SIG: set (or, with an empty @key, delete) the key for @ip, or
+ * with @prefix >= 0 for that prefix of it (TCP_MD5SIG_EXT); 0 or -1.
+ * struct xt_md5sig is <linux/tcp.h>'s struct tcp_md5sig, which cannot
+ * be included with <netinet/tcp.h>.
+ */
+#ifndef TCP_MD5SIG_EXT
+#define TCP_MD5SIG_EXT		32
+#endif
+#define XT_MD5SIG_FLAG_PREFIX	0x1
+#define XT_MD5SIG_FLAG_IFINDEX	0x2
+struct xt_md5sig {
+	struct sockaddr_storage addr;
+	uint8_t flags, prefixlen;
+	uint16_t keylen;
+	int ifindex;
+	uint8_t key[80];
+};
+int xt_md5_key(int fd, const char *ip, int prefix, const char *key);
+
 /* ---- states ---- */
 
 int xt_tcp_info(int fd, struct tcp_info *ti);
