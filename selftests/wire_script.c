@@ -24,10 +24,11 @@
  * as tcpdump and packetdrill print it: FLAGS of S F R P E W (SYN FIN RST
  * PSH ECE CWR) and "." for ACK; sequence numbers relative to each side's
  * initial one; OPTIONS "mss N, sackOK, TS val N ecr N, nop, wscale N,
- * sack A:B ..., FO [HEX], eol" (FO: Fast Open, a cookie request or the
- * cookie's bytes, as packetdrill writes it); ECN one of noect, ect0,
- * ect1, ce.  Outbound, "*" matches any number ("FO *" any cookie, not
- * a request), "<...>" any options, no "<...>" at all no options,
+ * sack A:B ..., FO [HEX], md5 HEX, eol" (FO: Fast Open, a cookie request
+ * or the cookie's bytes, as packetdrill writes it; md5: an RFC 2385
+ * signature's 16 bytes); ECN one of noect, ect0, ect1, ce.  Outbound,
+ * "*" matches any number ("FO *" any cookie, not a request, "md5 *" any
+ * signature), "<...>" any options, no "<...>" at all no options,
  * a missing "win" or "ip" any value.  Inbound, "ecr *" echoes the TSval
  * the stack sent last.  Payload bytes are a function of the stream
  * offset, so data is checked byte for byte both ways.
@@ -45,10 +46,10 @@
 enum ev_kind { EV_IN, EV_OUT, EV_CALL };
 
 struct opt_spec {
-	uint8_t kind;		/* 0 eol, 1 nop, 2 mss, 3 wscale, 4 sackOK, 5 sack, 8 TS, 34 FO */
-	uint8_t n;		/* values: mss/ws 1, TS 2, sack 2 per block, FO 1 */
+	uint8_t kind;		/* 0 eol, 1 nop, 2 mss, 3 wscale, 4 sackOK, 5 sack, 8 TS, 19 md5, 34 FO */
+	uint8_t n;		/* values: mss/ws 1, TS 2, sack 2 per block, FO/md5 1 */
 	uint32_t v[8];		/* each may be ANY (outbound) */
-	uint8_t cookie[16];	/* FO: v[0] bytes of it */
+	uint8_t cookie[16];	/* FO and md5: v[0] bytes of it */
 };
 
 struct seg_spec {
@@ -216,8 +217,8 @@ static bool parse_opts(struct lex *l, struct seg_spec *g, bool out)
 				}
 				o->n += 2;
 			}
-		} else if (lex_word(l, "FO")) {
-			o->kind = 34;
+		} else if (lex_word(l, "FO") || lex_word(l, "md5")) {
+			o->kind = l->p[-1] == 'O' ? 34 : 19;
 			o->n = 1;
 			skip_ws(l);
 			if (*l->p == '*' && out) {
@@ -561,8 +562,9 @@ static size_t encode_opts(struct run *r, const struct seg_spec *g,
 				       p->v[1]);
 			k += 8;
 			break;
+		case 19:
 		case 34:
-			o[k++] = 34;
+			o[k++] = p->kind;
 			o[k++] = 2 + p->v[0];
 			memcpy(o + k, p->cookie, p->v[0]);
 			k += p->v[0];
@@ -679,6 +681,7 @@ static int rx_opts(const struct rx *r, struct opt_spec *o, int max)
 			o[n].v[0] = get32(r->opt + i + 2);
 			o[n].v[1] = get32(r->opt + i + 6);
 			break;
+		case 19:
 		case 34:
 			o[n].n = 1;
 			o[n].v[0] = l - 2;
@@ -761,8 +764,8 @@ static bool seg_match(struct run *run, const struct seg_spec *g,
 			snprintf(why, wlen, "option %d differs", k + 1);
 			return false;
 		}
-		/* "FO *": a cookie, whatever its bytes. */
-		if (want->kind == 34 && want->v[0] == ANY) {
+		/* "FO *", "md5 *": a cookie or signature, whatever its bytes. */
+		if ((want->kind == 34 || want->kind == 19) && want->v[0] == ANY) {
 			if (!o[k].v[0]) {
 				snprintf(why, wlen, "option %d: no cookie",
 					 k + 1);
@@ -770,7 +773,7 @@ static bool seg_match(struct run *run, const struct seg_spec *g,
 			}
 			continue;
 		}
-		if (want->kind == 34 &&
+		if ((want->kind == 34 || want->kind == 19) &&
 		    memcmp(o[k].cookie, want->cookie, o[k].v[0] < 16 ?
 			   o[k].v[0] : 16)) {
 			snprintf(why, wlen, "option %d: cookie differs", k + 1);
@@ -1099,6 +1102,14 @@ static void do_call(struct __test_metadata *_metadata, struct run *r,
 					       e->line, c->arg[0], v, c->op,
 					       c->res);
 		}
+	} else if (!strcmp(c->name, "md5")) {
+		if (r->cur < 0) {
+			r->cur = xt_socket_flags(SOCK_NONBLOCK);
+			ASSERT_LE(0, r->cur);
+		}
+		ret = xt_md5_key(r->cur, c->arg[0], -1,
+				 c->nargs > 1 ? c->arg[1] : "");
+		check_res(_metadata, e, ret, errno, 0);
 	} else if (!strcmp(c->name, "linger")) {
 		struct linger lg = { .l_onoff = 1,
 				     .l_linger = atoi(c->arg[0]) };
