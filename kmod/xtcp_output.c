@@ -938,11 +938,18 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	    XTCP_SYSCTL(sk, ecn_fallback))
 		cb->flags &= ~(XTCPHDR_ECE | XTCPHDR_CWR);
 	cb->retransmitted = 1;
-	cb->retrans = 1;
+	/*
+	 * Counted in flight once, however often it goes again: a repeated
+	 * SYN resends a SYN-ACK the timeout resent already, and nothing
+	 * but the ACK of it would take the count back.
+	 */
+	if (!cb->retrans) {
+		cb->retrans = 1;
+		xs->retrans_out += pcount;
+	}
 	/* For Eifel detection and the user timeout. */
 	xtcp_stamp_retrans(xs);
 	xs->undo_retrans = xtcp_undo_retrans_sent(xs->undo_retrans, pcount);
-	xs->retrans_out += pcount;
 	xs->total_retrans += pcount;
 	XTCP_ADD_STATS(sk, XTCP_MIB_RETRANSSEGS, pcount);
 	if (xtcp_in_cwnd_reduction(xs))
