@@ -729,10 +729,13 @@ int xtcp_offload_init(void);
 int xtcp_md5_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			unsigned int optlen);
 bool xtcp_md5_key_for(const struct sock *sk, __be32 addr);
-void xtcp_md5_inherit(const struct sock *parent, struct sock *child);
+int xtcp_md5_inherit(const struct sock *parent, struct sock *child);
 void xtcp_md5_forget(struct sock *sk);
 void xtcp_md5_sign(struct sock *sk, struct sk_buff *skb, u8 *sig);
 bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb);
+int xtcp_md5_reply_len(const struct sock *sk, const struct sk_buff *in);
+void xtcp_md5_reply_sign(const struct sock *sk, struct sk_buff *rst,
+			 __be32 saddr, __be32 daddr, u8 *sig);
 void xtcp_md5_exit(void);
 /* Fast Open's cookies (xtcp_cookie.c). */
 void xtcp_fastopen_init_net(struct xtcp_net *xn);
@@ -784,12 +787,24 @@ static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 	return XTCP_MAX_WINDOW << (xs->wscale_ok ? xs->rcv_wscale : 0);
 }
 
-/* Bytes of TCP options on every segment (timestamps, padded). */
+/*
+ * Bytes of TCP options on every segment: timestamps (what Linux's
+ * tcp_header_len counts, and so mss_cache and the windows we offer),
+ * and an MD5 signature, which Linux takes off the MSS per segment
+ * (tcp_current_mss()).
+ */
+static inline u32 xtcp_ts_opts_len(const struct xtcp_sock *xs)
+{
+	return xs->ts_ok ? 12 : 0;
+}
+
 static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 {
-	return (xs->ts_ok ? 12 : 0) +
-	       (xs->md5 ? XTCPOLEN_MD5SIG_ALIGNED : 0);
+	return xtcp_ts_opts_len(xs) + (xs->md5 ? XTCPOLEN_MD5SIG_ALIGNED : 0);
 }
+
+/* The smallest send MSS (Linux's TCP_MIN_SND_MSS). */
+#define XTCP_MIN_SND_MSS	48U
 
 /*
  * The send MSS: mss_cache bounded by half the peer's largest window, as
@@ -799,9 +814,22 @@ static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
  */
 static inline u32 xtcp_mss(const struct xtcp_sock *xs)
 {
-	return xtcp_bound_to_half_wnd(xs->mss_cache, xs->max_window,
+	u32 mss = xs->mss_cache;
+
+	if (unlikely(xs->md5))
+		mss -= min_t(u32, mss - XTCP_MIN_SND_MSS,
+			     XTCPOLEN_MD5SIG_ALIGNED);
+	return xtcp_bound_to_half_wnd(mss, xs->max_window,
 				      sizeof(struct tcphdr) +
 				      xtcp_fixed_opts_len(xs));
+}
+
+/* The MSS TCP_INFO and TCP_MAXSEG report: Linux's mss_cache. */
+static inline u32 xtcp_mss_info(const struct xtcp_sock *xs)
+{
+	return xtcp_bound_to_half_wnd(xs->mss_cache, xs->max_window,
+				      sizeof(struct tcphdr) +
+				      xtcp_ts_opts_len(xs));
 }
 
 /* Segments in the network (RFC 6675's pipe), for the congestion window. */
@@ -921,7 +949,8 @@ bool xtcp_fastopen_defer_connect(struct sock *sk);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
-void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
+			   struct sk_buff *skb);
 
 /* xtcp_input.c */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);

@@ -1067,7 +1067,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_nxt)) {
-			xtcp_send_reset_reply(sock_net(sk), skb);
+			xtcp_send_reset_reply(sock_net(sk), sk, skb);
 			goto drop;
 		}
 		xtcp_update_ts_recent(xs, cb);
@@ -1151,7 +1151,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    xtcp_seq_after(xtcp_data_end(skb), xs->rcv_nxt) &&
 	    xtcp_data_end(skb) != cb->seq) {
 		XTCP_INC_STATS(sk, XTCP_MIB_ABORTONDATA);
-		xtcp_send_reset_reply(sock_net(sk), skb);
+		xtcp_send_reset_reply(sock_net(sk), sk, skb);
 		xtcp_reset(sk);
 		goto drop;
 	}
@@ -1233,7 +1233,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 			if (!xs->retransmits)
 				xtcp_arm_rtx_timer(sk, XTCP_TIMER_RTO,
 						   XTCP_TIMEOUT_MIN);
-			xtcp_send_reset_reply(sock_net(sk), skb);
+			xtcp_send_reset_reply(sock_net(sk), sk, skb);
 			goto drop;
 		}
 	}
@@ -1371,7 +1371,8 @@ static int xtcp_init_passive_open(struct sock *parent, struct sock *child,
 	inet->inet_dport = th->source;
 	inet->inet_sport = th->dest;
 	inet->inet_num = ntohs(th->dest);
-	xtcp_md5_inherit(parent, child);
+	if (xtcp_md5_inherit(parent, child))
+		return -ENOMEM;
 	/* The SYN, which the listener counted, as Linux's child counts it. */
 	xs->segs_in = 1;
 
@@ -1559,7 +1560,7 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	if (flags & XTCPHDR_RST)
 		goto drop;
 	if (flags & XTCPHDR_ACK) {
-		xtcp_send_reset_reply(sock_net(sk), skb);
+		xtcp_send_reset_reply(sock_net(sk), sk, skb);
 		goto drop;
 	}
 	/* SYN|FIN opens nothing (Linux's tcp_rcv_state_process()). */
@@ -1597,7 +1598,7 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case TCP_CLOSE:
 		/* Lost a race with close: answer as if there were no socket. */
-		xtcp_send_reset_reply(sock_net(sk), skb);
+		xtcp_send_reset_reply(sock_net(sk), sk, skb);
 		kfree_skb(skb);
 		break;
 	default:

@@ -115,9 +115,12 @@ __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr)
  * RST for a segment no connection owns (RFC 9293 3.10.7.1): if it had
  * an ACK, the RST takes its sequence number from SEG.ACK; otherwise it
  * has sequence 0 and acknowledges SEG.SEQ + SEG.LEN.  Built by hand, as
- * there is no socket to send it from.
+ * there is no connection to send it from.  @sk, the socket that
+ * refuses the segment if one does, signs it with its TCP_MD5SIG key
+ * for the sender (xtcp_md5_reply_len()).
  */
-void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
+void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
+			   struct sk_buff *in)
 {
 	const struct tcphdr *th = tcp_hdr(in);
 	const struct iphdr *iph = ip_hdr(in);
@@ -126,8 +129,12 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 	struct iphdr *niph;
 	struct flowi4 fl4;
 	struct rtable *rt;
+	int md5;
 
 	if (th->rst || inet_addr_type(net, iph->daddr) != RTN_LOCAL)
+		return;
+	md5 = xtcp_md5_reply_len(sk, in);
+	if (md5 < 0)
 		return;
 	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
 				   th->source, th->dest, IPPROTO_XTCP, 0,
@@ -140,18 +147,27 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in)
 		return;
 	}
 
-	rth = skb_push(skb, sizeof(*rth));
+	rth = skb_push(skb, sizeof(*rth) + md5);
 	skb_reset_transport_header(skb);
 	memset(rth, 0, sizeof(*rth));
 	rth->source = th->dest;
 	rth->dest = th->source;
-	rth->doff = sizeof(*rth) >> 2;
+	rth->doff = (sizeof(*rth) + md5) >> 2;
 	rth->rst = 1;
 	if (th->ack) {
 		rth->seq = th->ack_seq;
 	} else {
 		rth->ack = 1;
 		rth->ack_seq = htonl(XTCP_SKB_CB(in)->end_seq);
+	}
+	if (md5) {
+		u8 *opt = (u8 *)(rth + 1);
+
+		opt[0] = XTCPOPT_NOP;
+		opt[1] = XTCPOPT_NOP;
+		opt[2] = XTCPOPT_MD5SIG;
+		opt[3] = XTCPOLEN_MD5SIG;
+		xtcp_md5_reply_sign(sk, skb, iph->daddr, iph->saddr, opt + 4);
 	}
 	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
 	trace_xtcp_send_reset(NULL, iph->daddr, iph->saddr, rth->source,
@@ -355,11 +371,14 @@ have_sk:
 		goto discard;
 	}
 	if (!sk) {
-		xtcp_send_reset_reply(net, skb);
+		xtcp_send_reset_reply(net, NULL, skb);
 		goto discard;
 	}
-	/* TCP_MD5SIG: a segment signed wrong, or not as expected, is not seen. */
-	if (xtcp_md5_inbound_drop(sk, skb)) {
+	/*
+	 * TCP_MD5SIG: a segment signed wrong, or not as expected, is not
+	 * seen; TIME_WAIT does not look (Linux's do_time_wait comes first).
+	 */
+	if (sk->sk_state != TCP_TIME_WAIT && xtcp_md5_inbound_drop(sk, skb)) {
 		sock_put(sk);
 		goto discard;
 	}

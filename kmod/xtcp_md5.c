@@ -129,10 +129,11 @@ static int xtcp_md5_tfm_get(void)
 	mutex_lock(&xtcp_md5_tfm_mutex);
 	if (!xtcp_md5_tfm) {
 		tfm = crypto_alloc_shash("md5", 0, 0);
+		/* Linux's answer when it cannot have one either. */
 		if (IS_ERR(tfm))
-			err = PTR_ERR(tfm);
-		else
-			WRITE_ONCE(xtcp_md5_tfm, tfm);
+			err = -ENOMEM;
+		else	/* Pairs with xtcp_md5_hash()'s acquire. */
+			smp_store_release(&xtcp_md5_tfm, tfm);
 	}
 	mutex_unlock(&xtcp_md5_tfm_mutex);
 	return err;
@@ -229,23 +230,32 @@ out:
 	return err;
 }
 
-/* A passive open: the child takes its listener's key for the peer. */
-void xtcp_md5_inherit(const struct sock *parent, struct sock *child)
+/*
+ * A passive open: the child takes its listener's key for the peer.
+ * Without memory for it the child must not be made at all: it would
+ * talk unsigned to a peer that must be authenticated (-ENOMEM).
+ */
+int xtcp_md5_inherit(const struct sock *parent, struct sock *child)
 {
 	const struct xtcp_md5_key *key;
-	struct xtcp_md5_keys *keys;
+	struct xtcp_md5_keys *keys = NULL;
+	int err = 0;
 
 	if (!xtcp_sk(parent)->md5)
-		return;
+		return 0;
 	rcu_read_lock();
 	key = xtcp_md5_find(parent, inet_sk(child)->inet_daddr);
-	keys = key ? xtcp_md5_alloc(child, 1, GFP_ATOMIC) : NULL;
-	if (keys)
-		keys->key[0] = *key;
+	if (key) {
+		keys = xtcp_md5_alloc(child, 1, GFP_ATOMIC);
+		if (keys)
+			keys->key[0] = *key;
+		else
+			err = -ENOMEM;
+	}
 	rcu_read_unlock();
-	/* No memory: the peer's signed segments are dropped; it retries. */
 	if (keys)
 		xtcp_md5_replace(child, keys);
+	return err;
 }
 
 /* The socket is freed: its keys go with it. */
@@ -263,7 +273,8 @@ static int xtcp_md5_hash(u8 *out, const struct xtcp_md5_key *key,
 			 __be32 saddr, __be32 daddr, const struct tcphdr *th,
 			 struct sk_buff *skb, unsigned int len)
 {
-	struct crypto_shash *tfm = READ_ONCE(xtcp_md5_tfm);
+	/* Pairs with xtcp_md5_tfm_get()'s release: the transform whole. */
+	struct crypto_shash *tfm = smp_load_acquire(&xtcp_md5_tfm);
 	struct {
 		__be32	saddr, daddr;
 		u8	pad, protocol;
@@ -369,6 +380,39 @@ bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb)
 	}
 	rcu_read_unlock();
 	return drop;
+}
+
+/*
+ * A RST in reply to @in, from @sk if a socket refuses it (Linux's
+ * tcp_v4_send_reset()): signed with its key for the sender, if it has
+ * one (20 bytes of options); unsigned (0); or, for a signed segment
+ * that no socket takes, none at all (-1): no listener verified it.
+ */
+int xtcp_md5_reply_len(const struct sock *sk, const struct sk_buff *in)
+{
+	const struct tcphdr *th = tcp_hdr(in);
+	unsigned int optlen = th->doff * 4 - sizeof(*th);
+
+	if (!sk)
+		return optlen >= XTCPOLEN_MD5SIG &&
+		       xtcp_md5_option((const u8 *)(th + 1), optlen) >= 0 ?
+		       -1 : 0;
+	return xtcp_md5_key_for(sk, ip_hdr(in)->saddr) ?
+	       XTCPOLEN_MD5SIG_ALIGNED : 0;
+}
+
+/* Sign that RST, built in @rst from @saddr to @daddr, at @sig. */
+void xtcp_md5_reply_sign(const struct sock *sk, struct sk_buff *rst,
+			 __be32 saddr, __be32 daddr, u8 *sig)
+{
+	const struct xtcp_md5_key *key;
+
+	rcu_read_lock();
+	key = xtcp_md5_find(sk, daddr);
+	if (!key || xtcp_md5_hash(sig, key, saddr, daddr, tcp_hdr(rst), rst,
+				  rst->len))
+		memset(sig, 0, XTCP_MD5_DIGEST_LEN);
+	rcu_read_unlock();
 }
 
 void xtcp_md5_exit(void)

@@ -25,8 +25,6 @@
 #include "xtcp_compat.h"
 #include "xtcp_trace.h"
 
-#define XTCP_MIN_SND_MSS	48U
-
 /*
  * Does the connection send super-segments?  By default (net.xtcp.gso 1)
  * only where the route's device is loopback or veth, which hand a GSO skb
@@ -126,7 +124,7 @@ void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 		mss = min_t(u32, mss, xs->user_mss);
 		adv = min_t(u32, adv, xs->user_mss);
 	}
-	mss -= min(mss, xtcp_fixed_opts_len(xs));
+	mss -= min(mss, xtcp_ts_opts_len(xs));
 	xs->mss_cache = max(mss, XTCP_MIN_SND_MSS);
 	xs->advmss = adv;
 }
@@ -208,7 +206,7 @@ static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur,
 	u32 mss = xs->advmss;
 
 	if (sk->sk_state != TCP_SYN_SENT)
-		mss -= min(mss - 1, xtcp_fixed_opts_len(xs));
+		mss -= min(mss - 1, xtcp_ts_opts_len(xs));
 	wnd = xtcp_select_window(space, min(cur, max), mss, max);
 	return min(ALIGN(wnd, 1U << shift), max);
 }

@@ -758,6 +758,9 @@ void xtcp_send_loss_probe(struct sock *sk)
 			   (xtcp_skb_pcount(skb) - 1) * mss,
 			   GFP_ATOMIC))
 		skb = skb_rb_next(skb);
+	/* Whole, one signature would go on every segment GSO cuts. */
+	else if (xtcp_skb_pcount(skb) > 1 && xs->md5)
+		return;
 	cb = XTCP_SKB_CB(skb);
 	if (cb->sacked)
 		return;

@@ -35,7 +35,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_backoff = xs->backoff;
 	info->tcpi_rto = jiffies_to_usecs(xtcp_rto_jiffies(xs));
 	info->tcpi_ato = jiffies_to_usecs(XTCP_DELACK_MIN);
-	info->tcpi_snd_mss = xtcp_mss(xs);
+	info->tcpi_snd_mss = xtcp_mss_info(xs);
 	info->tcpi_rcv_mss = xs->rcv_mss;
 	info->tcpi_ca_state = xs->ca_state;
 	info->tcpi_unacked = xs->packets_out;
@@ -125,12 +125,12 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == TCP_CONGESTION)
 		return xtcp_setsockopt_cong(sk, optval, optlen);
-	if (optname == TCP_MD5SIG || optname == TCP_MD5SIG_EXT)
-		return xtcp_md5_setsockopt(sk, optname, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
+	if (optname == TCP_MD5SIG || optname == TCP_MD5SIG_EXT)
+		return xtcp_md5_setsockopt(sk, optname, optval, optlen);
 
 	lock_sock(sk);
 	switch (optname) {
@@ -268,7 +268,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xs->corked;
 		break;
 	case TCP_MAXSEG:
-		val = xtcp_mss(xs);
+		val = xtcp_mss_info(xs);
 		if (xs->user_mss &&
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			val = xs->user_mss;
