@@ -1036,9 +1036,14 @@ void xtcp_syn_data_sent(struct sock *sk, struct sk_buff *skb, u32 sent_us)
 	xtcp_new_sent(sk, skb);
 }
 
-/* Send the send head, never sent before (and see xtcp_new_sent()). */
+/*
+ * Send the send head, never sent before (and see xtcp_new_sent()): the
+ * skb itself, or @seg, one segment made of it and more (a SYN with Fast
+ * Open's data).
+ */
 static void xtcp_send_new_opts(struct sock *sk, struct sk_buff *skb,
-			       const struct xtcp_opts *fo)
+			       const struct xtcp_opts *fo,
+			       struct sk_buff *seg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1057,13 +1062,16 @@ static void xtcp_send_new_opts(struct sock *sk, struct sk_buff *skb,
 		xs->prr_out += pcount;
 	xtcp_rate_on_send(xs, cb, now);
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
-	__xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC, fo);
+	if (seg)
+		__xtcp_transmit_skb(sk, seg, false, GFP_ATOMIC, fo);
+	else
+		__xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC, fo);
 	xtcp_new_sent(sk, skb);
 }
 
 void xtcp_send_new(struct sock *sk, struct sk_buff *skb)
 {
-	xtcp_send_new_opts(sk, skb, NULL);
+	xtcp_send_new_opts(sk, skb, NULL, NULL);
 }
 
 /*
@@ -1083,17 +1091,14 @@ bool xtcp_send_syn(struct sock *sk, const struct xtcp_opts *fo,
 	sock_owned_by_me(sk);
 	if (data)
 		seg = skb_clone(data, GFP_ATOMIC);
-	if (!seg) {
-		xtcp_send_new_opts(sk, syn, fo);
-	} else {
+	if (seg) {
 		/* One segment: the SYN's sequence number and flags. */
 		XTCP_SKB_CB(seg)->seq = XTCP_SKB_CB(syn)->seq;
 		XTCP_SKB_CB(seg)->flags = XTCP_SKB_CB(syn)->flags;
-		xtcp_rate_on_send(xs, XTCP_SKB_CB(syn), xtcp_clock_us());
-		__xtcp_transmit_skb(sk, seg, false, GFP_ATOMIC, fo);
-		xtcp_new_sent(sk, syn);
-		xs->snd_nxt = XTCP_SKB_CB(data)->end_seq;
 	}
+	xtcp_send_new_opts(sk, syn, fo, seg);
+	if (seg)
+		xs->snd_nxt = XTCP_SKB_CB(data)->end_seq;
 	xtcp_schedule_rtx(sk);
 	return !!seg;
 }
