@@ -614,11 +614,31 @@ static void xtcp_remove_empty_skb(struct sock *sk)
 	}
 }
 
-/* Fast Open without a cookie, by sysctl or by TCP_FASTOPEN_NO_COOKIE. */
-static bool xtcp_fastopen_no_cookie(const struct sock *sk)
+/*
+ * May a SYN to this server carry data (Linux's
+ * tcp_fastopen_cookie_check())?  With a cached cookie, which *opt then
+ * holds, or with none needed (by sysctl or TCP_FASTOPEN_NO_COOKIE), and
+ * *opt holds no option; without, *opt is a cookie request.  *mss: the
+ * server's MSS of last time, 0 if unknown.
+ */
+static bool xtcp_fastopen_cookie_check(struct sock *sk, struct xtcp_opts *opt,
+				       u16 *mss)
 {
-	return (XTCP_SYSCTL(sk, fastopen) & XTCP_TFO_CLIENT_NO_COOKIE) ||
-	       xtcp_sk(sk)->fastopen_no_cookie;
+	struct inet_sock *inet = inet_sk(sk);
+	bool cookie;
+
+	cookie = xtcp_fastopen_cache_get(sock_net(sk), inet->inet_saddr,
+					 inet->inet_daddr, opt, mss);
+	if ((XTCP_SYSCTL(sk, fastopen) & XTCP_TFO_CLIENT_NO_COOKIE) ||
+	    xtcp_sk(sk)->fastopen_no_cookie) {
+		opt->fo_ok = false;
+		return true;
+	}
+	if (cookie)
+		return true;
+	opt->fo_ok = true;	/* a cookie request */
+	opt->fo_len = 0;
+	return false;
 }
 
 /*
@@ -687,7 +707,6 @@ static struct sk_buff *xtcp_fastopen_data(struct sock *sk,
  */
 void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *data = NULL;
 	struct xtcp_opts opt = {};
@@ -698,18 +717,8 @@ void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo)
 		xtcp_write_xmit(sk);
 		return;
 	}
-	if (xtcp_fastopen_cache_get(sock_net(sk), inet->inet_saddr,
-				    inet->inet_daddr, &opt, &mss) ||
-	    xtcp_fastopen_no_cookie(sk)) {
-		/* Without a cookie needed the SYN has no option at all. */
-		if (xtcp_fastopen_no_cookie(sk))
-			opt.fo_ok = false;
-		if (fo)
-			data = xtcp_fastopen_data(sk, fo, mss);
-	} else {
-		opt.fo_ok = true;	/* a cookie request */
-		opt.fo_len = 0;
-	}
+	if (xtcp_fastopen_cookie_check(sk, &opt, &mss) && fo)
+		data = xtcp_fastopen_data(sk, fo, mss);
 	xs->syn_fastopen = opt.fo_ok;
 	xs->syn_data = xtcp_send_syn(sk, &opt, data);
 }
@@ -721,15 +730,12 @@ void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo)
  */
 bool xtcp_fastopen_defer_connect(struct sock *sk)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_opts opt;
 	u16 mss;
 
 	if (!xs->fastopen_connect ||
-	    (!xtcp_fastopen_cache_get(sock_net(sk), inet->inet_saddr,
-				      inet->inet_daddr, &opt, &mss) &&
-	     !xtcp_fastopen_no_cookie(sk)))
+	    !xtcp_fastopen_cookie_check(sk, &opt, &mss))
 		return false;
 	xs->defer_connect = 1;
 	return true;
