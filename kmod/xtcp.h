@@ -732,7 +732,19 @@ bool xtcp_md5_key_for(const struct sock *sk, __be32 addr);
 int xtcp_md5_inherit(const struct sock *parent, struct sock *child);
 void xtcp_md5_forget(struct sock *sk);
 void xtcp_md5_sign(struct sock *sk, struct sk_buff *skb, u8 *sig);
-bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb);
+bool __xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb);
+
+/* The fast path of every segment: no keys, no room for the option. */
+static inline bool xtcp_md5_inbound_drop(struct sock *sk,
+					 struct sk_buff *skb)
+{
+	if (likely(!xtcp_sk(sk)->md5 &&
+		   tcp_hdr(skb)->doff * 4 <
+		   sizeof(struct tcphdr) + XTCPOLEN_MD5SIG))
+		return false;
+	return __xtcp_md5_inbound_drop(sk, skb);
+}
+
 int xtcp_md5_reply_len(const struct sock *sk, const struct sk_buff *in);
 void xtcp_md5_reply_sign(const struct sock *sk, struct sk_buff *rst,
 			 __be32 saddr, __be32 daddr, u8 *sig);

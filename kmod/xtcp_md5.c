@@ -340,8 +340,10 @@ void xtcp_md5_sign(struct sock *sk, struct sk_buff *skb, u8 *sig)
  * tcp_inbound_hash()): a key for the peer wants the option and a right
  * signature, no key wants no option, and two options or one of the
  * wrong size are always wrong.  The TCP header is pulled already.
+ * xtcp_md5_inbound_drop() in xtcp.h calls it only for a socket with
+ * keys or a segment with room for the option.
  */
-bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb)
+bool __xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -352,7 +354,6 @@ bool xtcp_md5_inbound_drop(struct sock *sk, struct sk_buff *skb)
 	bool drop = false;
 	int at = -1;
 
-	/* Fast path: too short for the option, and no keys. */
 	if (optlen >= XTCPOLEN_MD5SIG)
 		at = xtcp_md5_option((const u8 *)(th + 1), optlen);
 	if (at == -EINVAL)
