@@ -552,10 +552,16 @@ static inline bool xtcp_write_queue_empty(const struct sock *sk)
 	       RB_EMPTY_ROOT(&sk->tcp_rtx_queue);
 }
 
-/* Per network namespace tables (xtcp_hash.c). */
-#define XTCP_EHASH_BITS	10
+/*
+ * Per network namespace tables (xtcp_hash.c).  ehash has as many chains
+ * as Linux gives its established table on a machine of 2 GB, so that a
+ * lookup stays a chain of one or two with tens of thousands of
+ * connections, TIME_WAIT included.
+ */
+#define XTCP_EHASH_BITS	14
 #define XTCP_LHASH_BITS	6
-#define XTCP_BHASH_BITS	10
+#define XTCP_BHASH_BITS	12
+#define XTCP_NR_PORTS	65536
 
 /*
  * Counters, per network namespace, named and counted as Linux's Tcp MIB
@@ -688,9 +694,10 @@ struct xtcp_net {
 	struct xtcp_sysctl	sysctl;
 	atomic_t		curr_estab;	/* ESTABLISHED + CLOSE_WAIT */
 	spinlock_t		lock;	/* writers of the three tables */
-	struct hlist_nulls_head	ehash[1 << XTCP_EHASH_BITS];	/* sk_nulls_node */
+	struct hlist_nulls_head	*ehash;	/* 1 << XTCP_EHASH_BITS, sk_nulls_node */
 	struct hlist_nulls_head	lhash[1 << XTCP_LHASH_BITS];	/* sk_nulls_node */
-	struct hlist_head	bhash[1 << XTCP_BHASH_BITS];	/* sk_bind_node */
+	struct hlist_head	*bhash;	/* 1 << XTCP_BHASH_BITS, sk_bind_node */
+	unsigned long		*port_used;	/* XTCP_NR_PORTS bits: in bhash */
 	atomic_t		tw_count;
 	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */
 	u32			challenge_stamp;	/* seconds */
@@ -719,8 +726,9 @@ static inline void xtcp_add_stats(const struct net *net,
 #define XTCP_SYSCTL(sk, field) \
 	READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.field)
 void xtcp_hash_init(void);
-void xtcp_hash_init_net(struct xtcp_net *xn);
-struct sock *xtcp_ehash_first(struct xtcp_net *xn);
+int xtcp_hash_init_net(struct xtcp_net *xn);
+void xtcp_hash_exit_net(struct xtcp_net *xn);
+struct sock *xtcp_ehash_first(struct xtcp_net *xn, unsigned int *bucket);
 int xtcp_net_register(void);
 void xtcp_net_unregister(void);
 /* GSO and GRO for IP protocol 253 (xtcp_offload.c). */

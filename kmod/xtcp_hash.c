@@ -16,6 +16,7 @@
  * wrong chain starts again, as Linux's __inet_lookup_established() does.
  * Writers (bind, connect, listen, close) take the namespace's spinlock.
  */
+#include <linux/bitmap.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <net/net_namespace.h>
@@ -81,15 +82,16 @@ static bool xtcp_bind_conflict(struct xtcp_net *xn, const struct sock *sk,
 	return false;
 }
 
+/*
+ * Whether any socket holds the port, from the bitmap that mirrors bhash:
+ * the ephemeral search tests thousands of ports when most are held (by
+ * TIME_WAIT after a burst of short connections), and walking a chain for
+ * each made connect() take milliseconds.
+ */
 static bool xtcp_port_in_use(struct xtcp_net *xn, u16 port)
 {
-	struct sock *sk2;
-
 	lockdep_assert_held(&xn->lock);
-	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port))
-		if (inet_sk(sk2)->inet_num == port)
-			return true;
-	return false;
+	return test_bit(port, xn->port_used);
 }
 
 static void __xtcp_add_bind(struct xtcp_net *xn, struct sock *sk, u16 port)
@@ -98,6 +100,22 @@ static void __xtcp_add_bind(struct xtcp_net *xn, struct sock *sk, u16 port)
 	inet_sk(sk)->inet_num = port;
 	inet_sk(sk)->inet_sport = htons(port);
 	sk_add_bind_node(sk, xtcp_bhash_bucket(xn, port));
+	__set_bit(port, xn->port_used);
+}
+
+/* @sk leaves bhash; the port is free once no other socket holds it. */
+static void __xtcp_del_bind(struct xtcp_net *xn, struct sock *sk)
+{
+	u16 port = inet_sk(sk)->inet_num;
+	struct sock *sk2;
+
+	lockdep_assert_held(&xn->lock);
+	__sk_del_bind_node(sk);
+	sk_node_init(&sk->sk_bind_node);
+	sk_for_each_bound(sk2, xtcp_bhash_bucket(xn, port))
+		if (inet_sk(sk2)->inet_num == port)
+			return;
+	__clear_bit(port, xn->port_used);
 }
 
 /*
@@ -227,6 +245,7 @@ void xtcp_child_hash(struct sock *parent, struct sock *child)
 
 	spin_lock(&xn->lock);
 	sk_add_bind_node(child, xtcp_bhash_bucket(xn, inet->inet_num));
+	__set_bit(inet->inet_num, xn->port_used);
 	sk_nulls_add_node_rcu(child,
 			      &xn->ehash[xtcp_ehashfn(inet->inet_rcv_saddr,
 						      inet->inet_num,
@@ -252,10 +271,8 @@ void xtcp_put_port(struct sock *sk)
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
 	spin_lock_bh(&xn->lock);
-	if (!hlist_unhashed(&sk->sk_bind_node)) {
-		__sk_del_bind_node(sk);
-		sk_node_init(&sk->sk_bind_node);
-	}
+	if (!hlist_unhashed(&sk->sk_bind_node))
+		__xtcp_del_bind(xn, sk);
 	inet_sk(sk)->inet_num = 0;
 	inet_sk(sk)->inet_sport = 0;
 	spin_unlock_bh(&xn->lock);
@@ -340,17 +357,18 @@ found:
 
 /*
  * Take one socket still in the connection table, with a reference, or
- * NULL when the table is empty.
+ * NULL when the table is empty.  The search starts at *@bucket and
+ * leaves it where it found one: a caller that empties the table as it
+ * goes does not rescan the chains it emptied.
  */
-struct sock *xtcp_ehash_first(struct xtcp_net *xn)
+struct sock *xtcp_ehash_first(struct xtcp_net *xn, unsigned int *bucket)
 {
 	struct hlist_nulls_node *node;
 	struct sock *sk;
-	unsigned int i;
 
 	spin_lock_bh(&xn->lock);
-	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++) {
-		sk_nulls_for_each(sk, node, &xn->ehash[i]) {
+	for (; *bucket < 1U << XTCP_EHASH_BITS; (*bucket)++) {
+		sk_nulls_for_each(sk, node, &xn->ehash[*bucket]) {
 			sock_hold(sk);
 			spin_unlock_bh(&xn->lock);
 			return sk;
@@ -361,15 +379,33 @@ struct sock *xtcp_ehash_first(struct xtcp_net *xn)
 }
 
 /* A namespace's empty tables: each chain ends in a marker naming its bucket. */
-void xtcp_hash_init_net(struct xtcp_net *xn)
+int xtcp_hash_init_net(struct xtcp_net *xn)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(xn->ehash); i++)
+	xn->ehash = kvmalloc_array(1U << XTCP_EHASH_BITS, sizeof(*xn->ehash),
+				   GFP_KERNEL);
+	xn->bhash = kvcalloc(1U << XTCP_BHASH_BITS, sizeof(*xn->bhash),
+			     GFP_KERNEL);
+	xn->port_used = bitmap_zalloc(XTCP_NR_PORTS, GFP_KERNEL);
+	if (!xn->ehash || !xn->bhash || !xn->port_used) {
+		xtcp_hash_exit_net(xn);
+		return -ENOMEM;
+	}
+	for (i = 0; i < 1U << XTCP_EHASH_BITS; i++)
 		INIT_HLIST_NULLS_HEAD(&xn->ehash[i], i);
 	for (i = 0; i < ARRAY_SIZE(xn->lhash); i++)
 		INIT_HLIST_NULLS_HEAD(&xn->lhash[i], i);
 	spin_lock_init(&xn->lock);
+	return 0;
+}
+
+/* After the namespace's sockets are gone. */
+void xtcp_hash_exit_net(struct xtcp_net *xn)
+{
+	bitmap_free(xn->port_used);
+	kvfree(xn->bhash);
+	kvfree(xn->ehash);
 }
 
 void xtcp_hash_init(void)

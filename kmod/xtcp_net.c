@@ -23,13 +23,17 @@ static int __net_init xtcp_net_init(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int err;
 
-	xtcp_hash_init_net(xn);
+	err = xtcp_hash_init_net(xn);
+	if (err)
+		return err;
 	atomic_set(&xn->tw_count, 0);
 	atomic_set(&xn->curr_estab, 0);
 	xtcp_fastopen_init_net(xn);
 	xn->mib = alloc_percpu(struct xtcp_mib);
-	if (!xn->mib)
-		return -ENOMEM;
+	if (!xn->mib) {
+		err = -ENOMEM;
+		goto free_hash;
+	}
 	err = xtcp_sysctl_init_net(net);
 	if (err)
 		goto free_mib;
@@ -42,6 +46,8 @@ free_sysctl:
 	xtcp_sysctl_exit_net(net);
 free_mib:
 	free_percpu(xn->mib);
+free_hash:
+	xtcp_hash_exit_net(xn);
 	return err;
 }
 
@@ -53,11 +59,12 @@ free_mib:
 static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned int bucket = 0;
 	struct sock *sk;
 
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
-	while ((sk = xtcp_ehash_first(xn))) {
+	while ((sk = xtcp_ehash_first(xn, &bucket))) {
 		/*
 		 * A close() may still own it: wait for its release_sock().
 		 * Its TIME_WAIT may also have ended since the table gave it
@@ -74,6 +81,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	}
 	/* Only now: ending those sockets counted in it. */
 	free_percpu(xn->mib);
+	xtcp_hash_exit_net(xn);
 }
 
 static struct pernet_operations xtcp_net_ops = {

@@ -35,7 +35,7 @@ static struct sock *xtcp_seq_walk(struct xtcp_net *xn, struct xtcp_iter *it,
 	node = sk ? sk->sk_bind_node.next : xn->bhash[it->bucket].first;
 	for (;;) {
 		while (!node) {
-			if (++it->bucket >= ARRAY_SIZE(xn->bhash))
+			if (++it->bucket >= 1U << XTCP_BHASH_BITS)
 				return NULL;
 			node = xn->bhash[it->bucket].first;
 		}

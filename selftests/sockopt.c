@@ -342,6 +342,45 @@ TEST_F(so, ephemeral_port_range)
 	}
 }
 
+/*
+ * A port two sockets share stays taken until both let it go: connect()
+ * passes over it while either holds it, and takes it again after.
+ */
+TEST_F(so, ephemeral_port_shared_until_both_close)
+{
+	enum { LO = 40000, HI = 40001, SRV = 5555 };
+	uint16_t port = SRV;
+	int a, b, c, d, l;
+	FILE *f;
+
+	if (!xt_isolated())
+		SKIP(return, "would change the caller's namespace's port range");
+	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
+	ASSERT_NE(NULL, f);
+	ASSERT_LT(0, fprintf(f, "%d %d\n", LO, HI));
+	ASSERT_EQ(0, fclose(f));
+
+	l = xt_listener("127.0.0.3", &port, 4);
+	ASSERT_LE(0, l);
+	a = xt_socket();
+	b = xt_socket();
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_OK(xt_set_int(a, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_OK(xt_set_int(b, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_OK(xt_bind(a, XT_LOOP, LO));
+	ASSERT_OK(xt_bind(b, XT_LOOP, LO));
+	ASSERT_OK(close(a));
+	/* b still holds LO, the even port connect() would take first. */
+	c = xt_connect_to("127.0.0.3", SRV);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(HI, xt_local_port(c));
+	ASSERT_OK(close(b));
+	d = xt_connect_to("127.0.0.3", SRV);
+	ASSERT_LE(0, d);
+	ASSERT_EQ(LO, xt_local_port(d));
+}
+
 /* The range exhausted: bind(port 0) fails with EADDRINUSE. */
 TEST_F(so, ephemeral_port_exhausted)
 {
