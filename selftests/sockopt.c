@@ -298,6 +298,20 @@ TEST_F(so, connect_bad_address)
 
 /* ---- ephemeral ports ---- */
 
+/* This namespace's net.ipv4.ip_local_port_range: 0, or -1 and errno. */
+static int set_port_range(int lo, int hi)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
+
+	if (!f)
+		return -1;
+	if (fprintf(f, "%d %d\n", lo, hi) < 0) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
 /*
  * bind() to port 0 and connect() without bind() pick their port inside
  * net.ipv4.ip_local_port_range of the socket's namespace: bind() and
@@ -310,14 +324,9 @@ TEST_F(so, ephemeral_port_range)
 	enum { LO = 40000, HI = 40019, N = 6 };
 	uint16_t port = 0, p;
 	int fd, l, c[N], i;
-	FILE *f;
-
 	if (!xt_isolated())
 		SKIP(return, "would change the caller's namespace's port range");
-	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-	ASSERT_NE(NULL, f);
-	ASSERT_LT(0, fprintf(f, "%d %d\n", LO, HI));
-	ASSERT_EQ(0, fclose(f));
+	ASSERT_OK(set_port_range(LO, HI));
 
 	for (i = 0; i < N; i++) {
 		fd = xt_socket();
@@ -351,14 +360,9 @@ TEST_F(so, ephemeral_port_shared_until_both_close)
 	enum { LO = 40000, HI = 40001, SRV = 5555 };
 	uint16_t port = SRV;
 	int a, b, c, d, l;
-	FILE *f;
-
 	if (!xt_isolated())
 		SKIP(return, "would change the caller's namespace's port range");
-	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-	ASSERT_NE(NULL, f);
-	ASSERT_LT(0, fprintf(f, "%d %d\n", LO, HI));
-	ASSERT_EQ(0, fclose(f));
+	ASSERT_OK(set_port_range(LO, HI));
 
 	l = xt_listener("127.0.0.3", &port, 4);
 	ASSERT_LE(0, l);
@@ -386,14 +390,9 @@ TEST_F(so, ephemeral_port_exhausted)
 {
 	enum { LO = 40000, HI = 40003 };
 	int fd, i, bound = 0;
-	FILE *f;
-
 	if (!xt_isolated())
 		SKIP(return, "would change the caller's namespace's port range");
-	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-	ASSERT_NE(NULL, f);
-	ASSERT_LT(0, fprintf(f, "%d %d\n", LO, HI));
-	ASSERT_EQ(0, fclose(f));
+	ASSERT_OK(set_port_range(LO, HI));
 	for (i = 0; i < HI - LO + 1; i++) {
 		fd = xt_socket();
 		ASSERT_LE(0, fd);
