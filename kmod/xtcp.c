@@ -990,8 +990,9 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	}
 	if (2 * cur > xtcp_max_rcv_wnd(xs))
 		return;
-	wnd = xtcp_select_window(xtcp_receive_space(sk), cur, xs->advmss,
-				 xtcp_max_rcv_wnd(xs));
+	wnd = xtcp_select_window(min(xtcp_receive_space(sk),
+				     xtcp_rcv_ssthresh(xs)),
+				 cur, xs->advmss, xtcp_max_rcv_wnd(xs));
 	if (wnd && wnd >= 2 * cur)
 		xtcp_send_ack(sk);
 }

@@ -382,12 +382,23 @@ struct xtcp_sock {
 	u32	rcv_tstamp;	/* jiffies: last segment from the peer */
 	u32	last_oow_ack;	/* jiffies: last out-of-window or challenge ACK */
 	/*
-	 * jiffies: when the oldest data not yet ACKed arrived.  The delayed
-	 * ACK is due a timeout after it, however long delack_timer was
-	 * pending already: the timer is armed once, not per segment, and
-	 * waits out the rest when it fires early.
+	 * jiffies, low 16 bits: when the oldest data not yet ACKed arrived.
+	 * The delayed ACK is due a timeout after it, however long
+	 * delack_timer was pending already: the timer is armed once, not
+	 * per segment, and waits out the rest when it fires early.  It
+	 * looks within a few hundred ms, far inside the 16 bits' range.
 	 */
-	u32	ack_pending_since;
+	u16	ack_pending_since;
+	/*
+	 * The receive window's slow start (Linux's rcv_ssthresh), in units
+	 * of the window scale (xtcp_rcv_ssthresh()): the window offered
+	 * starts at the SYN's and grows with the data that arrives, up to
+	 * the free buffer, as Linux's tcp_grow_window().  Below the free
+	 * buffer it leaves room for what the reader has not taken yet, so
+	 * a request in the queue does not shrink the window, and its ACK
+	 * goes on arrival instead of waiting for the reader.
+	 */
+	u16	rcv_ssthresh;
 
 	/*
 	 * Keepalive (RFC 1122 4.2.3.6) and TCP_USER_TIMEOUT; 0: default.
@@ -802,9 +813,28 @@ static inline u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 }
 
 /* Largest window our header can announce: 65535, scaled once agreed. */
+static inline u32 xtcp_rcv_shift(const struct xtcp_sock *xs)
+{
+	return xs->wscale_ok ? xs->rcv_wscale : 0;
+}
+
 static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 {
-	return XTCP_MAX_WINDOW << (xs->wscale_ok ? xs->rcv_wscale : 0);
+	return XTCP_MAX_WINDOW << xtcp_rcv_shift(xs);
+}
+
+static inline u32 xtcp_rcv_ssthresh(const struct xtcp_sock *xs)
+{
+	return (u32)xs->rcv_ssthresh << xtcp_rcv_shift(xs);
+}
+
+/* Rounded up to the scale unit, as the windows offered are. */
+static inline void xtcp_set_rcv_ssthresh(struct xtcp_sock *xs, u32 bytes)
+{
+	u32 shift = xtcp_rcv_shift(xs);
+
+	xs->rcv_ssthresh = min_t(u32, DIV_ROUND_UP(bytes, 1U << shift),
+				 XTCP_MAX_WINDOW);
 }
 
 /*

@@ -143,6 +143,40 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 }
 
 /*
+ * Segments shorter than this say little of how the buffer holds data,
+ * and do not open the window (Linux's tcp_event_data_recv()).
+ */
+#define XTCP_GROW_WINDOW_MIN_LEN	128
+
+/*
+ * Data arrived (@skb, @len bytes, not yet queued): the window's slow
+ * start may grow, up to the window the buffer offers with it queued.
+ * Growing it asks for quick ACKs, as Linux's, so that the sender hears
+ * of the larger window soon.
+ */
+static void xtcp_grow_rcv_window(struct sock *sk, const struct sk_buff *skb,
+				 u32 len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc) -
+		   (int)skb->truesize;
+	u32 old = xtcp_rcv_ssthresh(xs);
+	u32 limit, grown;
+
+	if (free <= 0)
+		return;
+	limit = min(xtcp_space_to_window(free, xs->rcv_ratio),
+		    xtcp_max_rcv_wnd(xs));
+	grown = xtcp_rcv_ssthresh_grow(old, limit, len, skb->truesize,
+				       xs->rcv_ratio, xs->rcv_mss, xs->advmss,
+				       XTCP_SYSCTL(sk, rmem[2]));
+	if (grown > old) {
+		xtcp_set_rcv_ssthresh(xs, grown);
+		xs->quickack |= 1;
+	}
+}
+
+/*
  * ACK at once, or let the delayed-ACK timer batch it (RFC 1122 4.2.3.2).
  * "Every second full segment" counts in rcv_mss, so that one skb merged
  * from many segments by GRO is answered at once; but, as Linux's
@@ -157,7 +191,7 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->ack_pending)
-		xs->ack_pending_since = xtcp_jiffies32();
+		xs->ack_pending_since = (u16)xtcp_jiffies32();
 	xs->ack_pending = 1;
 	if (now || (xs->quickack && !xs->pingpong) ||
 	    !RB_EMPTY_ROOT(&xs->ooo_queue) ||
@@ -883,6 +917,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (len >= XTCP_MSS_DEFAULT)
 		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
 						      skb->truesize);
+	if (len >= XTCP_GROW_WINDOW_MIN_LEN)
+		xtcp_grow_rcv_window(sk, skb, len);
 
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		u32 end = cb->seq + len;

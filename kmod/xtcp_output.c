@@ -169,11 +169,14 @@ void xtcp_offer_options(struct sock *sk)
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rcv_ssthresh = xtcp_rcv_ssthresh(xs);
 
 	xs->wscale_ok &= syn->wscale_ok;
 	xs->snd_wscale = xs->wscale_ok ? syn->wscale : 0;
 	if (!xs->wscale_ok)
 		xs->rcv_wscale = 0;
+	/* Kept in units of our scale, which may just have gone. */
+	xtcp_set_rcv_ssthresh(xs, rcv_ssthresh);
 	xs->sack_ok &= syn->sack_ok;
 	xs->ts_ok &= syn->ts_ok;
 	if (xs->ts_ok) {
@@ -183,8 +186,9 @@ void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn)
 }
 
 /*
- * The window to advertise now: the receive buffer's free space (halved
- * for skb overhead), never pulling back the right edge we advertised
+ * The window to advertise now: the receive buffer's free space (at its
+ * payload share), no more than the window's slow start has reached
+ * (rcv_ssthresh), never pulling back the right edge we advertised
  * before (RFC 9293 3.8.6), which is @cur bytes from rcv_nxt.  A SYN's
  * window is never scaled (RFC 7323 2.2); later ones are, so they are
  * kept a multiple of the scale unit, rounded up rather than let the
@@ -207,6 +211,8 @@ static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur,
 
 	if (sk->sk_state != TCP_SYN_SENT)
 		mss -= min(mss - 1, xtcp_ts_opts_len(xs));
+	if (!syn)
+		space = min(space, xtcp_rcv_ssthresh(xs));
 	wnd = xtcp_select_window(space, min(cur, max), mss, max);
 	return min(ALIGN(wnd, 1U << shift), max);
 }
@@ -225,6 +231,9 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 	xs->rcv_wnd = wnd;
 	xs->rcv_wnd_ratio = xs->rcv_ratio;
 	xs->rcv_wup = xs->rcv_nxt;
+	/* The window's slow start begins at the SYN's (Linux's). */
+	if (syn)
+		xtcp_set_rcv_ssthresh(xs, wnd);
 	return wnd >> shift;
 }
 

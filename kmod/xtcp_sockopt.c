@@ -48,7 +48,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_last_data_recv = jiffies_to_msecs(xtcp_jiffies32_since(xs->last_data_recv));
 	dst = __sk_dst_get(sk);
 	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
-	info->tcpi_rcv_ssthresh = xs->rcv_wnd;
+	info->tcpi_rcv_ssthresh = xtcp_rcv_ssthresh(xs);
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	info->tcpi_snd_ssthresh = xs->cong.ssthresh;

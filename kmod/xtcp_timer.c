@@ -235,7 +235,7 @@ static void xtcp_delack_timer(struct timer_list *t)
 			       jiffies + XTCP_RETRY_OWNED);
 	} else if (xs->ack_pending && sk->sk_state != TCP_CLOSE &&
 		   sk->sk_state != TCP_LISTEN) {
-		waited = xtcp_jiffies32_since(xs->ack_pending_since);
+		waited = (u16)(xtcp_jiffies32() - xs->ack_pending_since);
 		if (waited < XTCP_DELACK_MIN) {
 			/* Armed for data an ACK covered since: not yet due. */
 			sk_reset_timer(sk, &xs->delack_timer,

@@ -101,6 +101,43 @@ u32 xtcp_space_to_window(u32 free_space, u32 ratio)
 	return (u32)(((u64)free_space * ratio) >> 8);
 }
 
+u32 xtcp_rcv_ssthresh_grow(u32 ssthresh, u32 limit, u32 len, u32 truesize,
+			   u32 ratio, u32 rcv_mss, u32 advmss, u32 rmem_max)
+{
+	u32 skb_wnd = xtcp_space_to_window(truesize, ratio);
+	u32 incr = 0;
+
+	if (limit <= ssthresh)
+		return ssthresh;
+	if (skb_wnd <= len) {
+		incr = 2 * advmss;
+	} else {
+		/*
+		 * The skb holds its payload worse than the buffer's share:
+		 * grow only while such skbs, halved for each doubling of the
+		 * threshold, would still fit the largest buffer.
+		 */
+		u32 half = skb_wnd >> 1;
+		u32 window = xtcp_space_to_window(rmem_max, ratio) >> 1;
+
+		while (ssthresh <= window) {
+			if (half <= len) {
+				incr = 2 * rcv_mss;
+				break;
+			}
+			half >>= 1;
+			window >>= 1;
+		}
+	}
+	if (!incr)
+		return ssthresh;
+	if (incr < 2 * len)
+		incr = 2 * len;
+	if (incr > limit - ssthresh)
+		incr = limit - ssthresh;
+	return ssthresh + incr;
+}
+
 u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
 		    u32 rmem_max)
 {

@@ -99,6 +99,20 @@ u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize);
 u32 xtcp_space_to_window(u32 free_space, u32 ratio);
 
 /*
+ * The receive window's slow start, as Linux's tcp_grow_window(): a
+ * segment of @len bytes in an skb of @truesize arrived, and @limit is
+ * as far as the threshold may go (the window the free buffer offers
+ * with that skb in it, at most the largest the header can say).  If
+ * the skb's payload share is as good as the buffer's (@ratio), the
+ * threshold grows by two advertised MSS; a worse one still grows it by
+ * two received MSS while the threshold is small against @rmem_max
+ * (the worse, the smaller); never by less than twice the segment.
+ * Returns the new threshold.
+ */
+u32 xtcp_rcv_ssthresh_grow(u32 ssthresh, u32 limit, u32 len, u32 truesize,
+			   u32 ratio, u32 rcv_mss, u32 advmss, u32 rmem_max);
+
+/*
  * Buffer autotuning, as Linux's (tcp_rcv_space_adjust(),
  * tcp_sndbuf_expand()).
  *

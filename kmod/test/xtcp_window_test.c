@@ -93,6 +93,29 @@ TEST(rcv_ratio)
 		 "no overflow");
 }
 
+/* The receive window's slow start, as Linux's tcp_grow_window(). */
+TEST(rcv_ssthresh_grow)
+{
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(64240, 100000, 4096, 5000, 200, 1448,
+					1460, 6291456), 64240 + 8192, "%s",
+		 "a well-packed skb: twice the segment, more than two MSS");
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(64240, 100000, 100, 100, 255, 1448,
+					1460, 6291456), 64240 + 2920, "%s",
+		 "a small one: two advertised MSS");
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(64240, 66000, 4096, 5000, 200, 1448,
+					1460, 6291456), 66000, "%s",
+		 "up to the limit");
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(64240, 60000, 4096, 5000, 200, 1448,
+					1460, 6291456), 64240, "%s",
+		 "never down, however low the limit");
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(64240, 100000, 1448, 4352, 200, 1448,
+					1460, 6291456), 64240 + 2896, "%s",
+		 "a poorly packed one while the threshold is small: two received MSS");
+	CHECK_EQ(xtcp_rcv_ssthresh_grow(2000000, 3000000, 1448, 4352, 200,
+					1448, 1460, 6291456), 2000000, "%s",
+		 "and not once it is large");
+}
+
 TEST(autotune)
 {
 	/* 100 KB read last round trip, 50 KB before: it doubled. */
