@@ -120,6 +120,19 @@ void xtcp_done(struct sock *sk)
 }
 
 /*
+ * The connection ends with an error the user sees (a RST, a timeout, an
+ * ICMP error in SYN_SENT): as Linux's tcp_done_with_error().
+ */
+void xtcp_done_with_error(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+	xtcp_free_write_queue(sk);
+	xtcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/*
  * Whether the send queue takes more, beyond SO_SNDBUF: not while the
  * unsent bytes reach the socket's low-water mark (TCP_NOTSENT_LOWAT, or
  * net.xtcp.notsent_lowat), which poll() and the wakeup of a writer

@@ -642,6 +642,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_MD5NOTFOUND,
 	XTCP_MIB_MD5UNEXPECTED,
 	XTCP_MIB_MD5FAILURE,
+	XTCP_MIB_OUTOFWINDOWICMPS,
+	XTCP_MIB_LOCKDROPPEDICMPS,
 	XTCP_MIB_MAX
 };
 
@@ -910,6 +912,7 @@ void xtcp_set_state(struct sock *sk, int state);
 void xtcp_child_syn_recv_done(struct xtcp_sock *xs);
 struct xtcp_accept_queue *xtcp_acceptq_get(struct sock *sk);
 void xtcp_done(struct sock *sk);
+void xtcp_done_with_error(struct sock *sk, int err);
 void xtcp_init_sock(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
 int xtcp_listen_start(struct sock *sk);
@@ -940,6 +943,9 @@ void xtcp_unhash(struct sock *sk);
 void xtcp_put_port(struct sock *sk);
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif);
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr,
+				     __be16 dport, int dif);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
 				  __be16 dport, int dif);
 void xtcp_child_hash(struct sock *parent, struct sock *child);
@@ -997,6 +1003,7 @@ int __xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo);
 bool xtcp_fastopen_defer_connect(struct sock *sk);
 int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_v4_err(struct sk_buff *skb, u32 info);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 void xtcp_send_reset_reply(struct net *net, const struct sock *sk,

@@ -9,6 +9,7 @@
 
 #include <linux/net.h>
 #include <linux/sysctl.h>
+#include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 /* 6.11 moved skb_frag_unref() and its kin out of <linux/skbuff.h>. */
@@ -46,6 +47,16 @@ static inline u32 xtcp_syn_linear_timeouts(const struct net *net)
 	return READ_ONCE(net->ipv4.sysctl_tcp_syn_linear_timeouts);
 #else
 	return 0;
+#endif
+}
+
+/* IP_RECVERR: the user asked for every ICMP error as it comes. */
+static inline bool xtcp_sk_recverr(const struct sock *sk)
+{
+#ifdef XTCP_HAVE_INET_FLAGS
+	return inet_test_bit(RECVERR, sk);
+#else
+	return inet_sk(sk)->recverr;
 #endif
 }
 

@@ -320,6 +320,52 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
 	return sk;
 }
 
+/* The connection with this exact 4-tuple, under RCU, referenced. */
+static struct sock *xtcp_lookup_established_rcu(struct xtcp_net *xn,
+						__be32 saddr, __be16 sport,
+						__be32 daddr, __be16 dport,
+						int dif)
+{
+	u32 slot = xtcp_ehashfn(daddr, ntohs(dport), saddr, sport);
+	struct hlist_nulls_node *node;
+	u16 hnum = ntohs(dport);
+	struct sock *sk;
+
+again:
+	sk_nulls_for_each_rcu(sk, node, &xn->ehash[slot]) {
+		if (!xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
+			continue;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			break;		/* being freed: as if not there */
+		/* It may have been rehashed since it matched. */
+		if (xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
+			return sk;
+		sock_put(sk);
+		goto again;
+	}
+	if (is_a_nulls(node) && get_nulls_value(node) != slot)
+		goto again;	/* ended in another chain */
+	return NULL;
+}
+
+/*
+ * The connection (SYN_SENT to TIME_WAIT, half-open children included)
+ * a segment from saddr:sport to daddr:dport belongs to, with a
+ * reference held, or NULL: no listener.
+ */
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr,
+				     __be16 dport, int dif)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_lookup_established_rcu(xtcp_pernet(net), saddr, sport,
+					 daddr, dport, dif);
+	rcu_read_unlock();
+	return sk;
+}
+
 /*
  * Find the socket for an arriving segment: an exact 4-tuple match first,
  * then the best listener.  Returns the socket with a reference held, or
@@ -329,28 +375,12 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	u32 slot = xtcp_ehashfn(daddr, ntohs(dport), saddr, sport);
-	struct hlist_nulls_node *node;
-	u16 hnum = ntohs(dport);
 	struct sock *sk;
 
 	rcu_read_lock();
-again:
-	sk_nulls_for_each_rcu(sk, node, &xn->ehash[slot]) {
-		if (!xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
-			continue;
-		if (!refcount_inc_not_zero(&sk->sk_refcnt))
-			break;		/* being freed: as if not there */
-		/* It may have been rehashed since it matched. */
-		if (xtcp_ehash_match(sk, saddr, sport, daddr, hnum, dif))
-			goto found;
-		sock_put(sk);
-		goto again;
-	}
-	if (is_a_nulls(node) && get_nulls_value(node) != slot)
-		goto again;	/* ended in another chain */
-	sk = xtcp_lookup_listener_rcu(xn, daddr, hnum, dif);
-found:
+	sk = xtcp_lookup_established_rcu(xn, saddr, sport, daddr, dport, dif);
+	if (!sk)
+		sk = xtcp_lookup_listener_rcu(xn, daddr, ntohs(dport), dif);
 	rcu_read_unlock();
 	return sk;
 }

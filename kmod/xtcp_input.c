@@ -224,11 +224,7 @@ static void xtcp_reset(struct sock *sk)
 	default:
 		err = ECONNRESET;
 	}
-	WRITE_ONCE(sk->sk_err, err);
-	xtcp_free_write_queue(sk);
-	xtcp_done(sk);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
+	xtcp_done_with_error(sk, err);
 }
 
 /*
@@ -461,8 +457,12 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	struct sk_buff *head;
 	bool dupack, advanced, ece;
 
-	/* Any ACK shows the peer is alive: keepalive starts over. */
+	/*
+	 * Any ACK shows the peer is alive: keepalive starts over, and an
+	 * ICMP error since is no longer what a timeout reports.
+	 */
 	xs->probes_out = 0;
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	/*
 	 * ECN (RFC 3168): ECE echoes a CE mark; CWR says the peer reduced
 	 * for ours, so the echo stops.  Linux takes CWR on a pure ACK too.

@@ -6,6 +6,7 @@
  * backlog), and the resets sent for segments no socket owns.
  */
 #include <linux/module.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/dsfield.h>
 #include <net/route.h>
@@ -13,6 +14,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_compat.h"
 #include "xtcp_trace.h"
 
 /*
@@ -317,6 +319,131 @@ static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb)
 	if (lsk)
 		cb->tw_iss = iss;
 	return lsk;
+}
+
+/*
+ * An ICMP error about a half-open child of a listener (Linux's
+ * tcp_req_err()): about its SYN-ACK, an unreachable network or host, an
+ * expired TTL or a parameter problem drops it quietly, as a request sock
+ * is dropped; other errors leave it to its retries.
+ */
+static void xtcp_child_icmp(struct sock *sk, u32 seq, u8 type, u8 code)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (seq != xs->snd_una) {
+		XTCP_INC_STATS(sk, XTCP_MIB_OUTOFWINDOWICMPS);
+		return;
+	}
+	if (type == ICMP_PARAMETERPROB || type == ICMP_TIME_EXCEEDED ||
+	    (type == ICMP_DEST_UNREACH &&
+	     (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH))) {
+		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
+		xtcp_done(sk);
+	}
+}
+
+/*
+ * The error an ICMP error stands for, as a negative errno, or 0 for one
+ * TCP takes no error from (a redirect, a source quench, fragmentation
+ * needed, which is path MTU discovery's).
+ */
+static int xtcp_icmp_error(u8 type, u8 code)
+{
+	switch (type) {
+	case ICMP_PARAMETERPROB:
+		return -EPROTO;
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH || code == ICMP_FRAG_NEEDED)
+			return 0;
+		return -icmp_err_convert[code].errno;
+	case ICMP_TIME_EXCEEDED:
+		return -EHOSTUNREACH;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * An ICMP error quoting one of our segments, as Linux's tcp_v4_err():
+ * skb->data is the quoted IP header, followed by at least the first 8
+ * bytes of our segment (the ports and the sequence number; nothing
+ * after them may be read).  Only a connection is looked for, never a
+ * listener; an error about a segment outside SND.UNA..SND.NXT is not
+ * believed (RFC 5927 4.1).  Before the connection is established any
+ * of these errors ends the attempt, with its errno (RFC 1122 4.2.3.9
+ * leaves that to the implementation; Linux does so); after, the error
+ * is only noted (sk_err_soft), for SO_ERROR and for what a timeout
+ * reports, unless the user asked for errors with IP_RECVERR.
+ */
+int xtcp_v4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct tcphdr *th = (const void *)(skb->data + iph->ihl * 4);
+	struct net *net = dev_net(skb->dev);
+	u8 type = icmp_hdr(skb)->type;
+	u8 code = icmp_hdr(skb)->code;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 seq;
+	int err;
+
+	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				     th->source, inet_iif(skb));
+	if (!sk) {
+		__ICMP_INC_STATS(net, ICMP_MIB_INERRORS);
+		return -ENOENT;
+	}
+	if (READ_ONCE(sk->sk_state) == TCP_TIME_WAIT)
+		goto put;
+	xs = xtcp_sk(sk);
+	seq = ntohl(th->seq);
+
+	bh_lock_sock(sk);
+	if (sk->sk_state == TCP_SYN_RECV && xtcp_parent(xs) &&
+	    !xs->fastopen_child) {
+		if (!sock_owned_by_user(sk))
+			xtcp_child_icmp(sk, seq, type, code);
+		goto unlock;
+	}
+	/* Linux counts it, and goes on: each step below checks the owner. */
+	if (sock_owned_by_user(sk) &&
+	    !(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED))
+		XTCP_INC_STATS(sk, XTCP_MIB_LOCKDROPPEDICMPS);
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		goto unlock;
+	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_OUTOFWINDOWICMPS);
+		goto unlock;
+	}
+	err = -xtcp_icmp_error(type, code);
+	if (!err)
+		goto unlock;
+
+	/*
+	 * Not yet connected (a simultaneous open, or a Fast Open child
+	 * still in its listener's queue; one accepted counts as connected).
+	 */
+	if (sk->sk_state == TCP_SYN_SENT ||
+	    (sk->sk_state == TCP_SYN_RECV &&
+	     !(xs->fastopen_child && !xtcp_parent(xs)))) {
+		if (!sock_owned_by_user(sk))
+			xtcp_done_with_error(sk, err);
+		else
+			WRITE_ONCE(sk->sk_err_soft, err);
+		goto unlock;
+	}
+	if (!sock_owned_by_user(sk) && xtcp_sk_recverr(sk)) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+unlock:
+	bh_unlock_sock(sk);
+put:
+	sock_put(sk);
+	return 0;
 }
 
 int xtcp_v4_rcv(struct sk_buff *skb)

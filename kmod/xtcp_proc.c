@@ -271,6 +271,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_MD5NOTFOUND]		= "TCPMD5NotFound",
 	[XTCP_MIB_MD5UNEXPECTED]	= "TCPMD5Unexpected",
 	[XTCP_MIB_MD5FAILURE]		= "TCPMD5Failure",
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_LOCKDROPPEDICMPS]	= "LockDroppedIcmps",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

@@ -51,14 +51,15 @@ void xtcp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &sk->sk_timer);
 }
 
-/* Too many retransmissions: give up with ETIMEDOUT (RFC 9293 3.8.3). */
+/*
+ * Too many retransmissions: give up (RFC 9293 3.8.3) with ETIMEDOUT, or
+ * with what an ICMP error since the last ACK said (RFC 1122 4.2.3.9),
+ * as Linux's tcp_write_err().
+ */
 static void xtcp_write_timeout(struct sock *sk)
 {
 	XTCP_INC_STATS(sk, XTCP_MIB_ABORTONTIMEOUT);
-	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
-	xtcp_done(sk);
+	xtcp_done_with_error(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 }
 
 /*
