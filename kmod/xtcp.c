@@ -85,11 +85,16 @@ void xtcp_set_state(struct sock *sk, int state)
 		XTCP_INC_STATS(sk, XTCP_MIB_ESTABRESETS);
 	inet_sk_set_state(sk, state);
 
+	/*
+	 * The port goes before the connection table: once a namespace's
+	 * teardown no longer finds an orphan there, the orphan must be
+	 * done with the namespace's tables (xtcp_net_exit()).
+	 */
 	if (state == TCP_CLOSE) {
-		xtcp_unhash(sk);
 		if (sock_flag(sk, SOCK_DEAD) ||
 		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 			xtcp_put_port(sk);
+		xtcp_unhash(sk);
 	}
 }
 

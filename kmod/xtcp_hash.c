@@ -270,6 +270,9 @@ void xtcp_put_port(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
+	/* Holding none: nothing of the namespace's is touched. */
+	if (hlist_unhashed(&sk->sk_bind_node) && !inet_sk(sk)->inet_num)
+		return;
 	spin_lock_bh(&xn->lock);
 	if (!hlist_unhashed(&sk->sk_bind_node))
 		__xtcp_del_bind(xn, sk);

@@ -77,6 +77,11 @@ static void __net_exit xtcp_net_exit(struct net *net)
 		/* xtcp_done() leaves a socket in CLOSE already unhashed. */
 		xtcp_unhash(sk);
 		release_sock(sk);
+		/*
+		 * A timer that found it owned above re-armed itself: it
+		 * must not run once the namespace's data is freed.
+		 */
+		xtcp_clear_timers_sync(sk);
 		sock_put(sk);
 	}
 	/* Only now: ending those sockets counted in it. */

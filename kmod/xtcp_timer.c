@@ -51,6 +51,16 @@ void xtcp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &sk->sk_timer);
 }
 
+/* The same, waiting for a handler that is running; the socket unlocked. */
+void xtcp_clear_timers_sync(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	sk_stop_timer_sync(sk, &xs->rtx_timer);
+	sk_stop_timer_sync(sk, &xs->delack_timer);
+	sk_stop_timer_sync(sk, &sk->sk_timer);
+}
+
 /*
  * Too many retransmissions: give up (RFC 9293 3.8.3) with ETIMEDOUT, or
  * with what an ICMP error since the last ACK said (RFC 1122 4.2.3.9),
@@ -340,7 +350,9 @@ static void xtcp_sk_timer(struct timer_list *t)
 	struct sock *sk = from_timer(sk, t, sk_timer);
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk)) {
+	if (sk->sk_state == TCP_CLOSE) {
+		/* Ended since: its namespace may be going (xtcp_net_exit()). */
+	} else if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &sk->sk_timer, jiffies + XTCP_RETRY_OWNED);
 	} else if (sk->sk_state == TCP_TIME_WAIT) {
 		xtcp_done(sk);
