@@ -33,36 +33,18 @@ static void icmp_error(struct __test_metadata *_metadata, struct wire *w,
 		       uint32_t seq)
 {
 	size_t ihl = (r->pkt[0] & 15) * 4, quote = ihl + 8;
-	uint8_t pkt[20 + 8 + 60 + 8];
-	uint8_t *icmp = pkt + 20;
-	size_t tot = 20 + 8 + quote;
+	uint8_t icmp[8 + 60 + 8] = { type, code };
 
-	ASSERT_GE(sizeof(pkt), tot);
-	memset(pkt, 0, 28);
-	pkt[0] = 0x45;
-	put16(pkt + 2, tot);
-	put16(pkt + 4, ++w->ip_id);
-	pkt[8] = 64;
-	pkt[9] = IPPROTO_ICMP;
-	memcpy(pkt + 12, &w->peer, 4);
-	memcpy(pkt + 16, &w->host, 4);
-	put16(pkt + 10, xt_ip_csum(pkt, 20));
-	icmp[0] = type;
-	icmp[1] = code;
+	ASSERT_GE(sizeof(icmp), 8 + quote);
 	memcpy(icmp + 8, r->pkt, quote);
 	put32(icmp + 8 + ihl + 4, seq);
 	put16(icmp + 2, xt_ip_csum(icmp, 8 + quote));
-	ASSERT_EQ((ssize_t)tot, write(w->tun, pkt, tot));
+	ASSERT_OK(inject_ip(w, IPPROTO_ICMP, icmp, 8 + quote));
 }
 
 static int so_error(int fd)
 {
-	socklen_t len = sizeof(int);
-	int err = -1;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -1;
-	return err;
+	return xt_get_int(fd, SOL_SOCKET, SO_ERROR);
 }
 
 /* A non-blocking connect to the peer: its SYN in @syn. */

@@ -180,7 +180,9 @@ static void trace(const struct wire *w, const char *dir, const uint8_t *tcp,
 /* ---- the peer's side: segments in ---- */
 
 /* Wrap @tcp (any bytes) in an IPv4 header from the peer and inject it. */
-static int inject(struct wire *w, const uint8_t *tcp, size_t len)
+/* An IP packet of @proto from the peer to the host, DF set. */
+static int inject_ip(struct wire *w, uint8_t proto, const uint8_t *payload,
+		     size_t len)
 {
 	uint8_t pkt[4096];
 	size_t tot = 20 + len;
@@ -194,13 +196,18 @@ static int inject(struct wire *w, const uint8_t *tcp, size_t len)
 	put16(pkt + 4, ++w->ip_id);
 	pkt[6] = 0x40;			/* DF */
 	pkt[8] = 64;
-	pkt[9] = w->proto;
+	pkt[9] = proto;
 	memcpy(pkt + 12, &w->peer, 4);
 	memcpy(pkt + 16, &w->host, 4);
 	put16(pkt + 10, xt_ip_csum(pkt, 20));
-	memcpy(pkt + 20, tcp, len);
-	trace(w, "peer", tcp, len);
+	memcpy(pkt + 20, payload, len);
 	return write(w->tun, pkt, tot) == (ssize_t)tot ? 0 : -1;
+}
+
+static int inject(struct wire *w, const uint8_t *tcp, size_t len)
+{
+	trace(w, "peer", tcp, len);
+	return inject_ip(w, w->proto, tcp, len);
 }
 
 /*
