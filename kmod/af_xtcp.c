@@ -368,6 +368,11 @@ static const struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,
 	.err_handler	= xtcp_v4_err,
 	.no_policy	= 1,
+	/*
+	 * Our error handler checks the quoted sequence number, so with
+	 * net.ipv4.ip_no_pmtu_disc 3 "fragmentation needed" still comes.
+	 */
+	.icmp_strict_tag_validation = 1,
 };
 
 static int __init xtcp_init(void)

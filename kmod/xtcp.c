@@ -211,7 +211,9 @@ void xtcp_init_sock(struct sock *sk)
 	WRITE_ONCE(sk->sk_sndbuf, XTCP_SYSCTL(sk, wmem[1]));
 
 	inet->uc_ttl = -1;
-	inet->pmtudisc = IP_PMTUDISC_WANT;
+	/* As inet_create() chooses for TCP. */
+	inet->pmtudisc = READ_ONCE(sock_net(sk)->ipv4.sysctl_ip_no_pmtu_disc) ?
+			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
 
 	xs->ooo_queue = RB_ROOT;
 	sk->tcp_rtx_queue = RB_ROOT;

@@ -15,6 +15,7 @@
 #include <linux/rbtree.h>
 #include <linux/timer.h>
 #include <linux/siphash.h>
+#include <linux/ip.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
@@ -884,6 +885,16 @@ static inline u32 xtcp_mss_info(const struct xtcp_sock *xs)
 				      xtcp_ts_opts_len(xs));
 }
 
+/*
+ * The path MTU a segment of the send MSS fills, which stands for Linux's
+ * icsk_pmtu_cookie: the MSS only falls, so an MTU below this is news.
+ */
+static inline u32 xtcp_mss_mtu(const struct xtcp_sock *xs)
+{
+	return xs->mss_cache + xtcp_ts_opts_len(xs) +
+	       sizeof(struct iphdr) + sizeof(struct tcphdr);
+}
+
 /* Segments in the network (RFC 6675's pipe), for the congestion window. */
 static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
@@ -1004,6 +1015,7 @@ void xtcp_connect_syn(struct sock *sk, struct xtcp_fastopen_req *fo);
 bool xtcp_fastopen_defer_connect(struct sock *sk);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+void xtcp_v4_mtu_reduced_deferred(struct sock *sk);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
@@ -1038,6 +1050,7 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_mark_head_lost(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);
 void xtcp_enter_loss(struct sock *sk);
+void xtcp_simple_retransmit(struct sock *sk);
 bool xtcp_tlp_eligible(const struct sock *sk);
 void xtcp_schedule_rtx(struct sock *sk);
 void xtcp_send_loss_probe(struct sock *sk);
@@ -1055,6 +1068,9 @@ void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
+bool xtcp_sync_mss(struct sock *sk, u32 pmtu);
+int xtcp_recount_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_defer_mtu_reduced(struct sock *sk);
 void xtcp_offer_options(struct sock *sk);
 void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *syn);
 int xtcp_queue_syn(struct sock *sk, u8 flags, u32 iss);

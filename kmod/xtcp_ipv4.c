@@ -365,6 +365,88 @@ static int xtcp_icmp_error(u8 type, u8 code)
 }
 
 /*
+ * Apply a path MTU the route @dst now has (the rest of Linux's
+ * tcp_v4_mtu_reduced()): unless the socket asked not to discover it
+ * (IP_MTU_DISCOVER), segments shrink to fit, and those out that are too
+ * big go again at the new size.  Linux resends only when its MSS falls
+ * here; ours may have fallen already, at a send that found the new
+ * route (xtcp_check_route_mtu()), while segments out are still too big:
+ * an ICMP says such a segment was dropped, so they go again all the
+ * same.  A second ICMP finds them cut and resends nothing.
+ */
+static void xtcp_pmtu_apply(struct sock *sk, const struct dst_entry *dst)
+{
+	if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT ||
+	    !ip_sk_accept_pmtu(sk))
+		return;
+	xtcp_sync_mss(sk, dst_mtu(dst));
+	xtcp_simple_retransmit(sk);
+}
+
+/*
+ * "Fragmentation needed" (RFC 1191), with the socket's lock ours: the
+ * route learns the path's MTU @mtu (an exception to it, which expires
+ * as net.ipv4.route.mtu_expires says), then the connection follows it.
+ * An MTU below the route's floor (net.ipv4.route.min_pmtu) leaves the
+ * route at the floor, without DF: what still does not fit is fragmented
+ * on the way, and the writer hears of it as EMSGSIZE, as from Linux.
+ */
+static void xtcp_v4_mtu_reduced(struct sock *sk, u32 mtu)
+{
+	struct dst_entry *dst;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	dst = inet_csk_update_pmtu(sk, mtu);
+	if (!dst)
+		return;
+	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
+		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
+	xtcp_pmtu_apply(sk, dst);
+}
+
+/*
+ * The owner let go of a socket a "fragmentation needed" came for
+ * (xtcp_release_cb()).  The route already has the new MTU; the
+ * socket's copy of it, replaced by then, is looked up again.
+ */
+void xtcp_v4_mtu_reduced_deferred(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	if (inet_sk_rebuild_header(sk))
+		return;
+	xtcp_pmtu_apply(sk, __sk_dst_get(sk));
+}
+
+/*
+ * A "fragmentation needed" for an established connection (or one on
+ * its way).  There is no field to keep the MTU until an owner of the
+ * socket lets go, so the route takes it at once, from the quoted
+ * header: routes are shared, and changing one needs no socket lock.
+ */
+static void xtcp_v4_frag_needed(struct sk_buff *skb, struct sock *sk,
+				u32 mtu)
+{
+	if (!sock_owned_by_user(sk)) {
+		xtcp_v4_mtu_reduced(sk, mtu);
+		return;
+	}
+	ipv4_update_pmtu(skb, sock_net(sk), mtu, sk->sk_bound_dev_if,
+			 IPPROTO_XTCP);
+	xtcp_defer_mtu_reduced(sk);
+}
+
+/* A router says a better first hop for the peer exists (RFC 1122 3.2.2.2). */
+static void xtcp_v4_redirect(struct sk_buff *skb, struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+	if (dst)
+		dst->ops->redirect(dst, sk, skb);
+}
+
+/*
  * An ICMP error quoting one of our segments, as Linux's tcp_v4_err():
  * skb->data is the quoted IP header, followed by at least the first 8
  * bytes of our segment (the ports and the sequence number; nothing
@@ -414,6 +496,15 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		goto unlock;
 	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt)) {
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTOFWINDOWICMPS);
+		goto unlock;
+	}
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		xtcp_v4_frag_needed(skb, sk, info);
+		goto unlock;
+	}
+	if (type == ICMP_REDIRECT) {
+		if (!sock_owned_by_user(sk))
+			xtcp_v4_redirect(skb, sk);
 		goto unlock;
 	}
 	err = -xtcp_icmp_error(type, code);

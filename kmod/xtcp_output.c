@@ -130,6 +130,36 @@ void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 }
 
 /*
+ * The path's MTU is now @pmtu (path MTU discovery, RFC 1191): lower the
+ * send MSS to fit, as Linux's tcp_sync_mss().  It is never raised here,
+ * for mss_cache is all that remembers the peer's MSS and TCP_MAXSEG.
+ * Returns whether it fell.
+ */
+bool xtcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xtcp_pmtu_mss(pmtu, xtcp_ts_opts_len(xs), xs->mss_cache);
+
+	if (mss == xs->mss_cache)
+		return false;
+	xs->mss_cache = mss;
+	return true;
+}
+
+/*
+ * Before sending: the route's MTU may have fallen without an ICMP (the
+ * device's MTU, or an exception another socket learnt), as Linux's
+ * tcp_current_mss() checks on every send.
+ */
+static void xtcp_check_route_mtu(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (dst && unlikely(xtcp_mss_mtu(xtcp_sk(sk)) > dst_mtu(dst)))
+		xtcp_sync_mss(sk, dst_mtu(dst));
+}
+
+/*
  * What our SYN offers, with Linux's default sysctls: timestamps, SACK and
  * window scaling.  The shift is chosen for the largest receive buffer the
  * socket may grow to (Linux's tcp_select_initial_window()), or for the
@@ -270,7 +300,11 @@ enum {
 	XTCP_TSQ_THROTTLED,
 	XTCP_TSQ_QUEUED,
 	XTCP_TSQ_DEFERRED,
+	XTCP_MTU_REDUCED_DEFERRED,	/* xtcp_defer_mtu_reduced() */
 };
+
+#define XTCP_DEFERRED_ALL (BIT(XTCP_TSQ_DEFERRED) | \
+			   BIT(XTCP_MTU_REDUCED_DEFERRED))
 
 struct xtcp_tsq {
 	struct tasklet_struct	tasklet;
@@ -359,12 +393,29 @@ static void xtcp_tsq_tasklet(struct tasklet_struct *t)
 	}
 }
 
-/* release_sock(): send what a completion left to the owner. */
+/*
+ * A "fragmentation needed" came while a process owned the socket: the
+ * route took the new MTU at once, and the socket, which is the owner's,
+ * follows it when the owner lets go (Linux's TCP_MTU_REDUCED_DEFERRED).
+ * Holds the socket until then.  Called with the socket's spinlock held.
+ */
+void xtcp_defer_mtu_reduced(struct sock *sk)
+{
+	if (!test_and_set_bit(XTCP_MTU_REDUCED_DEFERRED, &sk->sk_tsq_flags))
+		sock_hold(sk);
+}
+
+/* release_sock(): what softirq work left to the owner. */
 void xtcp_release_cb(struct sock *sk)
 {
 	/* Every release_sock() comes here: no locked operation when idle. */
-	if (!(smp_load_acquire(&sk->sk_tsq_flags) & BIT(XTCP_TSQ_DEFERRED)))
+	if (!(smp_load_acquire(&sk->sk_tsq_flags) & XTCP_DEFERRED_ALL))
 		return;
+	/* First, so that what is sent next is cut for the new MTU. */
+	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &sk->sk_tsq_flags)) {
+		xtcp_v4_mtu_reduced_deferred(sk);
+		__sock_put(sk);
+	}
 	if (test_and_clear_bit(XTCP_TSQ_DEFERRED, &sk->sk_tsq_flags)) {
 		xtcp_tsq_write(sk);
 		__sock_put(sk);
@@ -914,8 +965,37 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb->truesize -= freed;
 	sk_wmem_queued_add(sk, -freed);
 	cb->seq += len;
-	xtcp_set_skb_pcount(skb, xtcp_mss(xtcp_sk(sk)));
+	/*
+	 * Its own segment size, not the MSS of now: a path MTU drop since
+	 * it went would count it in more segments than it was sent in.
+	 */
+	xtcp_set_skb_pcount(skb, skb_shinfo(skb)->gso_size ? :
+			    xtcp_mss(xtcp_sk(sk)));
 	return old - xtcp_skb_pcount(skb);
+}
+
+/*
+ * A sent skb counted again for the MSS of now, which a path MTU drop may
+ * have lowered since it went (Linux's __tcp_retransmit_skb() does so
+ * before each retransmission): resent as it was, it would be too big
+ * again.  Its counts of segments follow.
+ */
+int xtcp_recount_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xtcp_mss(xs), old = xtcp_skb_pcount(skb);
+
+	if (xtcp_pcount(skb->len, mss) == old &&
+	    (old == 1 || skb_shinfo(skb)->gso_size == mss))
+		return 0;
+	/* A clone in flight shares the shared info this rewrites. */
+	if (xtcp_unclone(sk, skb, GFP_ATOMIC))
+		return -ENOMEM;
+	xtcp_set_skb_pcount(skb, mss);
+	if (xtcp_skb_pcount(skb) != old)
+		xtcp_adjust_pcount(xs, XTCP_SKB_CB(skb),
+				   (int)(old - xtcp_skb_pcount(skb)));
+	return 0;
 }
 
 /*
@@ -930,6 +1010,8 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 pcount;
 
+	if (xtcp_recount_skb(sk, skb))
+		return;		/* the RTO sends it */
 	if (xtcp_skb_pcount(skb) > segs &&
 	    xtcp_fragment(sk, true, skb, segs * xtcp_mss(xs), GFP_ATOMIC))
 		return;		/* the RTO sends it */
@@ -1160,11 +1242,14 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xtcp_mss(xs), max_segs = xtcp_tso_segs(sk);
 	bool sent_new = false;
 	struct sk_buff *skb;
+	u32 mss, max_segs;
 
 	sock_owned_by_me(sk);
+	xtcp_check_route_mtu(sk);
+	mss = xtcp_mss(xs);
+	max_segs = xtcp_tso_segs(sk);
 	/* TCP_FASTOPEN_CONNECT: the SYN waits for the first write. */
 	if (xs->defer_connect)
 		return;

@@ -750,7 +750,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 		return;
 	}
 	skb = skb_rb_last(&sk->tcp_rtx_queue);
-	if (!skb)
+	if (!skb || xtcp_recount_skb(sk, skb))
 		return;
 	/* The probe is the last segment, not the last skb. */
 	if (xtcp_skb_pcount(skb) > 1 &&
@@ -860,6 +860,45 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->frto = XTCP_SYSCTL(sk, frto) &&
 		   (new_recovery || xs->retransmits > 1);
 	xs->frto_new = 0;
+	xtcp_write_xmit(sk);
+}
+
+/*
+ * The path MTU fell below the size some segments out were sent at
+ * (Linux's tcp_simple_retransmit()): a router dropped those, so they
+ * are lost, and go again at once, cut to the new MSS
+ * (xtcp_retransmit_skb()).  No congestion caused the loss: the window
+ * stays as it is, and the loss state only keeps new data behind them,
+ * with nothing to undo when it ends.
+ */
+void xtcp_simple_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xtcp_mss(xs);
+	struct sk_buff *skb;
+
+	for (skb = xtcp_rtx_head(sk); skb; skb = skb_rb_next(skb)) {
+		u32 seglen = xtcp_skb_pcount(skb) > 1 ?
+			     skb_shinfo(skb)->gso_size : skb->len;
+
+		if (seglen > mss)
+			xtcp_mark_skb_lost(sk, skb);
+	}
+	if (!xs->lost_out)
+		return;
+	if (xs->ca_state != XTCP_CA_LOSS) {
+		xs->recover = xs->snd_nxt;
+		xs->cong.ssthresh =
+			xtcp_undo_prior_ssthresh(xtcp_in_cwnd_reduction(xs),
+						 xs->cong.cwnd,
+						 xs->cong.ssthresh);
+		xs->prior_ssthresh = 0;
+		xs->undo_marker = 0;
+		/* Not a timeout: F-RTO has nothing to judge. */
+		xs->frto = 0;
+		xs->frto_new = 0;
+		xs->ca_state = XTCP_CA_LOSS;
+	}
 	xtcp_write_xmit(sk);
 }
 

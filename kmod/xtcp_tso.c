@@ -142,6 +142,16 @@ u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len)
 	return cutoff > floor ? cutoff : floor;
 }
 
+u32 xtcp_pmtu_mss(u32 pmtu, u32 opts_len, u32 mss)
+{
+	/* An IPv4 and a TCP header without options: 40 bytes. */
+	u32 fit = pmtu > 40 + opts_len ? pmtu - 40 - opts_len : 0;
+
+	if (fit < 48)
+		fit = 48;
+	return fit < mss ? fit : mss;
+}
+
 bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window)
 {
 	return xtcp_seq_after(write_seq, pushed_seq + (max_window >> 1));

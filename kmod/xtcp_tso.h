@@ -114,6 +114,16 @@ bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d);
 u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len);
 
 /*
+ * The send MSS (without the @opts_len bytes of options every segment
+ * carries) that fits a path MTU of @pmtu, as Linux's tcp_mtu_to_mss():
+ * never more than @mss, what the peer's MSS and TCP_MAXSEG allow now,
+ * and never less than 48 bytes of data, as xtcp_set_mss(): Linux's
+ * tcp_min_snd_mss, against a forged "fragmentation needed" asking for
+ * tiny segments (Linux takes its 48 before the options).
+ */
+u32 xtcp_pmtu_mss(u32 pmtu, u32 opts_len, u32 mss);
+
+/*
  * A write that is still copying marks PSH once more than half the
  * largest window the peer offered has been queued since the last PSH
  * (@pushed_seq), so that a receiver that waits for PSH before waking its

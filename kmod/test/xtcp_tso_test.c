@@ -281,6 +281,29 @@ TEST(bound_to_half_wnd)
 		 "no window yet: no bound");
 }
 
+TEST(pmtu_mss)
+{
+	/* A 1280-byte route: 1240 bytes, 1228 with timestamps. */
+	CHECK_EQ(xtcp_pmtu_mss(1280, 12, 1448), 1228U, "%s",
+		 "1280 with timestamps");
+	CHECK_EQ(xtcp_pmtu_mss(1280, 0, 1460), 1240U, "%s",
+		 "1280 without options");
+	/* The MSS the peer allowed stays the bound: never raised. */
+	CHECK_EQ(xtcp_pmtu_mss(1500, 12, 1000), 1000U, "%s",
+		 "a larger MTU raises nothing");
+	CHECK_EQ(xtcp_pmtu_mss(9000, 12, 1448), 1448U, "%s",
+		 "a jumbo MTU raises nothing");
+	CHECK_EQ(xtcp_pmtu_mss(1500, 12, 1448), 1448U, "%s",
+		 "the MTU the MSS was made for");
+	/* Linux's route floor, 552: 512 bytes, 500 with timestamps. */
+	CHECK_EQ(xtcp_pmtu_mss(552, 12, 1448), 500U, "%s",
+		 "the route's 552-byte floor, ts");
+	/* 48 bytes at least, options or not. */
+	CHECK_EQ(xtcp_pmtu_mss(68, 12, 1448), 48U, "%s", "IPv4's 68");
+	CHECK_EQ(xtcp_pmtu_mss(90, 12, 1448), 48U, "%s", "50 less options");
+	CHECK_EQ(xtcp_pmtu_mss(0, 0, 1448), 48U, "%s", "no MTU");
+}
+
 TEST(tsq_limit)
 {
 	/* 17376000 B/s >> 10: 16968 B, a millisecond's worth. */
