@@ -13,7 +13,13 @@
  *   and a connection that then times out reports it instead of
  *   ETIMEDOUT (RFC 1122 4.2.3.9), unless IP_RECVERR asks for it at once;
  * - about a listener's SYN-ACK, an unreachable host drops the half-open
- *   connection (ListenDrops).
+ *   connection (ListenDrops);
+ * - "fragmentation needed" (path MTU discovery, RFC 1191) lowers the
+ *   route's MTU and the send MSS, never raises them, and what is out
+ *   and too big goes again at once, cut to fit, without a timeout or a
+ *   smaller window; below the route's floor (552) the floor holds and
+ *   DF is no longer set; IP_PMTUDISC_DONT sends without DF and resends
+ *   nothing at once.
  *
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
@@ -26,11 +32,12 @@
 /*
  * The peer's host answers the segment @r with an ICMP error: the IP
  * header and the first 8 bytes of the segment quoted (RFC 792), its
- * sequence number replaced by @seq.
+ * sequence number replaced by @seq; @mtu in the header's last 16 bits
+ * (the next hop's MTU, for "fragmentation needed"; else 0).
  */
-static void icmp_error(struct __test_metadata *_metadata, struct wire *w,
+static void icmp_quote(struct __test_metadata *_metadata, struct wire *w,
 		       const struct rx *r, uint8_t type, uint8_t code,
-		       uint32_t seq)
+		       uint32_t seq, uint16_t mtu)
 {
 	size_t ihl = (r->pkt[0] & 15) * 4, quote = ihl + 8;
 	uint8_t icmp[8 + 60 + 8] = { type, code };
@@ -38,9 +45,13 @@ static void icmp_error(struct __test_metadata *_metadata, struct wire *w,
 	ASSERT_GE(sizeof(icmp), 8 + quote);
 	memcpy(icmp + 8, r->pkt, quote);
 	put32(icmp + 8 + ihl + 4, seq);
+	put16(icmp + 6, mtu);
 	put16(icmp + 2, xt_ip_csum(icmp, 8 + quote));
 	ASSERT_OK(inject_ip(w, IPPROTO_ICMP, icmp, 8 + quote));
 }
+
+#define icmp_error(_metadata, w, r, type, code, seq) \
+	icmp_quote(_metadata, w, r, type, code, seq, 0)
 
 static int so_error(int fd)
 {
@@ -246,6 +257,218 @@ TEST_F_TIMEOUT(wire, icmp_synack_host_unreachable, 30)
 	rx_none(_metadata, w, 2500, "a SYN-ACK after the half-open connection was dropped");
 	ASSERT_EQ(drops + 1, xt_mib("ListenDrops"));
 	ASSERT_GT(0, accept_within(w->lfd, 100));
+}
+
+/* ---- path MTU discovery ---- */
+
+#define ICMP_FRAG_NEEDED	4
+#define PMTU			1280
+/* Segments that fit it: 1280 less 40 bytes of headers and timestamps. */
+#define PMTU_MSS		(PMTU - 40U - TSOPT_LEN)
+#define BURST_MSS		(MTU_MSS - (size_t)TSOPT_LEN)
+
+/* "Fragmentation needed" about the segment @r, the next hop's MTU @mtu. */
+#define frag_needed(_metadata, w, r, seq, mtu) \
+	icmp_quote(_metadata, w, r, ICMP_UNREACH, ICMP_FRAG_NEEDED, seq, mtu)
+
+static bool rx_df(const struct rx *r)
+{
+	return r->pkt[6] & 0x40;
+}
+
+/* The send MSS (tcpi_snd_mss, TCP_MAXSEG) and the route's MTU (IP_MTU). */
+static void check_mss(struct __test_metadata *_metadata, int fd,
+		      uint32_t mss, int mtu)
+{
+	struct tcp_info ti;
+
+	ASSERT_OK(xt_tcp_info(fd, &ti));
+	ASSERT_EQ(mss, ti.tcpi_snd_mss);
+	ASSERT_EQ((int)mss, xt_get_int(fd, IPPROTO_TCP, TCP_MAXSEG));
+	ASSERT_EQ(mtu, xt_get_int(fd, SOL_IP, IP_MTU));
+	ASSERT_EQ((uint32_t)mtu, ti.tcpi_pmtu);
+}
+
+/*
+ * The host writes @len bytes of the pattern from @off; the peer takes
+ * them, checks each segment's size against @mss (the last may be
+ * shorter) and its DF bit against @df, and acknowledges them all.
+ */
+static void new_data_at(struct __test_metadata *_metadata, struct wire *w,
+			size_t len, uint64_t off, uint32_t mss, bool df)
+{
+	static uint8_t d[4 * MTU_MSS], want[4 * MTU_MSS];
+	size_t got = 0;
+	struct rx r;
+
+	ASSERT_GE(sizeof(d), len);
+	xt_pattern(d, len, 9, off);
+	ASSERT_EQ((ssize_t)len, send(w->fd, d, len, 0));
+	while (got < len) {
+		rx_expect(_metadata, w, &r, 1000, "new data");
+		ASSERT_EQ(w->rcv_nxt, r.s.seq);
+		ASSERT_EQ(len - got < mss ? len - got : mss, r.s.plen);
+		ASSERT_EQ(df, rx_df(&r));
+		memcpy(want + got, r.data, r.s.plen);
+		got += r.s.plen;
+		w->rcv_nxt += r.s.plen;
+		w->ts_ecr = rx_tsval(&r);
+	}
+	ASSERT_EQ(0, memcmp(d, want, len));
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+}
+
+/*
+ * Ten full segments out; a router on the way takes only 1280 bytes.
+ * At once, well before the RTO, they all go again oldest first, cut to
+ * fit 1228 bytes of data, within the congestion window as it was: not a
+ * congestion signal, and no timeout.  The loss state ends with them,
+ * and new data goes in 1228-byte segments.
+ */
+TEST_F(wire, icmp_frag_needed_resends)
+{
+	struct wire *w = &self->w;
+	long long timeouts = xt_mib("TCPTimeouts");
+	long long retrans = xt_mib("RetransSegs");
+	long long oow = xt_mib("OutOfWindowIcmps");
+	static uint8_t data[NSEG * BURST_MSS];
+	uint32_t start, end, got;
+	struct tcp_info ti;
+	struct rx first, r;
+	unsigned int n = 0;
+	uint64_t t0;
+	int i;
+
+	establish_sack(_metadata, w, RTT_MS);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	start = w->rcv_nxt;
+	end = start + sizeof(data);
+	xt_pattern(data, sizeof(data), 5, 0);
+	ASSERT_EQ((ssize_t)sizeof(data), send(w->fd, data, sizeof(data), 0));
+	for (i = 0; i < NSEG; i++) {
+		rx_expect(_metadata, w, i ? &r : &first, 1000, "the burst");
+		ASSERT_EQ(BURST_MSS, (i ? r : first).s.plen);
+		ASSERT_TRUE(rx_df(i ? &r : &first));
+	}
+	w->ts_ecr = rx_tsval(&first);
+	t0 = xt_now_ms();
+	frag_needed(_metadata, w, &first, start, PMTU);
+
+	for (got = start; got != end; n++) {
+		rx_expect(_metadata, w, &r, 1000, "a retransmission");
+		if (!n) {
+			ASSERT_GT(100ULL, r.t - t0)
+				TH_LOG("not at once: the RTO sent it");
+			CHECK_INFO(w->fd, "after the ICMP", .ca_state = CA_LOSS);
+		}
+		ASSERT_EQ(got, r.s.seq);
+		/*
+		 * An skb of one 1448-byte segment goes as 1228 bytes and
+		 * 220; one of several (GSO, Linux's) in 1228-byte pieces.
+		 */
+		ASSERT_LT(0U, r.s.plen);
+		ASSERT_GE(PMTU_MSS, r.s.plen);
+		ASSERT_TRUE(rx_df(&r));
+		ASSERT_EQ(0, memcmp(r.data, data + (got - start), r.s.plen));
+		got += r.s.plen;
+		w->ts_ecr = rx_tsval(&r);
+		peer_ack(_metadata, w, got, NULL, 0);
+	}
+	w->rcv_nxt = end;
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	ASSERT_GE(2U * NSEG, n);
+	ASSERT_LE((sizeof(data) + PMTU_MSS - 1) / PMTU_MSS, n);
+	CHECK_INFO(w->fd, "all acknowledged", .ca_state = CA_OPEN,
+		   .total_retrans = (int)n);
+	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
+	ASSERT_EQ(retrans + n, xt_mib("RetransSegs"));
+	ASSERT_EQ(timeouts, xt_mib("TCPTimeouts"));
+	ASSERT_EQ(oow, xt_mib("OutOfWindowIcmps"));
+	new_data_at(_metadata, w, 3 * PMTU_MSS + 100, 0, PMTU_MSS, true);
+}
+
+/*
+ * Nothing out: a larger MTU than the route's changes nothing; a smaller
+ * one lowers the MSS for what is sent next, with nothing to resend.  An
+ * error quoting data not sent is not believed.
+ */
+TEST_F(wire, icmp_frag_needed_idle)
+{
+	struct wire *w = &self->w;
+	long long oow = xt_mib("OutOfWindowIcmps");
+	long long retrans = xt_mib("RetransSegs");
+	struct rx r;
+
+	establish_sack(_metadata, w, 20);
+	host_data(_metadata, w, &r);
+	w->ts_ecr = rx_tsval(&r);
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+
+	frag_needed(_metadata, w, &r, w->rcv_nxt, 1500);
+	frag_needed(_metadata, w, &r, w->rcv_nxt, 9000);
+	frag_needed(_metadata, w, &r, w->rcv_nxt + 1000, PMTU);
+	usleep(50 * 1000);
+	check_mss(_metadata, w->fd, BURST_MSS, 1500);
+	ASSERT_EQ(oow + 1, xt_mib("OutOfWindowIcmps"));
+	new_data_at(_metadata, w, 2 * BURST_MSS + 100, 0, BURST_MSS, true);
+
+	frag_needed(_metadata, w, &r, w->rcv_nxt, PMTU);
+	usleep(50 * 1000);
+	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
+	rx_none(_metadata, w, 100, "a segment with nothing to resend");
+	new_data_at(_metadata, w, 2 * PMTU_MSS + 100, 0, PMTU_MSS, true);
+	ASSERT_EQ(retrans, xt_mib("RetransSegs"));
+}
+
+/*
+ * An MTU below the route's floor (net.ipv4.route.min_pmtu, 552): the
+ * route takes the floor and locks it, and segments of 552 bytes go
+ * without DF, for routers on the way to fragment.
+ */
+TEST_F(wire, icmp_frag_needed_below_floor)
+{
+	struct wire *w = &self->w;
+	struct rx r;
+
+	establish_sack(_metadata, w, 20);
+	host_data(_metadata, w, &r);
+	ASSERT_TRUE(rx_df(&r));
+	w->ts_ecr = rx_tsval(&r);
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	frag_needed(_metadata, w, &r, w->rcv_nxt, 500);
+	usleep(50 * 1000);
+	check_mss(_metadata, w->fd, 552 - 40 - TSOPT_LEN, 552);
+	new_data_at(_metadata, w, 3 * 500 + 10, 0, 552 - 40 - TSOPT_LEN,
+		    false);
+}
+
+/*
+ * IP_PMTUDISC_DONT: no DF, and an ICMP resends nothing at once.  The
+ * route still learns the MTU, and the next write follows it, as in
+ * Linux (tcp_current_mss() looks at the route on every send).
+ */
+TEST_F(wire, icmp_frag_needed_pmtudisc_dont)
+{
+	struct wire *w = &self->w;
+	long long retrans = xt_mib("RetransSegs");
+	struct rx r;
+
+	establish_sack(_metadata, w, 20);
+	ASSERT_OK(xt_set_int(w->fd, SOL_IP, IP_MTU_DISCOVER,
+			     IP_PMTUDISC_DONT));
+	host_data(_metadata, w, &r);
+	ASSERT_FALSE(rx_df(&r));
+	w->ts_ecr = rx_tsval(&r);
+	frag_needed(_metadata, w, &r, r.s.seq, PMTU);
+	rx_none(_metadata, w, 100, "a resend: the socket does not discover");
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	ASSERT_EQ(retrans, xt_mib("RetransSegs"));
+	new_data_at(_metadata, w, 2 * PMTU_MSS + 100, 0, PMTU_MSS, false);
+	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
 }
 
 TEST_HARNESS_MAIN
