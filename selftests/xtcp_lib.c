@@ -854,6 +854,45 @@ void xt_stream_digest(uint64_t seed, size_t len, uint8_t out[32])
 	free(buf);
 }
 
+int xt_bulk(int from, int to, size_t len, size_t wchunk, uint64_t seed,
+	    char *why, size_t wlen)
+{
+	struct xt_stream tx = { .fd = from, .len = len, .chunk = wchunk,
+				.seed = seed, .shut_wr = true };
+	struct xt_stream rx = { .fd = to, .len = len + 1, .chunk = 65536 };
+	uint8_t want[32];
+	char h1[65], h2[65];
+
+	if (xt_start(&tx, xt_sender)) {
+		snprintf(why, wlen, "cannot start the sender");
+		return -1;
+	}
+	xt_receiver(&rx);			/* reads to EOF */
+	if (xt_join(&tx) || tx.err || rx.err) {
+		snprintf(why, wlen, "sender: %s, receiver: %s",
+			 strerror(tx.err), strerror(rx.err));
+		return -1;
+	}
+	if (tx.done != len || rx.done != len) {
+		snprintf(why, wlen, "sent %zu, received %zu of %zu", tx.done,
+			 rx.done, len);
+		return -1;
+	}
+	xt_stream_digest(seed, len, want);
+	xt_hex(want, 32, h1);
+	xt_hex(rx.digest, 32, h2);
+	if (memcmp(want, tx.digest, 32) || memcmp(want, rx.digest, 32)) {
+		snprintf(why, wlen, "received sha256 %s, sent %s", h2, h1);
+		return -1;
+	}
+	return 0;
+}
+
+long long xt_snmp(const char *prefix, const char *name)
+{
+	return xt_mib_file("/proc/net/snmp", prefix, name);
+}
+
 void *xt_sender(void *arg)
 {
 	struct xt_stream *s = arg;

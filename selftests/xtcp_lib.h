@@ -135,6 +135,8 @@ int xt_tcp_info_ext(int fd, struct xt_tcp_info *ti);
 long long xt_mib(const char *name);
 /* The same from Linux TCP's files (inet) or XTCP's, whatever the family. */
 long long xt_mib_of(bool inet, const char *name);
+/* IP's own counters, from /proc/net/snmp: xt_snmp("Icmp:", "InErrors"). */
+long long xt_snmp(const char *prefix, const char *name);
 int xt_state(int fd);				/* tcpi_state, or -1 */
 /* Poll TCP_INFO until tcpi_state == st; the state seen last. */
 int xt_wait_state(int fd, int st, int timeout_ms);
@@ -242,6 +244,13 @@ int xt_start(struct xt_stream *s, void *(*fn)(void *));
 int xt_join(struct xt_stream *s);
 /* SHA-256 of @len bytes of stream @seed. */
 void xt_stream_digest(uint64_t seed, size_t len, uint8_t out[32]);
+/*
+ * @len bytes from @from to @to (a sender thread, the receiver in the
+ * caller), then the sender shuts down writing; both ends' SHA-256 must be
+ * the stream's.  0, or -1 with @why set.
+ */
+int xt_bulk(int from, int to, size_t len, size_t wchunk, uint64_t seed,
+	    char *why, size_t wlen);
 
 /* ---- namespaces and links ---- */
 
