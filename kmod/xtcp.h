@@ -155,6 +155,13 @@ struct xtcp_accept_queue {
 	 */
 	u32			fastopen_max_qlen;
 	u32			fastopen_qlen;
+	/*
+	 * SYN cookies: when one was last sent (jiffies), as the ACK of one
+	 * is only looked at for two minutes after; and whether the log
+	 * said the queue overflowed.
+	 */
+	u32			cookie_sent;
+	bool			synflood_warned;
 };
 
 /* SACK blocks of the last ACK the sender remembers (sack_seen below). */
@@ -645,6 +652,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_MD5FAILURE,
 	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_LOCKDROPPEDICMPS,
+	XTCP_MIB_SYNCOOKIESSENT,
+	XTCP_MIB_SYNCOOKIESRECV,
+	XTCP_MIB_SYNCOOKIESFAILED,
+	XTCP_MIB_REQQFULLDOCOOKIES,
+	XTCP_MIB_REQQFULLDROP,
 	XTCP_MIB_MAX
 };
 
@@ -677,6 +689,7 @@ struct xtcp_sysctl {
 	/* Unsent bytes above which a socket is not writable (UINT_MAX: none). */
 	unsigned int	notsent_lowat;
 	int	fastopen;	/* XTCP_TFO_* bits (xtcp_fastopen.h) */
+	int	syncookies;	/* 0 never, 1 when the queue is full, 2 always */
 	const struct xtcp_cong_ops *default_ca;
 	struct ctl_table_header *hdr;
 };
@@ -856,6 +869,9 @@ static inline u32 xtcp_fixed_opts_len(const struct xtcp_sock *xs)
 	return xtcp_ts_opts_len(xs) + (xs->md5 ? XTCPOLEN_MD5SIG_ALIGNED : 0);
 }
 
+/* How long after a listener's last SYN cookie an ACK may return one. */
+#define XTCP_COOKIE_VALID	(2 * 60 * HZ)
+
 /* The smallest send MSS (Linux's TCP_MIN_SND_MSS). */
 #define XTCP_MIN_SND_MSS	48U
 
@@ -1023,6 +1039,7 @@ void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
 
 /* xtcp_input.c */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+bool xtcp_listen_cookie(struct sock *sk, struct sk_buff *skb);
 void xtcp_ofo_purge(struct sock *sk);
 u32 xtcp_receive_space(const struct sock *sk);
 /* The same at another payload share. */
@@ -1069,6 +1086,10 @@ bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
 bool xtcp_sync_mss(struct sock *sk, u32 pmtu);
+u8 xtcp_rcv_wscale_for(const struct sock *sk);
+void xtcp_v4_send_cookie_synack(const struct sock *lsk, struct sk_buff *in,
+				struct xtcp_opts *o, u32 iss, bool ece);
+void xtcp_cookie_synack_sent(struct sock *child);
 int xtcp_recount_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_defer_mtu_reduced(struct sock *sk);
 void xtcp_offer_options(struct sock *sk);

@@ -12,6 +12,7 @@
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 /* 6.11 moved skb_frag_unref() and its kin out of <linux/skbuff.h>. */
 #ifdef XTCP_HAVE_SKBUFF_REF
 #include <linux/skbuff_ref.h>
@@ -96,5 +97,19 @@ static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
 	return xtcp_do_accept(sock->sk, newsock, flags);
 }
 #endif
+
+/*
+ * The MSS a SYN cookie returned in @th (an ACK) stands for, 0 if the
+ * cookie is not ours or too old.  6.12 reads it from the ACK itself.
+ */
+static inline int xtcp_cookie_v4_check(const struct iphdr *iph,
+				       const struct tcphdr *th)
+{
+#ifdef XTCP_HAVE_COOKIE_CHECK_2
+	return __cookie_v4_check(iph, th);
+#else
+	return __cookie_v4_check(iph, th, ntohl(th->ack_seq) - 1);
+#endif
+}
 
 #endif /* _XTCP_COMPAT_H */

@@ -17,6 +17,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_compat.h"
 #include "xtcp_trace.h"
 
 /*
@@ -1388,9 +1389,25 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
  * numbers both ways, and the SYN-ACK on the write queue (Linux's
  * tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
  */
+/*
+ * A connection a SYN cookie stands for (xtcp_syncookie.h): our ISN (the
+ * cookie), the peer's, and whether ECN was agreed.
+ */
+struct xtcp_cookie_syn {
+	u32	iss;
+	u32	irs;
+	bool	ecn_ok;
+};
+
+/*
+ * A child for the SYN in @skb with options @opts; or, with @ck, for the
+ * connection a SYN cookie stands for, @skb the SYN or the ACK that
+ * returned the cookie.  Its SYN-ACK waits on its write queue.
+ */
 static int xtcp_init_passive_open(struct sock *parent, struct sock *child,
 				  struct sk_buff *skb,
-				  const struct xtcp_opts *opts)
+				  const struct xtcp_opts *opts,
+				  const struct xtcp_cookie_syn *ck)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -1431,22 +1448,23 @@ static int xtcp_init_passive_open(struct sock *parent, struct sock *child,
 		xs->ts_ok = 0;
 	xtcp_set_mss(child, opts->mss_ok ? opts->mss : 0);
 	xs->rcv_tstamp = xtcp_jiffies32();
-	xs->rcv_nxt = cb->seq + 1;
+	xs->rcv_nxt = (ck ? ck->irs : cb->seq) + 1;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->snd_wnd = cb->window;
 	xs->max_window = xs->snd_wnd;
-	xs->snd_wl1 = cb->seq;
+	xs->snd_wl1 = xs->rcv_nxt - 1;
 	isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
 					th->dest, th->source);
 	xs->ts_off = isn.ts_off;
 	/* ECN: agreed if the SYN asks and we may; the SYN-ACK says ECE. */
-	if (xtcp_ecn_syn_acceptable(cb->flags, cb->ip_dsfield,
+	if (ck ? ck->ecn_ok :
+	    xtcp_ecn_syn_acceptable(cb->flags, cb->ip_dsfield,
 				    XTCP_SYSCTL(child, ecn)))
 		xs->ecn_flags = XTCP_ECN_OK;
 	return xtcp_queue_syn(child, XTCPHDR_SYN | XTCPHDR_ACK |
 			      (xs->ecn_flags ? XTCPHDR_ECE : 0),
-			      cb->tw_iss ? : isn.seq);
+			      ck ? ck->iss : cb->tw_iss ? : isn.seq);
 }
 
 /*
@@ -1525,6 +1543,175 @@ static struct sk_buff *xtcp_fastopen_take_data(struct sock *child,
 	return data;
 }
 
+/*
+ * A new child joins its listener in SYN_RECV: it holds the listener,
+ * takes a place in its queue of half-open connections, and is hashed so
+ * that the peer's segments find it.  It is locked before it is visible,
+ * so its ACK waits for what the caller does next; the caller unlocks it.
+ * The listener holds its own lock at the nested subclass
+ * (xtcp_v4_rcv()); the child takes the plain one, as Linux's
+ * tcp_child_process() does, so lockdep sees two different locks.
+ */
+static void xtcp_child_attach(struct sock *parent, struct sock *child)
+	__acquires(&child->sk_lock.slock)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
+	struct xtcp_sock *xs = xtcp_sk(child);
+
+	inet_sk_set_state(child, TCP_SYN_RECV);
+	xs->parent = parent;
+	sock_hold(parent);
+	spin_lock(&q->lock);
+	q->syn_pending++;
+	xs->parent_gen = q->gen;
+	spin_unlock(&q->lock);
+	bh_lock_sock(child);
+	xtcp_child_hash(parent, child);
+}
+
+/* A child made for nothing, never hashed: it goes at once. */
+static void xtcp_child_discard(struct sock *child)
+{
+	xtcp_free_write_queue(child);
+	inet_sk_set_state(child, TCP_CLOSE);
+	sk_free(child);
+}
+
+/*
+ * The queue is full (or net.xtcp.syncookies is 2): answer the SYN with a
+ * cookie, keeping nothing (Linux's tcp_conn_request() with want_cookie).
+ * Without timestamps only the MSS can come back, so nothing else is
+ * offered; with them, the options agreed travel in the TSval.
+ */
+static void xtcp_cookie_synack(struct sock *parent, struct sk_buff *skb)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_opts syn, o = {};
+	u32 iss;
+	u16 mss;
+
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   true, &syn);
+	mss = syn.mss_ok ? syn.mss : XTCP_MSS_DEFAULT;
+	if (xtcp_sk(parent)->user_mss)
+		mss = min(mss, xtcp_sk(parent)->user_mss);
+	iss = __cookie_v4_init_sequence(iph, th, &mss);
+	if (syn.ts_ok && XTCP_SYSCTL(parent, timestamps)) {
+		union tcp_seq_and_ts_off isn;
+
+		isn = secure_tcp_seq_and_ts_off(sock_net(parent), iph->daddr,
+						iph->saddr, th->dest,
+						th->source);
+		co.wscale_ok = syn.wscale_ok &&
+			       XTCP_SYSCTL(parent, window_scaling);
+		co.wscale = co.wscale_ok ? syn.wscale : 0;
+		co.sack_ok = syn.sack_ok && XTCP_SYSCTL(parent, sack);
+		co.ecn_ok = xtcp_ecn_syn_acceptable(cb->flags, cb->ip_dsfield,
+						    XTCP_SYSCTL(parent, ecn));
+		o.ts_ok = true;
+		o.tsval = xtcp_cookie_tsval(xtcp_clock_ms(), &co) + isn.ts_off;
+		o.tsecr = syn.tsval;
+		o.wscale_ok = co.wscale_ok;
+		o.wscale = co.wscale_ok ? xtcp_rcv_wscale_for(parent) : 0;
+		o.sack_ok = co.sack_ok;
+	}
+	/* The ACK of a cookie is looked at for two minutes after. */
+	WRITE_ONCE(q->cookie_sent, xtcp_jiffies32() | 1);
+	XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESSENT);
+	xtcp_v4_send_cookie_synack(parent, skb, &o, iss, co.ecn_ok);
+}
+
+/*
+ * An ACK for a listener may return a SYN cookie (Linux's
+ * cookie_v4_check()): within two minutes of the last one sent, if the
+ * cookie is ours and fresh, the connection is made from the ACK as it
+ * would have been from the SYN, with what the echoed timestamp carries,
+ * and the ACK completes it.  Returns true if it took the segment; false
+ * if the listener is to answer it with a RST.
+ */
+static bool xtcp_cookie_ack(struct sock *parent, struct sk_buff *skb)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(parent));
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net *net = sock_net(parent);
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_opts ack, syn = {};
+	struct xtcp_cookie_syn ck;
+	u32 sent = READ_ONCE(q->cookie_sent);
+	struct sock *child;
+	int mss;
+
+	/* @sent may be a tick ahead (its low bit says one was sent). */
+	if (!XTCP_SYSCTL(parent, syncookies) || !sent ||
+	    (s32)(xtcp_jiffies32() - sent) > XTCP_COOKIE_VALID)
+		return false;
+	mss = xtcp_cookie_v4_check(iph, th);
+	if (!mss) {
+		XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESFAILED);
+		return false;
+	}
+	XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESRECV);
+	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			   false, &ack);
+	if (ack.ts_ok && XTCP_SYSCTL(parent, timestamps)) {
+		union tcp_seq_and_ts_off isn;
+
+		isn = secure_tcp_seq_and_ts_off(net, iph->daddr, iph->saddr,
+						th->dest, th->source);
+		if (!xtcp_cookie_ts_decode(ack.tsecr - isn.ts_off,
+					   XTCP_SYSCTL(parent, sack),
+					   XTCP_SYSCTL(parent, window_scaling),
+					   &co))
+			return false;
+		syn.ts_ok = true;
+		syn.tsval = ack.tsval;
+	}
+	/* A segment the backlog kept after the one that made the child. */
+	child = xtcp_lookup_established(net, iph->saddr, th->source,
+					iph->daddr, th->dest, inet_iif(skb));
+	if (child) {
+		sock_put(child);
+		goto drop;
+	}
+	if (sk_acceptq_is_full(parent)) {
+		XTCP_INC_STATS(parent, XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(parent, XTCP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	syn.mss_ok = true;
+	syn.mss = mss;
+	syn.wscale_ok = co.wscale_ok;
+	syn.wscale = co.wscale;
+	syn.sack_ok = co.sack_ok;
+	ck.iss = ntohl(th->ack_seq) - 1;
+	ck.irs = cb->seq - 1;
+	ck.ecn_ok = co.ecn_ok && XTCP_SYSCTL(parent, ecn);
+	child = xtcp_clone_listener(parent);
+	if (!child)
+		goto drop;
+	if (xtcp_init_passive_open(parent, child, skb, &syn, &ck)) {
+		xtcp_child_discard(child);
+		goto drop;
+	}
+	xtcp_cookie_synack_sent(child);
+	xtcp_child_attach(parent, child);
+	/* Should the ACK not complete it, the SYN-ACK timer ends it. */
+	xtcp_schedule_rtx(child);
+	xtcp_rcv(child, skb);
+	bh_unlock_sock(child);
+	sock_put(child);	/* the hash table and the timer keep it */
+	return true;
+drop:
+	kfree_skb(skb);
+	return true;
+}
+
 /* A SYN for a listener: make a child in SYN_RECV and answer SYN-ACK. */
 static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 {
@@ -1542,28 +1729,16 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	child = xtcp_clone_listener(parent);
 	if (!child)
 		return;
-	if (xtcp_init_passive_open(parent, child, skb, &opts))
-		goto free;
+	if (xtcp_init_passive_open(parent, child, skb, &opts, NULL)) {
+		xtcp_child_discard(child);
+		return;
+	}
 	if (tfo == XTCP_TFO_ACCEPT)
 		data = xtcp_fastopen_take_data(child, skb);
 
 	xs = xtcp_sk(child);
-	inet_sk_set_state(child, TCP_SYN_RECV);
-	xs->parent = parent;
-	sock_hold(parent);
-	spin_lock(&q->lock);
-	q->syn_pending++;
-	xs->parent_gen = q->gen;
-	spin_unlock(&q->lock);
-
-	/*
-	 * Locked before it is visible, so its ACK waits for the SYN-ACK.
-	 * The listener holds its own lock at the nested subclass
-	 * (xtcp_v4_rcv()); the child takes the plain one, as Linux's
-	 * tcp_child_process() does, so lockdep sees two different locks.
-	 */
-	bh_lock_sock(child);
-	xtcp_child_hash(parent, child);
+	/* Locked before it is visible, so its ACK waits for the SYN-ACK. */
+	xtcp_child_attach(parent, child);
 	xtcp_send_syn(child, &fo, NULL);
 	if (data)
 		xtcp_queue_rcv(child, data);
@@ -1579,11 +1754,55 @@ static void xtcp_create_child(struct sock *parent, struct sk_buff *skb)
 	}
 	bh_unlock_sock(child);
 	sock_put(child);	/* the hash table and the timer keep it */
-	return;
-free:
-	xtcp_free_write_queue(child);
-	inet_sk_set_state(child, TCP_CLOSE);
-	sk_free(child);
+}
+
+/*
+ * net.xtcp.syncookies at work (Linux's tcp_syn_flood_action()): counted,
+ * and said once per listener in the kernel's log, unless cookies are
+ * always on.
+ */
+static void xtcp_syn_flood_action(struct sock *sk, enum xtcp_syn_verdict v)
+{
+	struct xtcp_accept_queue *q = xtcp_acceptq(xtcp_sk(sk));
+	int syncookies = XTCP_SYSCTL(sk, syncookies);
+
+	XTCP_INC_STATS(sk, v == XTCP_SYN_COOKIE ? XTCP_MIB_REQQFULLDOCOOKIES :
+						  XTCP_MIB_REQQFULLDROP);
+	if (syncookies != 2 && !READ_ONCE(q->synflood_warned)) {
+		WRITE_ONCE(q->synflood_warned, true);
+		net_info_ratelimited("xtcp: Possible SYN flooding on port %pI4:%u. %s.  Check SNMP counters.\n",
+				     &inet_sk(sk)->inet_rcv_saddr,
+				     inet_sk(sk)->inet_num,
+				     v == XTCP_SYN_COOKIE ? "Sending cookies" :
+							    "Dropping request");
+	}
+}
+
+/*
+ * A SYN that a listener answers with a cookie changes nothing of the
+ * listener, so it is answered without the listener's lock, as Linux
+ * answers every SYN: a flood of them then neither holds the lock nor
+ * waits in the backlog while a process has the listener (accept()),
+ * where the SYNs and ACKs of real clients would wait behind it.
+ * Returns true if it took @skb; else the SYN goes the usual way.
+ */
+bool xtcp_listen_cookie(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if ((cb->flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_RST |
+			  XTCPHDR_FIN)) != XTCPHDR_SYN ||
+	    cb->tw_iss || xs->md5 ||
+	    xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
+			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
+			     READ_ONCE(sk->sk_max_ack_backlog)) !=
+	    XTCP_SYN_COOKIE || sk_acceptq_is_full(sk))
+		return false;
+	xtcp_syn_flood_action(sk, XTCP_SYN_COOKIE);
+	xtcp_cookie_synack(sk, skb);
+	consume_skb(skb);
+	return true;
 }
 
 /* LISTEN (RFC 9293 3.10.7.2). */
@@ -1591,26 +1810,47 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
-	u32 max_pending;
+	enum xtcp_syn_verdict v;
 
 	if (flags & XTCPHDR_RST)
 		goto drop;
 	if (flags & XTCPHDR_ACK) {
+		if (!(flags & XTCPHDR_SYN) && xtcp_cookie_ack(sk, skb))
+			return;
 		xtcp_send_reset_reply(sock_net(sk), sk, skb);
 		goto drop;
 	}
 	/* SYN|FIN opens nothing (Linux's tcp_rcv_state_process()). */
 	if (!(flags & XTCPHDR_SYN) || (flags & XTCPHDR_FIN))
 		goto drop;
+	/*
+	 * More half-open connections than the backlog: a SYN cookie, or a
+	 * drop with cookies off.  A SYN that ended a TIME_WAIT bypasses
+	 * both, as Linux's does.
+	 */
+	v = XTCP_SKB_CB(skb)->tw_iss ? XTCP_SYN_QUEUE :
+	    xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
+			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
+			     READ_ONCE(sk->sk_max_ack_backlog));
+	/* A signed SYN-ACK needs the socket's key: not from a cookie. */
+	if (v == XTCP_SYN_COOKIE && xs->md5)
+		v = XTCP_SYN_DROP;
+	if (v != XTCP_SYN_QUEUE)
+		xtcp_syn_flood_action(sk, v);
+	if (v == XTCP_SYN_DROP) {
+		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
+		goto drop;
+	}
 	/* As Linux: a full accept queue drops the SYN; the peer retries. */
-	max_pending = max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 128);
-	if (sk_acceptq_is_full(sk) ||
-	    READ_ONCE(xtcp_acceptq(xs)->syn_pending) >= max_pending) {
+	if (sk_acceptq_is_full(sk)) {
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENOVERFLOWS);
 		XTCP_INC_STATS(sk, XTCP_MIB_LISTENDROPS);
 		goto drop;
 	}
-	xtcp_create_child(sk, skb);
+	if (v == XTCP_SYN_COOKIE)
+		xtcp_cookie_synack(sk, skb);
+	else
+		xtcp_create_child(sk, skb);
 drop:
 	kfree_skb(skb);
 }

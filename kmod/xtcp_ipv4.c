@@ -114,6 +114,33 @@ __sum16 xtcp_v4_checksum(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 }
 
 /*
+ * Send @skb, a segment built by hand in answer to one whose IP header is
+ * @iph, over @rt (whose reference it takes), with TOS @tos.
+ */
+static void xtcp_v4_reply_out(struct net *net, struct sk_buff *skb,
+			      struct rtable *rt, const struct iphdr *iph,
+			      u8 tos)
+{
+	struct iphdr *niph = skb_push(skb, sizeof(*niph));
+
+	skb_reset_network_header(skb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) >> 2;
+	niph->tos = tos;
+	niph->id = 0;
+	niph->frag_off = htons(IP_DF);
+	niph->ttl = ip4_dst_hoplimit(&rt->dst);
+	niph->protocol = IPPROTO_XTCP;
+	niph->saddr = iph->daddr;
+	niph->daddr = iph->saddr;
+	/* __ip_local_out() fills tot_len and the header checksum. */
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
+	ip_local_out(net, NULL, skb);
+}
+
+/*
  * RST for a segment no connection owns (RFC 9293 3.10.7.1): if it had
  * an ACK, the RST takes its sequence number from SEG.ACK; otherwise it
  * has sequence 0 and acknowledges SEG.SEQ + SEG.LEN.  Built by hand, as
@@ -128,7 +155,6 @@ void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
 	const struct iphdr *iph = ip_hdr(in);
 	struct sk_buff *skb;
 	struct tcphdr *rth;
-	struct iphdr *niph;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	int md5;
@@ -175,23 +201,68 @@ void xtcp_send_reset_reply(struct net *net, const struct sock *sk,
 	trace_xtcp_send_reset(NULL, iph->daddr, iph->saddr, rth->source,
 			      rth->dest, ntohl(rth->seq), ntohl(rth->ack_seq));
 
-	niph = skb_push(skb, sizeof(*niph));
-	skb_reset_network_header(skb);
-	niph->version = 4;
-	niph->ihl = sizeof(*niph) >> 2;
-	niph->tos = 0;
-	niph->id = 0;
-	niph->frag_off = htons(IP_DF);
-	niph->ttl = ip4_dst_hoplimit(&rt->dst);
-	niph->protocol = IPPROTO_XTCP;
-	niph->saddr = iph->daddr;
-	niph->daddr = iph->saddr;
-	/* __ip_local_out() fills tot_len and the header checksum. */
-	skb->protocol = htons(ETH_P_IP);
-	skb_dst_set(skb, &rt->dst);
-	xtcp_inc_stats(net, XTCP_MIB_OUTSEGS);
 	xtcp_inc_stats(net, XTCP_MIB_OUTRSTS);
-	ip_local_out(net, NULL, skb);
+	xtcp_v4_reply_out(net, skb, rt, iph, 0);
+}
+
+/*
+ * A SYN cookie's SYN-ACK (xtcp_syncookie.h), built from the SYN in @in
+ * alone, as the RST above: no socket is made for it, so that a flood
+ * costs about what Linux's request socks cost.  @o holds the options
+ * agreed, the TSval carrying the cookie's; @iss is the cookie; @ece says
+ * ECN was agreed.  The MSS offered is the route's, and the window what
+ * a new child of listener @lsk offers.
+ */
+void xtcp_v4_send_cookie_synack(const struct sock *lsk, struct sk_buff *in,
+				struct xtcp_opts *o, u32 iss, bool ece)
+{
+	const struct tcphdr *th = tcp_hdr(in);
+	const struct iphdr *iph = ip_hdr(in);
+	const struct inet_sock *inet = inet_sk(lsk);
+	struct net *net = sock_net(lsk);
+	struct sk_buff *skb;
+	struct tcphdr *rth;
+	unsigned int olen;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mss, wnd;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
+				   th->source, th->dest, IPPROTO_XTCP,
+				   inet->tos & IPTOS_TOS_MASK,
+				   lsk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return;
+	mss = dst_metric_advmss(&rt->dst);
+	if (xtcp_sk(lsk)->user_mss)
+		mss = min_t(u32, mss, xtcp_sk(lsk)->user_mss);
+	o->mss_ok = true;
+	o->mss = mss;
+	/* Whole segments of what the peer sends, as a child's SYN-ACK. */
+	wnd = xtcp_select_window(xtcp_receive_space(lsk), 0,
+				 mss - (o->ts_ok ? 12 : 0),
+				 XTCP_MAX_WINDOW);
+	skb = xtcp_alloc_ctl_skb(GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	olen = xtcp_options_size(o, true);
+	rth = skb_push(skb, sizeof(*rth) + olen);
+	skb_reset_transport_header(skb);
+	memset(rth, 0, sizeof(*rth));
+	rth->source = th->dest;
+	rth->dest = th->source;
+	rth->seq = htonl(iss);
+	rth->ack_seq = htonl(XTCP_SKB_CB(in)->seq + 1);
+	rth->doff = (sizeof(*rth) + olen) >> 2;
+	rth->syn = 1;
+	rth->ack = 1;
+	rth->ece = ece;
+	rth->window = htons(wnd);
+	xtcp_write_options((u8 *)(rth + 1), o, true);
+	rth->check = xtcp_v4_checksum(skb, iph->daddr, iph->saddr);
+	xtcp_v4_reply_out(net, skb, rt, iph, inet->tos);
 }
 
 /*
@@ -602,6 +673,10 @@ have_sk:
 	}
 	/* Queued data must not pin a conntrack entry. */
 	nf_reset_ct(skb);
+	if (sk->sk_state == TCP_LISTEN && xtcp_listen_cookie(sk, skb)) {
+		sock_put(sk);
+		return 0;
+	}
 
 	bh_lock_sock_nested(sk);
 	if (sk->sk_state == TCP_TIME_WAIT && !sock_owned_by_user(sk)) {

@@ -15,6 +15,8 @@
  *   xtcp_tso.h      super-segments: their size, and where they are cut
  *   xtcp_ecn.h      ECN: what the handshake agrees, what segments carry
  *   xtcp_undo.h     undoing needless reductions: D-SACK, Eifel, F-RTO
+ *   xtcp_syncookie.h  when a listener answers with a SYN cookie, and
+ *                   the options the cookie's timestamp carries
  *
  * Everything there is plain arithmetic on its arguments: no locks, no
  * allocation, no clocks.  Every function that is not static is what the
@@ -36,5 +38,6 @@
 #include "xtcp_ecn.h"
 #include "xtcp_undo.h"
 #include "xtcp_fastopen.h"
+#include "xtcp_syncookie.h"
 
 #endif /* _XTCP_LOGIC_H */

@@ -165,9 +165,8 @@ static void xtcp_check_route_mtu(struct sock *sk)
  * socket may grow to (Linux's tcp_select_initial_window()), or for the
  * buffer the user fixed with SO_RCVBUF.
  */
-void xtcp_offer_options(struct sock *sk)
+u8 xtcp_rcv_wscale_for(const struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 space;
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -175,7 +174,14 @@ void xtcp_offer_options(struct sock *sk)
 	else
 		space = max_t(u32, XTCP_SYSCTL(sk, rmem[2]),
 			      READ_ONCE(sysctl_rmem_max));
-	xs->rcv_wscale = xtcp_select_wscale(space);
+	return xtcp_select_wscale(space);
+}
+
+void xtcp_offer_options(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_wscale = xtcp_rcv_wscale_for(sk);
 	xs->snd_wscale = 0;
 	xs->wscale_ok = !!XTCP_SYSCTL(sk, window_scaling);
 	xs->ts_ok = !!XTCP_SYSCTL(sk, timestamps);
@@ -1348,6 +1354,23 @@ send:
 	if (xtcp_send_head(sk) && !xs->packets_out &&
 	    !timer_pending(&xs->rtx_timer))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
+}
+
+/*
+ * The ACK that returned a SYN cookie (xtcp_syncookie.h) makes the connection: its SYN-ACK went
+ * long ago, and is now on the retransmission queue as sent, for the ACK
+ * to acknowledge.  When it went is not known, so it gives no RTT sample
+ * (as for a retransmission, Karn's rule).
+ */
+void xtcp_cookie_synack_sent(struct sock *child)
+{
+	struct sk_buff *skb = xtcp_send_head(child);
+
+	XTCP_SKB_CB(skb)->retransmitted = 1;
+	/* The window it offered, which the ACK's data may fill. */
+	xtcp_select_rcv_window(child, true);
+	xtcp_rate_on_send(xtcp_sk(child), XTCP_SKB_CB(skb), xtcp_clock_us());
+	xtcp_new_sent(child, skb);
 }
 
 /*

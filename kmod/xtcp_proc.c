@@ -273,6 +273,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_MD5FAILURE]		= "TCPMD5Failure",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_LOCKDROPPEDICMPS]	= "LockDroppedIcmps",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_REQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
+	[XTCP_MIB_REQQFULLDROP]		= "TCPReqQFullDrop",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */

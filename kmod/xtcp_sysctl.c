@@ -31,7 +31,10 @@
  *   fastopen (TCP Fast Open, RFC 7413: 0x1 (default) clients send data in
  *   their SYN, 0x2 listeners with TCP_FASTOPEN take it, 0x4 clients send
  *   it without a cookie, 0x200 listeners take it without one, 0x400
- *   every listener takes it, its queue the listen() backlog).
+ *   every listener takes it, its queue the listen() backlog),
+ *   syncookies (RFC 4987 SYN cookies, xtcp_syncookie.h: 0 never, 1
+ *   (default) when a listener's half-open connections exceed its
+ *   backlog, 2 always).
  *
  * And one of XTCP's own, with no net.ipv4 twin:
  *
@@ -88,6 +91,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *sc,
 	sc->slow_start_after_idle = 1;
 	sc->limit_output_bytes = 16 * 65536;	/* Linux's 1 MB */
 	sc->fastopen = XTCP_TFO_DEFAULT;
+	sc->syncookies = 1;
 	sc->default_ca = xtcp_cong_find(NULL);
 }
 
@@ -227,6 +231,9 @@ static struct ctl_table xtcp_sysctl_template[] = {
 			proc_dointvec, NULL, NULL),
 	/* Linux's tcp_fastopen takes any int. */
 	XTCP_SYSCTL_INT("fastopen", fastopen, proc_dointvec, NULL, NULL),
+	/* Linux's tcp_syncookies is a u8 (0-255); only 0 and 2 differ. */
+	XTCP_SYSCTL_INT("syncookies", syncookies, proc_dointvec_minmax,
+			SYSCTL_ZERO, &xtcp_u8_max),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_sysctl, default_ca),
