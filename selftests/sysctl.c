@@ -77,6 +77,7 @@ TEST_F(sysctl, defaults)
 	ASSERT_SYSCTL("slow_start_after_idle", "1");
 	ASSERT_SYSCTL("limit_output_bytes", "1048576");
 	ASSERT_SYSCTL("congestion_control", "cubic");
+	ASSERT_SYSCTL("syncookies", "1");
 	if (!xt_inet()) {
 		/* Linux's lists what is loaded, in its order: reno first. */
 		ASSERT_SYSCTL("available_congestion_control", "reno cubic");
@@ -107,7 +108,7 @@ TEST_F(sysctl, defaults)
 /*
  * Out-of-range writes fail with EINVAL and change nothing; the limits are
  * Linux's: syn_retries 1-127, the u8 knobs 0-255 (frto and
- * slow_start_after_idle too), ecn 0-2, ecn_fallback 0-1, buffers from
+ * slow_start_after_idle and syncookies too), ecn 0-2, ecn_fallback 0-1, buffers from
  * 4096 (rmem) or 1 (wmem).  An unknown algorithm is
  * ENOENT.
  */
@@ -138,6 +139,9 @@ TEST_F(sysctl, limits)
 	ASSERT_SYSCTL("ecn", "1");
 	ASSERT_ERRNO(xt_sysctl_set("frto", "256"), EINVAL);
 	ASSERT_ERRNO(xt_sysctl_set("slow_start_after_idle", "256"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("syncookies", "256"), EINVAL);
+	ASSERT_ERRNO(xt_sysctl_set("syncookies", "-1"), EINVAL);
+	ASSERT_SYSCTL("syncookies", "1");
 	ASSERT_ERRNO(xt_sysctl_set("slow_start_after_idle", "-1"), EINVAL);
 	ASSERT_SYSCTL("slow_start_after_idle", "1");
 	SET_SYSCTL("frto", "3");

@@ -2,8 +2,8 @@
 /*
  * Wire-level conformance against a fake peer (wire_peer.h): the SYN-ACK
  * and its options as Linux lays them out, a SYN with data, the SYN and
- * SYN-ACK retransmission timers, a bad ACK in SYN_RECV, and the option
- * sysctls.
+ * SYN-ACK retransmission timers, a bad ACK in SYN_RECV, the option
+ * sysctls, and SYN cookies (net.xtcp.syncookies, as tcp_syncookies).
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -343,6 +343,194 @@ TEST_F(wire, option_sysctls)
 
 		ASSERT_OK(xt_sysctl_set(knobs[i].name, "1"));
 	}
+}
+
+/* ---- SYN cookies ---- */
+
+/* The peer's ACK of the SYN-ACK @synack, with timestamps, and @dlen bytes. */
+static void cookie_ack(struct __test_metadata *_metadata, struct wire *w,
+		       const struct rx *synack, uint32_t ack, const void *data,
+		       size_t dlen)
+{
+	uint8_t o[12] = { 1, 1, 8, 10 };
+
+	put32(o + 4, 0x01020305);
+	put32(o + 8, rx_tsval(synack));
+	if (rx_tsval(synack))
+		SEND_SEG(w, TH_ACK, w->snd_nxt, ack, o, sizeof(o), data, dlen);
+	else
+		SEND(w, TH_ACK, w->snd_nxt, ack, data, dlen);
+}
+
+/*
+ * net.xtcp.syncookies 2: every SYN gets a cookie, and nothing is kept:
+ * no SYN-ACK again, nothing to accept.  The SYN-ACK offers what a usual
+ * one does; the ACK that returns the cookie, here with data, makes the
+ * connection, with the window scale and SACK-permitted its echoed
+ * timestamp carried back, and the MSS the cookie encodes (1460, one of
+ * its four).
+ */
+TEST_F_TIMEOUT(wire, syncookie_always, 30)
+{
+	struct wire *w = &self->w;
+	long long sent = xt_mib("SyncookiesSent");
+	long long got = xt_mib("SyncookiesRecv");
+	long long full = xt_mib("TCPReqQFullDoCookies");
+	uint8_t opt[40], want[40];
+	struct tcp_info ti;
+	size_t olen, wlen;
+	struct rx r, synack;
+	char buf[16];
+	int fd;
+
+	ASSERT_OK(xt_sysctl_set("syncookies", "2"));
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			0x01020304, 7);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &synack);
+	wlen = syn_opts(want, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			rx_tsval(&synack), syn_wscale());
+	put32(want + 12, 0x01020304);
+	check_opts(_metadata, &synack, want, wlen);
+	ASSERT_EQ(syn_window(true), synack.s.win);
+	ASSERT_EQ(sent + 1, xt_mib("SyncookiesSent"));
+	ASSERT_EQ(full + 1, xt_mib("TCPReqQFullDoCookies"));
+	/* Nothing kept: a usual SYN-ACK would go again after 1 s. */
+	rx_none(_metadata, w, 1500, "a cookie's SYN-ACK again");
+	ASSERT_GT(0, accept_within(w->lfd, 10));
+
+	cookie_ack(_metadata, w, &synack, w->rcv_nxt, "cookie", 6);
+	w->snd_nxt += 6;
+	rx_expect(_metadata, w, &r, 1000, "the ACK of the data");
+	ASSERT_EQ(w->snd_nxt, r.s.ack);
+	fd = accept_within(w->lfd, 1000);
+	ASSERT_LE(0, fd);
+	w->fd = fd;
+	ASSERT_STATE(fd, XTCP_ESTABLISHED);
+	ASSERT_EQ(6, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, "cookie", 6));
+	ASSERT_EQ(got + 1, xt_mib("SyncookiesRecv"));
+	ASSERT_OK(xt_tcp_info(fd, &ti));
+	ASSERT_EQ(TCPI_OPT_SACK | TCPI_OPT_TIMESTAMPS | TCPI_OPT_WSCALE,
+		  ti.tcpi_options & (TCPI_OPT_SACK | TCPI_OPT_TIMESTAMPS |
+				     TCPI_OPT_WSCALE));
+	ASSERT_EQ(7, (int)ti.tcpi_snd_wscale);
+	ASSERT_EQ(syn_wscale(), (int)ti.tcpi_rcv_wscale);
+	ASSERT_EQ((uint32_t)(MTU_MSS - TSOPT_LEN), ti.tcpi_snd_mss);
+
+	/* Data back, at the cookie's sequence numbers. */
+	ASSERT_EQ(5, send(fd, "hello", 5, 0));
+	rx_expect(_metadata, w, &r, 1000, "data");
+	ASSERT_EQ(w->rcv_nxt, r.s.seq);
+	ASSERT_EQ(5U, r.s.plen);
+}
+
+/*
+ * Without timestamps a cookie carries back only the MSS, rounded down
+ * to one of its four values (536, 1300, 1440, 1460): the SYN-ACK offers
+ * nothing else, and a 1000-byte MSS comes back as 536.
+ */
+TEST_F(wire, syncookie_no_timestamps)
+{
+	struct wire *w = &self->w;
+	uint8_t opt[40], want[4];
+	struct tcp_info ti;
+	size_t olen;
+	struct rx synack;
+
+	ASSERT_OK(xt_sysctl_set("syncookies", "2"));
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK | O_WS, 1000, 0, 7);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &synack);
+	syn_opts(want, O_MSS, MTU_MSS, 0, 0);
+	check_opts(_metadata, &synack, want, 4);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 1000);
+	ASSERT_LE(0, w->fd);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(0, ti.tcpi_options & (TCPI_OPT_SACK | TCPI_OPT_TIMESTAMPS |
+					TCPI_OPT_WSCALE));
+	ASSERT_EQ(536U, ti.tcpi_snd_mss);
+}
+
+/* An ACK whose cookie is wrong is refused: a RST, SyncookiesFailed. */
+TEST_F(wire, syncookie_bad_ack)
+{
+	struct wire *w = &self->w;
+	long long failed = xt_mib("SyncookiesFailed");
+	uint8_t opt[40];
+	size_t olen;
+	struct rx r, synack;
+
+	ASSERT_OK(xt_sysctl_set("syncookies", "2"));
+	listen_on(_metadata, w, 0);
+	olen = syn_opts(opt, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			0x01020304, 7);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &synack);
+	cookie_ack(_metadata, w, &synack, w->rcv_nxt + 1, NULL, 0);
+	rx_expect(_metadata, w, &r, 1000, "a RST");
+	check_seg(_metadata, w, &r, TH_RST, w->rcv_nxt + 1, 0, 0);
+	ASSERT_EQ(failed + 1, xt_mib("SyncookiesFailed"));
+	ASSERT_GT(0, accept_within(w->lfd, 100));
+}
+
+/* A SYN from the peer's port @port; the SYN-ACK in @r, if @want. */
+static void syn_from(struct __test_metadata *_metadata, struct wire *w,
+		     uint16_t port, bool want, struct rx *r)
+{
+	uint8_t opt[40];
+	size_t olen = syn_opts(opt, O_MSS | O_SACK | O_TS | O_WS, MTU_MSS,
+			       0x01020304, 7);
+
+	w->pport = port;
+	SEND_SEG(w, TH_SYN, PEER_ISS, 0, opt, olen, NULL, 0);
+	if (want) {
+		rx_expect(_metadata, w, r, 1000, "SYN-ACK");
+		check_seg(_metadata, w, r, TH_SYN | TH_ACK, r->s.seq,
+			  PEER_ISS + 1, 0);
+		ASSERT_EQ(port, r->s.dport);
+	} else {
+		rx_none(_metadata, w, 300, "a SYN-ACK with cookies off");
+	}
+}
+
+/*
+ * net.xtcp.syncookies 1, the default: a listener of backlog 1 queues two
+ * half-open connections (Linux's queue may exceed the backlog by one),
+ * answers the third with a cookie, which still connects.  With cookies
+ * off, the next SYN is dropped.
+ */
+TEST_F(wire, syncookie_when_full)
+{
+	struct wire *w = &self->w;
+	long long sent = xt_mib("SyncookiesSent");
+	long long full = xt_mib("TCPReqQFullDoCookies");
+	long long drop = xt_mib("TCPReqQFullDrop");
+	long long drops = xt_mib("ListenDrops");
+	struct rx r;
+
+	w->lfd = xt_socket();
+	ASSERT_LE(0, w->lfd);
+	ASSERT_OK(xt_bind(w->lfd, HOST_IP, w->hport));
+	ASSERT_OK(listen(w->lfd, 1));
+	syn_from(_metadata, w, PPORT, true, &r);
+	syn_from(_metadata, w, PPORT + 1, true, &r);
+	ASSERT_EQ(sent, xt_mib("SyncookiesSent"));
+	syn_from(_metadata, w, PPORT + 2, true, &r);
+	ASSERT_EQ(sent + 1, xt_mib("SyncookiesSent"));
+	ASSERT_EQ(full + 1, xt_mib("TCPReqQFullDoCookies"));
+	w->snd_nxt = PEER_ISS + 1;
+	w->rcv_nxt = r.s.seq + 1;
+	cookie_ack(_metadata, w, &r, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 1000);
+	ASSERT_LE(0, w->fd);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
+
+	ASSERT_OK(xt_sysctl_set("syncookies", "0"));
+	syn_from(_metadata, w, PPORT + 3, false, &r);
+	ASSERT_EQ(drop + 1, xt_mib("TCPReqQFullDrop"));
+	ASSERT_EQ(drops + 1, xt_mib("ListenDrops"));
+	ASSERT_EQ(sent + 1, xt_mib("SyncookiesSent"));
 }
 
 TEST_HARNESS_MAIN
