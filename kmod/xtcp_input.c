@@ -1591,7 +1591,7 @@ static void xtcp_cookie_synack(struct sock *parent, struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_cookie_opts co = {};
 	struct xtcp_opts syn, o = {};
-	u32 iss;
+	u32 iss, now;
 	u16 mss;
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
@@ -1619,8 +1619,13 @@ static void xtcp_cookie_synack(struct sock *parent, struct sk_buff *skb)
 		o.wscale = co.wscale_ok ? xtcp_rcv_wscale_for(parent) : 0;
 		o.sack_ok = co.sack_ok;
 	}
-	/* The ACK of a cookie is looked at for two minutes after. */
-	WRITE_ONCE(q->cookie_sent, xtcp_jiffies32() | 1);
+	/*
+	 * The ACK of a cookie is looked at for two minutes after; noted at
+	 * most once a second, as the line is the queue's lock's.
+	 */
+	now = xtcp_jiffies32() | 1;
+	if (!READ_ONCE(q->cookie_sent) || now - READ_ONCE(q->cookie_sent) > HZ)
+		WRITE_ONCE(q->cookie_sent, now);
 	XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESSENT);
 	xtcp_v4_send_cookie_synack(parent, skb, &o, iss, co.ecn_ok);
 }
@@ -1644,12 +1649,13 @@ static bool xtcp_cookie_ack(struct sock *parent, struct sk_buff *skb)
 	struct xtcp_opts ack, syn = {};
 	struct xtcp_cookie_syn ck;
 	u32 sent = READ_ONCE(q->cookie_sent);
+	u32 age = xtcp_jiffies32() - sent;
 	struct sock *child;
 	int mss;
 
 	/* @sent may be a tick ahead (its low bit says one was sent). */
 	if (!XTCP_SYSCTL(parent, syncookies) || !sent ||
-	    (s32)(xtcp_jiffies32() - sent) > XTCP_COOKIE_VALID)
+	    (age > XTCP_COOKIE_VALID && -age > 1))
 		return false;
 	mss = xtcp_cookie_v4_check(iph, th);
 	if (!mss) {
@@ -1659,6 +1665,7 @@ static bool xtcp_cookie_ack(struct sock *parent, struct sk_buff *skb)
 	XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESRECV);
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
 			   false, &ack);
+	/* Timestamps turned off since: read as none, as Linux does. */
 	if (ack.ts_ok && XTCP_SYSCTL(parent, timestamps)) {
 		union tcp_seq_and_ts_off isn;
 
@@ -1793,7 +1800,8 @@ bool xtcp_listen_cookie(struct sock *sk, struct sk_buff *skb)
 
 	if ((cb->flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_RST |
 			  XTCPHDR_FIN)) != XTCPHDR_SYN ||
-	    cb->tw_iss || xs->md5 ||
+	    cb->tw_iss ||
+	    (xs->md5 && xtcp_md5_key_for(sk, ip_hdr(skb)->saddr)) ||
 	    xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
 			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
 			     READ_ONCE(sk->sk_max_ack_backlog)) !=
@@ -1833,7 +1841,8 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
 			     READ_ONCE(sk->sk_max_ack_backlog));
 	/* A signed SYN-ACK needs the socket's key: not from a cookie. */
-	if (v == XTCP_SYN_COOKIE && xs->md5)
+	if (v == XTCP_SYN_COOKIE && xs->md5 &&
+	    xtcp_md5_key_for(sk, ip_hdr(skb)->saddr))
 		v = XTCP_SYN_DROP;
 	if (v != XTCP_SYN_QUEUE)
 		xtcp_syn_flood_action(sk, v);

@@ -483,11 +483,28 @@ static void xtcp_v4_mtu_reduced(struct sock *sk, u32 mtu)
  */
 void xtcp_v4_mtu_reduced_deferred(struct sock *sk)
 {
+	struct dst_entry *dst;
+
 	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
 		return;
-	if (inet_sk_rebuild_header(sk))
-		return;
-	xtcp_pmtu_apply(sk, __sk_dst_get(sk));
+	dst = __sk_dst_check(sk, 0);
+	if (!dst) {
+		/* As connect() routes (not inet_sk_rebuild_header(): TCP's). */
+		struct inet_sock *inet = inet_sk(sk);
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(sock_net(sk), &inet->cork.fl.u.ip4,
+					   sk, inet->inet_daddr,
+					   inet->inet_saddr, inet->inet_dport,
+					   inet->inet_sport, IPPROTO_XTCP,
+					   inet->tos & IPTOS_TOS_MASK,
+					   sk->sk_bound_dev_if);
+		if (IS_ERR(rt))
+			return;
+		sk_setup_caps(sk, &rt->dst);
+		dst = &rt->dst;
+	}
+	xtcp_pmtu_apply(sk, dst);
 }
 
 /*

@@ -874,17 +874,24 @@ void xtcp_enter_loss(struct sock *sk)
 void xtcp_simple_retransmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xtcp_mss(xs);
+	u32 mss = xtcp_mss(xs), marked = 0;
 	struct sk_buff *skb;
 
 	for (skb = xtcp_rtx_head(sk); skb; skb = skb_rb_next(skb)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 seglen = xtcp_skb_pcount(skb) > 1 ?
 			     skb_shinfo(skb)->gso_size : skb->len;
 
-		if (seglen > mss)
-			xtcp_mark_skb_lost(sk, skb);
+		if (seglen <= mss || cb->sacked || (cb->lost && !cb->retrans))
+			continue;
+		xtcp_mark_skb_lost(sk, skb);
+		marked++;
 	}
-	if (!xs->lost_out)
+	/*
+	 * Nothing newly too big (a second ICMP, or one that lowered
+	 * nothing): a recovery under way goes on as it was.
+	 */
+	if (!marked)
 		return;
 	if (xs->ca_state != XTCP_CA_LOSS) {
 		xs->recover = xs->snd_nxt;
