@@ -1063,7 +1063,7 @@ void xtcp_loss_ack(struct sock *sk, bool advanced, bool dupack, bool sacked,
 		   bool orig_acked, const struct xtcp_opts *opts);
 bool xtcp_try_undo_dsack(struct sock *sk);
 bool xtcp_any_retrans_done(const struct sock *sk);
-void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
+bool xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_mark_head_lost(struct sock *sk);
 void xtcp_fast_retransmit(struct sock *sk);
 void xtcp_enter_loss(struct sock *sk);
@@ -1085,7 +1085,7 @@ void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
-bool xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 u8 xtcp_rcv_wscale_for(const struct sock *sk);
 void xtcp_v4_send_cookie_synack(const struct sock *lsk, struct sk_buff *in,
 				struct xtcp_opts *o, u32 iss, bool ece);

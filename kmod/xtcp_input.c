@@ -1384,12 +1384,6 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 }
 
 /*
- * What a SYN sets up in the child that answers it: the four-tuple and
- * its route, the options both sides agree on, the MSS, the sequence
- * numbers both ways, and the SYN-ACK on the write queue (Linux's
- * tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
- */
-/*
  * A connection a SYN cookie stands for (xtcp_syncookie.h): our ISN (the
  * cookie), the peer's, and whether ECN was agreed.
  */
@@ -1400,9 +1394,12 @@ struct xtcp_cookie_syn {
 };
 
 /*
- * A child for the SYN in @skb with options @opts; or, with @ck, for the
- * connection a SYN cookie stands for, @skb the SYN or the ACK that
- * returned the cookie.  Its SYN-ACK waits on its write queue.
+ * What a SYN sets up in the child that answers it: the four-tuple and
+ * its route, the options both sides agree on (@opts), the MSS, the
+ * sequence numbers both ways, and the SYN-ACK on the write queue
+ * (Linux's tcp_v4_syn_recv_sock() and tcp_create_openreq_child()).
+ * With @ck, for the connection a SYN cookie stands for, @skb being the
+ * ACK that returned the cookie.
  */
 static int xtcp_init_passive_open(struct sock *parent, struct sock *child,
 				  struct sk_buff *skb,
@@ -1591,7 +1588,7 @@ static void xtcp_cookie_synack(struct sock *parent, struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_cookie_opts co = {};
 	struct xtcp_opts syn, o = {};
-	u32 iss, now;
+	u32 iss, now, sent;
 	u16 mss;
 
 	xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
@@ -1624,7 +1621,8 @@ static void xtcp_cookie_synack(struct sock *parent, struct sk_buff *skb)
 	 * most once a second, as the line is the queue's lock's.
 	 */
 	now = xtcp_jiffies32() | 1;
-	if (!READ_ONCE(q->cookie_sent) || now - READ_ONCE(q->cookie_sent) > HZ)
+	sent = READ_ONCE(q->cookie_sent);
+	if (!sent || now - sent > HZ)
 		WRITE_ONCE(q->cookie_sent, now);
 	XTCP_INC_STATS(parent, XTCP_MIB_SYNCOOKIESSENT);
 	xtcp_v4_send_cookie_synack(parent, skb, &o, iss, co.ecn_ok);
@@ -1786,6 +1784,29 @@ static void xtcp_syn_flood_action(struct sock *sk, enum xtcp_syn_verdict v)
 }
 
 /*
+ * What a listener does with the SYN @skb (xtcp_syn_verdict()).  A SYN
+ * that ended a TIME_WAIT is queued, bypassing both the bound and
+ * cookies, as Linux's does; a peer the listener has a TCP_MD5SIG key
+ * for gets no cookie, as a signed SYN-ACK needs the socket's key.
+ */
+static enum xtcp_syn_verdict xtcp_listen_verdict(struct sock *sk,
+						 const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_syn_verdict v;
+
+	if (XTCP_SKB_CB(skb)->tw_iss)
+		return XTCP_SYN_QUEUE;
+	v = xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
+			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
+			     READ_ONCE(sk->sk_max_ack_backlog));
+	if (v == XTCP_SYN_COOKIE && xs->md5 &&
+	    xtcp_md5_key_for(sk, ip_hdr(skb)->saddr))
+		return XTCP_SYN_DROP;
+	return v;
+}
+
+/*
  * A SYN that a listener answers with a cookie changes nothing of the
  * listener, so it is answered without the listener's lock, as Linux
  * answers every SYN: a flood of them then neither holds the lock nor
@@ -1795,17 +1816,12 @@ static void xtcp_syn_flood_action(struct sock *sk, enum xtcp_syn_verdict v)
  */
 bool xtcp_listen_cookie(struct sock *sk, struct sk_buff *skb)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u8 flags = XTCP_SKB_CB(skb)->flags;
 
-	if ((cb->flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_RST |
-			  XTCPHDR_FIN)) != XTCPHDR_SYN ||
-	    cb->tw_iss ||
-	    (xs->md5 && xtcp_md5_key_for(sk, ip_hdr(skb)->saddr)) ||
-	    xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
-			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
-			     READ_ONCE(sk->sk_max_ack_backlog)) !=
-	    XTCP_SYN_COOKIE || sk_acceptq_is_full(sk))
+	if ((flags & (XTCPHDR_SYN | XTCPHDR_ACK | XTCPHDR_RST |
+		      XTCPHDR_FIN)) != XTCPHDR_SYN ||
+	    xtcp_listen_verdict(sk, skb) != XTCP_SYN_COOKIE ||
+	    sk_acceptq_is_full(sk))
 		return false;
 	xtcp_syn_flood_action(sk, XTCP_SYN_COOKIE);
 	xtcp_cookie_synack(sk, skb);
@@ -1816,7 +1832,6 @@ bool xtcp_listen_cookie(struct sock *sk, struct sk_buff *skb)
 /* LISTEN (RFC 9293 3.10.7.2). */
 static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
 	enum xtcp_syn_verdict v;
 
@@ -1833,17 +1848,9 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	/*
 	 * More half-open connections than the backlog: a SYN cookie, or a
-	 * drop with cookies off.  A SYN that ended a TIME_WAIT bypasses
-	 * both, as Linux's does.
+	 * drop with cookies off.
 	 */
-	v = XTCP_SKB_CB(skb)->tw_iss ? XTCP_SYN_QUEUE :
-	    xtcp_syn_verdict(XTCP_SYSCTL(sk, syncookies),
-			     READ_ONCE(xtcp_acceptq(xs)->syn_pending),
-			     READ_ONCE(sk->sk_max_ack_backlog));
-	/* A signed SYN-ACK needs the socket's key: not from a cookie. */
-	if (v == XTCP_SYN_COOKIE && xs->md5 &&
-	    xtcp_md5_key_for(sk, ip_hdr(skb)->saddr))
-		v = XTCP_SYN_DROP;
+	v = xtcp_listen_verdict(sk, skb);
 	if (v != XTCP_SYN_QUEUE)
 		xtcp_syn_flood_action(sk, v);
 	if (v == XTCP_SYN_DROP) {

@@ -133,17 +133,13 @@ void xtcp_set_mss(struct sock *sk, u32 peer_mss)
  * The path's MTU is now @pmtu (path MTU discovery, RFC 1191): lower the
  * send MSS to fit, as Linux's tcp_sync_mss().  It is never raised here,
  * for mss_cache is all that remembers the peer's MSS and TCP_MAXSEG.
- * Returns whether it fell.
  */
-bool xtcp_sync_mss(struct sock *sk, u32 pmtu)
+void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xtcp_pmtu_mss(pmtu, xtcp_ts_opts_len(xs), xs->mss_cache);
 
-	if (mss == xs->mss_cache)
-		return false;
-	xs->mss_cache = mss;
-	return true;
+	xs->mss_cache = xtcp_pmtu_mss(pmtu, xtcp_ts_opts_len(xs),
+				      xs->mss_cache);
 }
 
 /*
@@ -1357,10 +1353,11 @@ send:
 }
 
 /*
- * The ACK that returned a SYN cookie (xtcp_syncookie.h) makes the connection: its SYN-ACK went
- * long ago, and is now on the retransmission queue as sent, for the ACK
- * to acknowledge.  When it went is not known, so it gives no RTT sample
- * (as for a retransmission, Karn's rule).
+ * The ACK that returned a SYN cookie (xtcp_syncookie.h) makes the
+ * connection: its SYN-ACK went long ago, and is now on the
+ * retransmission queue as sent, for the ACK to acknowledge.  When it
+ * went is not known, so it gives no RTT sample (as for a
+ * retransmission, Karn's rule).
  */
 void xtcp_cookie_synack_sent(struct sock *child)
 {

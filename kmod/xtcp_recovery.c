@@ -660,15 +660,16 @@ bool xtcp_recovery_ack(struct sock *sk, bool advanced, u32 acked_segs,
  * Mark a segment in flight lost (RFC 6675 IsLost(), RACK, an RTO): it
  * leaves RACK's list until it is sent again, and the retransmission walk
  * starts no later than at it.  A lost retransmission is lost data again.
+ * Returns false if it was lost already, or SACKed.
  */
-void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+bool xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *hint = xs->retransmit_hint;
 
 	if (cb->sacked || (cb->lost && !cb->retrans))
-		return;
+		return false;
 	if (cb->retrans) {
 		cb->retrans = 0;
 		xs->retrans_out -= xtcp_skb_pcount(skb);
@@ -681,6 +682,7 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 	list_del_init(&cb->tsorted);
 	if (!hint || xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
 		xs->retransmit_hint = skb;
+	return true;
 }
 
 /*
@@ -878,14 +880,11 @@ void xtcp_simple_retransmit(struct sock *sk)
 	struct sk_buff *skb;
 
 	for (skb = xtcp_rtx_head(sk); skb; skb = skb_rb_next(skb)) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 seglen = xtcp_skb_pcount(skb) > 1 ?
 			     skb_shinfo(skb)->gso_size : skb->len;
 
-		if (seglen <= mss || cb->sacked || (cb->lost && !cb->retrans))
-			continue;
-		xtcp_mark_skb_lost(sk, skb);
-		marked++;
+		if (seglen > mss && xtcp_mark_skb_lost(sk, skb))
+			marked++;
 	}
 	/*
 	 * Nothing newly too big (a second ICMP, or one that lowered
