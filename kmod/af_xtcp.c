@@ -387,12 +387,24 @@ static int __init xtcp_init(void)
 	BUILD_BUG_ON(XTCP_MAX_KEEPIDLE > U16_MAX || XTCP_MAX_KEEPINTVL > U16_MAX);
 
 	xtcp_tsq_init();
-	err = proto_register(&xtcp_prot, 1);
+	err = xtcp_mem_init();
 	if (err)
 		return err;
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto out_mem;
 	err = xtcp_net_register();
 	if (err)
 		goto out_proto;
+	/*
+	 * rmem[0] and wmem[0], what the kernel lets a socket have whatever
+	 * the budget says: the initial namespace's, for XTCP's sizes live
+	 * in its own per-namespace data, where struct proto cannot point
+	 * (TCP's are in struct net).  No socket exists before
+	 * sock_register() below.
+	 */
+	xtcp_prot.sysctl_rmem = xtcp_pernet(&init_net)->sysctl.rmem;
+	xtcp_prot.sysctl_wmem = xtcp_pernet(&init_net)->sysctl.wmem;
 	if (inet_add_protocol(&xtcp_protocol, IPPROTO_XTCP) < 0) {
 		pr_err("xtcp: IP protocol %d is already registered\n",
 		       IPPROTO_XTCP);
@@ -420,6 +432,8 @@ out_hash:
 	xtcp_net_unregister();
 out_proto:
 	proto_unregister(&xtcp_prot);
+out_mem:
+	xtcp_mem_exit();
 	xtcp_tsq_exit();
 	return err;
 }
@@ -433,6 +447,7 @@ static void __exit xtcp_exit(void)
 	/* Sockets free after an RCU grace period (SOCK_RCU_FREE). */
 	rcu_barrier();
 	proto_unregister(&xtcp_prot);
+	xtcp_mem_exit();
 	xtcp_tsq_exit();
 	xtcp_md5_exit();
 	pr_info("xtcp: unloaded\n");

@@ -69,6 +69,9 @@ void xtcp_set_state(struct sock *sk, int state)
 			xtcp_child_syn_recv_done(xs);
 		xs->fastopen_child = 0;
 	}
+	/* An orphan's end (xtcp_orphan_count_inc()). */
+	if (!xtcp_orphan_state(state))
+		xtcp_orphan_count_dec(sk);
 	if (old == TCP_TIME_WAIT)
 		atomic_dec(&xn->tw_count);
 	if (state == TCP_TIME_WAIT)
@@ -186,6 +189,9 @@ static void xtcp_sock_destruct(struct sock *sk)
 		sock_put(xtcp_parent(xs));
 	kfree(xtcp_acceptq(xs));
 	xtcp_md5_forget(sk);
+	xtcp_orphan_count_dec(sk);
+	sk_sockets_allocated_dec(sk);
+	/* Reclaims what the queues left charged to the budget. */
 	inet_sock_destruct(sk);
 }
 
@@ -196,6 +202,7 @@ void xtcp_init_sock(struct sock *sk)
 
 	sk->sk_protocol = IPPROTO_XTCP;
 	sk->sk_destruct = xtcp_sock_destruct;
+	sk_sockets_allocated_inc(sk);
 	xs->rcv_ratio = XTCP_RCV_RATIO_DEFAULT;
 	xs->rcv_wnd_ratio = XTCP_RCV_RATIO_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
@@ -581,6 +588,21 @@ void xtcp_close(struct sock *sk, long timeout)
 adjudge:
 	sock_orphan(sk);
 	state = sk->sk_state;
+	if (xtcp_orphan_state(state)) {
+		/*
+		 * An orphan now, that the stack finishes: unless there are
+		 * too many already, or the budget is spent, as Linux's
+		 * __tcp_close().
+		 */
+		if (xtcp_check_oom(sk, 0)) {
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_set_state(sk, TCP_CLOSE);
+			XTCP_INC_STATS(sk, XTCP_MIB_ABORTONMEMORY);
+			state = TCP_CLOSE;
+		} else {
+			xtcp_orphan_count_inc(sk);
+		}
+	}
 	if (state == TCP_CLOSE) {
 		xtcp_clear_timers(sk);
 		xtcp_free_write_queue(sk);
@@ -629,9 +651,38 @@ static void xtcp_remove_empty_skb(struct sock *sk)
 	if (skb && !skb->len &&
 	    !(XTCP_SKB_CB(skb)->flags & (XTCPHDR_SYN | XTCPHDR_FIN))) {
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
+		xtcp_wmem_queued_add(sk, -skb->truesize);
 		__kfree_skb(skb);
 	}
+}
+
+/*
+ * Budget for a new data skb's own size (Linux's tcp_stream_alloc_skb()):
+ * the first one, with nothing queued, goes whatever the budget says, so
+ * that every writer makes progress.
+ */
+static bool xtcp_data_skb_schedule(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk_wmem_schedule(sk, skb->truesize))
+		return true;
+	return skb_queue_empty(&sk->sk_write_queue) &&
+	       RB_EMPTY_ROOT(&sk->tcp_rtx_queue);
+}
+
+/*
+ * Budget for @copy bytes more: what of them may be copied now (Linux's
+ * tcp_wmem_schedule()).  Refused, a socket still takes up to
+ * net.xtcp.wmem[0] in all, and what its reserve holds.
+ */
+static int xtcp_wmem_schedule(struct sock *sk, int copy)
+{
+	int avail;
+
+	if (likely(sk_wmem_schedule(sk, copy)))
+		return copy;
+	avail = max(sk->sk_forward_alloc, 0) +
+		max(XTCP_SYSCTL(sk, wmem[0]) - sk->sk_wmem_queued, 0);
+	return min(copy, avail);
 }
 
 /*
@@ -910,6 +961,10 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			skb = xtcp_alloc_data_skb(sk, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
+			if (!xtcp_data_skb_schedule(sk, skb)) {
+				__kfree_skb(skb);
+				goto wait_for_space;
+			}
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = XTCPHDR_ACK;
@@ -922,6 +977,9 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		}
 		copy = min3((size_t)(goal - skb->len), msg_data_left(msg),
 			    (size_t)(pfrag->size - pfrag->offset));
+		copy = xtcp_wmem_schedule(sk, copy);
+		if (!copy)
+			goto wait_for_space;
 		/* Also adds the bytes to the skb's length and truesize. */
 		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
 					       pfrag->page, pfrag->offset,

@@ -657,11 +657,25 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESFAILED,
 	XTCP_MIB_REQQFULLDOCOOKIES,
 	XTCP_MIB_REQQFULLDROP,
+	XTCP_MIB_PRUNECALLED,
+	XTCP_MIB_OFOPRUNED,
+	XTCP_MIB_MEMORYPRESSURES,
+	XTCP_MIB_MEMORYPRESSURESCHRONO,
+	XTCP_MIB_ABORTONMEMORY,
 	XTCP_MIB_MAX
 };
 
 struct xtcp_mib {
 	unsigned long	mibs[XTCP_MIB_MAX];
+};
+
+/* Bits of sk->sk_tsq_flags, which struct sock keeps for TCP's like. */
+enum {
+	XTCP_TSQ_THROTTLED,	/* TCP Small Queues (xtcp_output.c) */
+	XTCP_TSQ_QUEUED,
+	XTCP_TSQ_DEFERRED,
+	XTCP_MTU_REDUCED_DEFERRED,	/* xtcp_defer_mtu_reduced() */
+	XTCP_ORPHAN_COUNTED,	/* in xtcp_orphan_count() (xtcp_mem.c) */
 };
 
 /* net.xtcp.* (xtcp_sysctl.c); times in jiffies. */
@@ -752,6 +766,53 @@ static inline void xtcp_add_stats(const struct net *net,
 /* A net.xtcp.* value of sk's namespace. */
 #define XTCP_SYSCTL(sk, field) \
 	READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl.field)
+
+/* The memory budget of all XTCP sockets (xtcp_mem.c, xtcp_budget.h). */
+
+extern atomic_long_t xtcp_memory_allocated;
+DECLARE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+extern long sysctl_xtcp_mem[3];
+extern unsigned long xtcp_memory_pressure;
+extern struct percpu_counter xtcp_sockets_allocated;
+void xtcp_enter_memory_pressure(struct sock *sk);
+void xtcp_leave_memory_pressure(struct sock *sk);
+long xtcp_memory_pages(void);
+/*
+ * The states a closed socket counts as an orphan in: not CLOSE, nor
+ * FIN_WAIT2 and TIME_WAIT, in which Linux keeps only a timewait sock
+ * (net.xtcp.max_tw_buckets bounds those).
+ */
+static inline bool xtcp_orphan_state(int state)
+{
+	return !((1 << state) & (TCPF_CLOSE | TCPF_FIN_WAIT2 |
+				 TCPF_TIME_WAIT));
+}
+
+void xtcp_orphan_count_inc(struct sock *sk);
+void xtcp_orphan_count_dec(struct sock *sk);
+long xtcp_orphan_count(void);
+bool xtcp_check_oom(struct sock *sk, int shift);
+bool xtcp_budget_sndbuf_may_grow(const struct sock *sk);
+int xtcp_mem_init(void);
+void xtcp_mem_exit(void);
+
+/*
+ * The send queues' memory changes by @delta bytes: sk_wmem_queued, and
+ * the charge to the budget, as Linux's tcp_skb_entail() and
+ * tcp_wmem_free_skb().  What no schedule covered (a FIN, the piece a
+ * split makes) leaves sk_forward_alloc short until the next schedule
+ * makes it up, where Linux would take it at once with
+ * sk_forced_mem_schedule(), which modules cannot call.
+ */
+static inline void xtcp_wmem_queued_add(struct sock *sk, int delta)
+{
+	sk_wmem_queued_add(sk, delta);
+	if (delta >= 0)
+		sk_mem_charge(sk, delta);
+	else
+		sk_mem_uncharge(sk, -delta);
+}
+
 void xtcp_hash_init(void);
 int xtcp_hash_init_net(struct xtcp_net *xn);
 void xtcp_hash_exit_net(struct xtcp_net *xn);

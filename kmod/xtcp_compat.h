@@ -13,6 +13,10 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+/* 6.10 moved the memory accounting's pressure helpers out of <net/sock.h>. */
+#ifdef XTCP_HAVE_PROTO_MEMORY_H
+#include <net/proto_memory.h>
+#endif
 /* 6.11 moved skb_frag_unref() and its kin out of <linux/skbuff.h>. */
 #ifdef XTCP_HAVE_SKBUFF_REF
 #include <linux/skbuff_ref.h>

@@ -53,7 +53,8 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 per_mss, want;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    !xtcp_budget_sndbuf_may_grow(sk))
 		return;
 	per_mss = roundup_pow_of_two(xtcp_mss(xs) + XTCP_DATA_HEADER +
 				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
@@ -130,7 +131,9 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 		return;
 	copied = xs->copied_seq - xs->rcvq_seq;
 	if (copied > xs->rcvq_space) {
-		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		/* Under memory pressure buffers stop growing. */
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+		    !sk_under_memory_pressure(sk)) {
 			rcvbuf = xtcp_drs_rcvbuf(copied, xs->rcvq_space,
 						 xs->advmss, xs->rcv_ratio,
 						 XTCP_SYSCTL(sk, rmem[2]));
@@ -164,7 +167,7 @@ static void xtcp_grow_rcv_window(struct sock *sk, const struct sk_buff *skb,
 	u32 old = xtcp_rcv_ssthresh(xs);
 	u32 limit, grown;
 
-	if (free <= 0)
+	if (free <= 0 || sk_under_memory_pressure(sk))
 		return;
 	limit = min(xtcp_space_to_window(free, xs->rcv_ratio),
 		    xtcp_max_rcv_wnd(xs));
@@ -644,6 +647,7 @@ static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
 		XTCP_SKB_CB(tail)->end_seq = XTCP_SKB_CB(skb)->seq + skb->len;
 		atomic_add(delta, &sk->sk_rmem_alloc);
+		sk_mem_charge(sk, delta);
 		kfree_skb_partial(skb, fragstolen);
 		return;
 	}
@@ -769,34 +773,45 @@ static void xtcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
  * Linux's tcp_try_rmem_schedule(): the last one may overshoot.  The
  * window was offered from the payload share of the free space; an skb
  * whose share is worse (a GRO super-segment, a copy of a small one) must
- * still fit, or data inside the window would be dropped.
+ * still fit, or data inside the window would be dropped.  And the budget
+ * of all sockets (net.xtcp.mem) must cover it: sk_rmem_schedule()
+ * reserves it, and queueing the skb charges it.
  */
-static bool xtcp_rmem_fits(const struct sock *sk)
+static bool xtcp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {
-	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
+	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf) &&
+	       sk_rmem_schedule(sk, skb, skb->truesize);
 }
 
 /*
  * Room in the receive buffer for skb?  Data the reader can have next
  * comes first: out-of-order segments are dropped from the far end to make
- * room for it (Linux's tcp_prune_ofo_queue()), or the buffer could fill
- * with data stuck behind a hole only this segment fills.  And with nothing
- * queued for the reader, in-order data is always taken, so a buffer
- * smaller than one segment still makes progress.
+ * room for it (Linux's tcp_prune_queue() and tcp_prune_ofo_queue()), or
+ * the buffer could fill with data stuck behind a hole only this segment
+ * fills.  Under memory pressure the window's slow start falls back too.
+ * And with nothing queued for the reader, in-order data is always taken,
+ * so a buffer smaller than one segment, or a socket the budget refuses,
+ * still makes progress: the budget is short of that skb until the next
+ * schedule makes it up.
  */
 static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *victim, *prev;
+	bool pruned = false;
 
-	if (xtcp_rmem_fits(sk))
+	if (xtcp_rmem_fits(sk, skb))
 		return true;
+	XTCP_INC_STATS(sk, XTCP_MIB_PRUNECALLED);
+	if (sk_under_memory_pressure(sk))
+		xtcp_set_rcv_ssthresh(xs, xtcp_pressure_rcv_ssthresh(xtcp_rcv_ssthresh(xs),
+								     xs->advmss));
 	/* Only data that moves rcv_nxt is worth the out-of-order queue. */
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->seq, xs->rcv_nxt) ||
 	    !xtcp_seq_after(XTCP_SKB_CB(skb)->seq + skb->len, xs->rcv_nxt))
 		return false;
 	for (victim = skb_rb_last(&xs->ooo_queue);
-	     victim && !xtcp_rmem_fits(sk); victim = prev) {
+	     victim && !xtcp_rmem_fits(sk, skb); victim = prev) {
 		prev = skb_rb_prev(victim);
 		rb_erase(&victim->rbnode, &xs->ooo_queue);
 		/* No block may report data dropped from here on. */
@@ -805,8 +820,11 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 						    XTCP_SKB_CB(victim)->seq);
 		XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
 		kfree_skb(victim);
+		pruned = true;
 	}
-	return xtcp_rmem_fits(sk) ||
+	if (pruned)
+		XTCP_INC_STATS(sk, XTCP_MIB_OFOPRUNED);
+	return xtcp_rmem_fits(sk, skb) ||
 	       skb_queue_empty(&sk->sk_receive_queue);
 }
 

@@ -738,4 +738,13 @@ struct proto xtcp_prot = {
 	.keepalive	= xtcp_keepalive,
 	.stream_memory_free = xtcp_stream_memory_free,
 	.release_cb	= xtcp_release_cb,
+	/* The budget all XTCP sockets share (xtcp_mem.c). */
+	.enter_memory_pressure	= xtcp_enter_memory_pressure,
+	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.memory_allocated	= &xtcp_memory_allocated,
+	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &xtcp_memory_pressure,
+	.sysctl_mem		= sysctl_xtcp_mem,
+	.sockets_allocated	= &xtcp_sockets_allocated,
+	/* .sysctl_rmem and .sysctl_wmem: xtcp_init() sets them. */
 };

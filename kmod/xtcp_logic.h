@@ -17,6 +17,7 @@
  *   xtcp_undo.h     undoing needless reductions: D-SACK, Eifel, F-RTO
  *   xtcp_syncookie.h  when a listener answers with a SYN cookie, and
  *                   the options the cookie's timestamp carries
+ *   xtcp_budget.h   the memory all sockets together may hold, and orphans
  *
  * Everything there is plain arithmetic on its arguments: no locks, no
  * allocation, no clocks.  Every function that is not static is what the
@@ -38,6 +39,7 @@
 #include "xtcp_ecn.h"
 #include "xtcp_undo.h"
 #include "xtcp_fastopen.h"
+#include "xtcp_budget.h"
 #include "xtcp_syncookie.h"
 
 #endif /* _XTCP_LOGIC_H */

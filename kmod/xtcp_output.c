@@ -257,9 +257,19 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
-	u32 wnd = xtcp_rcv_window_for(sk, syn, xtcp_rcv_wnd_left(xs),
-				      xtcp_receive_space(sk));
+	u32 space = xtcp_receive_space(sk), wnd;
 
+	/*
+	 * Under memory pressure, with the buffer half full, the window's
+	 * slow start falls back so that the peer sends less (Linux's
+	 * __tcp_select_window()).
+	 */
+	if (!syn && sk_under_memory_pressure(sk) &&
+	    space < xtcp_space_to_window(READ_ONCE(sk->sk_rcvbuf),
+					 xs->rcv_ratio) / 2)
+		xtcp_set_rcv_ssthresh(xs, xtcp_pressure_rcv_ssthresh(xtcp_rcv_ssthresh(xs),
+								     xs->advmss));
+	wnd = xtcp_rcv_window_for(sk, syn, xtcp_rcv_wnd_left(xs), space);
 	xs->rcv_wnd = wnd;
 	xs->rcv_wnd_ratio = xs->rcv_ratio;
 	xs->rcv_wup = xs->rcv_nxt;
@@ -296,15 +306,9 @@ u32 xtcp_rcv_window_now(struct sock *sk)
  * Without it a sender fills a deep local queue (a shaper, a slow link)
  * with its whole window, and every flow behind that queue waits.
  *
- * The flags live in sk_tsq_flags, which struct sock keeps for this.
+ * The flags live in sk_tsq_flags, which struct sock keeps for this
+ * (xtcp.h).
  */
-enum {
-	XTCP_TSQ_THROTTLED,
-	XTCP_TSQ_QUEUED,
-	XTCP_TSQ_DEFERRED,
-	XTCP_MTU_REDUCED_DEFERRED,	/* xtcp_defer_mtu_reduced() */
-};
-
 #define XTCP_DEFERRED_ALL (BIT(XTCP_TSQ_DEFERRED) | \
 			   BIT(XTCP_MTU_REDUCED_DEFERRED))
 
@@ -670,7 +674,7 @@ void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
 	xtcp_set_skb_pcount(skb, xtcp_mss(xtcp_sk(sk)));
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_wmem_queued_add(sk, skb->truesize);
 }
 
 /*
@@ -725,7 +729,7 @@ void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb)
 void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb)
 {
 	xtcp_rtx_unlink(sk, skb);
-	sk_wmem_queued_add(sk, -skb->truesize);
+	xtcp_wmem_queued_add(sk, -skb->truesize);
 	__kfree_skb(skb);
 }
 
@@ -837,7 +841,7 @@ static int xtcp_unclone(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 
 	if (skb_unclone(skb, gfp))
 		return -ENOMEM;
-	sk_wmem_queued_add(sk, (int)(skb->truesize - truesize));
+	xtcp_wmem_queued_add(sk, (int)(skb->truesize - truesize));
 	return 0;
 }
 
@@ -882,7 +886,7 @@ int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 	buff = xtcp_alloc_data_skb(sk, gfp);
 	if (!buff)
 		return -ENOBUFS;
-	sk_wmem_queued_add(sk, buff->truesize);
+	xtcp_wmem_queued_add(sk, buff->truesize);
 	nlen = skb->len - len;
 	skb_split(skb, buff, len);
 	buff->truesize += nlen;
@@ -965,7 +969,7 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 		return 0;
 	freed = xtcp_pull_head(skb, len);
 	skb->truesize -= freed;
-	sk_wmem_queued_add(sk, -freed);
+	xtcp_wmem_queued_add(sk, -freed);
 	cb->seq += len;
 	/*
 	 * Its own segment size, not the MSS of now: a path MTU drop since
@@ -1568,7 +1572,7 @@ void xtcp_free_write_queue(struct sock *sk)
 	while ((skb = xtcp_rtx_head(sk)))
 		xtcp_rtx_free(sk, skb);
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
+		xtcp_wmem_queued_add(sk, -skb->truesize);
 		__kfree_skb(skb);
 	}
 	xs->retransmit_hint = NULL;

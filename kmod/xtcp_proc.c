@@ -278,6 +278,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 	[XTCP_MIB_REQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
 	[XTCP_MIB_REQQFULLDROP]		= "TCPReqQFullDrop",
+	[XTCP_MIB_PRUNECALLED]		= "PruneCalled",
+	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[XTCP_MIB_MEMORYPRESSURES]	= "TCPMemoryPressures",
+	[XTCP_MIB_MEMORYPRESSURESCHRONO] = "TCPMemoryPressuresChrono",
+	[XTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */
@@ -339,6 +344,25 @@ static int xtcp_netstat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * /proc/net/xtcp_sockstat: XTCP's line of /proc/net/sockstat, "TCP: inuse
+ * .. orphan .. tw .. alloc .. mem ..": orphans, alloc (sockets) and mem
+ * (pages) for all namespaces, as Linux's; tw for this one.  XTCP keeps
+ * no in-use count; its place says the namespace's ESTABLISHED and
+ * CLOSE_WAIT connections (CurrEstab), so the layout stays Linux's.
+ */
+static int xtcp_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+
+	seq_printf(seq, "XTCP: inuse %d orphan %ld tw %d alloc %lld mem %ld\n",
+		   atomic_read(&xn->curr_estab), xtcp_orphan_count(),
+		   atomic_read(&xn->tw_count),
+		   percpu_counter_sum_positive(&xtcp_sockets_allocated),
+		   xtcp_memory_pages());
+	return 0;
+}
+
 int xtcp_proc_init_net(struct net *net)
 {
 	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
@@ -350,7 +374,12 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_netstat", 0444, net->proc_net,
 				    xtcp_netstat_show, NULL))
 		goto fail_netstat;
+	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
+				    xtcp_sockstat_show, NULL))
+		goto fail_sockstat;
 	return 0;
+fail_sockstat:
+	remove_proc_entry("xtcp_netstat", net->proc_net);
 fail_netstat:
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 fail_snmp:
@@ -361,6 +390,7 @@ fail:
 
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_netstat", net->proc_net);
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);

@@ -6,8 +6,9 @@
  *   rmem, wmem          min default max (bytes).  default: a new socket's
  *                       SO_RCVBUF / SO_SNDBUF; max: how far autotuning
  *                       grows them; rmem max: the window scale offered in
- *                       SYNs (with net.core.rmem_max).  XTCP tracks no
- *                       memory pressure, so min bounds nothing yet.  In a
+ *                       SYNs (with net.core.rmem_max); min: what a
+ *                       socket may hold whatever the budget below says
+ *                       (the initial namespace's min, for all).  In a
  *                       namespace other than the first, no value above
  *                       the first namespace's max (xtcp_proc_mem()).
  *   syn_retries, synack_retries, fin_timeout (s),
@@ -45,6 +46,11 @@
  *                       cut by GSO in software; one with TSO gets them
  *                       whole, so 2 is for devices known to segment
  *                       protocol 253 right, and for tests (a tun device).
+ *
+ * Two more live in the initial namespace only, as tcp_mem and
+ * tcp_max_orphans do, for they bound what all namespaces share
+ * (xtcp_mem.c): mem (min, pressure, max in pages: the memory budget of
+ * all XTCP sockets) and max_orphans.
  *
  * A new namespace starts with XTCP's defaults, except rmem and wmem, which
  * it copies from the initial namespace, as Linux does for tcp_rmem/wmem.
@@ -147,11 +153,12 @@ static int xtcp_proc_available_congestion(XTCP_CTL_TABLE *ctl, int write,
  * rmem and wmem: Linux's minimum for each value, and no value above the
  * initial namespace's maximum (.extra2 points at its three values; NULL
  * in the initial namespace itself).  Linux takes any size in any
- * namespace, but tcp_mem, which only the host sets, bounds what all TCP
- * sockets together may hold; XTCP has no such bound yet, and an
- * unprivileged user can make a namespace of their own.  So a namespace
- * may lower the sizes, and only the host may raise them, as only it sets
- * net.core.rmem_max for SO_RCVBUF.  A write is all or nothing.
+ * namespace, and tcp_mem, which only the host sets, bounds what all TCP
+ * sockets together may hold; net.xtcp.mem does the same for XTCP
+ * (xtcp_mem.c), and this bound stays besides, since an unprivileged user
+ * can make a namespace of their own: a namespace may lower the sizes,
+ * and only the host may raise them, as only it sets net.core.rmem_max
+ * for SO_RCVBUF.  A write is all or nothing.
  */
 static int xtcp_proc_mem(XTCP_CTL_TABLE *ctl, int write, void *buffer,
 			 size_t *lenp, loff_t *ppos)

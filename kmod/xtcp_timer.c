@@ -73,6 +73,32 @@ static void xtcp_write_timeout(struct sock *sk)
 }
 
 /*
+ * An orphan's timer fired: give it up if there are too many orphans or
+ * the memory budget is spent (Linux's tcp_out_of_resources()).  One that
+ * sent nothing for long, or had an ICMP error, counts for more; it is
+ * reset if it sent lately or the peer's window is shut, since the peer
+ * may still be there.
+ */
+static bool xtcp_out_of_resources(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle = xtcp_jiffies32_since(xs->last_data_sent);
+	int shift = 0;
+
+	if (idle > 2 * usecs_to_jiffies(XTCP_RTO_MAX_US))
+		shift++;
+	if (READ_ONCE(sk->sk_err_soft))
+		shift++;
+	if (!xtcp_check_oom(sk, shift))
+		return false;
+	if (idle <= XTCP_TIMEWAIT_LEN || (!xs->snd_wnd && !xs->packets_out))
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+	xtcp_done(sk);
+	XTCP_INC_STATS(sk, XTCP_MIB_ABORTONMEMORY);
+	return true;
+}
+
+/*
  * Persist timer: the peer's window keeps data back (RFC 9293 3.8.6.1).
  * Probe it, backing off, while it answers; give up as Linux does
  * (xtcp_probe_give_up()), or a peer that shows a zero window and vanishes
@@ -98,6 +124,8 @@ static void xtcp_probe_timer(struct sock *sk)
 		xs->probes_stamp = 0;
 		return;
 	}
+	if (sock_flag(sk, SOCK_DEAD) && xtcp_out_of_resources(sk))
+		return;
 	if (!xs->probes_stamp)
 		xs->probes_stamp = xtcp_jiffies32() ? : 1;
 	else
@@ -191,6 +219,9 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		xtcp_probe_timer(sk);
 		return;
 	}
+	if (sock_flag(sk, SOCK_DEAD) && sk->sk_state != TCP_SYN_RECV &&
+	    xtcp_out_of_resources(sk))
+		return;
 
 	/*
 	 * TCP_USER_TIMEOUT counts from the episode's first retransmission,
