@@ -662,6 +662,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_MEMORYPRESSURES,
 	XTCP_MIB_MEMORYPRESSURESCHRONO,
 	XTCP_MIB_ABORTONMEMORY,
+	XTCP_MIB_WQUEUETOOBIG,
 	XTCP_MIB_MAX
 };
 
@@ -777,6 +778,7 @@ extern struct percpu_counter xtcp_sockets_allocated;
 void xtcp_enter_memory_pressure(struct sock *sk);
 void xtcp_leave_memory_pressure(struct sock *sk);
 long xtcp_memory_pages(void);
+void xtcp_mem_force(struct sock *sk, int size);
 /*
  * The states a closed socket counts as an orphan in: not CLOSE, nor
  * FIN_WAIT2 and TIME_WAIT, in which Linux keeps only a timewait sock
@@ -800,17 +802,17 @@ void xtcp_mem_exit(void);
  * The send queues' memory changes by @delta bytes: sk_wmem_queued, and
  * the charge to the budget, as Linux's tcp_skb_entail() and
  * tcp_wmem_free_skb().  What no schedule covered (a FIN, the piece a
- * split makes) leaves sk_forward_alloc short until the next schedule
- * makes it up, where Linux would take it at once with
- * sk_forced_mem_schedule(), which modules cannot call.
+ * split makes) is forced (xtcp_mem_force()).
  */
 static inline void xtcp_wmem_queued_add(struct sock *sk, int delta)
 {
 	sk_wmem_queued_add(sk, delta);
-	if (delta >= 0)
+	if (delta >= 0) {
+		xtcp_mem_force(sk, delta);
 		sk_mem_charge(sk, delta);
-	else
+	} else {
 		sk_mem_uncharge(sk, -delta);
+	}
 }
 
 void xtcp_hash_init(void);

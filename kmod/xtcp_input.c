@@ -53,8 +53,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 per_mss, want;
 
-	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
-	    !xtcp_budget_sndbuf_may_grow(sk))
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
 	per_mss = roundup_pow_of_two(xtcp_mss(xs) + XTCP_DATA_HEADER +
 				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
@@ -573,7 +572,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (xs->ca_state == XTCP_CA_OPEN && !xtcp_any_retrans_done(sk))
 		xs->retrans_stamp = 0;
-	if (advanced)
+	/* Not under memory pressure (Linux's tcp_should_expand_sndbuf()). */
+	if (advanced && xtcp_budget_sndbuf_may_grow(sk))
 		xtcp_sndbuf_expand(sk);
 	trace_xtcp_probe(sk, skb);
 	xtcp_write_xmit(sk);
@@ -791,8 +791,7 @@ static bool xtcp_rmem_fits(struct sock *sk, struct sk_buff *skb)
  * fills.  Under memory pressure the window's slow start falls back too.
  * And with nothing queued for the reader, in-order data is always taken,
  * so a buffer smaller than one segment, or a socket the budget refuses,
- * still makes progress: the budget is short of that skb until the next
- * schedule makes it up.
+ * still makes progress (Linux's tcp_data_queue() forces it too).
  */
 static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 {
@@ -824,8 +823,12 @@ static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	}
 	if (pruned)
 		XTCP_INC_STATS(sk, XTCP_MIB_OFOPRUNED);
-	return xtcp_rmem_fits(sk, skb) ||
-	       skb_queue_empty(&sk->sk_receive_queue);
+	if (xtcp_rmem_fits(sk, skb))
+		return true;
+	if (!skb_queue_empty(&sk->sk_receive_queue))
+		return false;
+	xtcp_mem_force(sk, skb->truesize);
+	return true;
 }
 
 /*
@@ -923,9 +926,12 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			       XTCP_MIB_DSACKOLDSENT);
 		goto drop_ack;
 	}
-	if (len && !xtcp_rmem_schedule(sk, skb)) {
+	/* A FIN alone out of order is queued and charged as data is. */
+	if ((len || xtcp_seq_after(cb->seq, xs->rcv_nxt)) &&
+	    !xtcp_rmem_schedule(sk, skb)) {
 		/* Out of buffer: the sender will retransmit. */
-		XTCP_INC_STATS(sk, XTCP_MIB_RCVQDROP);
+		XTCP_INC_STATS(sk, xtcp_seq_after(cb->seq, xs->rcv_nxt) ?
+				   XTCP_MIB_OFODROP : XTCP_MIB_RCVQDROP);
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
 	}

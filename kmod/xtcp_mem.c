@@ -9,6 +9,7 @@
  * initial namespace shows: a namespace must not raise what all of them
  * share.
  */
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/percpu_counter.h>
 #include <net/sock.h>
@@ -53,7 +54,28 @@ void xtcp_leave_memory_pressure(struct sock *sk)
 /* Pages all XTCP sockets hold, as /proc/net/sockstat's "mem". */
 long xtcp_memory_pages(void)
 {
-	return atomic_long_read(&xtcp_memory_allocated);
+	/* CPUs' reserves (sock.h) can leave the total a little below 0. */
+	return max(0L, atomic_long_read(&xtcp_memory_allocated));
+}
+
+/*
+ * Charge @size bytes that must not fail (a FIN, the piece a split makes,
+ * the skb an empty receive queue takes) whatever the budget says, as
+ * Linux's sk_forced_mem_schedule(), which modules cannot call: the pages
+ * go to sk_forward_alloc and straight to the total.  A socket in a memory
+ * cgroup is left short instead, until its next schedule makes it up: the
+ * cgroup's charge is not the module's to make.
+ */
+void xtcp_mem_force(struct sock *sk, int size)
+{
+	int delta = size - sk->sk_forward_alloc;
+	int pages;
+
+	if (delta <= 0 || (mem_cgroup_sockets_enabled && sk->sk_memcg))
+		return;
+	pages = sk_mem_pages(delta);
+	sk_forward_alloc_add(sk, pages << PAGE_SHIFT);
+	atomic_long_add(pages, &xtcp_memory_allocated);
 }
 
 /*

@@ -881,6 +881,19 @@ int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,
 
 	if (WARN_ON_ONCE(!len || len >= skb->len))
 		return -EINVAL;
+	/*
+	 * A peer's SACK blocks could cut every sent skb down to segments,
+	 * each piece charged whatever the budget says: not past twice the
+	 * send buffer, and an skb's worth, but the first and last may
+	 * always be cut, so that recovery moves (Linux's tcp_fragment()).
+	 */
+	if (in_rtx &&
+	    unlikely((sk->sk_wmem_queued >> 1) > READ_ONCE(sk->sk_sndbuf) +
+		     2 * SKB_TRUESIZE(GSO_LEGACY_MAX_SIZE)) &&
+	    skb != xtcp_rtx_head(sk) && skb != skb_rb_last(&sk->tcp_rtx_queue)) {
+		XTCP_INC_STATS(sk, XTCP_MIB_WQUEUETOOBIG);
+		return -ENOMEM;
+	}
 	if (xtcp_unclone(sk, skb, gfp))
 		return -ENOMEM;
 	buff = xtcp_alloc_data_skb(sk, gfp);

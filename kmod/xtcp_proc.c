@@ -283,6 +283,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_MEMORYPRESSURES]	= "TCPMemoryPressures",
 	[XTCP_MIB_MEMORYPRESSURESCHRONO] = "TCPMemoryPressuresChrono",
 	[XTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
+	[XTCP_MIB_WQUEUETOOBIG]		= "TCPWqueueTooBig",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */
