@@ -265,6 +265,11 @@ TEST_F_TIMEOUT(budget, orphans_limited, 60)
 		/* The window shuts with data still unsent. */
 		ASSERT_LT(0, xt_fill_unsent(cfd[i]));
 	}
+	/*
+	 * Let the persist timers back off: their next probes, which may
+	 * end an orphan, come 1.6 s apart or more from here on.
+	 */
+	xt_msleep(2000);
 	for (i = 0; i < 10; i++) {
 		close(cfd[i]);
 		/* Linux counts orphans on a 100 ms timer: let it see. */
@@ -282,10 +287,11 @@ TEST_F_TIMEOUT(budget, orphans_limited, 60)
 	ASSERT_EQ(0, alive);
 	ASSERT_EQ(10, xt_mib_of(xt_inet(), "TCPAbortOnMemory") - aborts);
 	/*
-	 * Each orphan lives until its next probe, 200 ms or more, so the
-	 * close after one that made it finds it there.
+	 * Most closes find an orphan there: all but the first, less those
+	 * that come just after one ended at its probe (7-8 of 10 in runs
+	 * on both stacks).
 	 */
-	ASSERT_LE(4, reset_at_close);
+	ASSERT_LE(5, reset_at_close);
 	ASSERT_EQ(0, sockstat("orphan"));
 	for (i = 0; i < 10; i++)
 		close(sfd[i]);

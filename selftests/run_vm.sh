@@ -27,7 +27,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 bin=${OUTPUT:-$dir}
 
 # unload must be last: it unloads and reloads the module.
-progs=${*:-"handshake transfer teardown rst sockopt fastopen md5sig poll netns sysctl trace procfs interop netem pmtu synflood wire_handshake wire_window wire_send wire_recovery wire_ecn wire_teardown wire_bad wire_icmp wire_fuzz wire_script hardening preload jiffies_wrap unload"}
+progs=${*:-"handshake transfer teardown rst sockopt fastopen md5sig poll netns sysctl trace procfs interop netem pmtu synflood mempress wire_handshake wire_window wire_send wire_recovery wire_ecn wire_teardown wire_bad wire_icmp wire_fuzz wire_script hardening preload jiffies_wrap unload"}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "run_vm.sh: must run as root" >&2
