@@ -512,6 +512,13 @@ static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 					skb_clone(skb, gfp);
 		if (!skb)
 			return -ENOBUFS;
+		/*
+		 * skb->dev shares its storage with rbnode.rb_left: a copy of
+		 * a segment on the retransmission tree would take a pointer
+		 * into the tree for a device, which ip_output() hands the
+		 * POST_ROUTING hooks as the input device (Linux clears it too).
+		 */
+		skb->dev = NULL;
 	}
 	if (skb->len) {
 		xs->last_data_sent = xtcp_jiffies32();
