@@ -269,14 +269,14 @@ static void flood_one(struct __test_metadata *_metadata, struct xt_veth *v,
 
 /*
  * Cookies on: the queue holds no more than the backlog (and one), nearly
- * every connect completes through cookies, and the flood costs the
- * client no more of its connects than it costs Linux's: each stack's
- * connects under the flood, against its own without one, summed over
+ * every connect completes through cookies, and the client completes as
+ * many connects under the flood as it does to a Linux TCP listener under
+ * the same flood, less a tenth for the runs' own spread: summed over
  * rounds that alternate between the two stacks, and which goes first,
- * so that the machine's pace weighs on both alike.  (Without a flood,
- * XTCP's client and listener complete 1.00-1.04 of Linux's connects
- * in this loop, and that spread is the runs' own; the flood is the
- * listener's matter, so each stack is held to its own pace.)
+ * so that the machine's pace weighs on both alike.  The runs without a
+ * flood are logged for scale: an earlier form of this test held each
+ * stack to its own pace without one, which failed XTCP whenever it was
+ * the faster there (1.16 of Linux's in one run, equal under the flood).
  */
 TEST_F_TIMEOUT(flood, syncookies_keep_serving, 180)
 {
@@ -316,7 +316,7 @@ TEST_F_TIMEOUT(flood, syncookies_keep_serving, 180)
 	TH_LOG("%d rounds: under the flood %lld connects, Linux TCP %lld; without it %lld, Linux TCP %lld",
 	       ROUNDS, xf, lf, xn, ln);
 	/* Less a tenth: runs of one stack differ that much under emulation. */
-	ASSERT_GE(xf * ln * 10, lf * xn * 9);
+	ASSERT_GE(xf * 10, lf * 9);
 }
 
 /* Cookies off: the flood holds the queue, and connects fail. */
