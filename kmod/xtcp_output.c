@@ -111,15 +111,22 @@ void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss)
 void xtcp_set_mss(struct sock *sk, u32 peer_mss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct dst_entry *dst = __sk_dst_get(sk);
 	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
 	u32 mss = peer_mss ? peer_mss : XTCP_MSS_DEFAULT;
 	u32 adv = XTCP_MSS_DEFAULT;
+	struct dst_entry *dst;
 
+	/*
+	 * A child being made is not locked yet (its listener is): read its
+	 * route under RCU, which __sk_dst_get() accepts as well as the lock.
+	 */
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
 	if (dst) {
 		mss = min(mss, dst_mtu(dst) - hdrs);
 		adv = dst_metric_advmss(dst);
 	}
+	rcu_read_unlock();
 	if (xs->user_mss) {
 		mss = min_t(u32, mss, xs->user_mss);
 		adv = min_t(u32, adv, xs->user_mss);
