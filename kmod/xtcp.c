@@ -672,7 +672,8 @@ static bool xtcp_data_skb_schedule(struct sock *sk, struct sk_buff *skb)
 /*
  * Budget for @copy bytes more: what of them may be copied now (Linux's
  * tcp_wmem_schedule()).  Refused, a socket still takes up to
- * net.xtcp.wmem[0] in all, and what its reserve holds.
+ * net.xtcp.wmem[0] in all, and what its reserve holds, forced into the
+ * total as the other charges that must not fail are.
  */
 static int xtcp_wmem_schedule(struct sock *sk, int copy)
 {
@@ -682,7 +683,9 @@ static int xtcp_wmem_schedule(struct sock *sk, int copy)
 		return copy;
 	avail = max(sk->sk_forward_alloc, 0) +
 		max(XTCP_SYSCTL(sk, wmem[0]) - sk->sk_wmem_queued, 0);
-	return min(copy, avail);
+	copy = min(copy, avail);
+	xtcp_mem_force(sk, copy);
+	return copy;
 }
 
 /*

@@ -808,7 +808,9 @@ static inline void xtcp_wmem_queued_add(struct sock *sk, int delta)
 {
 	sk_wmem_queued_add(sk, delta);
 	if (delta >= 0) {
-		xtcp_mem_force(sk, delta);
+		/* Scheduled already, as most are: no call. */
+		if (unlikely(delta > sk->sk_forward_alloc))
+			xtcp_mem_force(sk, delta);
 		sk_mem_charge(sk, delta);
 	} else {
 		sk_mem_uncharge(sk, -delta);

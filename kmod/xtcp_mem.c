@@ -111,14 +111,21 @@ long xtcp_orphan_count(void)
  * Should an orphan (or a socket being orphaned) be given up for memory
  * (Linux's tcp_check_oom())?  @shift: see xtcp_orphans_too_many().
  */
-bool xtcp_check_oom(struct sock *sk, int shift)
+/* net.xtcp.mem as it is now: a writer may change it at any time. */
+static void xtcp_mem_limits(long mem[3])
 {
-	long mem[3];
-	bool orphans, oom;
 	int i;
 
 	for (i = 0; i < 3; i++)
 		mem[i] = READ_ONCE(sysctl_xtcp_mem[i]);
+}
+
+bool xtcp_check_oom(struct sock *sk, int shift)
+{
+	long mem[3];
+	bool orphans, oom;
+
+	xtcp_mem_limits(mem);
 	orphans = xtcp_orphans_too_many(xtcp_orphan_count(), shift,
 					READ_ONCE(sysctl_xtcp_max_orphans));
 	oom = xtcp_out_of_memory(READ_ONCE(sk->sk_wmem_queued),
@@ -134,10 +141,8 @@ bool xtcp_check_oom(struct sock *sk, int shift)
 bool xtcp_budget_sndbuf_may_grow(const struct sock *sk)
 {
 	long mem[3];
-	int i;
 
-	for (i = 0; i < 3; i++)
-		mem[i] = READ_ONCE(sysctl_xtcp_mem[i]);
+	xtcp_mem_limits(mem);
 	return xtcp_sndbuf_may_grow(sk_under_memory_pressure(sk),
 				    xtcp_memory_pages(), mem);
 }
