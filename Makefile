@@ -21,6 +21,15 @@
 #                         kernel built from linux-source-6.12, then kmemleak
 #                         scans and rmmod (scripts/debug-test; 35 min, plus
 #                         ~1 h for the first kernel build; not in CI)
+#   make install          (root) build/<release>/xtcp.ko (KVER as for make;
+#                         build it first) into /lib/modules/<release>/updates,
+#                         depmod; the uapi header and the man page under
+#                         PREFIX (/usr/local); DESTDIR for staging
+#   make uninstall        (root) remove what make install put there
+#   make dkms-install     (root) through DKMS: built now for the running
+#                         kernel (KVER too), and for each kernel installed
+#                         later (scripts/dkms)
+#   make dkms-uninstall   (root) dkms remove, for every kernel
 #   make clean            remove build products (keeps build/linux-source)
 #
 # The kernel build runs out of tree in build/<release>/ (see scripts/buildtree)
@@ -34,7 +43,8 @@ CHECKPATCH := $(BUILD)/linux-source/scripts/checkpatch.pl
 resolve_kver = $(shell $(ROOT)/scripts/kver $(KVER))
 
 .PHONY: all module modules-all tools check checkpatch sparse uapi-check unit \
-	selftests demo test test-reference bench clean distclean setup
+	selftests demo test test-reference bench clean distclean setup \
+	install uninstall dkms-install dkms-uninstall
 
 all: module tools
 
@@ -99,6 +109,46 @@ selftests:
 
 setup:
 	$(ROOT)/scripts/setup
+
+PREFIX ?= /usr/local
+
+# Installed under updates/, which depmod ranks above the kernel's own
+# directories; the module's net-pf-25 alias then lets the first
+# socket(AF_XTCP, ...) load it.
+install:
+	@rel=$$($(ROOT)/scripts/kver $(KVER)) || exit 1; \
+	ko=$(BUILD)/$$rel/xtcp.ko; \
+	if [ ! -f $$ko ]; then \
+		echo "make install: no build/$$rel/xtcp.ko: run make KVER=$$rel first"; \
+		exit 1; \
+	fi; \
+	echo "  INSTALL $(DESTDIR)/lib/modules/$$rel/updates/xtcp.ko"; \
+	install -D -m 644 $$ko $(DESTDIR)/lib/modules/$$rel/updates/xtcp.ko && \
+	echo "  INSTALL $(DESTDIR)$(PREFIX)/include/linux/xtcp.h" && \
+	install -D -m 644 $(ROOT)/uapi/linux/xtcp.h \
+		$(DESTDIR)$(PREFIX)/include/linux/xtcp.h && \
+	echo "  INSTALL $(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7" && \
+	install -D -m 644 $(ROOT)/docs/xtcp.7 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7 && \
+	if [ -z "$(DESTDIR)" ]; then \
+		echo "  DEPMOD  $$rel"; depmod -a $$rel; \
+	fi
+
+# A loaded module stays loaded: rmmod xtcp unloads it.
+uninstall:
+	@rel=$$($(ROOT)/scripts/kver $(KVER)) || exit 1; \
+	rm -f $(DESTDIR)/lib/modules/$$rel/updates/xtcp.ko \
+		$(DESTDIR)$(PREFIX)/include/linux/xtcp.h \
+		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7 && \
+	if [ -z "$(DESTDIR)" ]; then \
+		echo "  DEPMOD  $$rel"; depmod -a $$rel; \
+	fi
+
+dkms-install:
+	$(ROOT)/scripts/dkms install $(if $(KVER),$(call resolve_kver))
+
+dkms-uninstall:
+	$(ROOT)/scripts/dkms uninstall
 
 demo:
 	$(ROOT)/scripts/setup
