@@ -27,7 +27,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 bin=${OUTPUT:-$dir}
 
 # unload must be last: it unloads and reloads the module.
-progs=${*:-"handshake transfer teardown rst sockopt fastopen md5sig poll netns sysctl trace procfs interop netem pmtu synflood mempress wire_handshake wire_window wire_send wire_recovery wire_ecn wire_teardown wire_bad wire_icmp wire_fuzz wire_script hardening preload jiffies_wrap unload"}
+progs=${*:-"handshake transfer teardown rst sockopt fastopen md5sig poll netns sysctl trace procfs interop netem pmtu synflood mempress wire_handshake wire_window wire_send wire_recovery wire_ecn wire_teardown wire_bad wire_icmp wire_fuzz wire_script hardening preload gotest jiffies_wrap install unload"}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "run_vm.sh: must run as root" >&2
@@ -36,7 +36,8 @@ fi
 
 # Prerequisites, checked once: a test must never skip, or pass, for want
 # of them.  Modules: veth pairs, netem, the tun device of the wire tests,
-# interop's tc link to Linux TCP (clsact, u32, pedit, csum), xfrm's netlink.
+# interop's tc link to Linux TCP (clsact, u32, pedit, csum), xfrm's netlink;
+# unshare, for gotest's namespace.
 missing=
 builtin() {
 	[ -n "$XTCP_MODULES_BUILTIN" ] &&
@@ -46,7 +47,7 @@ for m in veth sch_netem sch_tbf tun sch_ingress cls_u32 act_pedit act_csum xfrm_
 	modprobe $m >/dev/null 2>&1 || builtin $m || missing="$missing module:$m"
 done
 [ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
-for c in ip tc ethtool python3 iperf3 redis-server redis-cli redis-benchmark curl git; do
+for c in ip tc ethtool python3 iperf3 redis-server redis-cli redis-benchmark curl git unshare; do
 	command -v $c >/dev/null 2>&1 || missing="$missing $c"
 done
 if ! [ -d /sys/kernel/tracing/events ] && ! [ -d /sys/kernel/debug/tracing/events ]; then
