@@ -22,8 +22,8 @@
 #   make bench            XTCP vs TCP benchmark in a VM (scripts/bench; KVER=6.1, BENCH_ARGS=--quick)
 #   make debug-test       the selftests on a KASAN/lockdep/kmemleak/KFENCE
 #                         kernel built from linux-source-6.12, then kmemleak
-#                         scans and rmmod (scripts/debug-test; 35 min, plus
-#                         ~1 h for the first kernel build; not in CI)
+#                         scans and rmmod (scripts/debug-test; over 1 h,
+#                         plus ~1 h for the first kernel build; not in CI)
 #   make install          (root) build/<release>/xtcp.ko (KVER as for make;
 #                         build it first) into /lib/modules/<release>/updates,
 #                         depmod; the uapi header and the man page under
