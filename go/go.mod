@@ -1,0 +1,3 @@
+module xtcp.dev/go
+
+go 1.19
