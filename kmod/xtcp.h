@@ -107,6 +107,13 @@ enum {
 	XTCP_TIMER_RTO,		/* retransmission, or persist if nothing out */
 	XTCP_TIMER_REO,		/* RACK: a reordering window ends */
 	XTCP_TIMER_TLP,		/* tail loss probe */
+	/*
+	 * Nothing: the timer may still be pending, and runs out to no
+	 * effect.  An ACK that leaves nothing out does not delete it, so
+	 * the next send re-arms it in place, as Linux's
+	 * inet_csk_clear_xmit_timer() leaves icsk_retransmit_timer.
+	 */
+	XTCP_TIMER_NONE,
 };
 
 /* Loss recovery states, numbered as Linux's TCP_CA_* for tcpi_ca_state. */
@@ -488,6 +495,13 @@ static inline u32 xtcp_jiffies32_since(u32 stamp)
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+/* Whether rtx_timer is armed for something (XTCP_TIMER_NONE is not). */
+static inline bool xtcp_rtx_armed(const struct xtcp_sock *xs)
+{
+	return xs->rtx_pending != XTCP_TIMER_NONE &&
+	       timer_pending(&xs->rtx_timer);
 }
 
 /* The socket's congestion control (TCP_CONGESTION). */

@@ -537,7 +537,8 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		} else if (xs->packets_out) {
 			xtcp_schedule_rtx(sk);
 		} else {
-			sk_stop_timer(sk, &xs->rtx_timer);
+			/* Left to run out: the next send re-arms it. */
+			xs->rtx_pending = XTCP_TIMER_NONE;
 		}
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
@@ -580,7 +581,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	/* RACK waits out a reordering window before it calls a loss. */
 	if (reo_wait && xs->packets_out &&
 	    (xs->rtx_pending != XTCP_TIMER_REO ||
-	     !timer_pending(&xs->rtx_timer)))
+	     !xtcp_rtx_armed(xs)))
 		xtcp_arm_rtx_timer(sk, XTCP_TIMER_REO,
 				   usecs_to_jiffies(reo_wait));
 }

@@ -1085,7 +1085,7 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	trace_xtcp_retransmit_skb(sk, skb);
 	/* A retransmission lost to ENOBUFS is recovered by the RTO. */
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
-	if (!timer_pending(&xs->rtx_timer))
+	if (!xtcp_rtx_armed(xs))
 		xtcp_arm_rtx(sk);
 }
 
@@ -1369,7 +1369,7 @@ send:
 				xtcp_retransmit_lost(sk);
 		}
 	}
-	if (sent_new && (!timer_pending(&xs->rtx_timer) ||
+	if (sent_new && (!xtcp_rtx_armed(xs) ||
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);
 	/* Fewer unsent bytes: a writer held by TCP_NOTSENT_LOWAT may go. */
@@ -1379,7 +1379,7 @@ send:
 	xs->push_once = 0;
 	xs->cork_once = 0;
 	if (xtcp_send_head(sk) && !xs->packets_out &&
-	    !timer_pending(&xs->rtx_timer))
+	    !xtcp_rtx_armed(xs))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
 }
 

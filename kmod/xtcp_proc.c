@@ -91,7 +91,7 @@ static int xtcp_timer_info(struct sock *sk, unsigned long *expires)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (timer_pending(&xs->rtx_timer)) {
+	if (xtcp_rtx_armed(xs)) {
 		*expires = xs->rtx_timer.expires;
 		return xs->packets_out ? 1 : 4;	/* retransmit : probe */
 	}
@@ -118,7 +118,7 @@ static void xtcp_seq_show_mini(struct seq_file *seq, int sl, struct sock *sk,
 	unsigned long expires = jiffies;
 	bool reqsk = parent;
 
-	if (reqsk && timer_pending(&xs->rtx_timer))
+	if (reqsk && xtcp_rtx_armed(xs))
 		expires = xs->rtx_timer.expires;
 	else if (!reqsk && timer_pending(&sk->sk_timer))
 		expires = sk->sk_timer.expires;

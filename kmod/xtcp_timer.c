@@ -259,7 +259,7 @@ static void xtcp_rtx_timer(struct timer_list *t)
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &xs->rtx_timer, jiffies + XTCP_RETRY_OWNED);
-	else
+	else if (xs->rtx_pending != XTCP_TIMER_NONE)	/* else disarmed */
 		xtcp_rtx_timeout(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
