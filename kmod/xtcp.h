@@ -1059,6 +1059,11 @@ void xtcp_child_hash(struct sock *parent, struct sock *child);
 /* xtcp_rate.c */
 /* What an ACK tells of the delivery rate (Linux's struct rate_sample). */
 struct xtcp_rate_sample {
+	/*
+	 * When the ACK is taken: one clock read serves all it does, as
+	 * Linux's tcp_mstamp does.
+	 */
+	u32	now_us;
 	bool	valid;
 	u32	sent_us;	/* the newest segment delivered: sent then, */
 	u32	end_seq;

@@ -101,13 +101,15 @@ static void xtcp_established(struct sock *sk)
  */
 static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
 {
-	u32 now = xtcp_clock_us();
+	u32 now;
 
+	if (xs->rcv_rtt_time_us &&
+	    xtcp_seq_before(xs->rcv_nxt, xs->rcv_rtt_seq))
+		return;
+	now = xtcp_clock_us();
 	if (xs->rcv_rtt_time_us) {
 		u32 sample;
 
-		if (xtcp_seq_before(xs->rcv_nxt, xs->rcv_rtt_seq))
-			return;
 		sample = max_t(u32, now - xs->rcv_rtt_time_us, 1);
 		if (!xs->rcv_rtt_us || sample < xs->rcv_rtt_us)
 			xs->rcv_rtt_us = sample;
@@ -244,7 +246,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 			    struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), first_sent = 0, last_sent = 0;
+	u32 now = rs->now_us, first_sent = 0, last_sent = 0;
 	u32 acked = 0, acked_segs = 0;
 	bool ambiguous = false;
 	struct sk_buff *skb;
@@ -312,7 +314,7 @@ static bool xtcp_ack_update_rtt(struct sock *sk,
 				const struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), rtt, ca_rtt;
+	u32 now = rs->now_us, rtt, ca_rtt;
 
 	if (rs->ack_rtt_ok)
 		rtt = now - rs->ack_first_sent_us;
@@ -455,7 +457,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 prior_wnd = xs->snd_wnd;
 	u32 ack = cb->ack_seq, nwin;
 	u32 acked_segs = 0, delivered = 0, newly_acked = 0, reo_wait = 0;
-	struct xtcp_rate_sample rs = {};
+	struct xtcp_rate_sample rs = { .now_us = xtcp_clock_us() };
 	struct xtcp_ack_info ai;
 	struct sk_buff *head;
 	bool dupack, advanced, ece;

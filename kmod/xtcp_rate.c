@@ -47,7 +47,7 @@ void xtcp_rate_gen(struct sock *sk, u32 delivered,
 		   const struct xtcp_rate_sample *rs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us();
+	u32 now = rs->now_us;
 	u64 rate;
 
 	xs->delivered += delivered;

@@ -422,7 +422,7 @@ u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 	struct xtcp_sack_block parts[XTCP_MAX_SACK_BLOCKS + 1];
 	struct xtcp_sack_block valid[XTCP_MAX_SACK_BLOCKS];
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 newly = 0, now = xtcp_clock_us();
+	u32 newly = 0, now = rs->now_us;
 	unsigned int i, j, nparts, nvalid = 0;
 
 	sock_owned_by_me(sk);
