@@ -18,6 +18,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
+#include <net/netns/generic.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
@@ -761,7 +762,16 @@ struct xtcp_net {
 	struct xtcp_fastopen_net	fastopen;	/* xtcp_cookie.c */
 };
 
-struct xtcp_net *xtcp_pernet(const struct net *net);
+/*
+ * Inline: each counter and net.xtcp.* read goes through it, several per
+ * segment (Linux's TCP reaches net->mib and net->ipv4 directly).
+ */
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
 
 static inline void xtcp_inc_stats(const struct net *net,
 				  enum xtcp_mib_field field)

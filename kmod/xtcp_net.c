@@ -11,12 +11,7 @@
 #include "xtcp.h"
 #include "xtcp_compat.h"
 
-static unsigned int xtcp_net_id __read_mostly;
-
-struct xtcp_net *xtcp_pernet(const struct net *net)
-{
-	return net_generic(net, xtcp_net_id);
-}
+unsigned int xtcp_net_id __read_mostly;
 
 static int __net_init xtcp_net_init(struct net *net)
 {
