@@ -509,6 +509,14 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->bytes_acked += ack - xs->snd_una;
 		acked_segs = xtcp_clean_acked(sk, ack, &newly_acked, &rs);
 		/*
+		 * Before the RTT sample: HyStart, which it feeds, ends its
+		 * round on the ACK that passes the round's end, as Linux's
+		 * does (tcp_ack() moves snd_una before pkts_acked()).  One
+		 * ACK late, it timed the round's last ACK from the round
+		 * before's start, and took that for a long ACK train.
+		 */
+		xs->snd_una = ack;
+		/*
 		 * The timer stays backed off until an RTT is measured (RFC
 		 * 6298 5.7, Karn): Linux measures one from the echoed
 		 * timestamp of any ACK of data, XTCP only takes it as proof.
@@ -517,7 +525,6 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		    (opts && XTCP_SKB_CB(skb)->saw_ts && opts->tsecr))
 			xs->backoff = 0;
 		delivered += newly_acked;
-		xs->snd_una = ack;
 		if (xtcp_seq_before(xs->sack_high, ack))
 			xs->sack_high = ack;
 		xs->retransmits = 0;
