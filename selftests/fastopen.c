@@ -134,6 +134,7 @@ static bool syn_data(int fd)
 TEST_F(tfo, cookie_then_data_in_syn)
 {
 	struct tfo_mibs m;
+	char buf[8] = "";
 	int c, s;
 
 	ASSERT_OK(tfo_listen(self, "3"));
@@ -152,14 +153,10 @@ TEST_F(tfo, cookie_then_data_in_syn)
 	/* The rest of the connection is ordinary. */
 	ASSERT_EQ(5, send(s, "reply", 5, 0));
 	ASSERT_EQ(3, send(c, "end", 3, 0));
-	{
-		char buf[8] = "";
-
-		ASSERT_EQ(5, xt_recv_all(c, buf, 5));
-		EXPECT_EQ(0, memcmp(buf, "reply", 5));
-		ASSERT_EQ(3, xt_recv_all(s, buf, 3));
-		EXPECT_EQ(0, memcmp(buf, "end", 3));
-	}
+	ASSERT_EQ(5, xt_recv_all(c, buf, 5));
+	EXPECT_EQ(0, memcmp(buf, "reply", 5));
+	ASSERT_EQ(3, xt_recv_all(s, buf, 3));
+	EXPECT_EQ(0, memcmp(buf, "end", 3));
 	close(s);
 	close(c);
 }
