@@ -1144,7 +1144,7 @@ void xtcp_sndbuf_expand(struct sock *sk);
 /* xtcp_recovery.c */
 void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 			u32 now, struct xtcp_rate_sample *rs);
-u32 xtcp_rack_detect_loss(struct sock *sk);
+u32 xtcp_rack_detect_loss(struct sock *sk, u32 now);
 u32 xtcp_sacktag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
 		 struct xtcp_rate_sample *rs);
 bool xtcp_time_to_recover(const struct xtcp_sock *xs);

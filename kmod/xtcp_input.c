@@ -367,6 +367,7 @@ struct xtcp_ack_info {
 	u32	sacked;		/* segments it SACKed newly */
 	u32	delivered;	/* both */
 	u32	prior_packets_out;
+	u32	now_us;		/* when it arrived (xtcp_clock_us()) */
 	const struct xtcp_opts *opts;	/* its options (timestamps) */
 };
 
@@ -436,7 +437,7 @@ static void xtcp_cong_control(struct sock *sk, const struct xtcp_ack_info *a)
 	if (advanced && a->acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
 		struct xtcp_cong_ctx ctx;
 
-		xtcp_cong_ctx(sk, xtcp_clock_us(), &ctx);
+		xtcp_cong_ctx(sk, a->now_us, &ctx);
 		xtcp_ca_ops(xs)->on_ack(&xs->cong, a->acked_segs, &ctx);
 	}
 	if (xs->ca_state == XTCP_CA_OPEN && xtcp_time_to_recover(xs))
@@ -565,7 +566,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xs->delivered_ce += delivered;
 	if (xs->sack_ok && xs->packets_out &&
 	    (xs->sacked_out || xs->ca_state != XTCP_CA_OPEN))
-		reo_wait = xtcp_rack_detect_loss(sk);
+		reo_wait = xtcp_rack_detect_loss(sk, rs.now_us);
 	ai.advanced = advanced;
 	ai.dupack = dupack;
 	ai.ece = ece;
@@ -573,6 +574,7 @@ static void xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	ai.acked_segs = acked_segs;
 	ai.delivered = delivered;
 	ai.prior_packets_out = prior_packets_out;
+	ai.now_us = rs.now_us;
 	ai.opts = opts;
 	xtcp_cong_control(sk, &ai);
 	xtcp_update_pacing_rate(sk);

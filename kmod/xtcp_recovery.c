@@ -313,12 +313,12 @@ void xtcp_skb_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
  * the peer has is lost, its retransmission too if it was resent.  The
  * walk is in send order and ends at the first segment sent after that
  * reference; what it marks leaves the list.  Returns 0, or the
- * microseconds until the next segment's window ends.
+ * microseconds until the next segment's window ends, as seen at @now.
  */
-u32 xtcp_rack_detect_loss(struct sock *sk)
+u32 xtcp_rack_detect_loss(struct sock *sk, u32 now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), reo_wnd, wait = 0;
+	u32 reo_wnd, wait = 0;
 	struct xtcp_skb_cb *cb, *tmp;
 
 	sock_owned_by_me(sk);

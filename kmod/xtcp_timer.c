@@ -201,7 +201,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	}
 	if (xs->rtx_pending == XTCP_TIMER_REO && xs->packets_out) {
 		/* RACK: a reordering window has passed; what is lost now? */
-		u32 wait_us = xtcp_rack_detect_loss(sk);
+		u32 wait_us = xtcp_rack_detect_loss(sk, xtcp_clock_us());
 
 		if (xs->lost_out > xs->retrans_out &&
 		    xs->ca_state < XTCP_CA_RECOVERY)
