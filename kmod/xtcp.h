@@ -1194,6 +1194,7 @@ void xtcp_idle_restart_check(struct sock *sk);
 void xtcp_update_pacing_rate(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_tsq_init(void);
+void xtcp_gso_move_charge(struct sk_buff *gso_skb, struct sk_buff *segs);
 void xtcp_tsq_exit(void);
 void xtcp_set_skb_pcount(struct sk_buff *skb, u32 mss);
 int xtcp_fragment(struct sock *sk, bool in_rtx, struct sk_buff *skb, u32 len,

@@ -33,10 +33,13 @@ static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
 					 netdev_features_t features)
 {
 	const struct net_offload *tcp = xtcp_tcp_offload();
+	struct sk_buff *segs;
 
 	if (unlikely(!tcp || !tcp->callbacks.gso_segment))
 		return ERR_PTR(-EPROTONOSUPPORT);
-	return tcp->callbacks.gso_segment(skb, features);
+	segs = tcp->callbacks.gso_segment(skb, features);
+	xtcp_gso_move_charge(skb, segs);
+	return segs;
 }
 
 static struct sk_buff *xtcp4_gro_receive(struct list_head *head,

@@ -470,6 +470,38 @@ out:
 	sk_free(sk);
 }
 
+/*
+ * Software segmentation split @gso_skb into @segs: its TCP Small Queues
+ * charge moves to them, as TCP's own tcp_gso_segment() moves tcp_wfree()'s
+ * (it does so only for that destructor).  Else the charge went when the
+ * super-segment was freed, right after the split, and the segments then
+ * queued at the device (veth's NAPI ring, a qdisc) held none of it: TSQ
+ * saw an empty queue and let the whole window go into it.
+ */
+void xtcp_gso_move_charge(struct sk_buff *gso_skb, struct sk_buff *segs)
+{
+	struct sock *sk = gso_skb->sk;
+	unsigned int sum = 0;
+	struct sk_buff *seg;
+	int delta;
+
+	if (gso_skb->destructor != xtcp_wfree || IS_ERR_OR_NULL(segs))
+		return;
+	for (seg = segs; seg; seg = seg->next) {
+		seg->sk = sk;
+		seg->destructor = xtcp_wfree;
+		sum += seg->truesize;
+	}
+	/* The super-segment's free no longer returns what it was charged. */
+	gso_skb->sk = NULL;
+	gso_skb->destructor = NULL;
+	delta = sum - gso_skb->truesize;
+	if (delta >= 0)
+		refcount_add(delta, &sk->sk_wmem_alloc);
+	else
+		WARN_ON_ONCE(refcount_sub_and_test(-delta, &sk->sk_wmem_alloc));
+}
+
 void xtcp_tsq_init(void)
 {
 	int cpu;
