@@ -1283,6 +1283,7 @@ FIXTURE(script) {
 	struct wire w;
 };
 
+/* run_vm.sh runs these variants side by side, by name. */
 FIXTURE_VARIANT(script) {
 	bool inet;	/* Linux TCP, the oracle */
 	bool gso;	/* XTCP's super-segments, cut by GSO before the tun */
