@@ -32,11 +32,6 @@ bool xtcp_out_of_memory(int wmem_queued, int min_sndbuf, long allocated,
 	return wmem_queued > min_sndbuf && allocated > mem[2];
 }
 
-bool xtcp_sndbuf_may_grow(bool pressure, long allocated, const long mem[3])
-{
-	return !pressure && allocated < mem[0];
-}
-
 u32 xtcp_pressure_rcv_ssthresh(u32 rcv_ssthresh, u32 advmss)
 {
 	return rcv_ssthresh < 4 * advmss ? rcv_ssthresh : 4 * advmss;

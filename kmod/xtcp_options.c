@@ -313,13 +313,6 @@ int xtcp_md5_option(const u8 *opt, unsigned int len)
 	return found;
 }
 
-bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)
-{
-	if (!ts_recent || ts_recent_age >= XTCP_PAWS_IDLE_SECS)
-		return true;
-	return !xtcp_seq_before(tsval, ts_recent);
-}
-
 u32 xtcp_tw_syn_iss(u32 seq, u32 rcv_nxt, u32 snd_nxt, bool saw_ts,
 		    u32 tsval, u32 ts_recent, u32 ts_recent_age)
 {

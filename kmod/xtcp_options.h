@@ -128,7 +128,12 @@ int xtcp_md5_option(const u8 *opt, unsigned int len);
  * anything through.
  */
 #define XTCP_PAWS_IDLE_SECS	(24U * 24 * 60 * 60)
-bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age);
+static inline bool xtcp_paws_ok(u32 tsval, u32 ts_recent, u32 ts_recent_age)
+{
+	if (!ts_recent || ts_recent_age >= XTCP_PAWS_IDLE_SECS)
+		return true;
+	return !xtcp_seq_before(tsval, ts_recent);
+}
 
 /*
  * A SYN (no ACK, no RST) for a connection in TIME_WAIT may start a new

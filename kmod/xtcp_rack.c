@@ -39,13 +39,6 @@ u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
 	return sndcnt > 0xffffffffU ? 0xffffffffU : (u32)sndcnt;
 }
 
-bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
-{
-	if (t1_us != t2_us)
-		return (s32)(t1_us - t2_us) > 0;
-	return xtcp_seq_after(end1, end2);
-}
-
 u32 xtcp_rack_reo_wnd(u32 min_rtt_us, u32 srtt_us, bool reord_seen,
 		      bool in_recovery, u32 sacked_out, u8 extra_steps)
 {
@@ -97,19 +90,6 @@ u32 xtcp_rack_time_left(u32 sent_us, u32 now_us, u32 rack_rtt_us,
 		return 0;
 	deadline -= elapsed;
 	return deadline > 0xffffffffU ? 0xffffffffU : (u32)deadline;
-}
-
-u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us)
-{
-	u64 pto = 2 * (u64)srtt_us;
-
-	if (packets_out == 1)
-		pto += XTCP_TLP_WC_DELACK_US;
-	if (pto < XTCP_TLP_MIN_US)
-		pto = XTCP_TLP_MIN_US;
-	if (pto > rto_left_us)
-		pto = rto_left_us;
-	return (u32)pto;
 }
 
 u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,

@@ -35,7 +35,13 @@ u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
  * ending at end2?  The later send time wins; a tie goes to the higher
  * sequence number (RFC 8985 6.2 step 2, RACK_sent_after()).
  */
-bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2);
+static inline bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
+{
+	if (t1_us != t2_us)
+		return (s32)(t1_us - t2_us) > 0;
+	return xtcp_seq_after(end1, end2);
+}
+
 /*
  * The reordering window (6.2 step 4, Linux's tcp_rack_reo_wnd()): steps
  * of min_rtt / 4 (one, and @extra_steps more), never above srtt.  On a
@@ -101,6 +107,17 @@ u64 xtcp_delivery_rate(u32 delivered_segs, u32 mss, u32 send_elapsed_us,
  */
 #define XTCP_TLP_WC_DELACK_US	200000U
 #define XTCP_TLP_MIN_US		10000U
-u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us);
+static inline u32 xtcp_tlp_pto(u32 srtt_us, u32 packets_out, u32 rto_left_us)
+{
+	u64 pto = 2 * (u64)srtt_us;
+
+	if (packets_out == 1)
+		pto += XTCP_TLP_WC_DELACK_US;
+	if (pto < XTCP_TLP_MIN_US)
+		pto = XTCP_TLP_MIN_US;
+	if (pto > rto_left_us)
+		pto = rto_left_us;
+	return (u32)pto;
+}
 
 #endif /* _XTCP_RACK_H */

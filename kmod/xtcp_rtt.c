@@ -65,21 +65,6 @@ void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us)
 	e->rto_us = xtcp_rto_compute(e);
 }
 
-u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff)
-{
-	/*
-	 * Shifting a 32-bit value by 32 or more is undefined in C, and
-	 * shifting by less can still overflow: compare before shifting
-	 * instead.  rto_us > MAX >> backoff exactly when rto_us << backoff
-	 * would exceed MAX.
-	 */
-	if (backoff >= 32)
-		return rto_us ? XTCP_RTO_MAX_US : 0;
-	if (rto_us > (XTCP_RTO_MAX_US >> backoff))
-		return XTCP_RTO_MAX_US;
-	return rto_us << backoff;
-}
-
 u32 xtcp_rto_user_clamp(u32 rto_us, u32 user_timeout_ms, u32 elapsed_ms)
 {
 	u64 left_us;

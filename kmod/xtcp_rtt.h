@@ -42,7 +42,20 @@ void xtcp_rtt_init(struct xtcp_rtt_est *e);
  */
 void xtcp_rtt_sample(struct xtcp_rtt_est *e, u32 rtt_us);
 /* rto_us doubled backoff times (RFC 6298 5.5), at most XTCP_RTO_MAX_US. */
-u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff);
+static inline u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff)
+{
+	/*
+	 * Shifting a 32-bit value by 32 or more is undefined in C, and
+	 * shifting by less can still overflow: compare before shifting
+	 * instead.  rto_us > MAX >> backoff exactly when rto_us << backoff
+	 * would exceed MAX.
+	 */
+	if (backoff >= 32)
+		return rto_us ? XTCP_RTO_MAX_US : 0;
+	if (rto_us > (XTCP_RTO_MAX_US >> backoff))
+		return XTCP_RTO_MAX_US;
+	return rto_us << backoff;
+}
 
 /*
  * The timer after a retransmission timeout, @rto_us, when

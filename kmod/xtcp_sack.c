@@ -127,11 +127,3 @@ unsigned int xtcp_sack_uncovered(u32 start, u32 end,
 	}
 	return parts;
 }
-
-u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out)
-{
-	u32 left = sacked_out + lost_out;
-
-	/* Never below what is being retransmitted, should counts disagree. */
-	return (packets_out > left ? packets_out - left : 0) + retrans_out;
-}

@@ -80,7 +80,13 @@ unsigned int xtcp_sack_uncovered(u32 start, u32 end,
 				 const struct xtcp_sack_block *seen,
 				 unsigned int n, struct xtcp_sack_block *out);
 
-u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out);
+static inline u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out)
+{
+	u32 left = sacked_out + lost_out;
+
+	/* Never below what is being retransmitted, should counts disagree. */
+	return (packets_out > left ? packets_out - left : 0) + retrans_out;
+}
 
 /* RFC 6675 DupThresh: a hole with this many SACKed segments above is lost. */
 #define XTCP_DUPTHRESH		3

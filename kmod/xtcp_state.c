@@ -54,28 +54,3 @@ int xtcp_state_on_fin(int state)
 		return state;
 	}
 }
-
-int xtcp_state_on_fin_acked(int state)
-{
-	switch (state) {
-	case XTCP_FIN_WAIT1:
-		return XTCP_FIN_WAIT2;
-	case XTCP_CLOSING:
-		return XTCP_TIME_WAIT;
-	case XTCP_LAST_ACK:
-		return XTCP_CLOSE;
-	default:
-		return state;
-	}
-}
-
-bool xtcp_state_can_send(int state)
-{
-	return state == XTCP_ESTABLISHED || state == XTCP_CLOSE_WAIT;
-}
-
-bool xtcp_state_can_recv_data(int state)
-{
-	return state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
-	       state == XTCP_FIN_WAIT2;
-}

@@ -71,10 +71,31 @@ int xtcp_state_on_fin(int state);
  * LAST_ACK to CLOSE.  When one segment both acknowledges our FIN and
  * carries the peer's, apply this first, then xtcp_state_on_fin().
  */
-int xtcp_state_on_fin_acked(int state);
+static inline int xtcp_state_on_fin_acked(int state)
+{
+	switch (state) {
+	case XTCP_FIN_WAIT1:
+		return XTCP_FIN_WAIT2;
+	case XTCP_CLOSING:
+		return XTCP_TIME_WAIT;
+	case XTCP_LAST_ACK:
+		return XTCP_CLOSE;
+	default:
+		return state;
+	}
+}
+
 /* May the user queue data to send?  ESTABLISHED and CLOSE_WAIT. */
-bool xtcp_state_can_send(int state);
+static inline bool xtcp_state_can_send(int state)
+{
+	return state == XTCP_ESTABLISHED || state == XTCP_CLOSE_WAIT;
+}
+
 /* May data arrive?  ESTABLISHED, FIN_WAIT1 and FIN_WAIT2. */
-bool xtcp_state_can_recv_data(int state);
+static inline bool xtcp_state_can_recv_data(int state)
+{
+	return state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
+	       state == XTCP_FIN_WAIT2;
+}
 
 #endif /* _XTCP_STATE_H */

@@ -4,13 +4,6 @@
  */
 #include "xtcp_tso.h"
 
-u32 xtcp_pcount(u32 len, u32 mss)
-{
-	if (len <= mss)
-		return 1;
-	return (len + mss - 1) / mss;
-}
-
 u32 xtcp_size_goal_segs(u32 mss, u32 gso_max_size, u32 header_room,
 			u32 gso_max_segs, u32 max_window)
 {
@@ -49,40 +42,6 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
 	if (segs < 2)
 		segs = 2;
 	return segs < gso_max_segs ? segs : gso_max_segs;
-}
-
-u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
-{
-	u32 max_len = segs * mss;
-	u32 needed = len < wnd_left ? len : wnd_left;
-	u32 partial;
-
-	if (max_len <= needed)
-		return max_len;
-	partial = needed % mss;
-	if (partial && nagle)
-		return needed - partial;
-	return needed;
-}
-
-u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
-		     u32 srtt_us)
-{
-	u32 ratio = cwnd < ssthresh / 2 ? 200 : 120;
-	u64 rate = (u64)mss * 10000 * ratio;	/* 10^6 / 100 per percent */
-
-	rate *= cwnd > packets_out ? cwnd : packets_out;
-	return srtt_us ? rate / srtt_us : rate;
-}
-
-u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
-		   u32 limit_output_bytes)
-{
-	u64 limit = pacing_rate >> pacing_shift;
-
-	if (limit < 2ULL * truesize)
-		limit = 2ULL * truesize;
-	return limit < limit_output_bytes ? limit : limit_output_bytes;
 }
 
 /* Linux's tcp_tso_win_divisor default: a third of a window goes at once. */
@@ -132,16 +91,6 @@ bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d)
 	return !d->closed;
 }
 
-u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len)
-{
-	u32 cutoff = max_window > 536 ? max_window / 2 : max_window;
-	u32 floor = header_len < 68 ? 68 - header_len : 0;
-
-	if (!cutoff || mss <= cutoff)
-		return mss;
-	return cutoff > floor ? cutoff : floor;
-}
-
 u32 xtcp_pmtu_mss(u32 pmtu, u32 opts_len, u32 mss)
 {
 	/* An IPv4 and a TCP header without options: 40 bytes. */
@@ -155,13 +104,4 @@ u32 xtcp_pmtu_mss(u32 pmtu, u32 opts_len, u32 mss)
 bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window)
 {
 	return xtcp_seq_after(write_seq, pushed_seq + (max_window >> 1));
-}
-
-bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
-		      u32 snd_una, u32 snd_nxt)
-{
-	if (cork)
-		return true;
-	return !nodelay && packets_out && xtcp_seq_after(snd_sml, snd_una) &&
-	       !xtcp_seq_after(snd_sml, snd_nxt);
 }

@@ -15,7 +15,12 @@
 #include "xtcp_seq.h"
 
 /* Segments of at most @mss bytes that @len bytes make; 1 for none. */
-u32 xtcp_pcount(u32 len, u32 mss);
+static inline u32 xtcp_pcount(u32 len, u32 mss)
+{
+	if (len <= mss)
+		return 1;
+	return (len + mss - 1) / mss;
+}
 
 /*
  * Segments one skb of the write queue may hold: as many as a GSO skb
@@ -46,7 +51,19 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
  * start.  When the end of what may go is a partial segment and @nagle
  * holds partial segments back, only whole segments go.  0: nothing.
  */
-u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
+static inline u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
+{
+	u32 max_len = segs * mss;
+	u32 needed = len < wnd_left ? len : wnd_left;
+	u32 partial;
+
+	if (max_len <= needed)
+		return max_len;
+	partial = needed % mss;
+	if (partial && nagle)
+		return needed - partial;
+	return needed;
+}
 
 /*
  * The pacing rate in bytes per second (Linux's tcp_update_pacing_rate()
@@ -56,8 +73,15 @@ u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle);
  * sizes TCP Small Queues' limit, and a pacing qdisc (fq) paces by it.
  * @srtt_us 0 (no sample yet): the window per microsecond.
  */
-u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
-		     u32 srtt_us);
+static inline u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
+				   u32 srtt_us)
+{
+	u32 ratio = cwnd < ssthresh / 2 ? 200 : 120;
+	u64 rate = (u64)mss * 10000 * ratio;	/* 10^6 / 100 per percent */
+
+	rate *= cwnd > packets_out ? cwnd : packets_out;
+	return srtt_us ? rate / srtt_us : rate;
+}
 
 /*
  * TCP Small Queues (Linux's tcp_small_queue_check()): the bytes of a
@@ -66,8 +90,15 @@ u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
  * default), at least two skbs of @truesize, at most
  * @limit_output_bytes (net.xtcp.limit_output_bytes).
  */
-u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
-		   u32 limit_output_bytes);
+static inline u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
+				 u32 limit_output_bytes)
+{
+	u64 limit = pacing_rate >> pacing_shift;
+
+	if (limit < 2ULL * truesize)
+		limit = 2ULL * truesize;
+	return limit < limit_output_bytes ? limit : limit_output_bytes;
+}
 
 /*
  * What decides whether an skb that could go only in part now waits for
@@ -109,9 +140,19 @@ bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d);
  * TCP header: a peer with a small window gets segments it can take two
  * of, so that an ACK flows back (Linux's tcp_bound_to_half_wnd(), which
  * tcp_sync_mss() applies again whenever that window grows).  No bound
- * while no window is known.
+ * while no window is known.  Inline: xtcp_mss() calls it on every send
+ * decision.
  */
-u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window, u32 header_len);
+static inline u32 xtcp_bound_to_half_wnd(u32 mss, u32 max_window,
+					 u32 header_len)
+{
+	u32 cutoff = max_window > 536 ? max_window / 2 : max_window;
+	u32 floor = header_len < 68 ? 68 - header_len : 0;
+
+	if (!cutoff || mss <= cutoff)
+		return mss;
+	return cutoff > floor ? cutoff : floor;
+}
 
 /*
  * The send MSS (without the @opts_len bytes of options every segment
@@ -139,7 +180,13 @@ bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window);
  * variant): a write that ends short is not held behind full segments,
  * only behind another short one.
  */
-bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
-		      u32 snd_una, u32 snd_nxt);
+static inline bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
+				    u32 snd_una, u32 snd_nxt)
+{
+	if (cork)
+		return true;
+	return !nodelay && packets_out && xtcp_seq_after(snd_sml, snd_una) &&
+	       !xtcp_seq_after(snd_sml, snd_nxt);
+}
 
 #endif /* _XTCP_TSO_H */

@@ -9,24 +9,6 @@
  */
 #include "xtcp_window.h"
 
-bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge)
-{
-	return !xtcp_seq_before(end_seq, rcv_wup) &&
-	       !xtcp_seq_after(seq, right_edge);
-}
-
-enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
-				       u32 max_window, u64 bytes_acked)
-{
-	if (xtcp_seq_before(ack, snd_una)) {
-		if (bytes_acked < max_window)
-			max_window = (u32)bytes_acked;
-		return xtcp_seq_before(ack, snd_una - max_window) ?
-		       XTCP_ACK_TOO_OLD : XTCP_ACK_OLD;
-	}
-	return xtcp_seq_after(ack, snd_nxt) ? XTCP_ACK_UNSENT : XTCP_ACK_OK;
-}
-
 bool xtcp_oow_limited(u32 now, u32 last, u32 limit)
 {
 	s32 elapsed = (s32)(now - last);
@@ -45,32 +27,6 @@ u8 xtcp_select_wscale(u32 space)
 	if (shift < 0)
 		return 0;
 	return shift > XTCP_MAX_WSCALE ? XTCP_MAX_WSCALE : (u8)shift;
-}
-
-u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd)
-{
-	u32 wnd = free_space;
-
-	/* First what the header can carry, then round within that. */
-	if (wnd > max_wnd)
-		wnd = max_wnd;
-	/*
-	 * Receiver-side silly window avoidance: offer room in whole
-	 * segments, so the right edge only moves forward by full MSS steps
-	 * and the sender is never invited to send a tiny segment at the end
-	 * of a large window.
-	 */
-	if (mss && wnd >= mss)
-		wnd -= wnd % mss;
-	/*
-	 * Never move the right edge back (RFC 9293 3.8.6): the peer may
-	 * already have sent up to it.
-	 */
-	if (wnd < cur_wnd)
-		wnd = cur_wnd;
-	if (wnd > max_wnd)
-		wnd = max_wnd;
-	return wnd;
 }
 
 static u32 xtcp_rcv_ratio(u32 len, u32 truesize)
@@ -94,11 +50,6 @@ u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize)
 	if (r <= old)
 		return r;
 	return old + (r - old + 7) / 8;
-}
-
-u32 xtcp_space_to_window(u32 free_space, u32 ratio)
-{
-	return (u32)(((u64)free_space * ratio) >> 8);
 }
 
 u32 xtcp_rcv_ssthresh_grow(u32 ssthresh, u32 limit, u32 len, u32 truesize,
@@ -150,19 +101,4 @@ u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
 		ratio = 1;
 	buf = (rcvwin << 8) / ratio;
 	return buf > rmem_max ? rmem_max : (u32)buf;
-}
-
-u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max)
-{
-	u64 mem = 2ULL * (cwnd > XTCP_INIT_CWND ? cwnd : XTCP_INIT_CWND) *
-		  per_mss_truesize;
-
-	return mem > wmem_max ? wmem_max : (u32)mem;
-}
-
-bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
-			    u32 nwin, u32 snd_wnd)
-{
-	return xtcp_seq_after(ack, snd_una) || xtcp_seq_after(seq, snd_wl1) ||
-	       (seq == snd_wl1 && (nwin > snd_wnd || !nwin));
 }

@@ -21,7 +21,11 @@
  * right edge, or an old duplicate reaching rcv_wup, still has its ACK
  * processed; data outside the window is trimmed later.
  */
-bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge);
+static inline bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge)
+{
+	return !xtcp_seq_before(end_seq, rcv_wup) &&
+	       !xtcp_seq_after(seq, right_edge);
+}
 
 /*
  * Is SEG.ACK acceptable (RFC 5961 5.2)?  SND.UNA - MAX.SND.WND <= SEG.ACK
@@ -36,8 +40,17 @@ enum xtcp_ack_verdict {
 	XTCP_ACK_UNSENT,	/* above SND.NXT: drop */
 };
 
-enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
-				       u32 max_window, u64 bytes_acked);
+static inline enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
+						     u32 max_window, u64 bytes_acked)
+{
+	if (xtcp_seq_before(ack, snd_una)) {
+		if (bytes_acked < max_window)
+			max_window = (u32)bytes_acked;
+		return xtcp_seq_before(ack, snd_una - max_window) ?
+		       XTCP_ACK_TOO_OLD : XTCP_ACK_OLD;
+	}
+	return xtcp_seq_after(ack, snd_nxt) ? XTCP_ACK_UNSENT : XTCP_ACK_OK;
+}
 
 /*
  * Whether a segment's window replaces the peer's window we hold (RFC 9293
@@ -49,8 +62,12 @@ enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
  * never to shrink it, which is what an ACK overtaken by a later one
  * would do.
  */
-bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
-			    u32 nwin, u32 snd_wnd);
+static inline bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
+					  u32 nwin, u32 snd_wnd)
+{
+	return xtcp_seq_after(ack, snd_una) || xtcp_seq_after(seq, snd_wl1) ||
+	       (seq == snd_wl1 && (nwin > snd_wnd || !nwin));
+}
 
 /*
  * Out-of-window ACKs, PAWS ACKs and challenge ACKs are rate limited per
@@ -79,7 +96,31 @@ u8 xtcp_select_wscale(u32 space);
  * than cur_wnd, so the right edge never moves back, and never more than
  * max_wnd.
  */
-u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
+static inline u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd)
+{
+	u32 wnd = free_space;
+
+	/* First what the header can carry, then round within that. */
+	if (wnd > max_wnd)
+		wnd = max_wnd;
+	/*
+	 * Receiver-side silly window avoidance: offer room in whole
+	 * segments, so the right edge only moves forward by full MSS steps
+	 * and the sender is never invited to send a tiny segment at the end
+	 * of a large window.
+	 */
+	if (mss && wnd >= mss)
+		wnd -= wnd % mss;
+	/*
+	 * Never move the right edge back (RFC 9293 3.8.6): the peer may
+	 * already have sent up to it.
+	 */
+	if (wnd < cur_wnd)
+		wnd = cur_wnd;
+	if (wnd > max_wnd)
+		wnd = max_wnd;
+	return wnd;
+}
 
 /*
  * How much of the receive buffer is payload, as Linux 6.x's scaling_ratio:
@@ -96,7 +137,10 @@ u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd);
  * never offers room that the next small segments would not find.
  */
 u32 xtcp_rcv_ratio_update(u32 old, u32 len, u32 truesize);
-u32 xtcp_space_to_window(u32 free_space, u32 ratio);
+static inline u32 xtcp_space_to_window(u32 free_space, u32 ratio)
+{
+	return (u32)(((u64)free_space * ratio) >> 8);
+}
 
 /*
  * The receive window's slow start, as Linux's tcp_grow_window(): a
@@ -129,6 +173,12 @@ u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
  * Sender: room for two congestion windows (at least the initial 10
  * segments) of skbs of @per_mss_truesize, up to @wmem_max.
  */
-u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max);
+static inline u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max)
+{
+	u64 mem = 2ULL * (cwnd > XTCP_INIT_CWND ? cwnd : XTCP_INIT_CWND) *
+		  per_mss_truesize;
+
+	return mem > wmem_max ? wmem_max : (u32)mem;
+}
 
 #endif /* _XTCP_WINDOW_H */
