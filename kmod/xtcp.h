@@ -885,10 +885,15 @@ void xtcp_fastopen_cache_set(const struct net *net, __be32 saddr,
 			     __be32 daddr, u16 mss, const struct xtcp_opts *o);
 void xtcp_offload_exit(void);
 
-/* Time base for RTT samples. */
+/* Time base for RTT samples, from a reading of ktime_get_ns(). */
+static inline u32 xtcp_ns_to_us(u64 ns)
+{
+	return (u32)div_u64(ns, NSEC_PER_USEC);
+}
+
 static inline u32 xtcp_clock_us(void)
 {
-	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	return xtcp_ns_to_us(ktime_get_ns());
 }
 
 /* Our TSval clock: milliseconds, like Linux's (RFC 7323 5.4). */
@@ -897,9 +902,14 @@ static inline u32 xtcp_clock_ms(void)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
 }
 
+static inline u32 xtcp_tsval_at(const struct xtcp_sock *xs, u64 ns)
+{
+	return (u32)div_u64(ns, NSEC_PER_MSEC) + xs->ts_off;
+}
+
 static inline u32 xtcp_tsval(const struct xtcp_sock *xs)
 {
-	return xtcp_clock_ms() + xs->ts_off;
+	return xtcp_tsval_at(xs, ktime_get_ns());
 }
 
 /* The episode's first retransmission, unless one was stamped already. */

@@ -126,9 +126,12 @@ static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = xtcp_clock_us(), copied, rcvbuf;
+	u32 now, copied, rcvbuf;
 
-	if (!xs->rcv_rtt_us || now - xs->rcvq_time_us < xs->rcv_rtt_us)
+	if (!xs->rcv_rtt_us)
+		return;
+	now = xtcp_clock_us();
+	if (now - xs->rcvq_time_us < xs->rcv_rtt_us)
 		return;
 	copied = xs->copied_seq - xs->rcvq_seq;
 	if (copied > xs->rcvq_space) {

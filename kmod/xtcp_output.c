@@ -527,11 +527,13 @@ void xtcp_tsq_exit(void)
  * Put the TCP header in front of skb and hand it to IP.  With clone set,
  * skb stays on the write queue and a clone (or a copy, when an earlier
  * clone may still be in a device queue) goes out instead.  A SYN or
- * SYN-ACK also carries the Fast Open option of @fo, if fo_ok.
+ * SYN-ACK also carries the Fast Open option of @fo, if fo_ok.  @now_ns,
+ * if not 0, is the sender's reading of ktime_get_ns() for the timestamp
+ * option, as Linux's tcp_write_xmit() reads the clock once for all.
  */
 static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 			       bool clone, gfp_t gfp,
-			       const struct xtcp_opts *fo)
+			       const struct xtcp_opts *fo, u64 now_ns)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -586,7 +588,7 @@ static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	}
 	if (xs->ts_ok) {
 		opts.ts_ok = true;
-		opts.tsval = xtcp_tsval(xs);
+		opts.tsval = xtcp_tsval_at(xs, now_ns ? : ktime_get_ns());
 		opts.tsecr = xs->ts_recent;
 	}
 	opts.md5 = xs->md5 && xtcp_md5_key_for(sk, inet->inet_daddr);
@@ -713,7 +715,7 @@ static int __xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		      gfp_t gfp)
 {
-	return __xtcp_transmit_skb(sk, skb, clone, gfp, NULL);
+	return __xtcp_transmit_skb(sk, skb, clone, gfp, NULL, 0);
 }
 
 void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
@@ -1203,7 +1205,9 @@ static void xtcp_send_new_opts(struct sock *sk, struct sk_buff *skb,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 pcount = xtcp_skb_pcount(skb), now = xtcp_clock_us();
+	u32 pcount = xtcp_skb_pcount(skb);
+	u64 now_ns = ktime_get_ns();
+	u32 now = xtcp_ns_to_us(now_ns);
 
 	/* Sending after an idle spell (Linux's CA_EVENT_TX_START). */
 	if (!xs->packets_out && xtcp_ca_ops(xs)->on_restart) {
@@ -1219,9 +1223,9 @@ static void xtcp_send_new_opts(struct sock *sk, struct sk_buff *skb,
 	xtcp_rate_on_send(xs, cb, now);
 	/* A segment lost to ENOBUFS is recovered by the RTO. */
 	if (seg)
-		__xtcp_transmit_skb(sk, seg, false, GFP_ATOMIC, fo);
+		__xtcp_transmit_skb(sk, seg, false, GFP_ATOMIC, fo, now_ns);
 	else
-		__xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC, fo);
+		__xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC, fo, now_ns);
 	xtcp_new_sent(sk, skb);
 }
 
