@@ -47,7 +47,8 @@ bool xtcp_out_of_memory(int wmem_queued, int min_sndbuf, long allocated,
  * budget's part): not under pressure, and not once all XTCP sockets
  * together hold min or more.
  */
-static inline bool xtcp_sndbuf_may_grow(bool pressure, long allocated, const long mem[3])
+static inline bool xtcp_sndbuf_may_grow(bool pressure, long allocated,
+					const long mem[3])
 {
 	return !pressure && allocated < mem[0];
 }

@@ -35,7 +35,8 @@ u32 xtcp_prr_cwnd(u32 pipe, u32 ssthresh, u32 recover_fs, u32 prr_delivered,
  * ending at end2?  The later send time wins; a tie goes to the higher
  * sequence number (RFC 8985 6.2 step 2, RACK_sent_after()).
  */
-static inline bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us, u32 end2)
+static inline bool xtcp_rack_sent_after(u32 t1_us, u32 end1, u32 t2_us,
+					u32 end2)
 {
 	if (t1_us != t2_us)
 		return (s32)(t1_us - t2_us) > 0;

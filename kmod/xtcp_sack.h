@@ -80,7 +80,13 @@ unsigned int xtcp_sack_uncovered(u32 start, u32 end,
 				 const struct xtcp_sack_block *seen,
 				 unsigned int n, struct xtcp_sack_block *out);
 
-static inline u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out, u32 retrans_out)
+/*
+ * The segments in flight (RFC 6675's pipe, Linux's
+ * tcp_packets_in_flight()): those sent and neither SACKed nor lost, plus
+ * the retransmissions out.
+ */
+static inline u32 xtcp_pipe(u32 packets_out, u32 sacked_out, u32 lost_out,
+			    u32 retrans_out)
 {
 	u32 left = sacked_out + lost_out;
 

@@ -51,7 +51,8 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us,
  * start.  When the end of what may go is a partial segment and @nagle
  * holds partial segments back, only whole segments go.  0: nothing.
  */
-static inline u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, bool nagle)
+static inline u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left,
+				   bool nagle)
 {
 	u32 max_len = segs * mss;
 	u32 needed = len < wnd_left ? len : wnd_left;
@@ -73,8 +74,8 @@ static inline u32 xtcp_split_point(u32 len, u32 mss, u32 segs, u32 wnd_left, boo
  * sizes TCP Small Queues' limit, and a pacing qdisc (fq) paces by it.
  * @srtt_us 0 (no sample yet): the window per microsecond.
  */
-static inline u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthresh,
-				   u32 srtt_us)
+static inline u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out,
+				   u32 ssthresh, u32 srtt_us)
 {
 	u32 ratio = cwnd < ssthresh / 2 ? 200 : 120;
 	u64 rate = (u64)mss * 10000 * ratio;	/* 10^6 / 100 per percent */
@@ -90,8 +91,8 @@ static inline u64 xtcp_pacing_rate(u32 mss, u32 cwnd, u32 packets_out, u32 ssthr
  * default), at least two skbs of @truesize, at most
  * @limit_output_bytes (net.xtcp.limit_output_bytes).
  */
-static inline u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate, u32 pacing_shift,
-				 u32 limit_output_bytes)
+static inline u64 xtcp_tsq_limit(u32 truesize, u64 pacing_rate,
+				 u32 pacing_shift, u32 limit_output_bytes)
 {
 	u64 limit = pacing_rate >> pacing_shift;
 
@@ -180,8 +181,8 @@ bool xtcp_push_forced(u32 write_seq, u32 pushed_seq, u32 max_window);
  * variant): a write that ends short is not held behind full segments,
  * only behind another short one.
  */
-static inline bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out, u32 snd_sml,
-				    u32 snd_una, u32 snd_nxt)
+static inline bool xtcp_nagle_holds(bool cork, bool nodelay, u32 packets_out,
+				    u32 snd_sml, u32 snd_una, u32 snd_nxt)
 {
 	if (cork)
 		return true;

@@ -21,7 +21,8 @@
  * right edge, or an old duplicate reaching rcv_wup, still has its ACK
  * processed; data outside the window is trimmed later.
  */
-static inline bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup, u32 right_edge)
+static inline bool xtcp_seq_window_ok(u32 seq, u32 end_seq, u32 rcv_wup,
+				      u32 right_edge)
 {
 	return !xtcp_seq_before(end_seq, rcv_wup) &&
 	       !xtcp_seq_after(seq, right_edge);
@@ -40,8 +41,10 @@ enum xtcp_ack_verdict {
 	XTCP_ACK_UNSENT,	/* above SND.NXT: drop */
 };
 
-static inline enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 snd_nxt,
-						     u32 max_window, u64 bytes_acked)
+static inline enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una,
+						     u32 snd_nxt,
+						     u32 max_window,
+						     u64 bytes_acked)
 {
 	if (xtcp_seq_before(ack, snd_una)) {
 		if (bytes_acked < max_window)
@@ -62,8 +65,8 @@ static inline enum xtcp_ack_verdict xtcp_ack_verdict(u32 ack, u32 snd_una, u32 s
  * never to shrink it, which is what an ACK overtaken by a later one
  * would do.
  */
-static inline bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq, u32 snd_wl1,
-					  u32 nwin, u32 snd_wnd)
+static inline bool xtcp_may_update_window(u32 ack, u32 snd_una, u32 seq,
+					  u32 snd_wl1, u32 nwin, u32 snd_wnd)
 {
 	return xtcp_seq_after(ack, snd_una) || xtcp_seq_after(seq, snd_wl1) ||
 	       (seq == snd_wl1 && (nwin > snd_wnd || !nwin));
@@ -96,7 +99,8 @@ u8 xtcp_select_wscale(u32 space);
  * than cur_wnd, so the right edge never moves back, and never more than
  * max_wnd.
  */
-static inline u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss, u32 max_wnd)
+static inline u32 xtcp_select_window(u32 free_space, u32 cur_wnd, u32 mss,
+				     u32 max_wnd)
 {
 	u32 wnd = free_space;
 
@@ -173,7 +177,8 @@ u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
  * Sender: room for two congestion windows (at least the initial 10
  * segments) of skbs of @per_mss_truesize, up to @wmem_max.
  */
-static inline u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize, u32 wmem_max)
+static inline u32 xtcp_sndbuf_for_cwnd(u32 cwnd, u32 per_mss_truesize,
+				       u32 wmem_max)
 {
 	u64 mem = 2ULL * (cwnd > XTCP_INIT_CWND ? cwnd : XTCP_INIT_CWND) *
 		  per_mss_truesize;
