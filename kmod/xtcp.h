@@ -897,14 +897,19 @@ static inline u32 xtcp_clock_us(void)
 }
 
 /* Our TSval clock: milliseconds, like Linux's (RFC 7323 5.4). */
+static inline u32 xtcp_ns_to_ms(u64 ns)
+{
+	return (u32)div_u64(ns, NSEC_PER_MSEC);
+}
+
 static inline u32 xtcp_clock_ms(void)
 {
-	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+	return xtcp_ns_to_ms(ktime_get_ns());
 }
 
 static inline u32 xtcp_tsval_at(const struct xtcp_sock *xs, u64 ns)
 {
-	return (u32)div_u64(ns, NSEC_PER_MSEC) + xs->ts_off;
+	return xtcp_ns_to_ms(ns) + xs->ts_off;
 }
 
 static inline u32 xtcp_tsval(const struct xtcp_sock *xs)
