@@ -659,14 +659,21 @@ static void xtcp_remove_empty_skb(struct sock *sk)
 /*
  * Budget for a new data skb's own size (Linux's tcp_stream_alloc_skb()):
  * the first one, with nothing queued, goes whatever the budget says, so
- * that every writer makes progress.
+ * that every writer makes progress.  Linux forces that one without asking
+ * the budget at all, which in a request/response loop is one cheap charge
+ * per request instead of a full schedule; a socket in a memory cgroup asks
+ * first, since only a schedule charges its cgroup (xtcp_mem_force()).
  */
 static bool xtcp_data_skb_schedule(struct sock *sk, struct sk_buff *skb)
 {
-	if (sk_wmem_schedule(sk, skb->truesize))
+	bool first = skb_queue_empty(&sk->sk_write_queue) &&
+		     RB_EMPTY_ROOT(&sk->tcp_rtx_queue);
+
+	if (first && !(mem_cgroup_sockets_enabled && sk->sk_memcg)) {
+		xtcp_mem_force(sk, skb->truesize);
 		return true;
-	return skb_queue_empty(&sk->sk_write_queue) &&
-	       RB_EMPTY_ROOT(&sk->tcp_rtx_queue);
+	}
+	return sk_wmem_schedule(sk, skb->truesize) || first;
 }
 
 /*

@@ -841,6 +841,20 @@ static inline void xtcp_wmem_queued_add(struct sock *sk, int delta)
 	}
 }
 
+/*
+ * An acknowledged segment's memory leaves the send queue, but stays in
+ * the socket's reserve (sk_forward_alloc) until xtcp_rcv() is done with
+ * the segment that acknowledged it: the data that segment carries is
+ * charged from the reserve, where a reclaim now would hand a page back
+ * to the budget only to take it again.  Linux's receive fast path gets
+ * the same by queueing the data before it reads the ACK.
+ */
+static inline void xtcp_wmem_queued_sub_acked(struct sock *sk, int size)
+{
+	sk_wmem_queued_add(sk, -size);
+	sk_forward_alloc_add(sk, size);
+}
+
 void xtcp_hash_init(void);
 int xtcp_hash_init_net(struct xtcp_net *xn);
 void xtcp_hash_exit_net(struct xtcp_net *xn);
@@ -1227,6 +1241,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 struct sk_buff *xtcp_rtx_find(const struct sock *sk, u32 seq);
 void xtcp_rtx_unlink(struct sock *sk, struct sk_buff *skb);
 void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb);
+void xtcp_rtx_free_acked(struct sock *sk, struct sk_buff *skb);
 void xtcp_resend_syn(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 bool xtcp_write_wakeup(struct sock *sk);

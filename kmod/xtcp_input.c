@@ -288,7 +288,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 *delivered,
 		acked++;
 		if (!whole)
 			break;
-		xtcp_rtx_free(sk, skb);
+		xtcp_rtx_free_acked(sk, skb);
 	}
 	if (!acked)
 		return 0;
@@ -1935,5 +1935,7 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	default:
 		xtcp_rcv_synchronized(sk, skb);
 	}
+	/* What the ACK freed and the data did not take goes back now. */
+	sk_mem_reclaim(sk);
 	return 0;
 }

@@ -781,6 +781,14 @@ void xtcp_rtx_free(struct sock *sk, struct sk_buff *skb)
 	__kfree_skb(skb);
 }
 
+/* The same for a segment an ACK covered (xtcp_wmem_queued_sub_acked()). */
+void xtcp_rtx_free_acked(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_rtx_unlink(sk, skb);
+	xtcp_wmem_queued_sub_acked(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
 /*
  * The sent segment holding @seq, or the first one after it: NULL if none
  * ends after @seq.  Segments do not overlap, so their ends are in the
