@@ -770,7 +770,18 @@ extern unsigned int xtcp_net_id;
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 {
-	return net_generic(net, xtcp_net_id);
+	struct xtcp_net *xn;
+
+	/*
+	 * net_generic(), but in an RCU-sched section: its rcu_read_lock()
+	 * is two calls on a preemptible kernel, a dozen times per
+	 * transaction here.  Preemption off holds off the kfree_rcu() of
+	 * a replaced net->gen as well, RCU's flavours being one since 4.20.
+	 */
+	rcu_read_lock_sched();
+	xn = rcu_dereference_sched(net->gen)->ptr[xtcp_net_id];
+	rcu_read_unlock_sched();
+	return xn;
 }
 
 static inline void xtcp_inc_stats(const struct net *net,
