@@ -1081,9 +1081,12 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/*
 	 * PAWS (RFC 7323 5.3): a segment older than the last one we took
 	 * a timestamp from is a stale duplicate; a RST is let through to
-	 * the sequence checks, as Linux does.
+	 * the sequence checks, as Linux does.  The clock, for TS.Recent's
+	 * age, is read only for an older TSval, as Linux's
+	 * tcp_paws_check() does.
 	 */
 	if (cb->saw_ts && !(flags & XTCPHDR_RST) &&
+	    xtcp_seq_before(cb->tsval, xs->ts_recent) &&
 	    !xtcp_paws_ok(cb->tsval, xs->ts_recent,
 			  (u32)ktime_get_seconds() - xs->ts_recent_stamp)) {
 		if (flags & XTCPHDR_SYN)
