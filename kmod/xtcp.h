@@ -692,6 +692,7 @@ enum {
 	XTCP_TSQ_DEFERRED,
 	XTCP_MTU_REDUCED_DEFERRED,	/* xtcp_defer_mtu_reduced() */
 	XTCP_ORPHAN_COUNTED,	/* in xtcp_orphan_count() (xtcp_mem.c) */
+	XTCP_ACK_NOMEM,		/* next window 0: data dropped for memory */
 };
 
 /* net.xtcp.* (xtcp_sysctl.c); times in jiffies. */

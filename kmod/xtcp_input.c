@@ -944,9 +944,19 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	/* A FIN alone out of order is queued and charged as data is. */
 	if ((len || xtcp_seq_after(cb->seq, xs->rcv_nxt)) &&
 	    !xtcp_rmem_schedule(sk, skb)) {
-		/* Out of buffer: the sender will retransmit. */
-		XTCP_INC_STATS(sk, xtcp_seq_after(cb->seq, xs->rcv_nxt) ?
-				   XTCP_MIB_OFODROP : XTCP_MIB_RCVQDROP);
+		/*
+		 * Out of buffer: the sender will retransmit.  In-order data
+		 * refused is answered at once with a zero window, as 6.12's
+		 * TCP does (ICSK_ACK_NOMEM; 6.1's does not), so that the
+		 * sender probes until the reader makes room instead of
+		 * resending into a buffer that cannot take it.
+		 */
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+			XTCP_INC_STATS(sk, XTCP_MIB_OFODROP);
+		} else {
+			XTCP_INC_STATS(sk, XTCP_MIB_RCVQDROP);
+			set_bit(XTCP_ACK_NOMEM, &sk->sk_tsq_flags);
+		}
 		xtcp_ack_snd_check(sk, true);
 		goto drop;
 	}

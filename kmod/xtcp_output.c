@@ -264,8 +264,19 @@ u32 xtcp_select_rcv_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 shift = syn || !xs->wscale_ok ? 0 : xs->rcv_wscale;
-	u32 space = xtcp_receive_space(sk), wnd;
+	u32 space, wnd;
 
+	/*
+	 * In-order data was just dropped for want of memory: a zero
+	 * window, once, shrinking it (Linux's tcp_select_window()).
+	 */
+	if (unlikely(test_bit(XTCP_ACK_NOMEM, &sk->sk_tsq_flags)) && !syn) {
+		clear_bit(XTCP_ACK_NOMEM, &sk->sk_tsq_flags);
+		xs->rcv_wnd = 0;
+		xs->rcv_wup = xs->rcv_nxt;
+		return 0;
+	}
+	space = xtcp_receive_space(sk);
 	/*
 	 * Under memory pressure, with the buffer half full, the window's
 	 * slow start falls back so that the peer sends less (Linux's
