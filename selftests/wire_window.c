@@ -4,7 +4,8 @@
  * numbers and the window: segments outside it, old duplicates, data past
  * the right edge, zero-window probes, RFC 5961's check of old ACKs and
  * the rate limit on ACKs for dropped segments, the out-of-order queue
- * under a flood of small segments, and D-SACKs; when ACKs go: after
+ * under a flood of small segments, D-SACKs, and the zero window that
+ * answers data dropped for want of memory; when ACKs go: after
  * data the reader has not taken, and on the answers of an interactive
  * connection.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
@@ -516,6 +517,133 @@ TEST_F(wire, dsack_duplicates)
 	w->snd_nxt = s0 + 300;
 	ASSERT_EQ(300, xt_recv_all(w->fd, got, 300));
 	ASSERT_EQ(0, memcmp(got, d, 300));
+}
+
+/*
+ * A fixture that may change the memory budget all sockets share
+ * (net.xtcp.mem, net.ipv4.tcp_mem), which exists in the initial
+ * namespace only: it is opened before the test enters its own, and put
+ * back after.
+ */
+#define HOLD	(5 << 20)
+
+FIXTURE(wire_budget) {
+	struct wire w;
+	int mem_fd;
+	char mem_old[128];
+};
+
+static int budget_open(const char *path, char *old, size_t len)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, old, len - 1, 0);
+	if (n <= 0) {
+		close(fd);
+		return -1;
+	}
+	old[n] = '\0';
+	return fd;
+}
+
+static int budget_write(int fd, const char *val)
+{
+	return pwrite(fd, val, strlen(val), 0) == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+FIXTURE_SETUP(wire_budget)
+{
+	const char *mem = xt_inet() ? "/proc/sys/net/ipv4/tcp_mem" :
+				      "/proc/sys/net/xtcp/mem";
+
+	self->mem_fd = budget_open(mem, self->mem_old, sizeof(self->mem_old));
+	ASSERT_LE(0, self->mem_fd) TH_LOG("%s: %s", mem, strerror(errno));
+	wire_peer_setup(_metadata, &self->w);
+}
+
+FIXTURE_TEARDOWN(wire_budget)
+{
+	if (self->mem_fd >= 0) {
+		budget_write(self->mem_fd, self->mem_old);
+		close(self->mem_fd);
+	}
+	wire_peer_teardown(&self->w);
+}
+
+/*
+ * In-order data the budget refuses, with data already queued for the
+ * reader, is dropped and answered at once with a zero window, the
+ * window shrinking (6.12's ICSK_ACK_NOMEM): the sender must wait for
+ * the reader, not resend into a buffer that cannot take it.  With the
+ * budget back, the read opens the window again, and the segment sent
+ * again is taken.  The first segment goes in whatever the budget says
+ * (an empty queue always takes one, so that every connection moves).
+ */
+TEST_F(wire_budget, memory_drop_zero_window)
+{
+	struct wire *w = &self->w;
+	static uint8_t a[MTU_MSS], b[MTU_MSS], buf[2 * MTU_MSS], fill[65536];
+	ssize_t n, held = 0;
+	int cli = -1, srv = -1;
+	uint32_t base;
+	uint64_t end;
+	struct rx r;
+	char s[256];
+
+	establish(_metadata, w, 0, NULL);
+	base = w->snd_nxt;
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	SEND(w, TH_ACK, base, w->rcv_nxt, a, MTU_MSS);
+	w->snd_nxt += MTU_MSS;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the first");
+
+	/*
+	 * A budget of one page, which the total must be seen to pass: each
+	 * CPU keeps up to 1 MB of charges out of it (net.core.mem_pcpu_rsv,
+	 * no less), so a connection over loopback holds 5 MB unread first.
+	 */
+	ASSERT_OK(xt_pair(&cli, &srv));
+	ASSERT_OK(xt_set_int(srv, SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20));
+	ASSERT_OK(xt_set_int(cli, SOL_SOCKET, SO_SNDBUFFORCE, 8 << 20));
+	ASSERT_OK(xt_set_nonblock(cli, true));
+	for (end = xt_now_ms() + 5000; held < HOLD && xt_now_ms() < end;) {
+		n = send(cli, fill, sizeof(fill), MSG_DONTWAIT);
+		if (n > 0)
+			held += n;
+		else
+			xt_msleep(10);
+	}
+	ASSERT_LE(HOLD, held) TH_LOG("held %zd bytes", held);
+	ASSERT_OK(budget_write(self->mem_fd, "1 1 1"));
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, b, MTU_MSS);
+	rx_expect(_metadata, w, &r, 1000, "the ACK of the drop");
+	rx_str(&r, s, sizeof(s));
+	check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
+	ASSERT_EQ(0, r.s.win) TH_LOG("not a zero window: %s", s);
+	w->right = r.s.ack;
+
+	ASSERT_OK(budget_write(self->mem_fd, self->mem_old));
+	xt_close_rst(cli);
+	xt_close_rst(srv);
+	ASSERT_EQ(MTU_MSS, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, a, MTU_MSS));
+	nothing_to_read(_metadata, w->fd);
+	rx_expect(_metadata, w, &r, 1000, "the window update after the read");
+	rx_str(&r, s, sizeof(s));
+	check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
+	ASSERT_LE(MTU_MSS, r.s.win) TH_LOG("window still shut: %s", s);
+	w->right = r.s.ack + r.s.win;
+
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, b, MTU_MSS);
+	w->snd_nxt += MTU_MSS;
+	expect_ack(_metadata, w, w->snd_nxt, 1000, "the ACK of the resent");
+	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
+	ASSERT_EQ(MTU_MSS, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, b, MTU_MSS));
 }
 
 TEST_HARNESS_MAIN
