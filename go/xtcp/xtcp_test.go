@@ -400,9 +400,12 @@ func TestWriteDeadline(t *testing.T) {
 	forEachStack(t, func(t *testing.T, s *stack) {
 		c, _ := dialPair(t, s)
 		const window = 300 * time.Millisecond
-		c.SetWriteDeadline(time.Now().Add(window))
+		// Allocate before the clock starts: zeroing 32 MB of reused
+		// heap can take most of the window under emulation, and a
+		// deadline already past when Write starts writes nothing.
 		big := make([]byte, 32<<20)
 		start := time.Now()
+		c.SetWriteDeadline(start.Add(window))
 		n, err := c.Write(big)
 		elapsed := time.Since(start)
 		opError(t, err, "write", s.network)
