@@ -50,50 +50,28 @@ FIXTURE(budget) {
 	char mem_old[128], orphans_old[64];
 };
 
-static int read_at0(int fd, char *buf, size_t len)
-{
-	ssize_t n = pread(fd, buf, len - 1, 0);
-
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int write_at0(int fd, const char *val)
-{
-	return pwrite(fd, val, strlen(val), 0) == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 FIXTURE_SETUP(budget)
 {
-	char path[128];
-
 	self->mem_fd = self->orphans_fd = -1;
 	/* Before XT_INIT(): these exist in the initial namespace only. */
-	snprintf(path, sizeof(path), "/proc/sys/net/%s",
-		 xt_inet() ? "ipv4/tcp_mem" : "xtcp/mem");
-	self->mem_fd = open(path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->mem_fd) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_OK(read_at0(self->mem_fd, self->mem_old,
-			   sizeof(self->mem_old)));
-	snprintf(path, sizeof(path), "/proc/sys/net/%s",
-		 xt_inet() ? "ipv4/tcp_max_orphans" : "xtcp/max_orphans");
-	self->orphans_fd = open(path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->orphans_fd) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_OK(read_at0(self->orphans_fd, self->orphans_old,
-			   sizeof(self->orphans_old)));
+	self->mem_fd = xt_sysctl_hold("mem", self->mem_old,
+				      sizeof(self->mem_old));
+	ASSERT_LE(0, self->mem_fd) TH_LOG("mem: %s", strerror(errno));
+	self->orphans_fd = xt_sysctl_hold("max_orphans", self->orphans_old,
+					  sizeof(self->orphans_old));
+	ASSERT_LE(0, self->orphans_fd)
+		TH_LOG("max_orphans: %s", strerror(errno));
 	XT_INIT();
 }
 
 FIXTURE_TEARDOWN(budget)
 {
 	if (self->mem_fd >= 0) {
-		write_at0(self->mem_fd, self->mem_old);
+		xt_sysctl_put(self->mem_fd, self->mem_old);
 		close(self->mem_fd);
 	}
 	if (self->orphans_fd >= 0) {
-		write_at0(self->orphans_fd, self->orphans_old);
+		xt_sysctl_put(self->orphans_fd, self->orphans_old);
 		close(self->orphans_fd);
 	}
 }
@@ -171,7 +149,7 @@ TEST_F_TIMEOUT(budget, budget_holds, 180)
 	ASSERT_GE(512, wait_mem_below(512, 5000));
 	snprintf(budget, sizeof(budget), "%d %d %d", MEM_MIN, MEM_PRESSURE,
 		 MEM_MAX);
-	ASSERT_OK(write_at0(self->mem_fd, budget));
+	ASSERT_OK(xt_sysctl_put(self->mem_fd, budget));
 	pressures = xt_mib_of(xt_inet(), "TCPMemoryPressures");
 	prunes = xt_mib_of(xt_inet(), "PruneCalled");
 	drops = xt_mib_of(xt_inet(), "TCPRcvQDrop");
@@ -257,7 +235,7 @@ TEST_F_TIMEOUT(budget, orphans_limited, 60)
 	for (i = 0; i < 100 && sockstat("orphan") > 0; i++)
 		xt_msleep(100);
 	ASSERT_EQ(0, sockstat("orphan"));
-	ASSERT_OK(write_at0(self->orphans_fd, "0"));
+	ASSERT_OK(xt_sysctl_put(self->orphans_fd, "0"));
 	aborts = xt_mib_of(xt_inet(), "TCPAbortOnMemory");
 
 	for (i = 0; i < 10; i++) {

@@ -533,41 +533,18 @@ FIXTURE(wire_budget) {
 	char mem_old[128];
 };
 
-static int budget_open(const char *path, char *old, size_t len)
-{
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread(fd, old, len - 1, 0);
-	if (n <= 0) {
-		close(fd);
-		return -1;
-	}
-	old[n] = '\0';
-	return fd;
-}
-
-static int budget_write(int fd, const char *val)
-{
-	return pwrite(fd, val, strlen(val), 0) == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 FIXTURE_SETUP(wire_budget)
 {
-	const char *mem = xt_inet() ? "/proc/sys/net/ipv4/tcp_mem" :
-				      "/proc/sys/net/xtcp/mem";
-
-	self->mem_fd = budget_open(mem, self->mem_old, sizeof(self->mem_old));
-	ASSERT_LE(0, self->mem_fd) TH_LOG("%s: %s", mem, strerror(errno));
+	self->mem_fd = xt_sysctl_hold("mem", self->mem_old,
+				      sizeof(self->mem_old));
+	ASSERT_LE(0, self->mem_fd) TH_LOG("mem: %s", strerror(errno));
 	wire_peer_setup(_metadata, &self->w);
 }
 
 FIXTURE_TEARDOWN(wire_budget)
 {
 	if (self->mem_fd >= 0) {
-		budget_write(self->mem_fd, self->mem_old);
+		xt_sysctl_put(self->mem_fd, self->mem_old);
 		close(self->mem_fd);
 	}
 	wire_peer_teardown(&self->w);
@@ -618,7 +595,7 @@ TEST_F(wire_budget, memory_drop_zero_window)
 			xt_msleep(10);
 	}
 	ASSERT_LE(HOLD, held) TH_LOG("held %zd bytes", held);
-	ASSERT_OK(budget_write(self->mem_fd, "1 1 1"));
+	ASSERT_OK(xt_sysctl_put(self->mem_fd, "1 1 1"));
 	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, b, MTU_MSS);
 	rx_expect(_metadata, w, &r, 1000, "the ACK of the drop");
 	rx_str(&r, s, sizeof(s));
@@ -626,7 +603,7 @@ TEST_F(wire_budget, memory_drop_zero_window)
 	ASSERT_EQ(0, r.s.win) TH_LOG("not a zero window: %s", s);
 	w->right = r.s.ack;
 
-	ASSERT_OK(budget_write(self->mem_fd, self->mem_old));
+	ASSERT_OK(xt_sysctl_put(self->mem_fd, self->mem_old));
 	xt_close_rst(cli);
 	xt_close_rst(srv);
 	ASSERT_EQ(MTU_MSS, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));

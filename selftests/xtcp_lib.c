@@ -475,6 +475,32 @@ int xt_sysctl_mem(const char *name, long v[3])
 	return sscanf(buf, "%ld %ld %ld", &v[0], &v[1], &v[2]) == 3 ? 0 : -1;
 }
 
+int xt_sysctl_hold(const char *name, char *old, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	fd = open(xt_sysctl_path(name, path, sizeof(path)), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, old, len - 1, 0);
+	if (n <= 0) {
+		close(fd);
+		errno = n < 0 ? errno : EIO;
+		return -1;
+	}
+	old[n] = '\0';
+	return fd;
+}
+
+int xt_sysctl_put(int fd, const char *val)
+{
+	size_t len = strlen(val);
+
+	return pwrite(fd, val, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
 const char *xt_proc_path(void)
 {
 	return xt_inet() ? "/proc/thread-self/net/tcp" :

@@ -181,6 +181,14 @@ int xt_sysctl_set(const char *name, const char *val);
 long xt_sysctl_long(const char *name);
 /* rmem or wmem: min, default, max; 0, or -1 if not three numbers. */
 int xt_sysctl_mem(const char *name, long v[3]);
+/*
+ * For a knob that exists in the initial namespace only (mem,
+ * max_orphans): open it before the test enters its own namespace and
+ * keep its text in @old; the fd, or -1 with errno.  xt_sysctl_put()
+ * writes it through that fd later; 0, or -1.
+ */
+int xt_sysctl_hold(const char *name, char *old, size_t len);
+int xt_sysctl_put(int fd, const char *val);
 
 /* ---- I/O ---- */
 
