@@ -21,13 +21,27 @@
 #include "xtcp_trace.h"
 
 /*
+ * Free receive buffer: less what waits in the backlog for the owner too,
+ * as Linux's tcp_space().  While release_sock() drains the backlog its
+ * length still counts the skbs being queued, so the window offered then
+ * is smaller than the one last advertised and the ACK waits for the
+ * reader (xtcp_ack_snd_check()): one ACK after the read, not one per
+ * two segments drained.
+ */
+static int xtcp_rcvbuf_free(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_rcvbuf) - READ_ONCE(sk->sk_backlog.len) -
+	       atomic_read(&sk->sk_rmem_alloc);
+}
+
+/*
  * Receive buffer space as payload: the buffer is charged skb->truesize,
  * so only the share of it that arriving segments showed to be payload
  * can be offered as window, or data inside the window would not fit.
  */
 u32 xtcp_receive_space_at(const struct sock *sk, u32 ratio)
 {
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int free = xtcp_rcvbuf_free(sk);
 
 	return free > 0 ? xtcp_space_to_window(free, ratio) : 0;
 }
@@ -166,8 +180,7 @@ static void xtcp_grow_rcv_window(struct sock *sk, const struct sk_buff *skb,
 				 u32 len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc) -
-		   (int)skb->truesize;
+	int free = xtcp_rcvbuf_free(sk) - (int)skb->truesize;
 	u32 old = xtcp_rcv_ssthresh(xs);
 	u32 limit, grown;
 
