@@ -252,7 +252,14 @@ static u32 xtcp_rcv_window_for(struct sock *sk, bool syn, u32 cur,
 		mss -= min(mss - 1, xtcp_ts_opts_len(xs));
 	if (!syn)
 		space = min(space, xtcp_rcv_ssthresh(xs));
-	wnd = xtcp_select_window(space, min(cur, max), mss, max);
+	/*
+	 * A scaled window is not rounded to whole segments, as Linux's
+	 * __tcp_select_window(): the scale unit would not keep the MSS
+	 * boundary anyway, and a window that moves in MSS steps looks
+	 * unchanged to xtcp_ack_snd_check() while up to an MSS is unread,
+	 * so every second segment would be ACKed before the reader comes.
+	 */
+	wnd = xtcp_select_window(space, min(cur, max), shift ? 0 : mss, max);
 	return min(ALIGN(wnd, 1U << shift), max);
 }
 
