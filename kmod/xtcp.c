@@ -1126,7 +1126,12 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				goto found;
 		}
 
-		if (copied >= target)
+		/*
+		 * Segments that came while we held the socket wait in the
+		 * backlog: take them into this read, as tcp_recvmsg_locked()
+		 * does, rather than return and leave them to the next call.
+		 */
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
 			break;
 		if (copied) {
 			if (!timeo || sk->sk_err || sk->sk_state == TCP_CLOSE ||
@@ -1154,6 +1159,10 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				copied = sock_intr_errno(timeo);
 				break;
 			}
+		}
+		if (copied >= target) {
+			sk_flush_backlog(sk);
+			continue;
 		}
 		xtcp_cleanup_rbuf(sk, copied);
 		sk_wait_data(sk, &timeo, last);
