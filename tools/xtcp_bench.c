@@ -739,22 +739,43 @@ static int path_counters_json(const struct path *p, const struct counters *cli0,
 	return off + counters_json("server_netns", srv0, srv1, buf + off, len - off);
 }
 
-/* A few TCP_INFO fields (XTCP fills them as Linux does), for the detail. */
+/*
+ * TCP_INFO as the kernel's uapi lays it out past the end of glibc's
+ * struct tcp_info (Linux 4.6 and later): the segment counts.
+ */
+struct bench_tcp_info {
+	struct tcp_info ti;
+	uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in, notsent_bytes, min_rtt;
+	uint32_t data_segs_in, data_segs_out;
+};
+
+/*
+ * A few TCP_INFO fields (XTCP fills them as Linux does), for the detail:
+ * segs_out - data_segs_out is the pure ACKs (and other control segments)
+ * the socket sent.
+ */
 static int tcp_info_json(int fd, const char *who, char *buf, size_t len)
 {
-	struct tcp_info ti;
-	socklen_t tl = sizeof(ti);
+	struct bench_tcp_info bi;
+	struct tcp_info *ti = &bi.ti;
+	socklen_t tl = sizeof(bi);
 
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl))
+	memset(&bi, 0, sizeof(bi));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &bi, &tl))
 		return snprintf(buf, len, ", \"%s_tcp_info\": null", who);
 	return snprintf(buf, len,
 			", \"%s_tcp_info\": {\"rtt_us\": %u, \"rttvar_us\": %u, "
 			"\"cwnd\": %u, \"ssthresh\": %u, \"total_retrans\": %u, "
-			"\"snd_mss\": %u, \"rcv_mss\": %u, \"rcv_space\": %u}",
-			who, ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_snd_cwnd,
-			ti.tcpi_snd_ssthresh, ti.tcpi_total_retrans, ti.tcpi_snd_mss,
-			ti.tcpi_rcv_mss, ti.tcpi_rcv_space);
+			"\"snd_mss\": %u, \"rcv_mss\": %u, \"rcv_space\": %u, "
+			"\"rcv_ssthresh\": %u, "
+			"\"segs_out\": %u, \"data_segs_out\": %u, "
+			"\"segs_in\": %u, \"data_segs_in\": %u}",
+			who, ti->tcpi_rtt, ti->tcpi_rttvar, ti->tcpi_snd_cwnd,
+			ti->tcpi_snd_ssthresh, ti->tcpi_total_retrans,
+			ti->tcpi_snd_mss, ti->tcpi_rcv_mss, ti->tcpi_rcv_space,
+			ti->tcpi_rcv_ssthresh,
+			bi.segs_out, bi.data_segs_out, bi.segs_in, bi.data_segs_in);
 }
 
 /*
