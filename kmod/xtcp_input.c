@@ -175,20 +175,36 @@ void xtcp_rcv_space_adjust(struct sock *sk)
  * start may grow, up to the window the buffer offers with it queued.
  * Growing it asks for quick ACKs, as Linux's, so that the sender hears
  * of the larger window soon.
+ *
+ * Whether the skb holds its payload well enough to grow the window is
+ * judged, for in-order data all in page fragments, without its head, as
+ * Linux's truesize_adjust(): such an skb's fragments join the queue's
+ * tail skb and its head is freed.  Without that, the short tail of each
+ * write (a few hundred bytes in a 1 KB head) never grows the window, so
+ * rcv_ssthresh stays an skb below the buffer's size and the window
+ * computed with one skb unread still equals the one advertised: an ACK
+ * at once for every second segment, where Linux waits for the reader.
  */
 static void xtcp_grow_rcv_window(struct sock *sk, const struct sk_buff *skb,
-				 u32 len)
+				 u32 len, bool in_order)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int free = xtcp_rcvbuf_free(sk) - (int)skb->truesize;
 	u32 old = xtcp_rcv_ssthresh(xs);
+	u32 truesize = skb->truesize;
 	u32 limit, grown;
 
 	if (free <= 0 || sk_under_memory_pressure(sk))
 		return;
+	if (in_order && !skb_headlen(skb)) {
+		u32 head = SKB_TRUESIZE(skb_end_offset(skb));
+
+		if (truesize - head >= len && truesize > head)
+			truesize -= head;
+	}
 	limit = min(xtcp_space_to_window(free, xs->rcv_ratio),
 		    xtcp_max_rcv_wnd(xs));
-	grown = xtcp_rcv_ssthresh_grow(old, limit, len, skb->truesize,
+	grown = xtcp_rcv_ssthresh_grow(old, limit, len, truesize,
 				       xs->rcv_ratio, xs->rcv_mss, xs->advmss,
 				       XTCP_SYSCTL(sk, rmem[2]));
 	if (grown > old) {
@@ -981,7 +997,8 @@ static void xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xs->rcv_ratio = xtcp_rcv_ratio_update(xs->rcv_ratio, len,
 						      skb->truesize);
 	if (len >= XTCP_GROW_WINDOW_MIN_LEN)
-		xtcp_grow_rcv_window(sk, skb, len);
+		xtcp_grow_rcv_window(sk, skb, len,
+				     !xtcp_seq_after(cb->seq, xs->rcv_nxt));
 
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		u32 end = cb->seq + len;
