@@ -40,6 +40,13 @@ TEST(select_window)
 		{ 70000, 0, 100000, 65535, 65535 },
 		/* mss 0 means no rounding. */
 		{ 1000, 0, 0, 65535, 1000 },
+		/*
+		 * As a scaled window is chosen (mss 0): the free space as it
+		 * is, not a multiple of the 64 KB loopback MSS, and still
+		 * never below what is left of the last window.
+		 */
+		{ 5473800, 0, 0, 65535U << 7, 5473800 },
+		{ 5473800, 5500000, 0, 65535U << 7, 5500000 },
 		{ 0xffffffffU, 0, 1, 0xffffffffU, 0xffffffffU },
 		{ 0, 0, 0, 0, 0 },
 	};
