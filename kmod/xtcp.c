@@ -1080,7 +1080,7 @@ static void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	wnd = xtcp_select_window(min(xtcp_receive_space(sk),
 				     xtcp_rcv_ssthresh(xs)),
-				 cur, xs->wscale_ok && xs->rcv_wscale ? 0 : xs->advmss,
+				 cur, xtcp_rcv_shift(xs) ? 0 : xs->advmss,
 				 xtcp_max_rcv_wnd(xs));
 	if (wnd && wnd >= 2 * cur)
 		xtcp_send_ack(sk);
