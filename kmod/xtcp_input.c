@@ -199,7 +199,7 @@ static void xtcp_grow_rcv_window(struct sock *sk, const struct sk_buff *skb,
 	if (in_order && !skb_headlen(skb)) {
 		u32 head = SKB_TRUESIZE(skb_end_offset(skb));
 
-		if (truesize - head >= len && truesize > head)
+		if (truesize > head && truesize - head >= len)
 			truesize -= head;
 	}
 	limit = min(xtcp_space_to_window(free, xs->rcv_ratio),
