@@ -1244,6 +1244,7 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_adjust_pcount(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb,
 			int decr);
 void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst);
+void xtcp_gso_software(struct sock *sk, const struct dst_entry *dst);
 struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);

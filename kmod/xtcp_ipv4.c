@@ -503,6 +503,8 @@ void xtcp_v4_mtu_reduced_deferred(struct sock *sk)
 			return;
 		sk_setup_caps(sk, &rt->dst);
 		dst = &rt->dst;
+		if (xtcp_sk(sk)->gso_ok)
+			xtcp_gso_software(sk, dst);
 	}
 	xtcp_pmtu_apply(sk, dst);
 }

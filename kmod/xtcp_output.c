@@ -26,16 +26,39 @@
 #include "xtcp_trace.h"
 
 /*
+ * Software GSO for a connection whose device does not segment, as
+ * sk_setup_caps() gives every TCP socket (it tests the protocol, so not
+ * ours): the skb is cut after the qdisc, and its segments leave one
+ * after another from one CPU.  Sent one skb per segment instead, a
+ * qdisc that releases them one at a time (tbf, netem) does so from
+ * whichever CPU runs it, and veth queues each on that CPU's backlog,
+ * where the two CPUs' backlogs put them out of order.  Called after
+ * sk_setup_caps(); a route through IPsec keeps no GSO, as for TCP.
+ */
+void xtcp_gso_software(struct sock *sk, const struct dst_entry *dst)
+{
+	const struct net_device *dev = dst->dev;
+
+	if ((sk->sk_route_caps & NETIF_F_GSO) || dst->header_len)
+		return;
+	sk->sk_route_caps |= NETIF_F_GSO | NETIF_F_GSO_SOFTWARE |
+			     NETIF_F_SG | NETIF_F_HW_CSUM;
+	sk->sk_gso_max_size = READ_ONCE(dev->gso_max_size);
+	sk->sk_gso_max_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
+}
+
+/*
  * Does the connection send super-segments?  By default (net.xtcp.gso 1)
  * only where the route's device is loopback or veth, which hand a GSO skb
  * to the receiving stack whole or, with TSO off, cut it in software
  * through XTCP's offload.  Another device could give an SKB_GSO_TCPV4 skb
  * of protocol 253 to a NIC's TSO, which some NICs mis-segment, or compute
  * its checksum only for TCP: there every skb is one segment, checksummed
- * here, as Linux's TCP without GSO.  Called with the route @dst just
- * set (sk_setup_caps(), which says whether the device does GSO at all);
- * it is passed in because a new child is not yet locked, so reading its
- * sk_dst_cache under lockdep's rules would need RCU.
+ * here, as Linux's TCP without GSO.  Where super-segments may go, they
+ * go even if the device's GSO is off (xtcp_gso_software()).  Called with
+ * the route @dst just set (sk_setup_caps()); it is passed in because a
+ * new child is not yet locked, so reading its sk_dst_cache under
+ * lockdep's rules would need RCU.
  */
 void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst)
 {
@@ -47,8 +70,12 @@ void xtcp_set_gso(struct sock *sk, const struct dst_entry *dst)
 			(dev->rtnl_link_ops &&
 			 !strcmp(dev->rtnl_link_ops->kind, "veth")));
 	/* A signed segment (TCP_MD5SIG) cannot be cut after signing. */
-	xtcp_sk(sk)->gso_ok = dev && sk_can_gso(sk) && !xtcp_sk(sk)->md5 &&
+	xtcp_sk(sk)->gso_ok = dev && !xtcp_sk(sk)->md5 &&
 			      (mode == 2 || (mode == 1 && whole));
+	if (xtcp_sk(sk)->gso_ok) {
+		xtcp_gso_software(sk, dst);
+		xtcp_sk(sk)->gso_ok = sk_can_gso(sk);
+	}
 }
 
 /* The largest GSO skb the route takes: no more than IP's 64 KB. */
