@@ -564,6 +564,94 @@ static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
 	xt_veth_free(&v);
 }
 
+/* @dev's root qdisc's queue ("backlog Bb Pp"): 0, or -1. */
+static int qdisc_backlog(const char *dev, long long *bytes, long long *pkts)
+{
+	char cmd[128], line[256], *p;
+	int ret = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "tc -s qdisc show dev %s root", dev);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (ret && fgets(line, sizeof(line), f)) {
+		p = strstr(line, "backlog ");
+		if (p && sscanf(p, "backlog %lldb %lldp", bytes, pkts) == 2)
+			ret = 0;
+	}
+	pclose(f);
+	return ret;
+}
+
+/*
+ * The device's GSO off, the stack still hands the qdisc skbs of many
+ * segments, which the device's software GSO cuts after it, as
+ * sk_setup_caps() gives TCP.  One skb per segment instead, a qdisc that
+ * releases them one at a time (tbf, netem) does so from whichever CPU
+ * runs it, and veth queues each on that CPU's backlog: two CPUs'
+ * backlogs put them out of order.  A netem delay, added once the
+ * connection is up (so that the RTT, which sizes the skbs, is veth's),
+ * holds the first flight, the initial window's 10 segments (and a loss
+ * probe's, if one went), in the qdisc, where its skbs are counted:
+ * fewer than its segments.
+ */
+TEST_F_TIMEOUT(xfer, veth_gso_off_qdisc_sees_super_segments, 30)
+{
+	long long bytes = 0, pkts = 0, flight, segs;
+	struct xt_tcp_info ti;
+	uint16_t port = 0;
+	struct xt_veth v;
+	char why[128];
+	int l, c, s, i;
+	char *buf;
+
+	if (!xt_have_prog("ethtool") || !xt_have_prog("tc"))
+		SKIP(return, "ethtool or tc not installed");
+	if (xt_veth_setup(&v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_OK(xt_netns_enter(v.ns_b));
+	ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off", v.dev_b));
+	ASSERT_OK(xt_netns_enter(v.ns_a));
+	l = xt_listener(v.ip_a, &port, 1);
+	ASSERT_LE(0, l);
+	ASSERT_OK(xt_netns_enter(v.ns_b));
+	c = xt_connect_to(v.ip_a, port);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	ASSERT_OK(xt_netns_enter(v.ns_a));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_OK(xt_netns_enter(v.ns_b));
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem delay 2s limit 1000",
+			   v.dev_b));
+	ASSERT_OK(xt_tcp_info_ext(c, &ti));
+	ASSERT_EQ(10U, ti.ti.tcpi_snd_cwnd);
+	flight = 10 * (long long)ti.ti.tcpi_snd_mss;
+	buf = calloc(1, flight);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(flight, send(c, buf, flight, 0));
+	free(buf);
+	/* The flight reaches the qdisc at once; 1 s to see it there. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_OK(qdisc_backlog(v.dev_b, &bytes, &pkts));
+		if (bytes >= flight)
+			break;
+		usleep(10000);
+	}
+	ASSERT_OK(xt_netns_enter(v.ns_a));
+	/* 1514 bytes a full segment, with its Ethernet header. */
+	segs = (bytes + 1513) / 1514;
+	TH_LOG("the qdisc holds %lld bytes, %lld segments, in %lld skbs",
+	       bytes, segs, pkts);
+	ASSERT_LE(flight, bytes);
+	ASSERT_LE(1, pkts);
+	ASSERT_GT(segs, pkts);
+	close(c);
+	close(s);
+	close(l);
+	xt_veth_free(&v);
+}
+
 TEST_F_TIMEOUT(xfer, veth_4mb, 60)
 {
 	veth_bulk(_metadata, VETH_OFFLOADS);
