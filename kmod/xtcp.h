@@ -631,6 +631,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_SLOWSTARTRETRANS,
 	XTCP_MIB_TIMEOUTS,
 	XTCP_MIB_LOSSPROBES,
+	XTCP_MIB_SPURIOUSRTXHOSTQUEUES,
 	XTCP_MIB_LOSTRETRANSMIT,
 	XTCP_MIB_SACKRENEGING,
 	XTCP_MIB_DSACKOLDSENT,
@@ -1214,7 +1215,8 @@ void xtcp_send_new(struct sock *sk, struct sk_buff *skb);
 bool xtcp_send_syn(struct sock *sk, const struct xtcp_opts *fo,
 		   struct sk_buff *data);
 void xtcp_syn_data_sent(struct sock *sk, struct sk_buff *skb, u32 sent_us);
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs);
+bool xtcp_still_in_host_queue(struct sock *sk, const struct sk_buff *skb);
 struct sk_buff *xtcp_alloc_data_skb(struct sock *sk, gfp_t gfp);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,

@@ -1119,22 +1119,47 @@ int xtcp_recount_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Is the copy of @skb sent last still in a local queue (a qdisc, the
+ * device's)?  Its transmit clone is the fast clone, held by the socket
+ * until the queue lets it go (skb_fclone_busy()).  Sending it again then
+ * only queues it twice, as Linux's skb_still_in_host_queue() says: it
+ * waits, and the clone's free wakes the sender (TCP Small Queues), which
+ * sends what is still lost.
+ */
+bool xtcp_still_in_host_queue(struct sock *sk, const struct sk_buff *skb)
+{
+	if (likely(!skb_fclone_busy(sk, skb)))
+		return false;
+	set_bit(XTCP_TSQ_THROTTLED, &sk->sk_tsq_flags);
+	/* The clone may have gone before the flag was seen: look again. */
+	smp_mb__after_atomic();
+	if (!skb_fclone_busy(sk, skb))
+		return false;
+	XTCP_INC_STATS(sk, XTCP_MIB_SPURIOUSRTXHOSTQUEUES);
+	return true;
+}
+
+/*
  * Send a segment the scoreboard marked lost once more, no more than @segs
  * of its segments: the rest is cut off to wait for the window.  It stays
  * on the retransmission queue and in packets_out; as a retransmission in
- * flight it counts in the pipe again.
+ * flight it counts in the pipe again.  Returns 0 if it went, -EBUSY if
+ * its last copy has not left this host yet, -ENOMEM if it could not be
+ * cut (then the RTO sends it).
  */
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 pcount;
 
+	if (xtcp_still_in_host_queue(sk, skb))
+		return -EBUSY;
 	if (xtcp_recount_skb(sk, skb))
-		return;		/* the RTO sends it */
+		return -ENOMEM;
 	if (xtcp_skb_pcount(skb) > segs &&
 	    xtcp_fragment(sk, true, skb, segs * xtcp_mss(xs), GFP_ATOMIC))
-		return;		/* the RTO sends it */
+		return -ENOMEM;
 	pcount = xtcp_skb_pcount(skb);
 	/*
 	 * A SYN that asked for ECN and went unanswered asks no more: a
@@ -1174,6 +1199,7 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 	xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (!xtcp_rtx_armed(xs))
 		xtcp_arm_rtx(sk);
+	return 0;
 }
 
 /*
@@ -1206,8 +1232,9 @@ static void xtcp_retransmit_lost(struct sock *sk)
 		 */
 		if (xtcp_small_queue_full(sk, skb, 1))
 			break;
-		xtcp_retransmit_skb(sk, skb, min(xs->cong.cwnd - in_flight,
-						 xtcp_tso_segs(sk)));
+		if (xtcp_retransmit_skb(sk, skb, min(xs->cong.cwnd - in_flight,
+						     xtcp_tso_segs(sk))))
+			break;
 	}
 	xs->retransmit_hint = skb;
 }

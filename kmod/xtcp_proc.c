@@ -237,6 +237,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SLOWSTARTRETRANS]	= "TCPSlowStartRetrans",
 	[XTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
 	[XTCP_MIB_LOSSPROBES]		= "TCPLossProbes",
+	[XTCP_MIB_SPURIOUSRTXHOSTQUEUES] = "TCPSpuriousRtxHostQueues",
 	[XTCP_MIB_LOSTRETRANSMIT]	= "TCPLostRetransmit",
 	[XTCP_MIB_SACKRENEGING]		= "TCPSACKReneging",
 	[XTCP_MIB_DSACKOLDSENT]		= "TCPDSACKOldSent",

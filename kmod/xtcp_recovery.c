@@ -752,7 +752,9 @@ void xtcp_send_loss_probe(struct sock *sk)
 		return;
 	}
 	skb = skb_rb_last(&sk->tcp_rtx_queue);
-	if (!skb || xtcp_recount_skb(sk, skb))
+	/* Still here, its last copy needs no probe: the RTO stays armed. */
+	if (!skb || xtcp_still_in_host_queue(sk, skb) ||
+	    xtcp_recount_skb(sk, skb))
 		return;
 	/* The probe is the last segment, not the last skb. */
 	if (xtcp_skb_pcount(skb) > 1 &&
