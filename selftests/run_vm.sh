@@ -35,15 +35,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # Prerequisites, checked once: a test must never skip, or pass, for want
-# of them.  Modules: veth pairs, netem, the tun device of the wire tests,
-# interop's tc link to Linux TCP (clsact, u32, pedit, csum), xfrm's netlink;
-# unshare, for gotest's namespace.
+# of them.  Modules: veth pairs, netem, tbf, plug, the tun device of the
+# wire tests, interop's tc link to Linux TCP (clsact, u32, pedit, csum),
+# xfrm's netlink; unshare, for gotest's namespace.
 missing=
 builtin() {
 	[ -n "$XTCP_MODULES_BUILTIN" ] &&
 		grep -q "/$1\.ko\$" "$XTCP_MODULES_BUILTIN" 2>/dev/null
 }
-for m in veth sch_netem sch_tbf tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
+for m in veth sch_netem sch_tbf sch_plug tun sch_ingress cls_u32 act_pedit act_csum xfrm_user; do
 	modprobe $m >/dev/null 2>&1 || builtin $m || missing="$missing module:$m"
 done
 [ -c /dev/net/tun ] || missing="$missing /dev/net/tun"

@@ -564,24 +564,99 @@ static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
 	xt_veth_free(&v);
 }
 
-/* @dev's root qdisc's queue ("backlog Bb Pp"): 0, or -1. */
+/*
+ * @dev's root qdisc's queue, in bytes and skbs: 0, or -1.  From tc's
+ * JSON, whose numbers are exact (its text rounds some to "Kb").
+ */
 static int qdisc_backlog(const char *dev, long long *bytes, long long *pkts)
 {
-	char cmd[128], line[256], *p;
-	int ret = -1;
+	char cmd[128], out[4096], *b, *q;
+	size_t n;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "tc -s qdisc show dev %s root", dev);
+	snprintf(cmd, sizeof(cmd), "tc -s -j qdisc show dev %s root", dev);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
-	while (ret && fgets(line, sizeof(line), f)) {
-		p = strstr(line, "backlog ");
-		if (p && sscanf(p, "backlog %lldb %lldp", bytes, pkts) == 2)
-			ret = 0;
-	}
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = 0;
 	pclose(f);
-	return ret;
+	b = strstr(out, "\"backlog\":");
+	q = strstr(out, "\"qlen\":");
+	if (!b || !q || sscanf(b, "\"backlog\":%lld", bytes) != 1 ||
+	    sscanf(q, "\"qlen\":%lld", pkts) != 1)
+		return -1;
+	return 0;
+}
+
+/* A connection over a veth whose sender's end holds its first flight. */
+struct held_flight {
+	struct xt_veth v;
+	int l, c, s;
+	long long flight;	/* bytes sent: the initial window */
+	long long bytes, pkts;	/* what the qdisc holds */
+};
+
+/*
+ * TSO and GSO off at b, and b's root qdisc @qdisc, which holds what b
+ * sends, added once the connection is up (so that the RTT, which sizes
+ * the skbs, is veth's); then @segs full segments sent from b, all in the
+ * initial window, and seen in the qdisc, which tc counts in skbs and
+ * bytes.
+ */
+static void hold_flight(struct __test_metadata *_metadata,
+			struct held_flight *h, const char *qdisc, int segs)
+{
+	struct xt_tcp_info ti;
+	uint16_t port = 0;
+	char why[128];
+	char *buf;
+	int i;
+
+	h->l = h->c = h->s = -1;
+	if (!xt_have_prog("ethtool") || !xt_have_prog("tc"))
+		SKIP(return, "ethtool or tc not installed");
+	if (xt_veth_setup(&h->v, 1500, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_OK(xt_netns_enter(h->v.ns_b));
+	ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off", h->v.dev_b));
+	ASSERT_OK(xt_netns_enter(h->v.ns_a));
+	h->l = xt_listener(h->v.ip_a, &port, 1);
+	ASSERT_LE(0, h->l);
+	ASSERT_OK(xt_netns_enter(h->v.ns_b));
+	h->c = xt_connect_to(h->v.ip_a, port);
+	ASSERT_LE(0, h->c) TH_LOG("connect: %s", strerror(errno));
+	ASSERT_OK(xt_netns_enter(h->v.ns_a));
+	h->s = accept(h->l, NULL, NULL);
+	ASSERT_LE(0, h->s);
+	ASSERT_OK(xt_netns_enter(h->v.ns_b));
+	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root %s", h->v.dev_b, qdisc));
+	ASSERT_OK(xt_tcp_info_ext(h->c, &ti));
+	ASSERT_EQ(10U, ti.ti.tcpi_snd_cwnd);
+	h->flight = segs * (long long)ti.ti.tcpi_snd_mss;
+	buf = calloc(1, h->flight);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(h->flight, send(h->c, buf, h->flight, 0));
+	free(buf);
+	/* The flight reaches the qdisc at once; 1 s to see it there. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_OK(qdisc_backlog(h->v.dev_b, &h->bytes, &h->pkts));
+		if (h->bytes >= h->flight)
+			break;
+		usleep(10000);
+	}
+	ASSERT_LE(h->flight, h->bytes);
+}
+
+static void held_flight_free(struct held_flight *h)
+{
+	if (h->c >= 0)
+		close(h->c);
+	if (h->s >= 0)
+		close(h->s);
+	if (h->l >= 0)
+		close(h->l);
+	xt_veth_free(&h->v);
 }
 
 /*
@@ -590,66 +665,74 @@ static int qdisc_backlog(const char *dev, long long *bytes, long long *pkts)
  * sk_setup_caps() gives TCP.  One skb per segment instead, a qdisc that
  * releases them one at a time (tbf, netem) does so from whichever CPU
  * runs it, and veth queues each on that CPU's backlog: two CPUs'
- * backlogs put them out of order.  A netem delay, added once the
- * connection is up (so that the RTT, which sizes the skbs, is veth's),
- * holds the first flight, the initial window's 10 segments (and a loss
- * probe's, if one went), in the qdisc, where its skbs are counted:
- * fewer than its segments.
+ * backlogs put them out of order.  The held flight (and a loss probe's
+ * segment, if one went) is in fewer skbs than segments.
  */
 TEST_F_TIMEOUT(xfer, veth_gso_off_qdisc_sees_super_segments, 30)
 {
-	long long bytes = 0, pkts = 0, flight, segs;
-	struct xt_tcp_info ti;
-	uint16_t port = 0;
-	struct xt_veth v;
-	char why[128];
-	int l, c, s, i;
-	char *buf;
+	struct held_flight h;
+	long long segs;
 
-	if (!xt_have_prog("ethtool") || !xt_have_prog("tc"))
-		SKIP(return, "ethtool or tc not installed");
-	if (xt_veth_setup(&v, 1500, why, sizeof(why)))
-		SKIP(return, "%s", why);
-	ASSERT_OK(xt_netns_enter(v.ns_b));
-	ASSERT_EQ(0, xt_sh("ethtool -K %s tso off gso off", v.dev_b));
-	ASSERT_OK(xt_netns_enter(v.ns_a));
-	l = xt_listener(v.ip_a, &port, 1);
-	ASSERT_LE(0, l);
-	ASSERT_OK(xt_netns_enter(v.ns_b));
-	c = xt_connect_to(v.ip_a, port);
-	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
-	ASSERT_OK(xt_netns_enter(v.ns_a));
-	s = accept(l, NULL, NULL);
-	ASSERT_LE(0, s);
-	ASSERT_OK(xt_netns_enter(v.ns_b));
-	ASSERT_EQ(0, xt_sh("tc qdisc add dev %s root netem delay 2s limit 1000",
-			   v.dev_b));
-	ASSERT_OK(xt_tcp_info_ext(c, &ti));
-	ASSERT_EQ(10U, ti.ti.tcpi_snd_cwnd);
-	flight = 10 * (long long)ti.ti.tcpi_snd_mss;
-	buf = calloc(1, flight);
-	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(flight, send(c, buf, flight, 0));
-	free(buf);
-	/* The flight reaches the qdisc at once; 1 s to see it there. */
-	for (i = 0; i < 100; i++) {
-		ASSERT_OK(qdisc_backlog(v.dev_b, &bytes, &pkts));
-		if (bytes >= flight)
-			break;
-		usleep(10000);
-	}
-	ASSERT_OK(xt_netns_enter(v.ns_a));
+	/* netem lets go of the skbs' sockets: TSQ lets all 10 in. */
+	hold_flight(_metadata, &h, "netem delay 3s limit 1000", 10);
+	if (h.l < 0)
+		return;		/* skipped */
+	ASSERT_OK(xt_netns_enter(h.v.ns_a));
 	/* 1514 bytes a full segment, with its Ethernet header. */
-	segs = (bytes + 1513) / 1514;
+	segs = (h.bytes + 1513) / 1514;
 	TH_LOG("the qdisc holds %lld bytes, %lld segments, in %lld skbs",
-	       bytes, segs, pkts);
-	ASSERT_LE(flight, bytes);
-	ASSERT_LE(1, pkts);
-	ASSERT_GT(segs, pkts);
-	close(c);
-	close(s);
-	close(l);
-	xt_veth_free(&v);
+	       h.bytes, segs, h.pkts);
+	ASSERT_LE(1, h.pkts);
+	ASSERT_GT(segs, h.pkts);
+	held_flight_free(&h);
+}
+
+/*
+ * A segment whose last copy is still in this host's queue is not sent
+ * again: neither the loss probe nor the retransmission timeout adds a
+ * copy behind it (Linux's skb_still_in_host_queue(), counted as
+ * TCPSpuriousRtxHostQueues).  A plug holds the skb, with its socket
+ * (netem would orphan it, and of orphans only TCP's keep the socket:
+ * XTCP could not tell its own there); two segments, so that TSQ lets
+ * them all in as one skb.  The timeout still fires and backs off.  Once
+ * the plug lets go, the flight arrives whole.
+ */
+TEST_F_TIMEOUT(xfer, veth_no_retransmit_while_in_host_queue, 30)
+{
+	long long timeouts, spurious, retrans, bytes = 0, pkts = 0;
+	struct held_flight h;
+	struct xt_tcp_info ti;
+	char *buf;
+	int i;
+
+	hold_flight(_metadata, &h, "plug limit 1000000", 2);
+	if (h.l < 0)
+		return;		/* skipped */
+	timeouts = xt_mib("TCPTimeouts");
+	spurious = xt_mib("TCPSpuriousRtxHostQueues");
+	retrans = xt_mib("RetransSegs");
+	/* The first timeout: RTO_min (200 ms) and more, well within 3 s. */
+	for (i = 0; i < 300 && xt_mib("TCPTimeouts") == timeouts; i++)
+		usleep(10000);
+	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
+	ASSERT_OK(qdisc_backlog(h.v.dev_b, &bytes, &pkts));
+	ASSERT_OK(xt_tcp_info_ext(h.c, &ti));
+	TH_LOG("%lld timeouts, %lld times held back; the qdisc holds %lld bytes in %lld skbs",
+	       xt_mib("TCPTimeouts") - timeouts,
+	       xt_mib("TCPSpuriousRtxHostQueues") - spurious, bytes, pkts);
+	/* No copy of a segment added: only IPv6's own (MLD) may be. */
+	ASSERT_GT(h.bytes + 1514, bytes);
+	ASSERT_EQ(0U, ti.ti.tcpi_total_retrans);
+	ASSERT_EQ(retrans, xt_mib("RetransSegs"));
+	ASSERT_LT(spurious, xt_mib("TCPSpuriousRtxHostQueues"));
+	ASSERT_EQ(0, xt_sh("tc qdisc change dev %s root plug release_indefinite",
+			   h.v.dev_b));
+	ASSERT_OK(xt_netns_enter(h.v.ns_a));
+	buf = malloc(h.flight);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(h.flight, xt_recv_all(h.s, buf, h.flight));
+	free(buf);
+	held_flight_free(&h);
 }
 
 TEST_F_TIMEOUT(xfer, veth_4mb, 60)
