@@ -367,7 +367,13 @@ struct xtcp_sock {
 		defer_connect:1;
 	/* Retransmissions of the episode not yet D-SACKed (xtcp_undo.h). */
 	u8	undo_retrans;
-	u8	backoff;	/* RTO doublings in a row */
+	u8	backoff:4,	/* RTO doublings in a row, up to 15 */
+		/*
+		 * The congestion window held the sender when it last sent
+		 * (Linux's is_cwnd_limited, without its per-window memory):
+		 * whether ACKs may grow it (xtcp_cwnd_may_grow()).
+		 */
+		cwnd_limited:1;
 	u8	retransmits;	/* timeouts for the current head */
 	u8	nonagle:1,	/* TCP_NODELAY */
 		corked:1,	/* TCP_CORK: hold partial segments */

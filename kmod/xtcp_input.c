@@ -461,12 +461,9 @@ static void xtcp_cong_control(struct sock *sk, const struct xtcp_ack_info *a)
 			xtcp_prr_ack(xs, delivered);
 		return;
 	}
-	/*
-	 * Grow only a window that was in use, as Linux's
-	 * tcp_is_cwnd_limited(): an idle or app-limited sender has not
-	 * shown the network takes more.
-	 */
-	if (advanced && a->acked_segs && 2 * prior_packets_out >= xs->cong.cwnd) {
+	/* Grow only a window that was in use (xtcp_cwnd_may_grow()). */
+	if (advanced && a->acked_segs &&
+	    xtcp_cwnd_may_grow(&xs->cong, xs->cwnd_limited, prior_packets_out)) {
 		struct xtcp_cong_ctx ctx;
 
 		xtcp_cong_ctx(sk, a->now_us, &ctx);

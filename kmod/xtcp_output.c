@@ -1345,10 +1345,12 @@ bool xtcp_send_syn(struct sock *sk, const struct xtcp_opts *fo,
 
 /*
  * Whether @skb, of which only @room segments may go now, waits for the
- * ACK due next to leave as a bigger GSO skb (xtcp_tso_should_defer()).
+ * ACK due next to leave as a bigger GSO skb (xtcp_tso_should_defer()),
+ * and *@cwnd_limited if it waits for the congestion window.
  */
 static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
-			    u32 room, u32 max_segs, bool tail)
+			    u32 room, u32 max_segs, bool tail,
+			    bool *cwnd_limited)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1377,7 +1379,10 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 	d.now_us = xtcp_clock_us();
 	d.last_sent_us = newest->sent_us;
 	d.head_sent_us = XTCP_SKB_CB(head)->sent_us;
-	return xtcp_tso_should_defer(&d);
+	if (!xtcp_tso_should_defer(&d))
+		return false;
+	*cwnd_limited = d.cwnd_limited;
+	return true;
 }
 
 /*
@@ -1391,7 +1396,7 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sent_new = false;
+	bool sent_new = false, cwnd_limited = false;
 	struct sk_buff *skb;
 	u32 mss, max_segs;
 
@@ -1455,7 +1460,8 @@ void xtcp_write_xmit(struct sock *sk)
 					 xs->snd_sml, xs->snd_una,
 					 xs->snd_nxt);
 		if (skb->len > mss &&
-		    xtcp_defer_send(sk, skb, cwnd - in_flight, max_segs, last))
+		    xtcp_defer_send(sk, skb, cwnd - in_flight, max_segs, last,
+				    &cwnd_limited))
 			break;
 		limit = xtcp_split_point(skb->len, mss,
 					 min(cwnd - in_flight, max_segs),
@@ -1485,6 +1491,14 @@ send:
 				xtcp_retransmit_lost(sk);
 		}
 	}
+	/*
+	 * Whether the window held the sender, as Linux's tcp_write_xmit()
+	 * tells tcp_cwnd_validate(): said only by a call that sent or was
+	 * held, so that one with nothing to send leaves the last answer.
+	 */
+	cwnd_limited |= xtcp_in_flight(xs) >= xs->cong.cwnd;
+	if (sent_new || cwnd_limited)
+		xs->cwnd_limited = cwnd_limited;
 	if (sent_new && (!xtcp_rtx_armed(xs) ||
 			 xs->rtx_pending == XTCP_TIMER_TLP))
 		xtcp_schedule_rtx(sk);

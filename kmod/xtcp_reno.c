@@ -29,6 +29,14 @@ static u32 xtcp_cwnd_add(u32 cwnd, u64 n)
 	return sum > 0xffffffffU ? 0xffffffffU : (u32)sum;
 }
 
+bool xtcp_cwnd_may_grow(const struct xtcp_cong *c, bool cwnd_limited,
+			u32 packets_out)
+{
+	if (cwnd_limited)
+		return true;
+	return c->cwnd < c->ssthresh && c->cwnd < 2 * (u64)packets_out;
+}
+
 u32 xtcp_slow_start(struct xtcp_cong *c, u32 acked_segs)
 {
 	u32 step;

@@ -41,6 +41,16 @@ struct xtcp_cong_ctx {
 	u32	ack_delay_us;
 };
 
+/*
+ * May an ACK grow the window (Linux's tcp_is_cwnd_limited())?  Only one
+ * the sender used: it was held by cwnd when it last sent (@cwnd_limited),
+ * or, in slow start, @packets_out was more than half of it, so that slow
+ * start doubles what was in flight.  An idle, app-limited or
+ * receiver-limited sender has not shown that the path takes more.
+ */
+bool xtcp_cwnd_may_grow(const struct xtcp_cong *c, bool cwnd_limited,
+			u32 packets_out);
+
 /* cwnd 10, ssthresh infinite, nothing counted. */
 void xtcp_cong_reset_window(struct xtcp_cong *c);
 /*

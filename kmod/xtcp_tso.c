@@ -53,7 +53,7 @@ static u32 min_u32(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
-bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d)
+bool xtcp_tso_should_defer(struct xtcp_tso_defer *d)
 {
 	u32 cong_win = d->cwnd_room * d->mss, limit, chunk, threshold;
 	s32 ack_due_in;
@@ -82,8 +82,10 @@ bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d)
 		return false;
 	/* Held by a window that the skb fills: wait for it to open. */
 	if (cong_win < d->send_win) {
-		if (cong_win <= d->skb_len)
+		if (cong_win <= d->skb_len) {
+			d->cwnd_limited = 1;
 			return true;
+		}
 	} else if (d->send_win <= d->skb_len) {
 		return true;
 	}

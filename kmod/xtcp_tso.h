@@ -122,7 +122,9 @@ struct xtcp_tso_defer {
 	u8	in_flight:1,	/* anything unacknowledged */
 		tail:1,		/* the write queue's last skb: it may still grow */
 		recovery:1,	/* in fast recovery or loss recovery */
-		closed:1;	/* FIN or end of record: it will not grow */
+		closed:1,	/* FIN or end of record: it will not grow */
+		/* Out: it waits because the congestion window is full. */
+		cwnd_limited:1;
 };
 
 /*
@@ -130,9 +132,11 @@ struct xtcp_tso_defer {
  * (or half an RTT, if less), sending continued within the last
  * millisecond, and less than a third of the smaller window (or a full
  * GSO skb) may go; never in recovery, where segments must go as they
- * may.  An skb that will not grow and fits whole is not held.
+ * may.  An skb that will not grow and fits whole is not held.  Held
+ * because the congestion window, smaller than the peer's, is full, it
+ * sets @d->cwnd_limited (Linux's is_cwnd_limited from the same test).
  */
-bool xtcp_tso_should_defer(const struct xtcp_tso_defer *d);
+bool xtcp_tso_should_defer(struct xtcp_tso_defer *d);
 
 /*
  * The send MSS @mss no larger than half the largest window the peer

@@ -215,4 +215,27 @@ TEST(restart_after_idle)
 	CHECK_EQ(c.cwnd, 10, "%s", "33 -> 16 -> 8, floored at 10");
 }
 
+TEST(cwnd_may_grow)
+{
+	struct xtcp_cong c = { .cwnd = 100, .ssthresh = 0x7fffffffU };
+
+	/* Held by cwnd when it last sent: always. */
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, true, 0), true, "%s", "cwnd-limited");
+	/* Slow start: while cwnd is less than twice what is in flight. */
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, false, 51), true, "%s", "51 of 100");
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, false, 50), false, "%s", "50 of 100");
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, false, 0), false, "%s", "idle");
+	/* Congestion avoidance: only when cwnd held the sender. */
+	c.ssthresh = 100;
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, false, 99), false, "%s",
+		 "avoidance, 99 of 100, not held");
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, true, 99), true, "%s",
+		 "avoidance, held");
+	/* Twice a huge flight does not wrap. */
+	c.cwnd = 0xfffffff0U;
+	c.ssthresh = 0xffffffffU;
+	CHECK_EQ(xtcp_cwnd_may_grow(&c, false, 0x80000000U), true, "%s",
+		 "2 * 2^31 > cwnd");
+}
+
 TEST_HARNESS_MAIN

@@ -166,6 +166,7 @@ TEST(tso_should_defer)
 
 	/* 3 segments < 100/3: wait for the ACK, cwnd-limited. */
 	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "cwnd-limited");
+	CHECK_EQ(d.cwnd_limited, 1, "%s", "said cwnd-limited");
 	d = bulk();
 	d.recovery = 1;
 	CHECK_EQ(xtcp_tso_should_defer(&d), false, "%s", "in recovery");
@@ -230,6 +231,7 @@ TEST(tso_should_defer)
 	d.snd_wnd = 100 * 1448;
 	d.cwnd_room = 50;
 	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s", "rwnd-limited");
+	CHECK_EQ(d.cwnd_limited, 0, "%s", "rwnd-limited: not cwnd-limited");
 	d.closed = 1;
 	CHECK_EQ(xtcp_tso_should_defer(&d), true, "%s",
 		 "rwnd-limited, even with FIN");
