@@ -373,7 +373,13 @@ struct xtcp_sock {
 		 * (Linux's is_cwnd_limited, without its per-window memory):
 		 * whether ACKs may grow it (xtcp_cwnd_may_grow()).
 		 */
-		cwnd_limited:1;
+		cwnd_limited:1,
+		/*
+		 * The last TSecr the receiver's RTT took a sample from, its
+		 * low 3 bits: enough to tell the next echo from the same one
+		 * (a new echo that matches them only costs a sample).
+		 */
+		rcv_tsecr_low:3;
 	u8	retransmits;	/* timeouts for the current head */
 	u8	nonagle:1,	/* TCP_NODELAY */
 		corked:1,	/* TCP_CORK: hold partial segments */

@@ -108,10 +108,10 @@ static void xtcp_established(struct sock *sk)
 }
 
 /*
- * The receiver's RTT without timestamps (Linux's tcp_rcv_rtt_measure()):
- * from one advertised window's right edge being offered to rcv_nxt
- * reaching it takes at least a round trip; the smallest such time is
- * the estimate.
+ * The receiver's RTT by the window (Linux's tcp_rcv_rtt_measure()): from
+ * one advertised window's right edge being offered to rcv_nxt reaching
+ * it takes at least a round trip.  Such a sample only ever lowers the
+ * estimate; with timestamps, xtcp_rcv_rtt_measure_ts() gives the rest.
  */
 static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
 {
@@ -125,11 +125,36 @@ static void xtcp_rcv_rtt_measure(struct xtcp_sock *xs)
 		u32 sample;
 
 		sample = max_t(u32, now - xs->rcv_rtt_time_us, 1);
-		if (!xs->rcv_rtt_us || sample < xs->rcv_rtt_us)
-			xs->rcv_rtt_us = sample;
+		xs->rcv_rtt_us = xtcp_rcv_rtt_update(xs->rcv_rtt_us, sample,
+						     true);
 	}
 	xs->rcv_rtt_seq = xs->rcv_nxt + xs->rcv_wnd;
 	xs->rcv_rtt_time_us = now;
+}
+
+/*
+ * The receiver's RTT from timestamps (Linux's tcp_rcv_rtt_measure_ts()):
+ * a full segment that echoes a TSval of ours it is the first to echo
+ * shows how long ago that went.  A sample from the first round trip on,
+ * where the window's method needs a whole window of data first, so the
+ * buffer's autotuning starts with the connection.  Below 1 ms (the
+ * clock's tick) the echo reads 0, and the window's method alone
+ * measures.
+ */
+static void xtcp_rcv_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr, u32 len)
+{
+	u32 delta;
+
+	if ((tsecr & 7) == xs->rcv_tsecr_low)
+		return;
+	xs->rcv_tsecr_low = tsecr & 7;
+	if (len < xs->rcv_mss)
+		return;
+	delta = xtcp_tsval(xs) - tsecr;
+	if (!delta || delta >= INT_MAX / USEC_PER_MSEC)
+		return;
+	xs->rcv_rtt_us = xtcp_rcv_rtt_update(xs->rcv_rtt_us,
+					     delta * USEC_PER_MSEC, false);
 }
 
 /*
@@ -1273,6 +1298,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (cb->end_seq != cb->seq) {
+		if (cb->saw_ts && opts.tsecr &&
+		    sk->sk_state == TCP_ESTABLISHED)
+			xtcp_rcv_rtt_measure_ts(xs, opts.tsecr,
+						cb->end_seq - cb->seq);
 		xtcp_data_queue(sk, skb);
 		return;
 	}

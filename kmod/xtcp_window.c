@@ -89,6 +89,15 @@ u32 xtcp_rcv_ssthresh_grow(u32 ssthresh, u32 limit, u32 len, u32 truesize,
 	return ssthresh + incr;
 }
 
+u32 xtcp_rcv_rtt_update(u32 rtt_us, u32 sample_us, bool win_dep)
+{
+	if (!rtt_us || sample_us < rtt_us)
+		return sample_us;
+	if (win_dep)
+		return rtt_us;
+	return rtt_us - (rtt_us >> 3) + (sample_us >> 3);
+}
+
 u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
 		    u32 rmem_max)
 {

@@ -174,6 +174,15 @@ u32 xtcp_drs_rcvbuf(u32 copied, u32 prev, u32 advmss, u32 ratio,
 		    u32 rmem_max);
 
 /*
+ * The receiver's RTT estimate @rtt_us (0: none yet) after a sample
+ * (Linux's tcp_rcv_rtt_update()): a lower sample is taken as it is; a
+ * higher one moves it an eighth of the way, unless it comes from the
+ * window's method (@win_dep), whose samples span a whole window and
+ * only ever lower it.
+ */
+u32 xtcp_rcv_rtt_update(u32 rtt_us, u32 sample_us, bool win_dep);
+
+/*
  * Sender: room for two congestion windows (at least the initial 10
  * segments) of skbs of @per_mss_truesize, up to @wmem_max.
  */

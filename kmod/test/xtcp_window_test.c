@@ -123,6 +123,24 @@ TEST(rcv_ssthresh_grow)
 		 "and not once it is large");
 }
 
+TEST(rcv_rtt_update)
+{
+	CHECK_EQ(xtcp_rcv_rtt_update(0, 40000, false), 40000, "%s",
+		 "the first sample");
+	CHECK_EQ(xtcp_rcv_rtt_update(0, 40000, true), 40000, "%s",
+		 "the first sample, from the window");
+	CHECK_EQ(xtcp_rcv_rtt_update(40000, 30000, false), 30000, "%s",
+		 "a lower one is taken");
+	CHECK_EQ(xtcp_rcv_rtt_update(40000, 30000, true), 30000, "%s",
+		 "a lower one from the window too");
+	CHECK_EQ(xtcp_rcv_rtt_update(40000, 48000, false), 41000, "%s",
+		 "a higher one: an eighth of the way");
+	CHECK_EQ(xtcp_rcv_rtt_update(40000, 48000, true), 40000, "%s",
+		 "a higher one from the window: ignored");
+	CHECK_EQ(xtcp_rcv_rtt_update(0xfffffff8U, 0xffffffffU, false),
+		 0xfffffff8U, "%s", "no overflow");
+}
+
 TEST(autotune)
 {
 	/* 100 KB read last round trip, 50 KB before: it doubled. */
