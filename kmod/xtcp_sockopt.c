@@ -56,6 +56,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_advmss = xs->advmss;
 	info->tcpi_reordering = 3;
 	info->tcpi_rcv_space = xs->rcvq_space;
+	info->tcpi_rcv_rtt = xs->rcv_rtt_us;
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_bytes_acked = xs->bytes_acked;
 	info->tcpi_bytes_received = xs->bytes_received;

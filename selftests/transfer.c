@@ -514,6 +514,7 @@ enum veth_mode {
 static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
 {
 	long long pkts, segs;
+	struct tcp_info ti;
 	struct xt_veth v;
 	uint16_t port = 0;
 	char why[128];
@@ -549,6 +550,9 @@ static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	bulk(_metadata, c, s, 4 * MB, 65536, 13);
+	/* The receiver measured the round trip (tcpi_rcv_rtt, in us). */
+	ASSERT_OK(xt_tcp_info(s, &ti));
+	ASSERT_LT(0U, ti.tcpi_rcv_rtt);
 	ASSERT_OK(xt_netns_enter(v.ns_b));
 	pkts = dev_tx_packets(v.dev_b) - pkts;
 	segs = xt_mib("OutSegs") - segs;
