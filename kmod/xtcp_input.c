@@ -165,15 +165,21 @@ static void xtcp_rcv_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr, u32 len)
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now, copied, rcvbuf;
+	u32 now, rcvbuf;
+	s32 copied;
 
 	if (!xs->rcv_rtt_us)
 		return;
 	now = xtcp_clock_us();
 	if (now - xs->rcvq_time_us < xs->rcv_rtt_us)
 		return;
-	copied = xs->copied_seq - xs->rcvq_seq;
-	if (copied > xs->rcvq_space) {
+	/*
+	 * Less what still waits unread, as Linux 6.12's (a stable update):
+	 * a reader that falls behind must not grow the buffer.
+	 */
+	copied = (s32)(xs->copied_seq - xs->rcvq_seq) -
+		 (s32)(xs->rcv_nxt - xs->copied_seq);
+	if (copied > (s32)xs->rcvq_space) {
 		/* Under memory pressure buffers stop growing. */
 		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
 		    !sk_under_memory_pressure(sk)) {
