@@ -185,8 +185,18 @@ static void xtcp_check_route_mtu(struct sock *sk)
 {
 	const struct dst_entry *dst = __sk_dst_get(sk);
 
-	if (dst && unlikely(xtcp_mss_mtu(xtcp_sk(sk)) > dst_mtu(dst)))
+	if (!dst)
+		return;
+	if (unlikely(xtcp_mss_mtu(xtcp_sk(sk)) > dst_mtu(dst)))
 		xtcp_sync_mss(sk, dst_mtu(dst));
+	/*
+	 * A new route (a PMTU rebuild, ip_queue_xmit() after a routing
+	 * change) set the caps again with sk_setup_caps(), which gives
+	 * software GSO to TCP only.
+	 */
+	if (unlikely(xtcp_sk(sk)->gso_ok &&
+		     !(sk->sk_route_caps & NETIF_F_GSO)))
+		xtcp_gso_software(sk, dst);
 }
 
 /*
