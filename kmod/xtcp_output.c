@@ -1219,10 +1219,11 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
  * scoreboard is walked once, not once per ACK (Linux's
  * retransmit_skb_hint).
  */
-static void xtcp_retransmit_lost(struct sock *sk)
+static int xtcp_retransmit_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->retransmit_hint;
+	int err = 0;
 
 	for (; skb; skb = skb_rb_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1242,11 +1243,14 @@ static void xtcp_retransmit_lost(struct sock *sk)
 		 */
 		if (xtcp_small_queue_full(sk, skb, 1))
 			break;
-		if (xtcp_retransmit_skb(sk, skb, min(xs->cong.cwnd - in_flight,
-						     xtcp_tso_segs(sk))))
+		err = xtcp_retransmit_skb(sk, skb,
+					  min(xs->cong.cwnd - in_flight,
+					      xtcp_tso_segs(sk)));
+		if (err)
 			break;
 	}
 	xs->retransmit_hint = skb;
+	return err;
 }
 
 /*
@@ -1406,7 +1410,7 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sent_new = false, cwnd_limited = false;
+	bool sent_new = false, cwnd_limited = false, head_waits = false;
 	struct sk_buff *skb;
 	u32 mss, max_segs;
 
@@ -1417,11 +1421,18 @@ void xtcp_write_xmit(struct sock *sk)
 	/* TCP_FASTOPEN_CONNECT: the SYN waits for the first write. */
 	if (xs->defer_connect)
 		return;
-	/* F-RTO's second step: new data goes, not the rest of the tail. */
-	if (xs->lost_out > xs->retrans_out && !xs->frto_new)
-		xtcp_retransmit_lost(sk);
+	/*
+	 * F-RTO's second step: new data goes, not the rest of the tail.
+	 * Right after a timeout nothing goes before the head, which waits
+	 * while its last copy is still queued here (Linux's timer sends
+	 * only the head).
+	 */
+	if (xs->lost_out > xs->retrans_out && !xs->frto_new &&
+	    xtcp_retransmit_lost(sk) == -EBUSY &&
+	    xs->ca_state == XTCP_CA_LOSS && !xs->retrans_out)
+		head_waits = true;
 
-	while ((skb = xtcp_send_head(sk))) {
+	while (!head_waits && (skb = xtcp_send_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd, cwnd, in_flight;
