@@ -354,6 +354,8 @@ static void xtcp_forget_connection(struct xtcp_sock *xs)
 {
 	xs->fin_queued = 0;
 	xs->backoff = 0;
+	xs->cwnd_limited = 0;
+	xs->rcv_tsecr_low = 0;
 	xs->retransmits = 0;
 	xs->retrans_stamp = 0;
 	xs->probes_out = 0;

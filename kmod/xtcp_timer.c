@@ -18,6 +18,8 @@
 
 #define XTCP_RETRY_OWNED	(HZ / 20)
 #define XTCP_MAX_BACKOFF	15
+/* xtcp_sock.backoff is 4 bits wide. */
+static_assert(XTCP_MAX_BACKOFF <= 15 && XTCP_RETRIES2 <= 15);
 
 void xtcp_arm_rtx_timer(struct sock *sk, u8 what, unsigned long delay)
 {
