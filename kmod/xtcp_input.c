@@ -1311,6 +1311,13 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_data_queue(sk, skb);
 		return;
 	}
+	/*
+	 * A pure ACK's echo is the last seen, as Linux's fast path keeps
+	 * it: data after an idle spell that echoes the same TSval shows
+	 * the idle time, not a round trip.
+	 */
+	if (cb->saw_ts && opts.tsecr && sk->sk_state == TCP_ESTABLISHED)
+		xs->rcv_tsecr_low = opts.tsecr & 7;
 	goto drop;
 challenge:
 	xtcp_send_challenge_ack(sk);
