@@ -7,7 +7,7 @@
  * under a flood of small segments, D-SACKs, and the zero window that
  * answers data dropped for want of memory; when ACKs go: after
  * data the reader has not taken, and on the answers of an interactive
- * connection.
+ * connection; the receiver's RTT from the timestamps the peer echoes.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -381,6 +381,97 @@ TEST_F(wire, pingpong_ack_rides_on_answer)
 		w->rcv_nxt += 1;
 		ASSERT_GE(1U, bare);
 	}
+}
+
+#define RCV_RTT_WAIT_MS	100
+
+/* The peer sends one full segment, echoing @ecr, and takes its ACK. */
+static void peer_full_segment(struct __test_metadata *_metadata,
+			      struct wire *w, uint32_t ecr)
+{
+	uint32_t mss = MTU_MSS - TSOPT_LEN;
+	static uint8_t d[MTU_MSS], got[MTU_MSS];
+	uint8_t o[12];
+	struct rx r;
+
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	put32(o + 4, peer_tsval(w));
+	put32(o + 8, ecr);
+	xt_pattern(d, mss, 17, w->snd_nxt);
+	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, o, sizeof(o), d,
+		 mss);
+	w->snd_nxt += mss;
+	rx_expect(_metadata, w, &r, 1000, "the ACK of the data");
+	check_seg(_metadata, w, &r, TH_ACK, w->rcv_nxt, w->snd_nxt, 0);
+	ASSERT_EQ((ssize_t)mss, recv(w->fd, got, sizeof(got), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(got, d, mss));
+}
+
+/*
+ * The host sends a byte: the TSval it carries, one whose low three bits
+ * differ from @old's.  XTCP keeps only those bits of the last echo it
+ * saw (Linux keeps all 32), and takes an echo that matches them for one
+ * it has seen.
+ */
+static uint32_t host_new_tsval(struct __test_metadata *_metadata,
+			       struct wire *w, uint32_t old)
+{
+	uint32_t tsval;
+	struct rx r;
+
+	do {
+		xt_msleep(2);
+		ASSERT_EQ(1, send(w->fd, "t", 1, 0));
+		rx_expect(_metadata, w, &r, 1000, "the host's byte");
+		check_seg(_metadata, w, &r, TH_ACK | TH_PSH, w->rcv_nxt,
+			  w->snd_nxt, 1);
+		w->rcv_nxt += 1;
+		tsval = rx_tsval(&r);
+	} while ((tsval & 7) == (old & 7));
+	return tsval;
+}
+
+/*
+ * The receiver's RTT from timestamps (Linux's tcp_rcv_rtt_measure_ts()):
+ * a full segment that is the first to echo a TSval of the host's gives a
+ * sample of how old that TSval is, at once, where the other method (a
+ * window's worth of data) needs ten segments.  The peer holds its answer
+ * to the host's byte RCV_RTT_WAIT_MS: tcpi_rcv_rtt is about that.  An
+ * echo a pure ACK has already carried gives no sample (Linux keeps the
+ * last echo of a pure ACK): else a segment after an idle spell would
+ * count the idle time as a round trip.
+ */
+TEST_F(wire, rcv_rtt_from_timestamps)
+{
+	struct wire *w = &self->w;
+	uint32_t ecr, rtt;
+	struct tcp_info ti;
+
+	establish_sack(_metadata, w, 5);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(0U, ti.tcpi_rcv_rtt) TH_LOG("a sample before any data");
+	ecr = host_new_tsval(_metadata, w, w->ts_ecr);
+	xt_msleep(RCV_RTT_WAIT_MS);
+	peer_full_segment(_metadata, w, ecr);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	rtt = ti.tcpi_rcv_rtt;
+	TH_LOG("tcpi_rcv_rtt %u us after one segment", rtt);
+	ASSERT_LE(RCV_RTT_WAIT_MS * 1000U, rtt);
+	ASSERT_GE(3 * RCV_RTT_WAIT_MS * 1000U, rtt);
+
+	/* A pure ACK echoes the next TSval; data echoes it again, later. */
+	ecr = host_new_tsval(_metadata, w, ecr);
+	w->ts_ecr = ecr;
+	peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	xt_msleep(3 * RCV_RTT_WAIT_MS);
+	peer_full_segment(_metadata, w, ecr);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	ASSERT_EQ(rtt, ti.tcpi_rcv_rtt)
+		TH_LOG("a sample from an echo a pure ACK carried before");
 }
 
 TEST_F_TIMEOUT(wire, ofo_flood_cost, 60)
