@@ -5,8 +5,8 @@
  * retransmit, timeouts that skip SACKed data, tail loss probes,
  * reneging, SACK blocks that must be ignored, the cost of an ACK as
  * the scoreboard grows, and undoing reductions that prove needless
- * (D-SACK, Eifel detection, F-RTO), and the window's restart after
- * an idle spell.
+ * (D-SACK, Eifel detection, F-RTO), the window's restart after an idle
+ * spell, and its growth only when it held the sender back.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
 #include "wire_peer.h"
@@ -742,6 +742,105 @@ TEST_F(wire, slow_start_after_idle)
 TEST_F(wire, idle_keeps_window_when_off)
 {
 	idle_restart(_metadata, &self->w, false);
+}
+
+#define LIMITED_ROUNDS	20
+#define LIMITED_SEGS	60
+
+/*
+ * The host writes @n segments and the peer ACKs each as it comes, one
+ * ACK per segment; the write is whole when the last is ACKed.  A write
+ * larger than the send buffer goes in parts, each as there is room: the
+ * window, not the application, then holds the sender.
+ */
+static void write_acked(struct __test_metadata *_metadata, struct wire *w,
+			unsigned int n)
+{
+	uint32_t mss = MTU_MSS - TSOPT_LEN, start = w->rcv_nxt;
+	static uint8_t d[LIMITED_SEGS * MTU_MSS];
+	size_t len = n * mss, sent = 0;
+	struct rx r;
+	char s[256];
+
+	ASSERT_GE(LIMITED_SEGS, (int)n);
+	xt_pattern(d, len, 13, start);
+	while (sent < len || w->rcv_nxt != start + len) {
+		if (sent < len) {
+			ssize_t k = send(w->fd, d + sent, len - sent,
+					 MSG_DONTWAIT);
+
+			if (k < 0) {
+				ASSERT_EQ(EAGAIN, errno);
+			} else {
+				sent += k;
+			}
+		}
+		rx_expect(_metadata, w, &r, 1000, "data");
+		rx_str(&r, s, sizeof(s));
+		ASSERT_EQ(w->rcv_nxt, r.s.seq) TH_LOG("%s", s);
+		ASSERT_LT(0U, r.s.plen) TH_LOG("%s", s);
+		ASSERT_GE(mss, r.s.plen) TH_LOG("%s", s);
+		ASSERT_EQ(0, memcmp(r.data, d + (r.s.seq - start), r.s.plen));
+		w->rcv_nxt += r.s.plen;
+		w->ts_ecr = rx_tsval(&r);
+		peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
+	}
+	wait_unacked(_metadata, w->fd, 0, 1000);
+}
+
+/*
+ * The window grows only when it held the sender back (RFC 7661's
+ * cwnd validation; Linux's tcp_is_cwnd_limited()).  After a fast
+ * retransmit (CUBIC: ssthresh 7) the connection is in congestion
+ * avoidance.  Then the application writes two segments fewer than the
+ * window, LIMITED_ROUNDS times, each write ACKed segment by segment
+ * before the next: more than half the window is in flight, but the
+ * window never held the sender, so it does not grow (RFC 2861 may even
+ * shrink it).  Then one write of LIMITED_SEGS segments, which the window
+ * holds back: now the ACKs grow it.
+ */
+TEST_F(wire, cwnd_grows_only_when_limited)
+{
+	struct wire *w = &self->w;
+	unsigned int cwnd, n, i;
+	struct tcp_info ti;
+	struct burst b;
+	struct rx r;
+
+	establish_sack(_metadata, w, RTT_MS);
+	send_burst(_metadata, w, &b);
+	peer_ack(_metadata, w, b.seq[1], NULL, 0);
+	sack_all_but_2(_metadata, w, &b);
+	expect_again(_metadata, w, &b, 1, 2000, &r, "segment 2 again");
+	w->ts_ecr = rx_tsval(&r);
+	peer_ack(_metadata, w, b.seq[NSEG], NULL, 0);
+	wait_unacked(_metadata, w->fd, 0, 1000);
+	CHECK_INFO(w->fd, "after the recovery", .ca_state = CA_OPEN);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	cwnd = ti.tcpi_snd_cwnd;
+	ASSERT_EQ(7U, ti.tcpi_snd_ssthresh);
+	ASSERT_LE(ti.tcpi_snd_ssthresh, cwnd) TH_LOG("not in avoidance");
+	ASSERT_GE(NSEG, (int)cwnd);
+	n = cwnd - 2;
+
+	for (i = 0; i < LIMITED_ROUNDS; i++)
+		write_acked(_metadata, w, n);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	TH_LOG("cwnd %u, then %u after %u writes of %u segments", cwnd,
+	       ti.tcpi_snd_cwnd, LIMITED_ROUNDS, n);
+	ASSERT_GE(cwnd, ti.tcpi_snd_cwnd)
+		TH_LOG("the window grew while the application held the sender");
+	ASSERT_EQ(CA_OPEN, ti.tcpi_ca_state);
+
+	cwnd = ti.tcpi_snd_cwnd;
+	write_acked(_metadata, w, LIMITED_SEGS);
+	ASSERT_OK(xt_tcp_info(w->fd, &ti));
+	TH_LOG("cwnd %u after %u segments the window held", ti.tcpi_snd_cwnd,
+	       LIMITED_SEGS);
+	ASSERT_LT(cwnd, ti.tcpi_snd_cwnd)
+		TH_LOG("the window did not grow though it held the sender");
+	CHECK_INFO(w->fd, "at the end", .ca_state = CA_OPEN,
+		   .total_retrans = 1);
 }
 
 TEST_HARNESS_MAIN
