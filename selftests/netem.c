@@ -184,18 +184,15 @@ static void *monitor_run(void *arg)
 /* Packets the qdiscs on dev dropped (netem's loss, or a full queue). */
 static long long qdisc_drops(const char *dev)
 {
-	char cmd[128], line[512], *p;
+	char out[4096];
 	long long sum = 0;
-	FILE *f;
+	const char *p;
 
-	snprintf(cmd, sizeof(cmd), "tc -s qdisc show dev %s 2>/dev/null", dev);
-	f = popen(cmd, "r");
-	if (!f)
+	if (xt_sh_out(out, sizeof(out), "tc -s qdisc show dev %s 2>/dev/null",
+		      dev))
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if ((p = strstr(line, "dropped ")))
-			sum += atoll(p + 8);
-	pclose(f);
+	for (p = out; (p = strstr(p, "dropped ")); p += 8)
+		sum += atoll(p + 8);
 	return sum;
 }
 

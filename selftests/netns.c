@@ -127,21 +127,18 @@ TEST_F(ns, proc_per_namespace)
 /* A counter as nstat shows it, read through XTCP's files; -1 if none. */
 static long long nstat_get(const char *name)
 {
-	char cmd[256], line[256], key[64];
+	char out[4096], key[64], *line, *save;
 	long long v = -1, val;
-	FILE *p;
 
-	snprintf(cmd, sizeof(cmd),
-		 "PROC_NET_SNMP=/proc/net/xtcp_snmp PROC_NET_NETSTAT=/proc/net/xtcp_netstat nstat -asz %s 2>/dev/null",
-		 name);
-	p = popen(cmd, "r");
-	if (!p)
+	if (xt_sh_out(out, sizeof(out),
+		      "PROC_NET_SNMP=/proc/net/xtcp_snmp PROC_NET_NETSTAT=/proc/net/xtcp_netstat nstat -asz %s 2>/dev/null",
+		      name) < 0)
 		return -1;
-	while (fgets(line, sizeof(line), p))
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
 		if (sscanf(line, "%63s %lld", key, &val) == 2 &&
 		    !strcmp(key, name))
 			v = val;
-	pclose(p);
 	return v;
 }
 

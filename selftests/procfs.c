@@ -140,19 +140,8 @@ static const char *ss_path(char *buf, size_t len)
 /* Run the tool with @args (and --family inet in inet mode); its output. */
 static int run_ss(const char *path, const char *args, char *out, size_t len)
 {
-	char cmd[PATH_MAX + 128];
-	size_t n = 0, r;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "%s %s%s", path, args,
-		 xt_inet() ? " --family inet" : "");
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (n + 1 < len && (r = fread(out + n, 1, len - 1 - n, p)) > 0)
-		n += r;
-	out[n] = 0;
-	return pclose(p);
+	return xt_sh_out(out, len, "%s %s%s", path, args,
+			 xt_inet() ? " --family inet" : "");
 }
 
 /* The tool's line for local -> peer, and the -i line after it. */

@@ -574,17 +574,11 @@ static void veth_bulk(struct __test_metadata *_metadata, enum veth_mode mode)
  */
 static int qdisc_backlog(const char *dev, long long *bytes, long long *pkts)
 {
-	char cmd[128], out[4096], *b, *q;
-	size_t n;
-	FILE *f;
+	char out[4096], *b, *q;
 
-	snprintf(cmd, sizeof(cmd), "tc -s -j qdisc show dev %s root", dev);
-	f = popen(cmd, "r");
-	if (!f)
+	if (xt_sh_out(out, sizeof(out), "tc -s -j qdisc show dev %s root",
+		      dev))
 		return -1;
-	n = fread(out, 1, sizeof(out) - 1, f);
-	out[n] = 0;
-	pclose(f);
 	b = strstr(out, "\"backlog\":");
 	q = strstr(out, "\"qlen\":");
 	if (!b || !q || sscanf(b, "\"backlog\":%lld", bytes) != 1 ||

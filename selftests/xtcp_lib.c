@@ -1115,6 +1115,37 @@ int xt_sh(const char *fmt, ...)
 	return WEXITSTATUS(st);
 }
 
+int xt_sh_out(char *out, size_t len, const char *fmt, ...)
+{
+	size_t n = 0, r;
+	char cmd[1024];
+	va_list ap;
+	FILE *p;
+	int st;
+
+	if (!len)
+		return -1;
+	out[0] = 0;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fflush(stderr);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (n + 1 < len && (r = fread(out + n, 1, len - 1 - n, p)) > 0)
+		n += r;
+	out[n] = 0;
+	/* Whatever did not fit: the command must not block on a full pipe. */
+	while (fread(cmd, 1, sizeof(cmd), p) > 0)
+		;
+	st = pclose(p);
+	if (st < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 bool xt_have_prog(const char *name)
 {
 	static const char *const dirs[] = {

@@ -271,6 +271,12 @@ int xt_link_up(const char *ifname);	/* IFF_UP via ioctl */
 int xt_link_wait_running(const char *ifname, int timeout_ms);
 /* system(3) with printf arguments; exit status, or -1. */
 int xt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * popen(3) with printf arguments: what the command wrote to stdout, up
+ * to @len - 1 bytes and NUL-terminated, in @out.  Exit status, or -1.
+ */
+int xt_sh_out(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 bool xt_have_prog(const char *name);
 
 /*
