@@ -1262,6 +1262,7 @@ void xtcp_gso_software(struct sock *sk, const struct dst_entry *dst);
 struct sk_buff *xtcp_alloc_ctl_skb(gfp_t gfp);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);
+void xtcp_xmit_after_timeout(struct sock *sk);
 void xtcp_push_pending(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);

@@ -1410,7 +1410,7 @@ static bool xtcp_defer_send(struct sock *sk, const struct sk_buff *skb,
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sent_new = false, cwnd_limited = false, head_waits = false;
+	bool sent_new = false, cwnd_limited = false;
 	struct sk_buff *skb;
 	u32 mss, max_segs;
 
@@ -1421,18 +1421,11 @@ void xtcp_write_xmit(struct sock *sk)
 	/* TCP_FASTOPEN_CONNECT: the SYN waits for the first write. */
 	if (xs->defer_connect)
 		return;
-	/*
-	 * F-RTO's second step: new data goes, not the rest of the tail.
-	 * Right after a timeout nothing goes before the head, which waits
-	 * while its last copy is still queued here (Linux's timer sends
-	 * only the head).
-	 */
-	if (xs->lost_out > xs->retrans_out && !xs->frto_new &&
-	    xtcp_retransmit_lost(sk) == -EBUSY &&
-	    xs->ca_state == XTCP_CA_LOSS && !xs->retrans_out)
-		head_waits = true;
+	/* F-RTO's second step: new data goes, not the rest of the tail. */
+	if (xs->lost_out > xs->retrans_out && !xs->frto_new)
+		xtcp_retransmit_lost(sk);
 
-	while (!head_waits && (skb = xtcp_send_head(sk))) {
+	while ((skb = xtcp_send_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd, cwnd, in_flight;
@@ -1532,6 +1525,24 @@ send:
 	if (xtcp_send_head(sk) && !xs->packets_out &&
 	    !xtcp_rtx_armed(xs))
 		xtcp_arm_rtx(sk);	/* persist: probe the zero window */
+}
+
+/*
+ * What the retransmission timer sends (Linux's tcp_retransmit_timer()):
+ * the head again, in the window of one the timeout left.  If the head's
+ * last copy is still queued in this host, nothing: not the head (no
+ * copy behind the copy), nor new data in its place.  The copy's free
+ * wakes the sender (TSQ) and the head goes first then.  Data the
+ * application writes meanwhile may take the window, as with Linux.
+ */
+void xtcp_xmit_after_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->lost_out > xs->retrans_out &&
+	    xtcp_retransmit_lost(sk) == -EBUSY)
+		return;
+	xtcp_write_xmit(sk);
 }
 
 /*

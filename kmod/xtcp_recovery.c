@@ -864,7 +864,7 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->frto = XTCP_SYSCTL(sk, frto) &&
 		   (new_recovery || xs->retransmits > 1);
 	xs->frto_new = 0;
-	xtcp_write_xmit(sk);
+	xtcp_xmit_after_timeout(sk);
 }
 
 /*
