@@ -733,6 +733,72 @@ TEST_F_TIMEOUT(xfer, veth_no_retransmit_while_in_host_queue, 30)
 	held_flight_free(&h);
 }
 
+/* Wait for the next retransmission timeout: 3 s at most. */
+static void next_timeout(struct __test_metadata *_metadata)
+{
+	long long timeouts = xt_mib("TCPTimeouts");
+	int i;
+
+	for (i = 0; i < 300 && xt_mib("TCPTimeouts") == timeouts; i++)
+		usleep(10000);
+	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
+	/* Past the timer's work, which ran under the socket's lock. */
+	usleep(20000);
+}
+
+/*
+ * The retransmission timer sends the head again and nothing else
+ * (Linux's tcp_retransmit_timer()); while the head's copy is queued in
+ * this host, not even the head.  The flight held, the timeout leaves a
+ * window of one, with nothing in flight that counts.  Data written then
+ * may use it: one new segment goes, as with Linux.  The next timeout
+ * sends nothing: neither the head nor new data in its place.  Once the
+ * plug lets go, everything arrives, in order.
+ */
+TEST_F_TIMEOUT(xfer, veth_timeout_sends_nothing_while_head_queued, 30)
+{
+	long long before = 0, after = 0, pkts = 0, more;
+	struct xt_tcp_info ti;
+	struct held_flight h;
+	char *buf, *got;
+
+	hold_flight(_metadata, &h, "plug limit 1000000", 2);
+	if (h.l < 0)
+		return;		/* skipped */
+	next_timeout(_metadata);
+	ASSERT_OK(xt_tcp_info_ext(h.c, &ti));
+	ASSERT_EQ(1U, ti.ti.tcpi_snd_cwnd);
+	ASSERT_EQ(2U, ti.ti.tcpi_unacked);
+	more = 20 * (h.flight / 2);
+	buf = malloc(more);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 'm', more);
+	ASSERT_EQ(more, send(h.c, buf, more, MSG_DONTWAIT));
+	usleep(50000);
+	ASSERT_OK(xt_tcp_info_ext(h.c, &ti));
+	ASSERT_EQ(3U, ti.ti.tcpi_unacked) TH_LOG("one new segment goes");
+	ASSERT_OK(qdisc_backlog(h.v.dev_b, &before, &pkts));
+	next_timeout(_metadata);
+	ASSERT_OK(qdisc_backlog(h.v.dev_b, &after, &pkts));
+	ASSERT_OK(xt_tcp_info_ext(h.c, &ti));
+	TH_LOG("the qdisc holds %lld bytes before the second timeout, %lld after",
+	       before, after);
+	ASSERT_EQ(3U, ti.ti.tcpi_unacked);
+	ASSERT_EQ(0U, ti.ti.tcpi_total_retrans);
+	/* Nothing added: only IPv6's own (MLD) may be. */
+	ASSERT_GT(before + 1514, after);
+	ASSERT_EQ(0, xt_sh("tc qdisc change dev %s root plug release_indefinite",
+			   h.v.dev_b));
+	ASSERT_OK(xt_netns_enter(h.v.ns_a));
+	got = malloc(h.flight + more);
+	ASSERT_NE(NULL, got);
+	ASSERT_EQ(h.flight + more, xt_recv_all(h.s, got, h.flight + more));
+	ASSERT_EQ(0, memcmp(got + h.flight, buf, more));
+	free(got);
+	free(buf);
+	held_flight_free(&h);
+}
+
 TEST_F_TIMEOUT(xfer, veth_4mb, 60)
 {
 	veth_bulk(_metadata, VETH_OFFLOADS);
