@@ -375,9 +375,10 @@ struct xtcp_sock {
 		 */
 		cwnd_limited:1,
 		/*
-		 * The last TSecr the receiver's RTT took a sample from, its
-		 * low 3 bits: enough to tell the next echo from the same one
-		 * (a new echo that matches them only costs a sample).
+		 * The last TSecr seen on data or a pure ACK, its low 3
+		 * bits: enough to tell a new echo, which may give the
+		 * receiver's RTT a sample, from the same one (a new echo
+		 * that matches them only costs a sample).
 		 */
 		rcv_tsecr_low:3;
 	u8	retransmits;	/* timeouts for the current head */

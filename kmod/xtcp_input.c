@@ -1139,6 +1139,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	/* The ACK that completes the handshake is not yet one of its own. */
+	bool was_established = sk->sk_state == TCP_ESTABLISHED;
 	u8 flags = cb->flags;
 	u32 ack = cb->ack_seq;
 	struct xtcp_opts opts;
@@ -1304,19 +1306,20 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (cb->end_seq != cb->seq) {
-		if (cb->saw_ts && opts.tsecr &&
-		    sk->sk_state == TCP_ESTABLISHED)
+		if (cb->saw_ts && opts.tsecr && was_established)
 			xtcp_rcv_rtt_measure_ts(xs, opts.tsecr,
 						cb->end_seq - cb->seq);
 		xtcp_data_queue(sk, skb);
 		return;
 	}
 	/*
-	 * A pure ACK's echo is the last seen, as Linux's fast path keeps
-	 * it: data after an idle spell that echoes the same TSval shows
-	 * the idle time, not a round trip.
+	 * A pure ACK's echo is the last seen too, as in Linux's
+	 * tcp_rcv_established(): data after an idle spell that echoes the
+	 * same TSval shows the idle time, not a round trip.  Not the
+	 * handshake's last ACK: its echo (our SYN-ACK's) may still time the
+	 * first flight, as Linux's child, born with none seen, lets it.
 	 */
-	if (cb->saw_ts && opts.tsecr && sk->sk_state == TCP_ESTABLISHED)
+	if (cb->saw_ts && opts.tsecr && was_established)
 		xs->rcv_tsecr_low = opts.tsecr & 7;
 	goto drop;
 challenge:
