@@ -1217,9 +1217,10 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
  * congestion window lets the pipe grow (RFC 6675 NextSeg() rule 1).  The
  * walk starts at the hint and leaves it where it stopped, so a long
  * scoreboard is walked once, not once per ACK (Linux's
- * retransmit_skb_hint).
+ * retransmit_skb_hint).  The retransmission timer's resend of the head
+ * (@timer) is not held by TCP Small Queues, as Linux's timer is not.
  */
-static int xtcp_retransmit_lost(struct sock *sk)
+static int xtcp_retransmit_lost(struct sock *sk, bool timer)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->retransmit_hint;
@@ -1241,7 +1242,7 @@ static int xtcp_retransmit_lost(struct sock *sk)
 		 * the bound (Linux's tcp_xmit_retransmit_queue()): a burst of
 		 * them would fill the local queue as new data may not.
 		 */
-		if (xtcp_small_queue_full(sk, skb, 1))
+		if (!timer && xtcp_small_queue_full(sk, skb, 1))
 			break;
 		err = xtcp_retransmit_skb(sk, skb,
 					  min(xs->cong.cwnd - in_flight,
@@ -1423,7 +1424,7 @@ void xtcp_write_xmit(struct sock *sk)
 		return;
 	/* F-RTO's second step: new data goes, not the rest of the tail. */
 	if (xs->lost_out > xs->retrans_out && !xs->frto_new)
-		xtcp_retransmit_lost(sk);
+		xtcp_retransmit_lost(sk, false);
 
 	while ((skb = xtcp_send_head(sk))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1502,7 +1503,7 @@ send:
 		if (!xtcp_seq_after(xs->snd_nxt, xs->recover)) {
 			xs->frto = 0;
 			if (xs->lost_out > xs->retrans_out)
-				xtcp_retransmit_lost(sk);
+				xtcp_retransmit_lost(sk, false);
 		}
 	}
 	/*
@@ -1539,8 +1540,10 @@ void xtcp_xmit_after_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* The head is cut to the route's MSS now, which may have fallen. */
+	xtcp_check_route_mtu(sk);
 	if (xs->lost_out > xs->retrans_out &&
-	    xtcp_retransmit_lost(sk) == -EBUSY)
+	    xtcp_retransmit_lost(sk, true) == -EBUSY)
 		return;
 	xtcp_write_xmit(sk);
 }
