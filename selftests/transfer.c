@@ -685,6 +685,19 @@ TEST_F_TIMEOUT(xfer, veth_gso_off_qdisc_sees_super_segments, 30)
 	held_flight_free(&h);
 }
 
+/* Wait for the next retransmission timeout: 3 s at most. */
+static void next_timeout(struct __test_metadata *_metadata)
+{
+	long long timeouts = xt_mib("TCPTimeouts");
+	int i;
+
+	for (i = 0; i < 300 && xt_mib("TCPTimeouts") == timeouts; i++)
+		usleep(10000);
+	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
+	/* Past the timer's work, which ran under the socket's lock. */
+	usleep(20000);
+}
+
 /*
  * A segment whose last copy is still in this host's queue is not sent
  * again: neither the loss probe nor the retransmission timeout adds a
@@ -701,7 +714,6 @@ TEST_F_TIMEOUT(xfer, veth_no_retransmit_while_in_host_queue, 30)
 	struct held_flight h;
 	struct xt_tcp_info ti;
 	char *buf;
-	int i;
 
 	hold_flight(_metadata, &h, "plug limit 1000000", 2);
 	if (h.l < 0)
@@ -710,9 +722,7 @@ TEST_F_TIMEOUT(xfer, veth_no_retransmit_while_in_host_queue, 30)
 	spurious = xt_mib("TCPSpuriousRtxHostQueues");
 	retrans = xt_mib("RetransSegs");
 	/* The first timeout: RTO_min (200 ms) and more, well within 3 s. */
-	for (i = 0; i < 300 && xt_mib("TCPTimeouts") == timeouts; i++)
-		usleep(10000);
-	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
+	next_timeout(_metadata);
 	ASSERT_OK(qdisc_backlog(h.v.dev_b, &bytes, &pkts));
 	ASSERT_OK(xt_tcp_info_ext(h.c, &ti));
 	TH_LOG("%lld timeouts, %lld times held back; the qdisc holds %lld bytes in %lld skbs",
@@ -731,19 +741,6 @@ TEST_F_TIMEOUT(xfer, veth_no_retransmit_while_in_host_queue, 30)
 	ASSERT_EQ(h.flight, xt_recv_all(h.s, buf, h.flight));
 	free(buf);
 	held_flight_free(&h);
-}
-
-/* Wait for the next retransmission timeout: 3 s at most. */
-static void next_timeout(struct __test_metadata *_metadata)
-{
-	long long timeouts = xt_mib("TCPTimeouts");
-	int i;
-
-	for (i = 0; i < 300 && xt_mib("TCPTimeouts") == timeouts; i++)
-		usleep(10000);
-	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
-	/* Past the timer's work, which ran under the socket's lock. */
-	usleep(20000);
 }
 
 /*
