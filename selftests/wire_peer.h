@@ -936,6 +936,18 @@ static void sleep_until(uint64_t t)
 		xt_msleep(t - now);
 }
 
+/* NOP NOP TS, as Linux lays timestamps out: its length, 12. */
+static size_t put_ts_opt(uint8_t *o, uint32_t tsval, uint32_t ecr)
+{
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	put32(o + 4, tsval);
+	put32(o + 8, ecr);
+	return TSOPT_LEN;
+}
+
 /*
  * An ACK from the peer: timestamps (echoing w->ts_ecr), then up to three
  * SACK blocks, laid out as Linux does (NOP NOP TS, NOP NOP SACK).
@@ -948,13 +960,7 @@ static void peer_ack(struct __test_metadata *_metadata, struct wire *w,
 	int i;
 
 	ASSERT_GE(3, n);
-	o[k++] = 1;
-	o[k++] = 1;
-	o[k++] = 8;
-	o[k++] = 10;
-	put32(o + k, peer_tsval(w));
-	put32(o + k + 4, w->ts_ecr);
-	k += 8;
+	k += put_ts_opt(o, peer_tsval(w), w->ts_ecr);
 	if (n) {
 		o[k++] = 1;
 		o[k++] = 1;

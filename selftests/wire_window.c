@@ -307,12 +307,7 @@ TEST_F(wire, ts_recent_not_from_unacceptable_ack)
 	char b[8];
 
 	establish_sack(_metadata, w, 5);
-	o[0] = 1;
-	o[1] = 1;
-	o[2] = 8;
-	o[3] = 10;
-	put32(o + 4, peer_tsval(w) + 1000000);
-	put32(o + 8, w->ts_ecr);
+	put_ts_opt(o, peer_tsval(w) + 1000000, w->ts_ecr);
 	SEND_SEG(w, TH_ACK | TH_FIN, w->snd_nxt, w->rcv_nxt + 1000, o,
 		 sizeof(o), NULL, 0);
 	rx_none(_metadata, w, 300, "a FIN acknowledging unsent data");
@@ -394,12 +389,7 @@ static void peer_full_segment(struct __test_metadata *_metadata,
 	uint8_t o[12];
 	struct rx r;
 
-	o[0] = 1;
-	o[1] = 1;
-	o[2] = 8;
-	o[3] = 10;
-	put32(o + 4, peer_tsval(w));
-	put32(o + 8, ecr);
+	put_ts_opt(o, peer_tsval(w), ecr);
 	xt_pattern(d, mss, 17, w->snd_nxt);
 	SEND_SEG(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, o, sizeof(o), d,
 		 mss);
