@@ -13,8 +13,9 @@
 #                         there is built in, not missing
 # OUTPUT=DIR              where the built programs are (default: here)
 #
-# For XTCP, the wire_* programs run twice: as they are, then with
-# XTCP_TEST_GSO=1 (super-segments on the tun, cut by GSO before it).
+# For XTCP, the wire_* programs run twice, side by side: as they are,
+# and with XTCP_TEST_GSO=1 (super-segments on the tun, cut by GSO before
+# it).  netem's cases run side by side too, one process each.
 #
 # Each program prints its kselftest output, ending in "# Totals: ...".
 # Then the final checks: the module unloads, its cache is gone, and the
@@ -83,36 +84,69 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
-# A program's fixture variants side by side, each its own process (-v
-# VARIANT), their outputs one after the other.  For wire_script: its
-# scripts spend their time waiting on the stack's timers (about 45 s of
-# script time a variant), each test in its own namespace and tun.
-# Returns non-zero if a variant failed.
-run_variants() { # program variant...
-	local prog="$1" out v rc secs bad=0
+# run_lanes PROGRAM LANE...: the program's lanes side by side, each its
+# own process, their outputs one after the other.  A lane is
+# "SUFFIX|VAR=VALUE|ARGS": it is reported as "PROGRAM (SUFFIX)" (or just
+# PROGRAM), runs with the one environment assignment (or none) and the
+# program's arguments (kselftest filters).  Lanes are for programs whose
+# tests mostly wait on the stack's timers, netem's delays or the fake
+# peer, each test in its own namespace: side by side they take little
+# more than the longest.  Returns non-zero if a lane failed.
+run_lanes() { # program lane...
+	local prog="$1" out lane suffix rest envs args name rc secs i bad=0
 
 	shift
-	out=$(mktemp -d /tmp/xtcp-variants.XXXXXX) || return 1
-	for v in "$@"; do
+	out=$(mktemp -d /tmp/xtcp-lanes.XXXXXX) || return 1
+	i=0
+	for lane in "$@"; do
+		i=$((i + 1))
+		rest=${lane#*|}
+		envs=${rest%%|*}
+		args=${rest#*|}
 		(
 			start=$(date +%s)
-			"$(path "$prog")" -v "$v" > "$out/$v" 2>&1
-			echo "$? $(($(date +%s) - start))" > "$out/$v.rc"
+			# shellcheck disable=SC2086
+			env $envs "$(path "$prog")" $args > "$out/$i" 2>&1
+			echo "$? $(($(date +%s) - start))" > "$out/$i.rc"
 		) &
 	done
 	wait
-	for v in "$@"; do
-		echo "# selftests: xtcp: $prog ($v)"
-		cat "$out/$v"
-		rc=1 secs=?
-		[ -f "$out/$v.rc" ] && read -r rc secs < "$out/$v.rc"
-		echo "# selftests: xtcp: $prog ($v): exit $rc after $secs s"
+	i=0
+	for lane in "$@"; do
+		i=$((i + 1))
+		suffix=${lane%%|*}
+		name=$prog
+		[ -z "$suffix" ] || name="$prog ($suffix)"
+		echo "# selftests: xtcp: $name"
+		cat "$out/$i"
+		rc=1 secs="?"
+		[ -f "$out/$i.rc" ] && read -r rc secs < "$out/$i.rc"
+		echo "# selftests: xtcp: $name: exit $rc after $secs s"
+		# 4 is KSFT_SKIP: every test skipped.
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
 			bad=1
 		fi
 	done
 	rm -rf "$out"
 	return $bad
+}
+
+# One lane per variant of the program's fixtures (its -l listing: the
+# fixture, the variant and the test in columns of 21 and 26), and one
+# for every test without a variant.  Prints the lanes, one a line.
+variant_lanes() { # program
+	"$(path "$1")" -l 2>&1 | awk '
+		/^#/ || /^-/ || /^global/ { next }
+		{ v = substr($0, 22, 26); sub(/ +$/, "", v) }
+		v != "" && !(v in seen) { seen[v] = 1; order[++n] = v }
+		END {
+			rest = ""
+			for (i = 1; i <= n; i++) {
+				printf "%s||-v %s\n", order[i], order[i]
+				rest = rest " -V " order[i]
+			}
+			printf "|%s\n", "|" rest
+		}'
 }
 
 echo "# xtcp selftests: family ${XTCP_TEST_FAMILY:-xtcp}, kernel $(uname -r)${XTCP_KO:+, module $XTCP_KO}"
@@ -122,31 +156,59 @@ for p in $progs; do
 	if [ "$p" = unload ] && [ -n "$XTCP_TEST_QUICK" ] && [ "$XTCP_TEST_QUICK" != 0 ]; then
 		args="-T timewait_holds_module"
 	fi
-	gsos=0
 	case "$p" in
 	# wire_script runs each script on Linux TCP, XTCP and XTCP with
-	# super-segments itself: the reference run has nothing to add.
+	# super-segments itself: the reference run has nothing to add.  Its
+	# scripts spend their time waiting on the stack's timers (about
+	# 45 s of script time a variant), each test in its own tun.
 	wire_script)
 		[ "${XTCP_TEST_FAMILY:-xtcp}" = inet ] && continue
-		run_variants "$p" linux xtcp xtcp_gso || failed="$failed $p"
+		run_lanes "$p" "linux||-v linux" "xtcp||-v xtcp" \
+			"xtcp_gso||-v xtcp_gso" || failed="$failed $p"
 		continue
 		;;
-	wire_*) [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ] || gsos="0 1" ;;
-	esac
-	for gso in $gsos; do
-		name=$p
-		[ "$gso" = 0 ] || name="$p (gso)"
-		echo "# selftests: xtcp: $name"
-		start=$(date +%s)
-		# shellcheck disable=SC2086
-		XTCP_TEST_GSO=$gso "$(path "$p")" $args 2>&1
-		rc=$?
-		echo "# selftests: xtcp: $name: exit $rc after $(($(date +%s) - start)) s"
-		# 4 is KSFT_SKIP: every test skipped.
-		if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
-			failed="$failed $p"
+	# For XTCP, each wire program as it is and with super-segments, side
+	# by side (wire_peer.h's lock keeps a test that changes what all
+	# namespaces share apart from the other lane's tests).
+	wire_*)
+		if [ "${XTCP_TEST_FAMILY:-xtcp}" != inet ]; then
+			run_lanes "$p" "|XTCP_TEST_GSO=0|" "gso|XTCP_TEST_GSO=1|" ||
+				failed="$failed $p"
+			continue
 		fi
-	done
+		;;
+	# Each netem case is a transfer paced by netem's delays and the
+	# stack's timeouts, in namespaces of its own.
+	netem)
+		lanes=$(variant_lanes "$p")
+		if [ -z "$lanes" ]; then
+			echo "# selftests: xtcp: $p: no tests listed by $p -l"
+			failed="$failed $p"
+			continue
+		fi
+		# One lane a line (a lane's args have spaces).
+		set -f
+		old_ifs=$IFS
+		IFS='
+'
+		# shellcheck disable=SC2086
+		set -- $lanes
+		IFS=$old_ifs
+		set +f
+		run_lanes "$p" "$@" || failed="$failed $p"
+		continue
+		;;
+	esac
+	echo "# selftests: xtcp: $p"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	"$(path "$p")" $args 2>&1
+	rc=$?
+	echo "# selftests: xtcp: $p: exit $rc after $(($(date +%s) - start)) s"
+	# 4 is KSFT_SKIP: every test skipped.
+	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
+		failed="$failed $p"
+	fi
 done
 
 # After the last program, what is left of XTCP must go: every socket is

@@ -34,6 +34,7 @@
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <linux/if_tun.h>
 
@@ -433,6 +434,25 @@ static void rx_drain(struct wire *w)
  * The tun and its namespace, for FIXTURE(wire) and any fixture of the
  * same shape (wire_script.c's).
  */
+/*
+ * run_vm.sh runs a wire program as it is and with super-segments side
+ * by side.  A test that changes what every namespace shares (the memory
+ * budget) takes this lock exclusively, before the change; every other
+ * wire test takes it shared, so that no test of the other lane runs
+ * under the change.  It goes with the test's process.
+ */
+#define WIRE_LOCK	"/tmp/xtcp-wire.lock"
+static int wire_lock_fd = -1;
+
+static void wire_lock(struct __test_metadata *_metadata, int how)
+{
+	if (wire_lock_fd >= 0)
+		return;		/* this test holds it already */
+	wire_lock_fd = open(WIRE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, wire_lock_fd) TH_LOG("%s: %s", WIRE_LOCK, strerror(errno));
+	ASSERT_OK(flock(wire_lock_fd, how));
+}
+
 static void wire_peer_setup(struct __test_metadata *_metadata, struct wire *w)
 {
 	struct sockaddr_in *sin;
@@ -447,6 +467,7 @@ static void wire_peer_setup(struct __test_metadata *_metadata, struct wire *w)
 	XT_INIT();
 	if (!xt_isolated())
 		SKIP(return, "needs a namespace of its own (XTCP_TEST_NETNS=0)");
+	wire_lock(_metadata, LOCK_SH);
 	w->t0 = xt_now_ms();
 	w->proto = xt_wire_protocol();
 	inet_pton(AF_INET, HOST_IP, &w->host);

@@ -610,7 +610,7 @@ TEST_F(wire, dsack_duplicates)
  * A fixture that may change the memory budget all sockets share
  * (net.xtcp.mem, net.ipv4.tcp_mem), which exists in the initial
  * namespace only: it is opened before the test enters its own, and put
- * back after.
+ * back after.  Meanwhile no other wire test runs (wire_lock()).
  */
 #define HOLD	(5 << 20)
 
@@ -622,6 +622,7 @@ FIXTURE(wire_budget) {
 
 FIXTURE_SETUP(wire_budget)
 {
+	wire_lock(_metadata, LOCK_EX);
 	self->mem_fd = xt_sysctl_hold("mem", self->mem_old,
 				      sizeof(self->mem_old));
 	ASSERT_LE(0, self->mem_fd) TH_LOG("mem: %s", strerror(errno));
