@@ -1236,6 +1236,7 @@ bool xtcp_oow_rate_limited(struct sock *sk, const struct sk_buff *skb,
 			   enum xtcp_mib_field skipped);
 void xtcp_set_mss(struct sock *sk, u32 peer_mss);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_check_route_mtu(struct sock *sk);
 u8 xtcp_rcv_wscale_for(const struct sock *sk);
 void xtcp_v4_send_cookie_synack(const struct sock *lsk, struct sk_buff *in,
 				struct xtcp_opts *o, u32 iss, bool ece);

@@ -179,9 +179,9 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 /*
  * Before sending: the route's MTU may have fallen without an ICMP (the
  * device's MTU, or an exception another socket learnt), as Linux's
- * tcp_current_mss() checks on every send.
+ * tcp_current_mss() checks on every send, the loss probe's included.
  */
-static void xtcp_check_route_mtu(struct sock *sk)
+void xtcp_check_route_mtu(struct sock *sk)
 {
 	const struct dst_entry *dst = __sk_dst_get(sk);
 
@@ -1165,6 +1165,8 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, u32 segs)
 
 	if (xtcp_still_in_host_queue(sk, skb))
 		return -EBUSY;
+	/* Cut for the route's MSS of now (__tcp_retransmit_skb()). */
+	xtcp_check_route_mtu(sk);
 	if (xtcp_recount_skb(sk, skb))
 		return -ENOMEM;
 	if (xtcp_skb_pcount(skb) > segs &&

@@ -731,10 +731,13 @@ void xtcp_send_loss_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_send_head(sk);
-	u32 mss = xtcp_mss(xs);
 	struct xtcp_skb_cb *cb;
+	u32 mss;
 
 	sock_owned_by_me(sk);
+	/* The route's MTU may have fallen since the tail went. */
+	xtcp_check_route_mtu(sk);
+	mss = xtcp_mss(xs);
 	/*
 	 * New data the peer's window takes is the better probe: it costs
 	 * nothing if nothing was lost (RFC 8985 7.3).
