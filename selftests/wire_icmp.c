@@ -19,7 +19,9 @@
  *   and too big goes again at once, cut to fit, without a timeout or a
  *   smaller window; below the route's floor (552) the floor holds and
  *   DF is no longer set; IP_PMTUDISC_DONT sends without DF and resends
- *   nothing at once.
+ *   nothing at once;
+ * - without an ICMP, when the device's own MTU falls, the next resend
+ *   (loss probe or timeout) is cut to the route's MSS of now.
  *
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
@@ -469,6 +471,139 @@ TEST_F(wire, icmp_frag_needed_pmtudisc_dont)
 	ASSERT_EQ(retrans, xt_mib("RetransSegs"));
 	new_data_at(_metadata, w, 2 * PMTU_MSS + 100, 0, PMTU_MSS, false);
 	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
+}
+
+
+/*
+ * The device's MTU falls with a segment out, and no ICMP says so: the
+ * link is this host's own.  Whatever resends the segment next, the loss
+ * probe or the retransmission timer, takes the MSS of now from the
+ * route first (Linux's tcp_current_mss() in tcp_send_loss_probe() and
+ * __tcp_retransmit_skb()).  Sent at the old size it would never leave:
+ * IP refuses it (FragFails) and tells the socket, and only that error
+ * would get it resent.  Cut to 1228 + 220 bytes, Linux's probe is the
+ * first piece, XTCP's the last segment (RFC 8985 7.3): the peer takes
+ * the pieces in whatever order they come.
+ */
+static void tun_mtu(struct __test_metadata *_metadata, int mtu)
+{
+	struct ifreq ifr;
+	int s;
+
+	/* An ioctl, not ip(8): at once, well before the next timer. */
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, s);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", TUN_NAME);
+	ifr.ifr_mtu = mtu;
+	ASSERT_OK(ioctl(s, SIOCSIFMTU, &ifr));
+	close(s);
+}
+
+/*
+ * The peer takes the host's @len bytes of @data from @start again, in
+ * segments that fit PMTU, in whatever order they come, and ACKs what it
+ * has in order, until it has them all.
+ */
+static void take_resends(struct __test_metadata *_metadata, struct wire *w,
+			 uint32_t start, const uint8_t *data, size_t len)
+{
+	static bool have[BURST_MSS];
+	uint32_t next = start, off, i;
+	struct rx r;
+	char s[256];
+
+	ASSERT_GE(sizeof(have), len);
+	memset(have, 0, sizeof(have));
+	while (next != start + len) {
+		rx_expect(_metadata, w, &r, 3000, "a resend");
+		rx_str(&r, s, sizeof(s));
+		TH_LOG("at %llu ms (FragFails %lld): %s",
+		       (unsigned long long)(r.t - w->t0),
+		       xt_snmp("Ip:", "FragFails"), s);
+		off = r.s.seq - start;
+		ASSERT_GT(len, off) TH_LOG("%s", s);
+		ASSERT_LT(0U, r.s.plen) TH_LOG("%s", s);
+		ASSERT_GE(len - off, r.s.plen) TH_LOG("%s", s);
+		ASSERT_GE(PMTU_MSS, r.s.plen) TH_LOG("%s", s);
+		ASSERT_TRUE(rx_df(&r)) TH_LOG("%s", s);
+		ASSERT_EQ(0, memcmp(r.data, data + off, r.s.plen));
+		for (i = off; i < off + r.s.plen; i++)
+			have[i] = true;
+		while (next != start + len && have[next - start])
+			next++;
+		w->ts_ecr = rx_tsval(&r);
+		peer_ack(_metadata, w, next, NULL, 0);
+	}
+	w->rcv_nxt = start + len;
+	wait_unacked(_metadata, w->fd, 0, 1000);
+}
+
+/* The host sends one full segment of @data; it is read from the tun. */
+static uint32_t one_full_segment(struct __test_metadata *_metadata,
+				 struct wire *w, uint8_t *data)
+{
+	uint32_t start = w->rcv_nxt;
+	struct rx r;
+
+	xt_pattern(data, BURST_MSS, 11, 0);
+	ASSERT_EQ((ssize_t)BURST_MSS, send(w->fd, data, BURST_MSS, 0));
+	rx_expect(_metadata, w, &r, 1000, "the segment");
+	ASSERT_EQ(start, r.s.seq);
+	ASSERT_EQ(BURST_MSS, r.s.plen);
+	return start;
+}
+
+/*
+ * The tun's MTU falls to PMTU; the peer takes what is resent then, and
+ * none of it was too big for the device.
+ */
+static void mtu_drop_resends(struct __test_metadata *_metadata,
+			     struct wire *w, uint32_t start,
+			     const uint8_t *data)
+{
+	long long fails = xt_snmp("Ip:", "FragFails");
+
+	tun_mtu(_metadata, PMTU);
+	TH_LOG("MTU %d at %llu ms", PMTU,
+	       (unsigned long long)(xt_now_ms() - w->t0));
+	take_resends(_metadata, w, start, data, BURST_MSS);
+	ASSERT_EQ(fails, xt_snmp("Ip:", "FragFails"))
+		TH_LOG("a segment too big for the device was sent");
+	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
+}
+
+/* The MTU falls before the tail loss probe: the probe fits. */
+TEST_F(wire, mtu_drop_then_probe)
+{
+	struct wire *w = &self->w;
+	long long probes = xt_mib("TCPLossProbes");
+	static uint8_t data[BURST_MSS];
+	uint32_t start;
+
+	establish_sack(_metadata, w, 20);
+	start = one_full_segment(_metadata, w, data);
+	mtu_drop_resends(_metadata, w, start, data);
+	ASSERT_EQ(probes + 1, xt_mib("TCPLossProbes"));
+}
+
+/* The MTU falls after the probe: the timer's resend fits. */
+TEST_F(wire, mtu_drop_then_timeout)
+{
+	struct wire *w = &self->w;
+	long long timeouts = xt_mib("TCPTimeouts");
+	static uint8_t data[BURST_MSS];
+	uint32_t start;
+	struct rx r;
+
+	establish_sack(_metadata, w, 20);
+	start = one_full_segment(_metadata, w, data);
+	rx_expect(_metadata, w, &r, 2000, "the loss probe");
+	ASSERT_EQ(start, r.s.seq);
+	ASSERT_EQ(BURST_MSS, r.s.plen);
+	TH_LOG("the probe at %llu ms", (unsigned long long)(r.t - w->t0));
+	mtu_drop_resends(_metadata, w, start, data);
+	ASSERT_LT(timeouts, xt_mib("TCPTimeouts"));
 }
 
 TEST_HARNESS_MAIN
