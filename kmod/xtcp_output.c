@@ -1536,14 +1536,13 @@ send:
  * last copy is still queued in this host, nothing: not the head (no
  * copy behind the copy), nor new data in its place.  The copy's free
  * wakes the sender (TSQ) and the head goes first then.  Data the
- * application writes meanwhile may take the window, as with Linux.
+ * application writes meanwhile may take the window, as with Linux.  The
+ * head is cut to the route's MSS of now (xtcp_retransmit_skb()).
  */
 void xtcp_xmit_after_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	/* The head is cut to the route's MSS now, which may have fallen. */
-	xtcp_check_route_mtu(sk);
 	if (xs->lost_out > xs->retrans_out &&
 	    xtcp_retransmit_lost(sk, true) == -EBUSY)
 		return;
