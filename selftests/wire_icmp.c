@@ -473,7 +473,6 @@ TEST_F(wire, icmp_frag_needed_pmtudisc_dont)
 	check_mss(_metadata, w->fd, PMTU_MSS, PMTU);
 }
 
-
 /*
  * The device's MTU falls with a segment out, and no ICMP says so: the
  * link is this host's own.  Whatever resends the segment next, the loss

@@ -431,10 +431,6 @@ static void rx_drain(struct wire *w)
 /* ---- set-up ---- */
 
 /*
- * The tun and its namespace, for FIXTURE(wire) and any fixture of the
- * same shape (wire_script.c's).
- */
-/*
  * run_vm.sh runs a wire program as it is and with super-segments side
  * by side.  A test that changes what every namespace shares (the memory
  * budget) takes this lock exclusively, before the change; every other
@@ -453,6 +449,10 @@ static void wire_lock(struct __test_metadata *_metadata, int how)
 	ASSERT_OK(flock(wire_lock_fd, how));
 }
 
+/*
+ * The tun and its namespace, for FIXTURE(wire) and any fixture of the
+ * same shape (wire_script.c's).
+ */
 static void wire_peer_setup(struct __test_metadata *_metadata, struct wire *w)
 {
 	struct sockaddr_in *sin;
