@@ -5,6 +5,7 @@
  * the socket lookup, IPsec policy, then processing or the owner's
  * backlog), and the resets sent for segments no socket owns.
  */
+#include <linux/filter.h>
 #include <linux/module.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -362,11 +363,12 @@ int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 /*
  * A SYN for a connection in TIME_WAIT that may start a new one
  * (xtcp_tw_syn_iss()) goes to the port's listener, with the new ISS in
- * cb->tw_iss.  Returns that listener, with a reference; NULL if the SYN
+ * @tw_iss.  Returns that listener, with a reference; NULL if the SYN
  * may not, or nobody listens (then, as in Linux, it gets TIME_WAIT's
  * ACK).
  */
-static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb)
+static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb,
+					 u32 *tw_iss)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -388,7 +390,7 @@ static struct sock *xtcp_tw_syn_listener(struct sock *sk, struct sk_buff *skb)
 	lsk = xtcp_lookup_listener(sock_net(sk), ip_hdr(skb)->daddr, th->dest,
 				   inet_iif(skb));
 	if (lsk)
-		cb->tw_iss = iss;
+		*tw_iss = iss;
 	return lsk;
 }
 
@@ -537,6 +539,73 @@ static void xtcp_v4_redirect(struct sk_buff *skb, struct sock *sk)
 }
 
 /*
+ * The listener of a child not yet accepted, before the ACK that completes
+ * its handshake, else NULL: where Linux has a request sock, which its
+ * listener answers for.
+ */
+static struct sock *xtcp_embryo_listener(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state != TCP_SYN_RECV || xs->fastopen_child)
+		return NULL;
+	return xtcp_parent(xs);
+}
+
+/*
+ * IP_MINTTL (RFC 5082's TTL security): a segment from further away than
+ * the socket allows is dropped unseen, as by Linux's tcp_v4_rcv().  Not
+ * in TIME_WAIT, nor for a child before its handshake ends, which Linux
+ * does not check.
+ */
+static bool xtcp_v4_ttl_too_low(struct sock *sk, const struct sk_buff *skb)
+{
+	if (likely(ip_hdr(skb)->ttl >= READ_ONCE(inet_sk(sk)->min_ttl)) ||
+	    sk->sk_state == TCP_TIME_WAIT || xtcp_embryo_listener(sk))
+		return false;
+	XTCP_INC_STATS(sk, XTCP_MIB_MINTTLDROP);
+	return true;
+}
+
+/*
+ * The socket's filter sees each segment before the state machine, as
+ * with Linux's tcp_filter(): an SO_ATTACH_FILTER or SO_ATTACH_BPF
+ * program, which may drop it or cut its payload, never its header, and
+ * the LSM's sock_rcv_skb hook.  (cgroup BPF skb programs and SELinux's
+ * hook look only at AF_INET and AF_INET6 sockets: not at XTCP's.)  A
+ * child before its handshake ends has its listener's; TIME_WAIT none.
+ * Returns nonzero if @skb is to be dropped.
+ */
+static int xtcp_v4_filter(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return 0;
+	return sk_filter_trim_cap(xtcp_embryo_listener(sk) ?: sk, skb,
+				  tcp_hdr(skb)->doff * 4);
+}
+
+/*
+ * XTCP's control block, from the header, once the checks that read the
+ * IP layer's (IPCB: the IPsec policy's) are done, as Linux's
+ * tcp_v4_fill_cb() comes after them: the two share skb->cb.
+ */
+static void xtcp_v4_fill_cb(struct sk_buff *skb, u32 tw_iss)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->flags = ((const u8 *)th)[13];
+	cb->ip_dsfield = ipv4_get_dsfield(ip_hdr(skb));
+	cb->retransmitted = 0;
+	cb->saw_ts = 0;
+	cb->tw_iss = tw_iss;
+}
+
+/*
  * An ICMP error quoting one of our segments, as Linux's tcp_v4_err():
  * skb->data is the quoted IP header, followed by at least the first 8
  * bytes of our segment (the ports and the sequence number; nothing
@@ -584,6 +653,11 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		XTCP_INC_STATS(sk, XTCP_MIB_LOCKDROPPEDICMPS);
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		goto unlock;
+	/* IP_MINTTL: Linux compares the quoted header's TTL, not the ICMP's. */
+	if (unlikely(iph->ttl < READ_ONCE(inet_sk(sk)->min_ttl))) {
+		XTCP_INC_STATS(sk, XTCP_MIB_MINTTLDROP);
+		goto unlock;
+	}
 	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt)) {
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTOFWINDOWICMPS);
 		goto unlock;
@@ -632,8 +706,9 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
 	const struct iphdr *iph;
-	struct xtcp_skb_cb *cb;
 	struct sock *sk;
+	u32 tw_iss = 0;
+	u16 ip_flags;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
@@ -654,31 +729,24 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	th = tcp_hdr(skb);
 	iph = ip_hdr(skb);
-	cb = XTCP_SKB_CB(skb);
-	cb->seq = ntohl(th->seq);
-	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
-	cb->ack_seq = ntohl(th->ack_seq);
-	cb->window = ntohs(th->window);
-	cb->flags = ((const u8 *)th)[13];
-	cb->ip_dsfield = ipv4_get_dsfield(iph);
-	cb->retransmitted = 0;
-	cb->saw_ts = 0;
-	cb->tw_iss = 0;
-
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));
 have_sk:
+	if (sk && xtcp_v4_ttl_too_low(sk, skb))
+		goto discard_put;
 	/*
 	 * IPsec inbound policy: the protocol is registered with no_policy,
 	 * as TCP is, so that the check can see the socket's own policy;
 	 * then it must be made here, before anything answers the segment.
+	 * It reads the IP layer's control block, not yet XTCP's.
 	 */
 	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
 		if (sk)
-			sock_put(sk);
+			goto discard_put;
 		goto discard;
 	}
 	if (!sk) {
+		xtcp_v4_fill_cb(skb, 0);
 		xtcp_send_reset_reply(net, NULL, skb);
 		goto discard;
 	}
@@ -686,12 +754,14 @@ have_sk:
 	 * TCP_MD5SIG: a segment signed wrong, or not as expected, is not
 	 * seen; TIME_WAIT does not look (Linux's do_time_wait comes first).
 	 */
-	if (sk->sk_state != TCP_TIME_WAIT && xtcp_md5_inbound_drop(sk, skb)) {
-		sock_put(sk);
-		goto discard;
-	}
+	if (sk->sk_state != TCP_TIME_WAIT && xtcp_md5_inbound_drop(sk, skb))
+		goto discard_put;
 	/* Queued data must not pin a conntrack entry. */
 	nf_reset_ct(skb);
+	if (xtcp_v4_filter(sk, skb))
+		goto discard_put;
+	ip_flags = IPCB(skb)->flags;
+	xtcp_v4_fill_cb(skb, tw_iss);
 	if (sk->sk_state == TCP_LISTEN && xtcp_listen_cookie(sk, skb)) {
 		sock_put(sk);
 		return 0;
@@ -699,13 +769,15 @@ have_sk:
 
 	bh_lock_sock_nested(sk);
 	if (sk->sk_state == TCP_TIME_WAIT && !sock_owned_by_user(sk)) {
-		struct sock *lsk = xtcp_tw_syn_listener(sk, skb);
+		struct sock *lsk = xtcp_tw_syn_listener(sk, skb, &tw_iss);
 
 		if (lsk) {
 			/* The old incarnation ends; the listener takes the SYN. */
 			xtcp_done(sk);
 			bh_unlock_sock(sk);
 			sock_put(sk);
+			/* Its IPsec check reads the IP layer's flags again. */
+			IPCB(skb)->flags = ip_flags;
 			sk = lsk;
 			goto have_sk;
 		}
@@ -716,8 +788,7 @@ have_sk:
 		if (xtcp_add_backlog(sk, skb)) {
 			XTCP_INC_STATS(sk, XTCP_MIB_BACKLOGDROP);
 			bh_unlock_sock(sk);
-			sock_put(sk);
-			goto discard;
+			goto discard_put;
 		}
 	}
 	bh_unlock_sock(sk);
@@ -726,6 +797,12 @@ have_sk:
 
 bad_segment:
 	xtcp_inc_stats(net, XTCP_MIB_INERRS);
+	goto discard;
+discard_put:
+	/* A drop of the socket's, as Linux's discard_and_relse counts it. */
+	if (sk->sk_state != TCP_TIME_WAIT)
+		sk_drops_add(xtcp_embryo_listener(sk) ?: sk, skb);
+	sock_put(sk);
 discard:
 	kfree_skb(skb);
 	return 0;

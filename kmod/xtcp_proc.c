@@ -285,6 +285,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_MEMORYPRESSURESCHRONO] = "TCPMemoryPressuresChrono",
 	[XTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
 	[XTCP_MIB_WQUEUETOOBIG]		= "TCPWqueueTooBig",
+	[XTCP_MIB_MINTTLDROP]		= "TCPMinTTLDrop",
 };
 
 /* Sum over the CPUs, as snmp_get_cpu_field() does. */
