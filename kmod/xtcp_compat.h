@@ -55,6 +55,46 @@ static inline u32 xtcp_syn_linear_timeouts(const struct net *net)
 #endif
 }
 
+/* net.core.optmem_max: what a socket's option memory may hold. */
+static inline int xtcp_optmem_max(const struct net *net)
+{
+#ifdef XTCP_HAVE_NETNS_OPTMEM
+	return READ_ONCE(net->core.sysctl_optmem_max);
+#else
+	return READ_ONCE(sysctl_optmem_max);
+#endif
+}
+
+/*
+ * A listener's IP-level flags (IP_RECVERR, IP_FREEBIND, IP_TRANSPARENT,
+ * IP_BIND_ADDRESS_NO_PORT, the control-message flags...) pass to a child
+ * whole, as Linux's clone of the listener copies them.
+ */
+static inline void xtcp_inet_flags_copy(struct sock *child,
+					const struct sock *parent)
+{
+#ifdef XTCP_HAVE_INET_FLAGS
+	WRITE_ONCE(inet_sk(child)->inet_flags,
+		   READ_ONCE(inet_sk(parent)->inet_flags));
+#else
+	const struct inet_sock *p = inet_sk(parent);
+	struct inet_sock *c = inet_sk(child);
+
+	c->cmsg_flags = p->cmsg_flags;
+	c->recverr = p->recverr;
+	c->is_icsk = p->is_icsk;
+	c->freebind = p->freebind;
+	c->hdrincl = p->hdrincl;
+	c->mc_loop = p->mc_loop;
+	c->transparent = p->transparent;
+	c->mc_all = p->mc_all;
+	c->nodefrag = p->nodefrag;
+	c->bind_address_no_port = p->bind_address_no_port;
+	c->recverr_rfc4884 = p->recverr_rfc4884;
+	c->defer_connect = p->defer_connect;
+#endif
+}
+
 /* IP_RECVERR: the user asked for every ICMP error as it comes. */
 static inline bool xtcp_sk_recverr(const struct sock *sk)
 {

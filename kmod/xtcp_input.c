@@ -1455,6 +1455,56 @@ drop:
 	kfree_skb(skb);
 }
 
+/* A child made for nothing, never hashed: it goes at once. */
+static void xtcp_child_discard(struct sock *child)
+{
+	xtcp_free_write_queue(child);
+	inet_sk_set_state(child, TCP_CLOSE);
+	sk_free(child);
+}
+
+/*
+ * The listener's socket filter passes to the child, charged to the
+ * child's option memory as SO_ATTACH_FILTER charges it (Linux's
+ * sk_clone_lock(); its sk_filter_charge() is not for modules).  The
+ * socket's destructor uncharges and releases it, whoever attached it.
+ * Returns false if the child cannot take it: then, as in Linux, there
+ * is no child.
+ */
+static bool xtcp_inherit_filter(struct sock *child, struct sock *parent)
+{
+	int optmem_max = xtcp_optmem_max(sock_net(child));
+	struct sk_filter *fp;
+	bool ok = true;
+	u32 size;
+
+	rcu_read_lock();
+	fp = rcu_dereference(parent->sk_filter);
+	if (fp) {
+		size = bpf_prog_size(fp->prog->len);
+		ok = size <= optmem_max &&
+		     atomic_read(&child->sk_omem_alloc) + size < optmem_max &&
+		     refcount_inc_not_zero(&fp->refcnt);
+		if (ok) {
+			atomic_add(size, &child->sk_omem_alloc);
+			rcu_assign_pointer(child->sk_filter, fp);
+		}
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
+ * The SOL_SOCKET flags a listener passes on.  Left out: those of receive
+ * timestamps, which XTCP does not deliver (and whose static key each
+ * socket that has them holds), and SO_ZEROCOPY, which it does not take.
+ */
+static const enum sock_flags xtcp_inherited_flags[] = {
+	SOCK_LINGER, SOCK_KEEPOPEN, SOCK_URGINLINE, SOCK_LOCALROUTE,
+	SOCK_BROADCAST, SOCK_DBG, SOCK_RXQ_OVFL, SOCK_SELECT_ERR_QUEUE,
+	SOCK_WIFI_STATUS, SOCK_NOFCS, SOCK_FILTER_LOCKED, SOCK_RCVMARK,
+};
+
 /*
  * A new socket for a passive open that inherits its listener's settings:
  * its socket options and the TCP options the user set (Linux's
@@ -1465,6 +1515,7 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 	struct xtcp_sock *pxs = xtcp_sk(parent), *xs;
 	struct inet_sock *inet;
 	struct sock *child;
+	unsigned int i;
 
 	child = sk_alloc(sock_net(parent), PF_XTCP, GFP_ATOMIC, &xtcp_prot, 0);
 	if (!child)
@@ -1487,13 +1538,23 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 	child->sk_sndtimeo = parent->sk_sndtimeo;
 	child->sk_rcvlowat = parent->sk_rcvlowat;
 	child->sk_lingertime = parent->sk_lingertime;
-	if (sock_flag(parent, SOCK_LINGER))
-		sock_set_flag(child, SOCK_LINGER);
-	if (sock_flag(parent, SOCK_KEEPOPEN))
-		sock_set_flag(child, SOCK_KEEPOPEN);
+	for (i = 0; i < ARRAY_SIZE(xtcp_inherited_flags); i++)
+		if (sock_flag(parent, xtcp_inherited_flags[i]))
+			sock_set_flag(child, xtcp_inherited_flags[i]);
+	child->sk_max_pacing_rate = READ_ONCE(parent->sk_max_pacing_rate);
+	/* SO_MAX_PACING_RATE asked for pacing, or fq gives it. */
+	child->sk_pacing_status = READ_ONCE(parent->sk_pacing_status);
+	child->sk_txrehash = READ_ONCE(parent->sk_txrehash);
+#ifdef CONFIG_NET_RX_BUSY_POLL
+	child->sk_ll_usec = READ_ONCE(parent->sk_ll_usec);
+	child->sk_prefer_busy_poll = READ_ONCE(parent->sk_prefer_busy_poll);
+	child->sk_busy_poll_budget = READ_ONCE(parent->sk_busy_poll_budget);
+#endif
 	inet->uc_ttl = inet_sk(parent)->uc_ttl;
 	inet->tos = inet_sk(parent)->tos;
 	inet->pmtudisc = inet_sk(parent)->pmtudisc;
+	inet->min_ttl = READ_ONCE(inet_sk(parent)->min_ttl);
+	xtcp_inet_flags_copy(child, parent);
 	xs->nonagle = pxs->nonagle;
 	xs->corked = pxs->corked;
 	xs->user_mss = pxs->user_mss;
@@ -1501,9 +1562,15 @@ static struct sock *xtcp_clone_listener(struct sock *parent)
 	xs->keepalive_intvl = pxs->keepalive_intvl;
 	xs->keepalive_probes = pxs->keepalive_probes;
 	xs->user_timeout = pxs->user_timeout;
+	xs->notsent_lowat = READ_ONCE(pxs->notsent_lowat);
+	xs->recvmsg_inq = pxs->recvmsg_inq;
 	xs->fastopen_connect = pxs->fastopen_connect;
 	xs->fastopen_no_cookie = pxs->fastopen_no_cookie;
 	xtcp_cong_set_ops(child, xtcp_ca_ops(pxs));
+	if (!xtcp_inherit_filter(child, parent)) {
+		xtcp_child_discard(child);
+		return NULL;
+	}
 	return child;
 }
 
@@ -1688,14 +1755,6 @@ static void xtcp_child_attach(struct sock *parent, struct sock *child)
 	spin_unlock(&q->lock);
 	bh_lock_sock(child);
 	xtcp_child_hash(parent, child);
-}
-
-/* A child made for nothing, never hashed: it goes at once. */
-static void xtcp_child_discard(struct sock *child)
-{
-	xtcp_free_write_queue(child);
-	inet_sk_set_state(child, TCP_CLOSE);
-	sk_free(child);
 }
 
 /*
