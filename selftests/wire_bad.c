@@ -2,9 +2,13 @@
 /*
  * Wire-level conformance against a fake peer (wire_peer.h): bad input:
  * checksum, short header, data offset, broken options, segments nobody
- * owns, dropped or answered as RFC 9293 says.
+ * owns, dropped or answered as RFC 9293 says; and segments the socket
+ * itself refuses: a socket filter's verdict, a TTL below IP_MINTTL.
  * Every expectation holds for Linux's TCP too (XTCP_TEST_FAMILY=inet).
  */
+#include <linux/filter.h>
+#include <linux/sock_diag.h>
+
 #include "wire_peer.h"
 
 TEST_F(wire, bad_checksum)
@@ -142,6 +146,174 @@ TEST_F(wire, no_socket_rst_ack)
 	closed_rst(_metadata, w, TH_FIN, 6000, 0, "abcde", 5,
 		   TH_RST | TH_ACK, 0, 6006);
 	closed_rst(_metadata, w, 0, 7000, 0, NULL, 0, TH_RST | TH_ACK, 0, 7000);
+}
+
+/*
+ * ---- what the socket refuses ----
+ *
+ * A classic BPF filter (SO_ATTACH_FILTER) that returns @keep: 0 drops
+ * the segment; otherwise it is cut to @keep bytes from the TCP header,
+ * never shorter than the header (Linux's tcp_filter()).
+ */
+static void attach_filter(struct __test_metadata *_metadata, int fd,
+			  uint32_t keep)
+{
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, keep) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+
+	ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			     sizeof(prog)));
+}
+
+static void detach_filter(struct __test_metadata *_metadata, int fd)
+{
+	int zero = 0;
+
+	ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &zero,
+			     sizeof(zero)));
+}
+
+/* The socket's drop count, as `ss -m` shows it (SO_MEMINFO). */
+static long long sk_drops(int fd)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &len) ||
+	    len < sizeof(mi))
+		return -1;
+	return mi[SK_MEMINFO_DROPS];
+}
+
+/*
+ * A filter that drops everything: the data is neither ACKed nor
+ * delivered, and counts as a drop of the socket's.  Without the filter
+ * the same segment again is taken.
+ */
+TEST_F(wire, socket_filter_drops)
+{
+	struct wire *w = &self->w;
+	long long drops0;
+
+	establish(_metadata, w, 0, NULL);
+	drops0 = sk_drops(w->fd);
+	ASSERT_LE(0, drops0);
+	attach_filter(_metadata, w->fd, 0);
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, "filtered", 8);
+	rx_none(_metadata, w, 300, "data the socket's filter dropped");
+	nothing_to_read(_metadata, w->fd);
+	ASSERT_EQ(drops0 + 1, sk_drops(w->fd));
+	detach_filter(_metadata, w->fd);
+	peer_data(_metadata, w, "filtered", 8);
+}
+
+/*
+ * A filter that keeps the header and 4 bytes: those 4 are ACKed and
+ * read, as if the segment had carried no more.  One that keeps less
+ * than the header leaves the header: a segment with no data, which
+ * asks for no ACK.  Then the rest, unfiltered.
+ */
+TEST_F(wire, socket_filter_trims)
+{
+	struct wire *w = &self->w;
+	char buf[16];
+
+	establish(_metadata, w, 0, NULL);
+	attach_filter(_metadata, w->fd, 20 + 4);
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, "0123456789", 10);
+	expect_ack(_metadata, w, w->snd_nxt + 4, 1000,
+		   "the ACK of the 4 bytes the filter left");
+	w->snd_nxt += 4;
+	ASSERT_LT(0, xt_poll1(w->fd, POLLIN, 1000));
+	ASSERT_EQ(4, recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, memcmp(buf, "0123", 4));
+
+	attach_filter(_metadata, w->fd, 1);
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, "456789", 6);
+	rx_none(_metadata, w, 300, "data the filter cut to the header");
+	nothing_to_read(_metadata, w->fd);
+	detach_filter(_metadata, w->fd);
+	peer_data(_metadata, w, "456789", 6);
+}
+
+/* The listener answers no SYN: nothing comes back within 300 ms. */
+static void syn_unanswered(struct __test_metadata *_metadata, struct wire *w,
+			   const uint8_t *opt, size_t olen, const char *why)
+{
+	SEND_SEG(w, TH_SYN, PEER_ISS, 0, opt, olen, NULL, 0);
+	rx_none(_metadata, w, 300, why);
+}
+
+/*
+ * The listener's filter sees the SYN, and the ACK that completes the
+ * handshake (Linux runs the listener's filter for its request socks).
+ */
+TEST_F(wire, socket_filter_listener)
+{
+	uint8_t opt[40];
+	size_t olen = syn_opts(opt, O_MSS, MTU_MSS, 0, 0);
+	struct wire *w = &self->w;
+	struct rx r;
+
+	listen_on(_metadata, w, 0);
+	attach_filter(_metadata, w->lfd, 0);
+	syn_unanswered(_metadata, w, opt, olen,
+		       "a SYN the listener's filter dropped");
+	detach_filter(_metadata, w->lfd);
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+
+	attach_filter(_metadata, w->lfd, 0);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	ASSERT_GT(0, accept_within(w->lfd, 300))
+		TH_LOG("the handshake completed through the filter");
+	detach_filter(_metadata, w->lfd);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
+	peer_data(_metadata, w, "through", 7);
+}
+
+/*
+ * IP_MINTTL (RFC 5082): the peer's segments arrive with TTL 64.  Above
+ * that, a listener ignores the SYN and a connection the data, each
+ * counted in TCPMinTTLDrop and as a drop of the socket's; at 64 both
+ * are taken.
+ */
+TEST_F(wire, min_ttl_drops)
+{
+	uint8_t opt[40];
+	size_t olen = syn_opts(opt, O_MSS, MTU_MSS, 0, 0);
+	struct wire *w = &self->w;
+	long long drops0;
+	struct rx r;
+
+	drops0 = xt_mib("TCPMinTTLDrop");
+	ASSERT_LE(0, drops0);
+	listen_on(_metadata, w, 0);
+	ASSERT_EQ(0, sk_drops(w->lfd));
+	ASSERT_OK(xt_set_int(w->lfd, SOL_IP, IP_MINTTL, 65));
+	syn_unanswered(_metadata, w, opt, olen,
+		       "a SYN with a TTL below IP_MINTTL");
+	ASSERT_EQ(drops0 + 1, xt_mib("TCPMinTTLDrop"));
+	ASSERT_EQ(1, sk_drops(w->lfd));
+	ASSERT_OK(xt_set_int(w->lfd, SOL_IP, IP_MINTTL, 64));
+	syn_synack(_metadata, w, opt, olen, NULL, 0, &r);
+	SEND(w, TH_ACK, w->snd_nxt, w->rcv_nxt, NULL, 0);
+	w->fd = accept_within(w->lfd, 2000);
+	ASSERT_LE(0, w->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_EQ(64, xt_get_int(w->fd, SOL_IP, IP_MINTTL));
+
+	ASSERT_EQ(0, sk_drops(w->fd));
+	ASSERT_OK(xt_set_int(w->fd, SOL_IP, IP_MINTTL, 65));
+	SEND(w, TH_ACK | TH_PSH, w->snd_nxt, w->rcv_nxt, "far", 3);
+	rx_none(_metadata, w, 300, "data with a TTL below IP_MINTTL");
+	nothing_to_read(_metadata, w->fd);
+	ASSERT_EQ(drops0 + 2, xt_mib("TCPMinTTLDrop"));
+	ASSERT_EQ(1, sk_drops(w->fd));
+	ASSERT_OK(xt_set_int(w->fd, SOL_IP, IP_MINTTL, 64));
+	peer_data(_metadata, w, "far", 3);
+	ASSERT_EQ(drops0 + 2, xt_mib("TCPMinTTLDrop"));
 }
 
 TEST_HARNESS_MAIN

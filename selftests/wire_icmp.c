@@ -12,6 +12,8 @@
  * - an established connection only notes it: SO_ERROR reports it once,
  *   and a connection that then times out reports it instead of
  *   ETIMEDOUT (RFC 1122 4.2.3.9), unless IP_RECVERR asks for it at once;
+ * - under IP_MINTTL, one quoting a TTL below the minimum is ignored
+ *   (TCPMinTTLDrop);
  * - about a listener's SYN-ACK, an unreachable host drops the half-open
  *   connection (ListenDrops);
  * - "fragmentation needed" (path MTU discovery, RFC 1191) lowers the
@@ -194,6 +196,39 @@ TEST_F(wire, icmp_established_soft_error)
 	usleep(20 * 1000);
 	ASSERT_EQ(0, so_error(w->fd));
 	peer_data(_metadata, w, "after", 5);
+	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
+}
+
+/*
+ * IP_MINTTL: Linux compares the TTL of the header the ICMP quotes (the
+ * host's own segment's, 64 as it left) with the socket's minimum, not
+ * the TTL the ICMP itself arrived with (64 here too).  Below it the
+ * error is ignored and counted (TCPMinTTLDrop); the same error quoting
+ * a TTL of 200 is noted as usual.
+ */
+TEST_F(wire, icmp_min_ttl)
+{
+	struct wire *w = &self->w;
+	long long drops0;
+	struct rx r, far;
+
+	establish(_metadata, w, 0, NULL);
+	host_data(_metadata, w, &r);
+	ASSERT_EQ(64, r.pkt[8]);
+	drops0 = xt_mib("TCPMinTTLDrop");
+	ASSERT_LE(0, drops0);
+	ASSERT_OK(xt_set_int(w->fd, SOL_IP, IP_MINTTL, 65));
+	icmp_error(_metadata, w, &r, ICMP_UNREACH, 1, r.s.seq);
+	usleep(20 * 1000);
+	ASSERT_EQ(0, so_error(w->fd));
+	ASSERT_EQ(drops0 + 1, xt_mib("TCPMinTTLDrop"));
+
+	far = r;
+	far.pkt[8] = 200;
+	icmp_error(_metadata, w, &far, ICMP_UNREACH, 1, r.s.seq);
+	usleep(20 * 1000);
+	ASSERT_EQ(EHOSTUNREACH, so_error(w->fd));
+	ASSERT_EQ(drops0 + 1, xt_mib("TCPMinTTLDrop"));
 	ASSERT_STATE(w->fd, XTCP_ESTABLISHED);
 }
 
