@@ -4,13 +4,14 @@
  * SO_REUSEADDR, TIME_WAIT, EADDRNOTAVAIL, EINVAL, EAFNOSUPPORT), ephemeral
  * ports, names, calls in the wrong state, EFAULT, accept4() flags, EINTR,
  * SOL_SOCKET identity options, TCP_NODELAY, TCP_MAXSEG, TCP_INFO, ioctls,
- * MSG_OOB.
+ * MSG_OOB, what an accepted socket inherits from its listener.
  */
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <linux/filter.h>
 #include <linux/sockios.h>
 
 #include "xtcp_harness.h"
@@ -1094,6 +1095,99 @@ TEST_F(so, tcp_info)
 	ASSERT_OK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &st, &len));
 	ASSERT_EQ(1U, len);
 	ASSERT_EQ(XTCP_ESTABLISHED, st);
+}
+
+/*
+ * What a listener was set to, its children are set to (Linux's clone of
+ * the listener copies it whole): each option set to a value other than
+ * its default on the listener reads the same on the accepted socket.
+ * TCP_MAXSEG is not here: a connection reports the MSS it uses.  Nor
+ * are options XTCP does not take (TCP_SYNCNT, TCP_LINGER2,
+ * TCP_THIN_LINEAR_TIMEOUTS, SO_ZEROCOPY) or whose service it does not
+ * give (receive timestamps, SO_TIMESTAMP*).
+ */
+struct inherited_opt {
+	int level, opt, val;
+	const char *name;
+};
+
+#define IOPT(level, opt, val) { level, opt, val, #opt }
+static const struct inherited_opt inherited_opts[] = {
+	IOPT(SOL_SOCKET, SO_KEEPALIVE, 1),
+	IOPT(SOL_SOCKET, SO_PRIORITY, 5),
+	IOPT(SOL_SOCKET, SO_MARK, 7),
+	IOPT(SOL_SOCKET, SO_RCVLOWAT, 3),
+	IOPT(SOL_SOCKET, SO_OOBINLINE, 1),
+	IOPT(SOL_SOCKET, SO_DONTROUTE, 1),
+	IOPT(SOL_SOCKET, SO_BROADCAST, 1),
+	IOPT(SOL_SOCKET, SO_RXQ_OVFL, 1),
+	IOPT(SOL_SOCKET, SO_SELECT_ERR_QUEUE, 1),
+	IOPT(SOL_SOCKET, SO_BUSY_POLL, 50),
+	IOPT(SOL_SOCKET, SO_MAX_PACING_RATE, 1000000),
+	IOPT(SOL_SOCKET, SO_TXREHASH, 1),
+	IOPT(SOL_SOCKET, SO_RCVMARK, 1),
+	IOPT(SOL_IP, IP_TOS, 0x20),
+	IOPT(SOL_IP, IP_TTL, 33),
+	IOPT(SOL_IP, IP_MINTTL, 9),
+	IOPT(SOL_IP, IP_RECVERR, 1),
+	IOPT(SOL_IP, IP_FREEBIND, 1),
+	IOPT(SOL_IP, IP_TRANSPARENT, 1),
+	IOPT(SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE),
+	IOPT(SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1),
+	IOPT(SOL_IP, IP_RECVERR_RFC4884, 1),
+	IOPT(SOL_IP, IP_PKTINFO, 1),
+	IOPT(SOL_IP, IP_RECVTOS, 1),
+	IOPT(SOL_TCP, TCP_NODELAY, 1),
+	IOPT(SOL_TCP, TCP_KEEPIDLE, 100),
+	IOPT(SOL_TCP, TCP_KEEPINTVL, 10),
+	IOPT(SOL_TCP, TCP_KEEPCNT, 3),
+	IOPT(SOL_TCP, TCP_USER_TIMEOUT, 5000),
+	IOPT(SOL_TCP, TCP_NOTSENT_LOWAT, 10000),
+	IOPT(SOL_TCP, TCP_INQ, 1),
+};
+
+TEST_F(so, listener_options_inherited)
+{
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 0xffff) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+	uint16_t port = 0;
+	socklen_t len;
+	int l, c, s;
+	size_t i;
+
+	l = xt_listener(XT_LOOP, &port, 1);
+	ASSERT_LE(0, l);
+	for (i = 0; i < ARRAY_SIZE(inherited_opts); i++) {
+		const struct inherited_opt *o = &inherited_opts[i];
+
+		EXPECT_EQ(0, xt_set_int(l, o->level, o->opt, o->val))
+			TH_LOG("setting %s on the listener: %s", o->name,
+			       strerror(errno));
+		EXPECT_EQ(o->val, xt_get_int(l, o->level, o->opt))
+			TH_LOG("%s read back from the listener", o->name);
+	}
+	ASSERT_OK(setsockopt(l, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			     sizeof(prog)));
+	c = xt_connect_to(XT_LOOP, port);
+	ASSERT_LE(0, c);
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	for (i = 0; i < ARRAY_SIZE(inherited_opts); i++) {
+		const struct inherited_opt *o = &inherited_opts[i];
+
+		EXPECT_EQ(xt_get_int(l, o->level, o->opt),
+			  xt_get_int(s, o->level, o->opt))
+			TH_LOG("%s on the accepted socket", o->name);
+	}
+	/* SO_GET_FILTER with no room says how long the program is. */
+	len = 0;
+	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_GET_FILTER, NULL, &len));
+	ASSERT_EQ(1U, len) TH_LOG("the listener's filter on the child");
+	ASSERT_EQ(1, xt_send_all(c, "x", 1));
+	ASSERT_EQ(1, xt_recv_all(s, (char [1]){}, 1));
+	close(s);
+	close(c);
+	close(l);
 }
 
 /* SO_RCVBUF/SO_SNDBUF read back doubled, as Linux does. */
