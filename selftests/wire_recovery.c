@@ -746,12 +746,17 @@ TEST_F(wire, idle_keeps_window_when_off)
 
 #define LIMITED_ROUNDS	20
 #define LIMITED_SEGS	60
+#define LIMITED_ACK_MS	40
 
 /*
  * The host writes @n segments and the peer ACKs each as it comes, one
- * ACK per segment; the write is whole when the last is ACKed.  A write
- * larger than the send buffer goes in parts, each as there is room: the
- * window, not the application, then holds the sender.
+ * ACK per segment, LIMITED_ACK_MS after it takes it; the write is whole
+ * when the last is ACKed.  A write larger than the send buffer goes in
+ * parts, each as there is room: the window, not the application, then
+ * holds the sender.  The pause keeps the RTT well above the test's own
+ * pace: the loss probe's timeout is two RTTs, and a peer held up for
+ * longer than one (a busy machine) would get a probe, which changes the
+ * window for Linux's TCP as for XTCP.
  */
 static void write_acked(struct __test_metadata *_metadata, struct wire *w,
 			unsigned int n)
@@ -783,6 +788,7 @@ static void write_acked(struct __test_metadata *_metadata, struct wire *w,
 		ASSERT_EQ(0, memcmp(r.data, d + (r.s.seq - start), r.s.plen));
 		w->rcv_nxt += r.s.plen;
 		w->ts_ecr = rx_tsval(&r);
+		usleep(LIMITED_ACK_MS * 1000);
 		peer_ack(_metadata, w, w->rcv_nxt, NULL, 0);
 	}
 	wait_unacked(_metadata, w->fd, 0, 1000);
