@@ -553,14 +553,15 @@ static struct sock *xtcp_embryo_listener(const struct sock *sk)
 }
 
 /*
- * IP_MINTTL (RFC 5082's TTL security): a segment from further away than
- * the socket allows is dropped unseen, as by Linux's tcp_v4_rcv().  Not
- * in TIME_WAIT, nor for a child before its handshake ends, which Linux
+ * IP_MINTTL (RFC 5082's TTL security): a segment, or an ICMP error, whose
+ * @ttl says it came from further away than the socket allows is dropped
+ * unseen, as by Linux's tcp_v4_rcv() and tcp_v4_err().  Not in
+ * TIME_WAIT, nor for a child before its handshake ends, which Linux
  * does not check.
  */
-static bool xtcp_v4_ttl_too_low(struct sock *sk, const struct sk_buff *skb)
+static bool xtcp_v4_ttl_too_low(struct sock *sk, u8 ttl)
 {
-	if (likely(ip_hdr(skb)->ttl >= READ_ONCE(inet_sk(sk)->min_ttl)) ||
+	if (likely(ttl >= READ_ONCE(inet_sk(sk)->min_ttl)) ||
 	    sk->sk_state == TCP_TIME_WAIT || xtcp_embryo_listener(sk))
 		return false;
 	XTCP_INC_STATS(sk, XTCP_MIB_MINTTLDROP);
@@ -654,10 +655,8 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		goto unlock;
 	/* IP_MINTTL: Linux compares the quoted header's TTL, not the ICMP's. */
-	if (unlikely(iph->ttl < READ_ONCE(inet_sk(sk)->min_ttl))) {
-		XTCP_INC_STATS(sk, XTCP_MIB_MINTTLDROP);
+	if (xtcp_v4_ttl_too_low(sk, iph->ttl))
 		goto unlock;
-	}
 	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt)) {
 		XTCP_INC_STATS(sk, XTCP_MIB_OUTOFWINDOWICMPS);
 		goto unlock;
@@ -732,7 +731,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));
 have_sk:
-	if (sk && xtcp_v4_ttl_too_low(sk, skb))
+	if (sk && xtcp_v4_ttl_too_low(sk, ip_hdr(skb)->ttl))
 		goto discard_put;
 	/*
 	 * IPsec inbound policy: the protocol is registered with no_policy,
